@@ -1,0 +1,436 @@
+//! Every LXD call as a value: the request it sends and how its reply is parsed.
+//!
+//! A [`Call<T>`] is built by a function in this module (`instances::get("c1")`), sent by any
+//! transport, and finished with [`Call::parse`]. Calls that start background work parse to an
+//! [`Operation`]; wait on it with [`crate::operation::WaitFlow`].
+
+use crate::error::{Error, Result};
+use crate::models::*;
+use crate::operation::Operation;
+use crate::request::{check_instance_name, check_name, check_snapshot_name, Request, Scope};
+use crate::response::{names_from_urls, parse_async, parse_empty, parse_sync, parse_sync_or_async, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// One LXD call: its request, and the parser for its reply.
+pub struct Call<T> {
+    /// The request to send.
+    pub request: Request,
+    parser: fn(&Response) -> Result<T>,
+}
+
+impl<T> std::fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call").field("request", &self.request).finish()
+    }
+}
+
+impl<T> Call<T> {
+    /// A call from a request and a parser.
+    pub fn new(request: Request, parser: fn(&Response) -> Result<T>) -> Call<T> {
+        Call { request, parser }
+    }
+    /// Parse the reply to this call.
+    pub fn parse(&self, resp: &Response) -> Result<T> {
+        (self.parser)(resp)
+    }
+    /// The same call with another request tweak (headers, query).
+    pub fn map_request(mut self, f: impl FnOnce(Request) -> Request) -> Call<T> {
+        self.request = f(self.request);
+        self
+    }
+}
+
+/// What a call gives back when the server may answer with an object and its ETag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithEtag<T> {
+    /// The object.
+    pub value: T,
+    /// Its ETag, for a later `If-Match`.
+    pub etag: Option<String>,
+}
+
+fn parse_with_etag<T: DeserializeOwned>(resp: &Response) -> Result<WithEtag<T>> {
+    Ok(WithEtag { value: parse_sync(resp)?, etag: resp.etag().map(str::to_string) })
+}
+
+fn parse_names(resp: &Response) -> Result<Vec<String>> {
+    let urls: Option<Vec<String>> = parse_sync(resp)?;
+    names_from_urls(&urls.unwrap_or_default())
+}
+
+fn parse_list<T: DeserializeOwned>(resp: &Response) -> Result<Vec<T>> {
+    let v: Option<Vec<T>> = parse_sync(resp)?;
+    Ok(v.unwrap_or_default())
+}
+
+fn parse_exists(resp: &Response) -> Result<bool> {
+    match parse_envelope_ok(resp) {
+        Ok(()) => Ok(true),
+        Err(Error::Api { status: 404, .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+fn parse_envelope_ok(resp: &Response) -> Result<()> {
+    crate::response::parse_envelope(resp).map(|_| ())
+}
+
+fn parse_value(resp: &Response) -> Result<Value> {
+    parse_sync(resp)
+}
+
+/// A standard LXD collection (`/1.0/<segments>`) with list / get / create / put / patch / rename /
+/// delete. The typed modules below are thin wrappers over it.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    kind: &'static str,
+    segments: Vec<String>,
+    scope: Scope,
+    check: fn(&str) -> Result<()>,
+}
+
+fn check_any(_: &str) -> Result<()> {
+    Ok(())
+}
+
+impl Collection {
+    /// A collection at `/1.0/<segments>`; `kind` names it in errors.
+    pub fn new(kind: &'static str, segments: &[&str], scope: Scope) -> Collection {
+        Collection { kind, segments: segments.iter().map(|s| s.to_string()).collect(), scope, check: check_any }
+    }
+    fn with_check(mut self, check: fn(&str) -> Result<()>) -> Collection {
+        self.check = check;
+        self
+    }
+    fn check(&self, name: &str) -> Result<()> {
+        check_name(self.kind, name)?;
+        (self.check)(name)
+    }
+    fn req(&self, method: crate::request::Method, extra: &[&str]) -> Request {
+        let mut segs: Vec<&str> = self.segments.iter().map(String::as_str).collect();
+        segs.extend_from_slice(extra);
+        Request::new(method, &segs).scope(self.scope)
+    }
+    /// `GET` the collection with `recursion=0` (names).
+    pub fn list_names(&self) -> Call<Vec<String>> {
+        Call::new(self.req(crate::request::Method::GET, &[]), parse_names)
+    }
+    /// `GET` the collection with `recursion=1` (or 2 where LXD supports it).
+    pub fn list<T: DeserializeOwned>(&self, recursion: u8) -> Call<Vec<T>> {
+        Call::new(self.req(crate::request::Method::GET, &[]).query("recursion", recursion.clamp(1, 2).to_string()), parse_list::<T>)
+    }
+    /// `GET` one member, with its ETag.
+    pub fn get<T: DeserializeOwned>(&self, name: &str) -> Result<Call<WithEtag<T>>> {
+        self.check(name)?;
+        Ok(Call::new(self.req(crate::request::Method::GET, &[name]), parse_with_etag::<T>))
+    }
+    /// `GET` one member and answer whether it exists (404 → false).
+    pub fn exists(&self, name: &str) -> Result<Call<bool>> {
+        self.check(name)?;
+        Ok(Call::new(self.req(crate::request::Method::GET, &[name]), parse_exists))
+    }
+    /// `POST` a new member from JSON text (sync create; LXD answers 201).
+    pub fn create_sync(&self, body: &str) -> Result<Call<()>> {
+        Ok(Call::new(self.req(crate::request::Method::POST, &[]).json_text(body)?, parse_empty))
+    }
+    /// `POST` a new member from JSON text, starting an operation.
+    pub fn create_async(&self, body: &str) -> Result<Call<Operation>> {
+        Ok(Call::new(self.req(crate::request::Method::POST, &[]).json_text(body)?, parse_async))
+    }
+    /// `PUT` (replace) a member; `etag` becomes `If-Match`. Some resources answer with an operation.
+    pub fn put(&self, name: &str, body: &str, etag: Option<&str>) -> Result<Call<Option<Operation>>> {
+        self.check(name)?;
+        Ok(Call::new(self.req(crate::request::Method::PUT, &[name]).json_text(body)?.if_match(etag), parse_sync_or_async))
+    }
+    /// `PATCH` (merge) a member; `etag` becomes `If-Match`.
+    pub fn patch(&self, name: &str, body: &str, etag: Option<&str>) -> Result<Call<Option<Operation>>> {
+        self.check(name)?;
+        Ok(Call::new(self.req(crate::request::Method::PATCH, &[name]).json_text(body)?.if_match(etag), parse_sync_or_async))
+    }
+    /// `POST {"name": new}` to a member: rename (sync for most, an operation for instances).
+    pub fn rename(&self, name: &str, new_name: &str) -> Result<Call<Option<Operation>>> {
+        self.check(name)?;
+        self.check(new_name)?;
+        Ok(Call::new(self.req(crate::request::Method::POST, &[name]).json(&json!({ "name": new_name }))?, parse_sync_or_async))
+    }
+    /// `DELETE` a member (sync for most, an operation for instances, snapshots and images).
+    pub fn delete(&self, name: &str) -> Result<Call<Option<Operation>>> {
+        self.check(name)?;
+        Ok(Call::new(self.req(crate::request::Method::DELETE, &[name]), parse_sync_or_async))
+    }
+    /// `GET /…/<name>/<sub>` as raw JSON (state, resources).
+    pub fn get_sub(&self, name: &str, sub: &str) -> Result<Call<Value>> {
+        self.check(name)?;
+        Ok(Call::new(self.req(crate::request::Method::GET, &[name, sub]), parse_value))
+    }
+}
+
+/// The server itself (`/1.0`).
+pub mod server {
+    use super::*;
+    /// `GET /1.0` with ETag.
+    pub fn get() -> Call<WithEtag<Server>> {
+        Call::new(Request::get(&[]).scope(Scope::BOTH), parse_with_etag::<Server>)
+    }
+    /// `PUT /1.0` (replace config).
+    pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
+        Ok(Call::new(Request::put(&[]).scope(Scope::BOTH).json_text(body)?.if_match(etag), parse_empty))
+    }
+    /// `PATCH /1.0` (merge config).
+    pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
+        Ok(Call::new(Request::patch(&[]).scope(Scope::BOTH).json_text(body)?.if_match(etag), parse_empty))
+    }
+    /// `GET /1.0/resources`: the host's hardware.
+    pub fn resources() -> Call<Value> {
+        Call::new(Request::get(&["resources"]).scope(Scope { project: false, target: true }), parse_value)
+    }
+}
+
+/// `/1.0/certificates`.
+pub mod certificates {
+    use super::*;
+    /// The collection.
+    pub fn collection() -> Collection {
+        Collection::new("certificate", &["certificates"], Scope::NONE)
+    }
+    /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
+    /// client trusts itself (LXD 5.0.2 takes a token in the `password` field too).
+    pub fn add(cert_pem: Option<&str>, name: Option<&str>, password: Option<&str>, kind: &str) -> Result<Call<()>> {
+        let mut body = json!({ "type": kind });
+        if let Some(pem) = cert_pem {
+            let b64 = pem_to_base64_der(pem)?;
+            body["certificate"] = Value::from(b64);
+        }
+        if let Some(n) = name {
+            body["name"] = Value::from(n);
+        }
+        if let Some(p) = password {
+            body["password"] = Value::from(p);
+        }
+        Ok(Call::new(Request::post(&["certificates"]).scope(Scope::NONE).json(&body)?, parse_empty))
+    }
+
+    /// LXD wants the certificate as base64 DER (the PEM body without armour and newlines).
+    pub fn pem_to_base64_der(pem: &str) -> Result<String> {
+        let begin = "-----BEGIN CERTIFICATE-----";
+        let end = "-----END CERTIFICATE-----";
+        let start = pem.find(begin).ok_or_else(|| Error::invalid("certificate is not PEM (no BEGIN CERTIFICATE line)"))? + begin.len();
+        let stop = pem[start..].find(end).ok_or_else(|| Error::invalid("certificate PEM has no END line"))? + start;
+        let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=') {
+            return Err(Error::invalid("certificate PEM body is not base64"));
+        }
+        Ok(body)
+    }
+}
+
+/// `/1.0/instances`.
+pub mod instances {
+    use super::*;
+    /// The collection (instance names are checked as hostnames).
+    pub fn collection() -> Collection {
+        Collection::new("instance", &["instances"], Scope::BOTH).with_check(check_instance_name)
+    }
+    /// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
+    pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
+        check_instance_name(name)?;
+        if !matches!(action, "start" | "stop" | "restart" | "freeze" | "unfreeze") {
+            return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
+        }
+        let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
+        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(Scope::BOTH).json(&body)?, parse_async))
+    }
+    /// `GET /1.0/instances/<name>/state`.
+    pub fn state(name: &str) -> Result<Call<InstanceState>> {
+        check_instance_name(name)?;
+        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(Scope::BOTH), parse_sync::<InstanceState>))
+    }
+}
+
+/// `/1.0/instances/<name>/snapshots`.
+pub mod snapshots {
+    use super::*;
+    /// The snapshots of one instance.
+    pub fn collection(instance: &str) -> Result<Collection> {
+        check_instance_name(instance)?;
+        Ok(Collection::new("snapshot", &["instances", instance, "snapshots"], Scope::BOTH).with_check(check_snapshot_name))
+    }
+    /// `POST …/snapshots {"name", "stateful"}`.
+    pub fn create(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
+        check_instance_name(instance)?;
+        check_snapshot_name(name)?;
+        let body = json!({ "name": name, "stateful": stateful });
+        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(Scope::BOTH).json(&body)?, parse_async))
+    }
+    /// `PUT /1.0/instances/<name> {"restore": snap}`: restore the instance to a snapshot.
+    pub fn restore(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
+        check_instance_name(instance)?;
+        check_snapshot_name(name)?;
+        let body = json!({ "restore": name, "stateful": stateful });
+        Ok(Call::new(Request::put(&["instances", instance]).scope(Scope::BOTH).json(&body)?, parse_async))
+    }
+}
+
+/// `/1.0/images` and `/1.0/images/aliases`.
+pub mod images {
+    use super::*;
+    /// The images (keyed by fingerprint or a unique prefix of it).
+    pub fn collection() -> Collection {
+        Collection::new("image", &["images"], Scope::PROJECT).with_check(check_fingerprint)
+    }
+    /// The aliases.
+    pub fn aliases() -> Collection {
+        Collection::new("image alias", &["images", "aliases"], Scope::PROJECT)
+    }
+    /// `POST /1.0/images/aliases`.
+    pub fn alias_create(name: &str, target: &str, description: &str) -> Result<Call<()>> {
+        check_name("image alias", name)?;
+        check_fingerprint(target)?;
+        let body = json!({ "name": name, "target": target, "description": description });
+        Ok(Call::new(Request::post(&["images", "aliases"]).scope(Scope::PROJECT).json(&body)?, parse_empty))
+    }
+    /// A fingerprint (or prefix) is hex.
+    pub fn check_fingerprint(fp: &str) -> Result<()> {
+        if fp.is_empty() || fp.len() > 64 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::invalid(format!("{fp:?} is not an image fingerprint (1 to 64 hex digits)")));
+        }
+        Ok(())
+    }
+}
+
+/// `/1.0/networks`.
+pub mod networks {
+    use super::*;
+    /// The collection (names become interface names: at most 15 characters).
+    pub fn collection() -> Collection {
+        Collection::new("network", &["networks"], Scope::BOTH).with_check(|n| {
+            if n.len() > 15 {
+                Err(Error::invalid(format!("network name {n:?} is longer than 15 characters")))
+            } else {
+                Ok(())
+            }
+        })
+    }
+    /// `GET /1.0/networks/<name>/state`.
+    pub fn state(name: &str) -> Result<Call<NetworkState>> {
+        check_name("network", name)?;
+        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(Scope::BOTH), parse_sync::<NetworkState>))
+    }
+}
+
+/// `/1.0/profiles`.
+pub mod profiles {
+    use super::*;
+    /// The collection.
+    pub fn collection() -> Collection {
+        Collection::new("profile", &["profiles"], Scope::PROJECT)
+    }
+}
+
+/// `/1.0/storage-pools`.
+pub mod storage_pools {
+    use super::*;
+    /// The collection.
+    pub fn collection() -> Collection {
+        Collection::new("storage pool", &["storage-pools"], Scope::BOTH)
+    }
+    /// `GET /1.0/storage-pools/<name>/resources`.
+    pub fn resources(name: &str) -> Result<Call<StoragePoolResources>> {
+        check_name("storage pool", name)?;
+        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(Scope { project: false, target: true }), parse_sync::<StoragePoolResources>))
+    }
+}
+
+/// Raw requests for anything else: the reply's envelope is decoded, its metadata returned as JSON.
+pub mod raw {
+    use super::*;
+    /// A raw call: parse gives the metadata (sync) or the operation (async) as JSON.
+    pub fn call(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Value>> {
+        let mut r = Request::raw(method, path_and_query)?;
+        if let Some(b) = body {
+            let v: Value = serde_json::from_str(b).map_err(|e| Error::invalid(format!("body is not valid JSON: {e}")))?;
+            r = r.json(&v)?;
+        }
+        Ok(Call::new(r, |resp| match crate::response::parse_envelope(resp)? {
+            crate::response::Envelope::Sync { metadata, .. } => Ok(metadata),
+            crate::response::Envelope::Async(op) => serde_json::to_value(op).map_err(|e| Error::protocol(e.to_string())),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sync(meta: &str) -> Response {
+        Response::new(200, vec![("ETag".into(), "\"e1\"".into())], format!(r#"{{"type":"sync","status_code":200,"metadata":{meta}}}"#).into_bytes())
+    }
+    fn async_op() -> Response {
+        Response::new(202, vec![], br#"{"type":"async","status_code":100,"operation":"/1.0/operations/op1","metadata":{"id":"op1","status_code":103}}"#.to_vec())
+    }
+    fn err(status: u16) -> Response {
+        Response::new(status, vec![], format!(r#"{{"type":"error","error":"nope","error_code":{status}}}"#).into_bytes())
+    }
+
+    #[test]
+    fn instance_requests() {
+        let c = instances::collection();
+        let l = c.list_names();
+        assert_eq!((l.request.method.as_str(), l.request.path_and_query().as_str()), ("GET", "/1.0/instances"));
+        assert_eq!(l.parse(&sync(r#"["/1.0/instances/a","/1.0/instances/b"]"#)).unwrap(), vec!["a", "b"]);
+        let l2 = c.list::<Instance>(2);
+        assert_eq!(l2.request.path_and_query(), "/1.0/instances?recursion=2");
+        let g = c.get::<Instance>("c1").unwrap();
+        let got = g.parse(&sync(r#"{"name":"c1","status":"Running"}"#)).unwrap();
+        assert_eq!((got.value.name.as_str(), got.etag.as_deref()), ("c1", Some("\"e1\"")));
+        assert!(c.get::<Instance>("bad_name").is_err());
+        let e = c.exists("c1").unwrap();
+        assert!(!e.parse(&err(404)).unwrap());
+        assert!(e.parse(&sync("{}")).unwrap());
+        assert!(e.parse(&err(500)).is_err());
+        let cr = c.create_async(r#"{"name":"c1","source":{"type":"image","alias":"busybox"}}"#).unwrap();
+        assert_eq!((cr.request.method.as_str(), cr.request.path.as_str()), ("POST", "/1.0/instances"));
+        assert_eq!(cr.parse(&async_op()).unwrap().id, "op1");
+        let put = c.put("c1", r#"{"config":{}}"#, Some("\"e1\"")).unwrap();
+        assert_eq!(put.request.header_value("If-Match"), Some("\"e1\""));
+        assert_eq!(put.request.method.as_str(), "PUT");
+        assert!(put.parse(&err(412)).unwrap_err().http_status() == Some(412));
+        let rn = c.rename("c1", "c2").unwrap();
+        assert_eq!(rn.request.body_bytes(), br#"{"name":"c2"}"#);
+        let st = instances::set_state("c1", "stop", 30, true, false).unwrap();
+        assert_eq!(st.request.path, "/1.0/instances/c1/state");
+        let body: Value = serde_json::from_slice(st.request.body_bytes()).unwrap();
+        assert_eq!(body, json!({"action":"stop","timeout":30,"force":true,"stateful":false}));
+        assert!(instances::set_state("c1", "explode", 0, false, false).is_err());
+    }
+
+    #[test]
+    fn snapshot_and_image_requests() {
+        let s = snapshots::collection("c1").unwrap();
+        let g = s.get::<Snapshot>("snap.1 x");
+        assert!(g.is_err(), "spaces refused");
+        let g = s.get::<Snapshot>("snap.ü").unwrap();
+        assert_eq!(g.request.path, "/1.0/instances/c1/snapshots/snap.%C3%BC");
+        let r = snapshots::restore("c1", "s1", false).unwrap();
+        assert_eq!(r.request.body_bytes(), br#"{"restore":"s1","stateful":false}"#);
+        assert!(images::collection().get::<Image>("xyz").is_err());
+        assert_eq!(images::aliases().get::<ImageAlias>("my alias").unwrap().request.path, "/1.0/images/aliases/my%20alias");
+    }
+
+    #[test]
+    fn certificates_pem() {
+        let pem = "-----BEGIN CERTIFICATE-----\nQUJD\nREVG\n-----END CERTIFICATE-----\n";
+        assert_eq!(certificates::pem_to_base64_der(pem).unwrap(), "QUJDREVG");
+        assert!(certificates::pem_to_base64_der("junk").is_err());
+        let c = certificates::add(Some(pem), Some("n"), Some("pw"), "client").unwrap();
+        let v: Value = serde_json::from_slice(c.request.body_bytes()).unwrap();
+        assert_eq!(v, json!({"type":"client","certificate":"QUJDREVG","name":"n","password":"pw"}));
+    }
+
+    #[test]
+    fn networks_names() {
+        assert!(networks::collection().get::<Network>("abcdefghijklmnop").is_err());
+        assert!(networks::collection().get::<Network>("lxdbr0").is_ok());
+    }
+}

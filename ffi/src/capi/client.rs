@@ -1,0 +1,279 @@
+//! `lxd_client_builder` and `lxd_client`: connecting to LXD.
+
+use std::ffi::c_char;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{arg_opt_str, arg_ref, arg_str, check_out, guard, lxd_error, lxd_result};
+use crate::error::Error;
+use crate::tls::{parse_certs, ServerTrust};
+use crate::{Client, ClientBuilder};
+
+/// Collects connection settings; build any number of clients from it. Free with
+/// `lxd_client_builder_free`.
+pub struct lxd_client_builder {
+    pub(crate) inner: ClientBuilder,
+}
+
+/// A connection to one LXD server: immutable, and safe to use from many threads at once. Free with
+/// `lxd_client_free` once no call is using it.
+pub struct lxd_client {
+    pub(crate) inner: Client,
+}
+
+unsafe fn builder_mut<'a>(b: *mut lxd_client_builder) -> crate::Result<&'a mut lxd_client_builder> {
+    // SAFETY: NULL or a live builder from this library, not used concurrently (contract).
+    unsafe { b.as_mut() }.ok_or_else(|| Error::invalid("builder is NULL"))
+}
+
+pub(crate) unsafe fn client_ref<'a>(c: *const lxd_client) -> crate::Result<&'a Client> {
+    unsafe { arg_ref(c, "client") }.map(|c| &c.inner)
+}
+
+fn read_file(path: &str, what: &str) -> crate::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::Io(format!("cannot read {what} {path:?}: {e}")))
+}
+
+fn box_builder(out: *mut *mut lxd_client_builder, b: ClientBuilder) {
+    // SAFETY: `out` checked non-NULL by the caller.
+    unsafe { *out = Box::into_raw(Box::new(lxd_client_builder { inner: b })) };
+}
+
+/// A builder for the local unix socket. `socket_path` NULL: discover it (`LXD_SOCKET`,
+/// `LXD_DIR/unix.socket`, the snap's socket, `/var/lib/lxd/unix.socket`). Nothing is opened yet.
+/// On success `*builder_out` owns a new builder.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_new_unix(socket_path: *const c_char, builder_out: *mut *mut lxd_client_builder, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(builder_out, "builder_out")?;
+        let path = unsafe { arg_opt_str(socket_path, "socket_path") }?.map(PathBuf::from);
+        box_builder(builder_out, ClientBuilder::unix(path));
+        Ok(())
+    })
+}
+
+/// A builder for LXD over HTTPS: `url` like `"https://127.0.0.1:8443"` (port defaults to 8443).
+/// The server is verified against public CA roots unless you pin its certificate
+/// (`lxd_client_builder_pin_server_cert_pem`) or give a CA (`lxd_client_builder_set_ca_pem`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_new_https(url: *const c_char, builder_out: *mut *mut lxd_client_builder, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(builder_out, "builder_out")?;
+        let url = unsafe { arg_str(url, "url") }?;
+        if !url.starts_with("https://") {
+            return Err(Error::invalid(format!("URL {url:?} must start with https://")));
+        }
+        box_builder(builder_out, ClientBuilder::https(url));
+        Ok(())
+    })
+}
+
+/// Use this client certificate and private key (PEM text) for HTTPS. The key is never logged or
+/// put in an error message. Checked when the client is built.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_client_cert_pem(builder: *mut lxd_client_builder, cert_pem: *const c_char, key_pem: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let cert = unsafe { arg_str(cert_pem, "cert_pem") }?;
+        let key = unsafe { arg_str(key_pem, "key_pem") }?;
+        parse_certs(cert.as_bytes(), "client certificate")?;
+        crate::tls::parse_key(key.as_bytes())?;
+        b.inner = b.inner.clone().client_cert_pem(cert.as_bytes(), key.as_bytes());
+        Ok(())
+    })
+}
+
+/// As `lxd_client_builder_set_client_cert_pem`, reading PEM files (e.g. `client.crt`, `client.key`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_client_cert_files(builder: *mut lxd_client_builder, cert_path: *const c_char, key_path: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let cert = read_file(unsafe { arg_str(cert_path, "cert_path") }?, "client certificate")?;
+        let key = read_file(unsafe { arg_str(key_path, "key_path") }?, "client key")?;
+        parse_certs(&cert, "client certificate")?;
+        crate::tls::parse_key(&key)?;
+        b.inner = b.inner.clone().client_cert_pem(&cert, &key);
+        Ok(())
+    })
+}
+
+/// Pin the server's own certificate (PEM), as `lxc remote add` does: the server must present
+/// exactly this certificate; host names are not checked. Replaces any CA setting.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_pin_server_cert_pem(builder: *mut lxd_client_builder, cert_pem: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let pem = unsafe { arg_str(cert_pem, "cert_pem") }?;
+        let cert = parse_certs(pem.as_bytes(), "server certificate")?.remove(0);
+        b.inner = b.inner.clone().server_trust(ServerTrust::Pinned(cert));
+        Ok(())
+    })
+}
+
+/// As `lxd_client_builder_pin_server_cert_pem`, reading a PEM file (e.g. LXD's `server.crt`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_pin_server_cert_file(builder: *mut lxd_client_builder, cert_path: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let pem = read_file(unsafe { arg_str(cert_path, "cert_path") }?, "server certificate")?;
+        let cert = parse_certs(&pem, "server certificate")?.remove(0);
+        b.inner = b.inner.clone().server_trust(ServerTrust::Pinned(cert));
+        Ok(())
+    })
+}
+
+/// Verify the server against these CA certificates (PEM, one or more) instead of public roots;
+/// the server's name must match its certificate. Replaces any pin.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_ca_pem(builder: *mut lxd_client_builder, ca_pem: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let pem = unsafe { arg_str(ca_pem, "ca_pem") }?;
+        let certs = parse_certs(pem.as_bytes(), "CA certificate")?;
+        b.inner = b.inner.clone().server_trust(ServerTrust::Roots(certs));
+        Ok(())
+    })
+}
+
+/// DANGER: accept any server certificate (no verification at all). Off by default; anyone on the
+/// network path can then read and change your traffic. For throwaway test setups only.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_danger_accept_invalid_certs(builder: *mut lxd_client_builder, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        b.inner = b.inner.clone().server_trust(ServerTrust::DangerAcceptAny);
+        Ok(())
+    })
+}
+
+/// Timeout for each request in milliseconds (default 30000; 0: none). Long calls (operation
+/// waits, transfers, exec) take their own timeouts.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_timeout_ms(builder: *mut lxd_client_builder, timeout_ms: u64, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        b.inner = b.inner.clone().timeout(Some(Duration::from_millis(timeout_ms)));
+        Ok(())
+    })
+}
+
+/// Default project for every call that takes `project=` (NULL or "": the server's default).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_project(builder: *mut lxd_client_builder, project: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let p = unsafe { arg_opt_str(project, "project") }?;
+        b.inner = b.inner.clone().project(p.map(str::to_string));
+        Ok(())
+    })
+}
+
+/// Default cluster member for every call that takes `target=` (NULL or "": none).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_target(builder: *mut lxd_client_builder, target: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let t = unsafe { arg_opt_str(target, "target") }?;
+        b.inner = b.inner.clone().target(t.map(str::to_string));
+        Ok(())
+    })
+}
+
+/// User-Agent header (NULL: `liblxdclient/<version>`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_user_agent(builder: *mut lxd_client_builder, user_agent: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let ua = unsafe { arg_opt_str(user_agent, "user_agent") }?;
+        if ua.is_some_and(|u| u.chars().any(|c| c.is_control())) {
+            return Err(Error::invalid("user_agent contains control characters"));
+        }
+        b.inner = b.inner.clone().user_agent(ua.map(str::to_string));
+        Ok(())
+    })
+}
+
+/// Build a client from the builder (which stays yours to reuse or free). Nothing is sent yet:
+/// connection problems show on the first call. On success `*client_out` owns a new client.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_build(builder: *const lxd_client_builder, client_out: *mut *mut lxd_client, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(client_out, "client_out")?;
+        let b = unsafe { arg_ref(builder, "builder") }?;
+        let c = b.inner.clone().build()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *client_out = Box::into_raw(Box::new(lxd_client { inner: c })) };
+        Ok(())
+    })
+}
+
+/// Free a builder. NULL is fine.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_free(builder: *mut lxd_client_builder) {
+    if !builder.is_null() {
+        // SAFETY: allocated by this library.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(unsafe { Box::from_raw(builder) })));
+    }
+}
+
+/// A new client on the same server and connections, with another default project (NULL: the
+/// server's default). Free both independently.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_with_project(client: *const lxd_client, project: *const c_char, client_out: *mut *mut lxd_client, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(client_out, "client_out")?;
+        let c = unsafe { client_ref(client) }?;
+        let p = unsafe { arg_opt_str(project, "project") }?;
+        // SAFETY: checked non-NULL.
+        unsafe { *client_out = Box::into_raw(Box::new(lxd_client { inner: c.with_project(p) })) };
+        Ok(())
+    })
+}
+
+/// A new client on the same server and connections, with another default cluster member
+/// (`target=`; NULL: none). Free both independently.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_with_target(client: *const lxd_client, target: *const c_char, client_out: *mut *mut lxd_client, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(client_out, "client_out")?;
+        let c = unsafe { client_ref(client) }?;
+        let t = unsafe { arg_opt_str(target, "target") }?;
+        // SAFETY: checked non-NULL.
+        unsafe { *client_out = Box::into_raw(Box::new(lxd_client { inner: c.with_target(t) })) };
+        Ok(())
+    })
+}
+
+/// Whether the server trusts this client (`GET /1.0`, `auth == "trusted"`). Local unix socket
+/// clients are always trusted.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_trusted(client: *const lxd_client, trusted_out: *mut bool, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(trusted_out, "trusted_out")?;
+        let t = unsafe { client_ref(client) }?.trusted()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *trusted_out = t };
+        Ok(())
+    })
+}
+
+/// Ask the server to trust this client's certificate, with its trust password or a trust token
+/// (`POST /1.0/certificates` with `password`). An already trusted client gets `LXD_RESULT_API`
+/// (400, "Client is already trusted").
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_authenticate(client: *const lxd_client, password: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let c = unsafe { client_ref(client) }?;
+        let pw = unsafe { arg_str(password, "password") }?;
+        c.authenticate(pw)
+    })
+}
+
+/// Free a client. NULL is fine. No call may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_free(client: *mut lxd_client) {
+    if !client.is_null() {
+        // SAFETY: allocated by this library.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(unsafe { Box::from_raw(client) })));
+    }
+}

@@ -1,0 +1,186 @@
+//! `lxd_operation`: a background operation — wait (interruptible), cancel, inspect.
+
+use std::ffi::{c_char, CString};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use lxd_core::{operation as ops, Operation};
+
+use super::client::{client_ref, lxd_client};
+use super::{arg_ref, arg_str, check_out, guard, lxd_error, lxd_result, write_json};
+use crate::error::{Error, Result};
+use crate::{Canceller, Client};
+
+/// A background operation on the server. Another thread may call `lxd_operation_interrupt` to
+/// make a blocked `lxd_operation_wait` return `LXD_RESULT_CANCELLED`. Free with `lxd_operation_free`.
+pub struct lxd_operation {
+    client: Client,
+    id: CString,
+    state: Mutex<Operation>,
+    canceller: Canceller,
+}
+
+impl lxd_operation {
+    pub(crate) fn new(client: &Client, op: Operation) -> lxd_operation {
+        lxd_operation { client: client.clone(), id: CString::new(op.id.clone()).unwrap_or_default(), state: Mutex::new(op), canceller: Canceller::new() }
+    }
+    fn id_str(&self) -> &str {
+        self.id.to_str().unwrap_or("")
+    }
+    fn set(&self, op: Operation) {
+        if let Ok(mut s) = self.state.lock() {
+            *s = op;
+        }
+    }
+    fn snapshot(&self) -> Operation {
+        self.state.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// Hand an operation to the caller, or wait for it when the caller passed no `op_out`.
+pub(crate) fn finish_op(client: &Client, op: Option<Operation>, op_out: *mut *mut lxd_operation) -> Result<()> {
+    match (op, op_out.is_null()) {
+        (Some(op), true) => client.wait_operation(&op.id, None, None).map(|_| ()),
+        (None, true) => Ok(()),
+        (op, false) => {
+            let p = match op {
+                Some(op) => Box::into_raw(Box::new(lxd_operation::new(client, op))),
+                None => std::ptr::null_mut(),
+            };
+            // SAFETY: non-NULL, writable by contract.
+            unsafe { *op_out = p };
+            Ok(())
+        }
+    }
+}
+
+/// Open a handle on an existing operation by its id (`GET /1.0/operations/<id>`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_open(client: *const lxd_client, id: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(op_out, "op_out")?;
+        let c = unsafe { client_ref(client) }?;
+        let id = unsafe { arg_str(id, "id") }?;
+        let resp = c.send(ops::get(id)?)?;
+        let op = Operation::parse(&resp)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *op_out = Box::into_raw(Box::new(lxd_operation::new(c, op))) };
+        Ok(())
+    })
+}
+
+/// All operations the server knows (`GET /1.0/operations?recursion=1`), as a JSON array of
+/// operation objects. `*json_out` is freed with `lxd_string_free`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_list(client: *const lxd_client, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(json_out, "json_out")?;
+        let c = unsafe { client_ref(client) }?;
+        let resp = c.send(ops::list())?;
+        let list = ops::parse_list(&resp)?;
+        unsafe { write_json(json_out, &list) }
+    })
+}
+
+/// Wait until the operation finishes (`GET /1.0/operations/<id>/wait`). `timeout_ms` < 0 waits
+/// without limit; on timeout `LXD_RESULT_TIMEOUT` (the operation keeps running). A failed operation
+/// gives `LXD_RESULT_OPERATION_FAILED` with LXD's message; see `lxd_error_operation_metadata`.
+/// `lxd_operation_interrupt` from another thread makes it return `LXD_RESULT_CANCELLED` promptly.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_wait(op: *const lxd_operation, timeout_ms: i64, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let o = unsafe { arg_ref(op, "op") }?;
+        let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
+        match o.client.wait_operation(o.id_str(), timeout, Some(&o.canceller)) {
+            Ok(done) => {
+                o.set(done);
+                Ok(())
+            }
+            Err(e) => {
+                if let Error::Core(lxd_core::Error::OperationFailed { status_code, message, metadata }) = &e {
+                    let mut s = o.snapshot();
+                    s.status_code = *status_code;
+                    s.err = message.clone();
+                    s.metadata = serde_json::from_str(metadata).unwrap_or_default();
+                    o.set(s);
+                }
+                Err(e)
+            }
+        }
+    })
+}
+
+/// Make a `lxd_operation_wait` blocked in another thread return `LXD_RESULT_CANCELLED` now, and
+/// every later wait on this handle too. The operation keeps running on the server (see
+/// `lxd_operation_cancel`). Safe to call from any thread, any number of times; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_interrupt(op: *const lxd_operation) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: NULL or a live handle.
+        if let Some(o) = unsafe { op.as_ref() } {
+            o.canceller.cancel();
+        }
+    }));
+}
+
+/// Cancel the operation on the server (`DELETE /1.0/operations/<id>`); only operations with
+/// `may_cancel` accept it (others: `LXD_RESULT_API`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_cancel(op: *const lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let o = unsafe { arg_ref(op, "op") }?;
+        let resp = o.client.send(ops::cancel(o.id_str())?)?;
+        lxd_core::response::parse_empty(&resp).map_err(Error::from)
+    })
+}
+
+/// Fetch the operation's current state from the server (`GET /1.0/operations/<id>`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_refresh(op: *const lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let o = unsafe { arg_ref(op, "op") }?;
+        let resp = o.client.send(ops::get(o.id_str())?)?;
+        o.set(Operation::parse(&resp)?);
+        Ok(())
+    })
+}
+
+/// The operation's id (UUID). Borrowed: valid until `lxd_operation_free`. Empty for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_id(op: *const lxd_operation) -> *const c_char {
+    // SAFETY: NULL or a live handle.
+    match unsafe { op.as_ref() } {
+        Some(o) => o.id.as_ptr(),
+        None => c"".as_ptr(),
+    }
+}
+
+/// The last known status code (103 Running, 200 Success, 400 Failure, 401 Cancelled...); -1 for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_status_code(op: *const lxd_operation) -> i32 {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: NULL or a live handle.
+        unsafe { op.as_ref() }.map(|o| i32::from(o.snapshot().status_code)).unwrap_or(-1)
+    }))
+    .unwrap_or(-1)
+}
+
+/// The last known state as LXD's operation JSON (`id`, `class`, `status_code`, `metadata`, `err`,
+/// ...). `*json_out` is freed with `lxd_string_free`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_json(op: *const lxd_operation, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(json_out, "json_out")?;
+        let o = unsafe { arg_ref(op, "op") }?;
+        unsafe { write_json(json_out, &o.snapshot()) }
+    })
+}
+
+/// Free the handle (the operation itself is not affected). NULL is fine.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_free(op: *mut lxd_operation) {
+    if !op.is_null() {
+        // SAFETY: allocated by this library.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(unsafe { Box::from_raw(op) })));
+    }
+}

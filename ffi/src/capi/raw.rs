@@ -1,0 +1,40 @@
+//! Raw requests, for anything the typed functions do not cover.
+
+use std::ffi::c_char;
+
+use lxd_core::{Method, Request};
+
+use super::client::{client_ref, lxd_client};
+use super::{arg_opt_str, arg_str, check_out, guard, lxd_error, lxd_result, write_opt_string, write_string};
+use crate::error::Error;
+
+/// Send any request: `method` (`"GET"`, `"POST"`, ...), `path` with its query, already
+/// percent-encoded (`"/1.0/instances?recursion=1"`), and `body_json` (NULL: no body). The client's
+/// project and target are not added. Whatever LXD answers is a success here: `*status_out` gets the
+/// HTTP status, `*body_out` the body text (LXD's envelope), `etag_out` (may be NULL) the ETag or NULL.
+/// Only failures to talk to LXD at all are errors.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_raw_request(client: *const lxd_client, method: *const c_char, path: *const c_char, body_json: *const c_char, status_out: *mut u16, body_out: *mut *mut c_char, etag_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(status_out, "status_out")?;
+        check_out(body_out, "body_out")?;
+        let c = unsafe { client_ref(client) }?;
+        let method = unsafe { arg_str(method, "method") }?;
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| Error::invalid(format!("{method:?} is not an HTTP method")))?;
+        let path = unsafe { arg_str(path, "path") }?;
+        let body = unsafe { arg_opt_str(body_json, "body_json") }?;
+        let mut req = Request::raw(method, path)?;
+        if let Some(b) = body {
+            serde_json::from_str::<serde_json::Value>(b).map_err(|e| Error::invalid(format!("body_json is not valid JSON: {e}")))?;
+            req.body = lxd_core::Body::Json(b.as_bytes().to_vec());
+        }
+        let resp = c.send(req)?;
+        let text = String::from_utf8(resp.body.clone()).map_err(|_| Error::protocol("reply body is not UTF-8"))?;
+        let etag = resp.etag().map(str::to_string);
+        unsafe { write_opt_string(etag_out, etag) }?;
+        unsafe { write_string(body_out, text) }?;
+        // SAFETY: checked non-NULL.
+        unsafe { *status_out = resp.status };
+        Ok(())
+    })
+}

@@ -1,0 +1,405 @@
+//! The safe, blocking Rust client. The C ABI is a thin layer over it; Rust programs can use it directly.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lxd_core::api::{self, Call};
+use lxd_core::{Body, Operation, Request, Response, WaitFlow};
+use rustls::pki_types::ServerName;
+
+use crate::error::{Error, Result};
+use crate::tls::{self, ServerTrust};
+use crate::transport::{Endpoint, LxdConnector, NoResolver};
+
+/// Largest JSON reply the client buffers (bigger is treated as a malformed reply).
+pub const MAX_JSON_BODY: u64 = 256 * 1024 * 1024;
+/// Default timeout for one request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Find LXD's local socket: `LXD_SOCKET`, then `LXD_DIR/unix.socket`, then the snap's, then
+/// `/var/lib/lxd/unix.socket`.
+pub fn default_socket_path() -> PathBuf {
+    if let Some(s) = std::env::var_os("LXD_SOCKET").filter(|s| !s.is_empty()) {
+        return PathBuf::from(s);
+    }
+    if let Some(d) = std::env::var_os("LXD_DIR").filter(|s| !s.is_empty()) {
+        return PathBuf::from(d).join("unix.socket");
+    }
+    let snap = PathBuf::from("/var/snap/lxd/common/lxd/unix.socket");
+    if snap.exists() {
+        return snap;
+    }
+    PathBuf::from("/var/lib/lxd/unix.socket")
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    https_url: Option<String>,
+    socket: Option<PathBuf>,
+    client_cert_pem: Option<Vec<u8>>,
+    client_key_pem: Option<Vec<u8>>,
+    trust: ServerTrust,
+    timeout: Option<Duration>,
+    project: Option<String>,
+    target: Option<String>,
+    user_agent: Option<String>,
+}
+
+impl ClientBuilder {
+    /// A client for the local unix socket (`None`: discover it as [`default_socket_path`]).
+    pub fn unix(socket: Option<PathBuf>) -> ClientBuilder {
+        ClientBuilder { socket, ..Default::default() }
+    }
+    /// A client for `https://host:port` (a trailing `/` is fine; the port defaults to 8443).
+    pub fn https(url: &str) -> ClientBuilder {
+        ClientBuilder { https_url: Some(url.to_string()), ..Default::default() }
+    }
+    /// Client certificate and key, PEM.
+    pub fn client_cert_pem(mut self, cert: &[u8], key: &[u8]) -> Self {
+        self.client_cert_pem = Some(cert.to_vec());
+        self.client_key_pem = Some(key.to_vec());
+        self
+    }
+    /// How the server is verified.
+    pub fn server_trust(mut self, trust: ServerTrust) -> Self {
+        self.trust = trust;
+        self
+    }
+    /// Per-request timeout (default 30 s; long calls such as operation waits take their own).
+    pub fn timeout(mut self, t: Option<Duration>) -> Self {
+        self.timeout = t;
+        self
+    }
+    /// Default project for every call that takes one.
+    pub fn project(mut self, p: Option<String>) -> Self {
+        self.project = p;
+        self
+    }
+    /// Default cluster member for every call that takes `target`.
+    pub fn target(mut self, t: Option<String>) -> Self {
+        self.target = t;
+        self
+    }
+    /// User-Agent header.
+    pub fn user_agent(mut self, ua: Option<String>) -> Self {
+        self.user_agent = ua;
+        self
+    }
+
+    /// Build the client. Nothing is sent yet.
+    pub fn build(self) -> Result<Client> {
+        let endpoint = match &self.https_url {
+            None => Endpoint::Unix(self.socket.clone().unwrap_or_else(default_socket_path)),
+            Some(url) => {
+                let rest = url.strip_prefix("https://").ok_or_else(|| Error::invalid(format!("URL {url:?} must start with https://")))?;
+                let authority = rest.split('/').next().unwrap_or("");
+                if authority.is_empty() || authority.contains('@') {
+                    return Err(Error::invalid(format!("URL {url:?} has no usable host")));
+                }
+                let (host, authority) = split_host_port(authority)?;
+                let server_name = ServerName::try_from(host.clone()).map_err(|_| Error::invalid(format!("{host:?} is not a valid host name")))?;
+                let client_cert = match (&self.client_cert_pem, &self.client_key_pem) {
+                    (Some(c), Some(k)) => Some((tls::parse_certs(c, "client certificate")?, tls::parse_key(k)?)),
+                    _ => None,
+                };
+                let tls = tls::client_config(&self.trust, client_cert)?;
+                Endpoint::Https { authority, server_name, tls }
+            }
+        };
+        let endpoint = Arc::new(endpoint);
+        let timeout = self.timeout.or(Some(DEFAULT_TIMEOUT)).filter(|t| !t.is_zero());
+        let user_agent = self.user_agent.clone().unwrap_or_else(|| format!("liblxdclient/{}", env!("CARGO_PKG_VERSION")));
+        let config = |timeout: Option<Duration>| {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(timeout)
+                .user_agent(user_agent.as_str())
+                .max_redirects(0)
+                .max_idle_connections_per_host(32)
+                .max_idle_connections(32)
+                .proxy(None)
+                .build()
+        };
+        let connector = LxdConnector { endpoint: endpoint.clone() };
+        let agent = ureq::Agent::with_parts(config(timeout), connector.clone(), NoResolver);
+        Ok(Client {
+            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, user_agent }),
+            project: self.project.filter(|p| !p.is_empty()),
+            target: self.target.filter(|t| !t.is_empty()),
+        })
+    }
+}
+
+fn split_host_port(authority: &str) -> Result<(String, String)> {
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(|| Error::invalid("unterminated [IPv6] address"))?;
+        let port = after.strip_prefix(':').unwrap_or("8443");
+        check_port(port)?;
+        return Ok((host.to_string(), format!("[{host}]:{port}")));
+    }
+    match authority.rsplit_once(':') {
+        Some((h, p)) => {
+            check_port(p)?;
+            Ok((h.to_string(), authority.to_string()))
+        }
+        None => Ok((authority.to_string(), format!("{authority}:8443"))),
+    }
+}
+
+fn check_port(p: &str) -> Result<()> {
+    p.parse::<u16>().map(|_| ()).map_err(|_| Error::invalid(format!("{p:?} is not a port")))
+}
+
+struct Shared {
+    endpoint: Arc<Endpoint>,
+    agent: ureq::Agent,
+    connector: LxdConnector,
+    untimed_config: ureq::config::Config,
+    timeout: Option<Duration>,
+    user_agent: String,
+}
+
+/// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    project: Option<String>,
+    target: Option<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("endpoint", &self.shared.endpoint.host()).field("project", &self.project).field("target", &self.target).finish()
+    }
+}
+
+/// Lets another thread cancel a long call (operation wait, transfer, exec): the blocked call
+/// returns [`Error::Cancelled`] promptly.
+#[derive(Debug, Clone, Default)]
+pub struct Canceller {
+    state: Arc<CancelState>,
+}
+
+#[derive(Default)]
+struct CancelState {
+    cancelled: AtomicBool,
+    agents: Mutex<Vec<ureq::Agent>>,
+    sockets: Mutex<Vec<crate::transport::SocketShutdown>>,
+}
+
+impl std::fmt::Debug for CancelState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelState").field("cancelled", &self.cancelled.load(Ordering::Relaxed)).finish()
+    }
+}
+
+impl Canceller {
+    /// A fresh, not cancelled token.
+    pub fn new() -> Canceller {
+        Canceller::default()
+    }
+    /// Cancel: every connection the call uses is shut down, which wakes its blocked reads.
+    pub fn cancel(&self) {
+        self.state.cancelled.store(true, Ordering::SeqCst);
+        if let Ok(agents) = self.state.agents.lock() {
+            for a in agents.iter() {
+                a.clone().shutdown();
+            }
+        }
+        if let Ok(socks) = self.state.sockets.lock() {
+            for s in socks.iter() {
+                s.shutdown_now();
+            }
+        }
+    }
+    /// Whether [`Canceller::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.state.cancelled.load(Ordering::SeqCst)
+    }
+    /// Fail with `Cancelled` if cancelled.
+    pub fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+    fn register_agent(&self, a: &ureq::Agent) {
+        if let Ok(mut v) = self.state.agents.lock() {
+            v.push(a.clone());
+        }
+        if self.is_cancelled() {
+            a.clone().shutdown();
+        }
+    }
+    /// Register a socket to shut down on cancel (websockets); shuts it at once if already cancelled.
+    pub fn register_socket(&self, s: crate::transport::SocketShutdown) {
+        if self.is_cancelled() {
+            s.shutdown_now();
+        }
+        if let Ok(mut v) = self.state.sockets.lock() {
+            v.push(s);
+        }
+    }
+}
+
+impl Client {
+    /// Same server and connections, another default project (`None`: the server's default).
+    pub fn with_project(&self, project: Option<&str>) -> Client {
+        Client { shared: self.shared.clone(), project: project.filter(|p| !p.is_empty()).map(str::to_string), target: self.target.clone() }
+    }
+    /// Same server and connections, another default cluster member.
+    pub fn with_target(&self, target: Option<&str>) -> Client {
+        Client { shared: self.shared.clone(), project: self.project.clone(), target: target.filter(|t| !t.is_empty()).map(str::to_string) }
+    }
+    /// The default project, if set.
+    pub fn project(&self) -> Option<&str> {
+        self.project.as_deref()
+    }
+    /// The default target, if set.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+    /// The endpoint (for websockets and streams).
+    pub fn endpoint(&self) -> &Arc<Endpoint> {
+        &self.shared.endpoint
+    }
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.shared.timeout
+    }
+    /// The User-Agent.
+    pub fn user_agent(&self) -> &str {
+        &self.shared.user_agent
+    }
+
+    /// A separate agent with its own connections and no global timeout, for a long call that a
+    /// [`Canceller`] may interrupt.
+    pub fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {
+        let a = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
+        cancel.register_agent(&a);
+        a
+    }
+
+    /// Prepare the http request (scope filled in, URL on the endpoint).
+    pub fn http_request(&self, mut req: Request) -> Result<(ureq::http::request::Builder, Request)> {
+        req.apply_scope(self.project.as_deref(), self.target.as_deref());
+        let url = format!("{}{}", self.shared.endpoint.base_url(), req.path_and_query());
+        let mut b = ureq::http::Request::builder().method(req.method.as_str()).uri(url);
+        for (k, v) in &req.headers {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        match &req.body {
+            Body::Json(_) => b = b.header("Content-Type", "application/json"),
+            Body::Stream { content_type } => b = b.header("Content-Type", content_type.as_str()),
+            Body::Empty => {}
+        }
+        Ok((b, req))
+    }
+
+    /// Send a request and buffer the reply (JSON replies; at most [`MAX_JSON_BODY`] bytes).
+    pub fn send(&self, req: Request) -> Result<Response> {
+        self.send_on(&self.shared.agent, req)
+    }
+
+    /// Send on a given agent (see [`Client::cancellable_agent`]).
+    pub fn send_on(&self, agent: &ureq::Agent, req: Request) -> Result<Response> {
+        let (b, req) = self.http_request(req)?;
+        let body = req.body_bytes().to_vec();
+        let hreq = b.body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
+        let resp = agent.run(hreq).map_err(Error::from_ureq)?;
+        read_response(resp)
+    }
+
+    /// Send a request whose body streams from `body` (uploads).
+    pub fn send_streaming(&self, agent: &ureq::Agent, req: Request, body: &mut dyn Read) -> Result<ureq::http::Response<ureq::Body>> {
+        let (b, _req) = self.http_request(req)?;
+        let hreq = b.body(ureq::SendBody::from_reader(body)).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
+        agent.run(hreq).map_err(Error::from_ureq)
+    }
+
+    /// Send a call and parse its reply.
+    pub fn call<T>(&self, call: Call<T>) -> Result<T> {
+        let resp = self.send(call.request.clone())?;
+        Ok(call.parse(&resp)?)
+    }
+
+    /// Wait for an operation to finish. `timeout` `None` waits as long as it takes. A failed
+    /// operation is [`lxd_core::Error::OperationFailed`]; the `canceller` interrupts the wait
+    /// (the operation itself keeps running on the server).
+    pub fn wait_operation(&self, id: &str, timeout: Option<Duration>, canceller: Option<&Canceller>) -> Result<Operation> {
+        let local;
+        let canceller = match canceller {
+            Some(c) => c,
+            None => {
+                local = Canceller::new();
+                &local
+            }
+        };
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let agent = self.cancellable_agent(canceller);
+        let op = Operation { id: id.to_string(), ..Default::default() };
+        loop {
+            canceller.check()?;
+            let slice = match deadline {
+                None => 60,
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")));
+                    }
+                    left.as_millis().div_ceil(1000).clamp(1, 60) as i64
+                }
+            };
+            let flow = WaitFlow::new(&op, slice);
+            let resp = match self.send_on(&agent, flow.next_request()?) {
+                Ok(r) => r,
+                Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
+                Err(e) => return Err(e),
+            };
+            if let Some(done) = flow.handle(&resp)? {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Start work that answers with an operation, and wait for it when `wait` is true.
+    pub fn call_op(&self, call: Call<Operation>, wait: bool) -> Result<Operation> {
+        let op = self.call(call)?;
+        if wait {
+            self.wait_operation(&op.id, None, None)
+        } else {
+            Ok(op)
+        }
+    }
+
+    /// Whether this client is trusted by the server (`GET /1.0` → `auth`).
+    pub fn trusted(&self) -> Result<bool> {
+        Ok(self.call(api::server::get())?.value.is_trusted())
+    }
+
+    /// Trust this client's certificate with the server's trust password (or a join token).
+    pub fn authenticate(&self, password: &str) -> Result<()> {
+        if password.is_empty() {
+            return Err(Error::invalid("trust password is empty"));
+        }
+        self.call(api::certificates::add(None, None, Some(password), "client")?)
+    }
+}
+
+/// Buffer a ureq response into a core [`Response`].
+pub fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response> {
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut body = resp.into_body();
+    let bytes = body.with_config().limit(MAX_JSON_BODY).read_to_vec().map_err(Error::from_ureq)?;
+    Ok(Response { status, headers, body: bytes })
+}

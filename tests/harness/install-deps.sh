@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing liblxdclient needs, only what is missing. Idempotent.
+set -euo pipefail
+log() { echo "[deps] $*" >&2; }
+
+need_apt=()
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for p in lxd lxd-client busybox-static pkg-config valgrind nlohmann-json3-dev libgtest-dev cmake jq openssl curl python3-venv; do
+  pkg_installed "$p" || need_apt+=("$p")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! have cbindgen || [ "$(cbindgen --version | awk '{print $2}')" != "0.29.4" ]; then
+  log "cargo install cbindgen 0.29.4"
+  cargo install --locked --quiet cbindgen --version 0.29.4
+fi
+if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown >/dev/null
+fi
+log "ok"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Run a command against freshly started private LXD daemons, then stop them whatever happens.
+#
+# Usage: with-lxd.sh [--second] [--cluster] [--selfcheck] -- CMD ARGS...
+# CMD runs with STATEDIR/env sourced (LXD_TEST_* variables, LXD_DIR and LXD_CONF pointing at
+# daemon "a"); the script exits with CMD's status (or the harness's, if starting failed).
+set -euo pipefail
+
+HERE=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+HARNESS=$HERE/lxd-harness.sh
+
+opts=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --) shift; break ;;
+    --second | --cluster | --selfcheck) opts+=("$1"); shift ;;
+    *) echo "[harness] usage: with-lxd.sh [--second] [--cluster] [--selfcheck] -- CMD ARGS..." >&2; exit 2 ;;
+    esac
+done
+[ $# -gt 0 ] || { echo "[harness] with-lxd.sh: no command given" >&2; exit 2; }
+
+STATEDIR=$(mktemp -d /tmp/lxdtest.XXXXXX)
+rc=0
+cleanup() {
+    trap - EXIT INT TERM HUP
+    "$HARNESS" stop "$STATEDIR" || echo "[harness] warning: stop failed" >&2
+    exit "$rc"
+}
+trap 'rc=$?; cleanup' EXIT
+trap 'rc=130; cleanup' INT
+trap 'rc=143; cleanup' TERM
+trap 'rc=129; cleanup' HUP
+
+"$HARNESS" start "$STATEDIR" ${opts[@]+"${opts[@]}"}
+
+set +e
+(
+    set -e
+    # shellcheck disable=SC1091
+    . "$STATEDIR/env"
+    set +e
+    exec "$@"
+)
+rc=$?
+set -e
+exit "$rc"
