@@ -253,9 +253,9 @@ EOF
     chmod 1777 "$r/tmp" "$r/var/tmp"
     chmod 0700 "$r/root"
     write_metadata "$work" "busybox test image (liblxdclient harness)"
-    tar -C "$work" --numeric-owner -czf "$img/busybox.tar.gz" metadata.yaml rootfs
+    tar -C "$work" --numeric-owner -I 'gzip -1' -cf "$img/busybox.tar.gz" metadata.yaml rootfs
     tar -C "$work" --numeric-owner -cJf "$img/meta.tar.xz" metadata.yaml
-    tar -C "$r" --numeric-owner -czf "$img/rootfs.tar.gz" .
+    tar -C "$r" --numeric-owner -I 'gzip -1' -cf "$img/rootfs.tar.gz" .
     mv "$work/rootfs" "$img/rootfs"
     mv "$work/metadata.yaml" "$img/metadata.yaml"
     rm -rf "$work"
@@ -287,7 +287,7 @@ cmd_make_image() {
     work=$(mktemp -d "$out/.build.XXXXXX")
     write_metadata "$work" "busybox test image $tag $(rand_hex 8)"
     ln -s "$STATEDIR/images/rootfs" "$work/rootfs"
-    tar -C "$work" --numeric-owner -czhf "$out/unified.tar.gz" metadata.yaml rootfs
+    tar -C "$work" --numeric-owner -I 'gzip -1' -chf "$out/unified.tar.gz" metadata.yaml rootfs
     tar -C "$work" --numeric-owner -cJf "$out/meta.tar.xz" metadata.yaml
     cp "$STATEDIR/images/rootfs.tar.gz" "$out/rootfs.tar.gz"
     rm -rf "$work"
@@ -334,8 +334,10 @@ selfcheck() {
 # ---------------------------------------------------------------------------------------------
 # start
 
-declare -a ENVLINES=()
-envset() { ENVLINES+=("export $1=$(printf '%q' "$2")"); }
+# Env lines go to STATEDIR/env.d/$ENV_PART (one part per concurrently configured daemon);
+# `start` concatenates the parts into STATEDIR/env at the end.
+ENV_PART=main
+envset() { printf 'export %s=%q\n' "$1" "$2" >>"$STATEDIR/env.d/$ENV_PART"; }
 
 cmd_start() {
     local second=0 cluster=0 check=0 a
@@ -361,6 +363,7 @@ cmd_start() {
     chmod 0711 "$STATEDIR"
     mkdir -p "$STATEDIR/logs" "$STATEDIR/lxc-conf"
     : >"$STATEDIR/pids"
+    trap 'start_failed $?' EXIT
     ensure_deps
     log "dependencies checked in $(( $(now_ms) - t_start )) ms"
 
@@ -375,8 +378,11 @@ cmd_start() {
 
     local t1
     t1=$(now_ms)
+    mkdir -p "$STATEDIR/env.d"
+    make_certs &
+    local certs_job=$!
     build_image
-    make_certs
+    wait "$certs_job" || die "certificate generation failed"
     log "image and certificates built in $(( $(now_ms) - t1 )) ms"
     local fp split_fp
     fp=$(sha256sum "$STATEDIR/images/busybox.tar.gz" | cut -d' ' -f1)
@@ -395,20 +401,41 @@ cmd_start() {
     envset LXD_TEST_IMAGE_ROOTFS "$STATEDIR/images/rootfs.tar.gz"
     envset LXD_TEST_IMAGE_SPLIT_FINGERPRINT "$split_fp"
     envset LXD_TEST_POOL default
-
-    setup_standalone a "$dira" ""
-    if [ "$second" = 1 ]; then setup_standalone b "$dirb" 2; fi
-
-    if [ "$check" = 1 ]; then selfcheck "$dira"; fi
-
-    if [ "$cluster" = 1 ]; then setup_cluster; fi
-
     # lxc (and any LXD_DIR-aware client) in the test command reaches daemon a by default.
     envset LXD_DIR "$dira"
     envset LXD_CONF "$STATEDIR/lxc-conf"
-    printf '%s\n' "${ENVLINES[@]}" >"$STATEDIR/env.tmp"
+
+    # Configure the daemons concurrently (each in its own subshell; any failure aborts start).
+    local job_a job_b="" job_c=""
+    ( ENV_PART=a; setup_standalone a "$dira" "" ) &
+    job_a=$!
+    if [ "$second" = 1 ]; then ( ENV_PART=b; setup_standalone b "$dirb" 2 ) & job_b=$!; fi
+    if [ "$cluster" = 1 ]; then ( ENV_PART=cluster; setup_cluster ) & job_c=$!; fi
+    local failed=0
+    wait "$job_a" || failed=1
+    if [ "$failed" = 0 ] && [ "$check" = 1 ]; then selfcheck "$dira" || failed=1; fi
+    if [ -n "$job_b" ]; then wait "$job_b" || failed=1; fi
+    if [ -n "$job_c" ]; then wait "$job_c" || failed=1; fi
+    [ "$failed" = 0 ] || die "start failed"
+
+    local part
+    for part in main a b cluster; do
+        if [ -e "$STATEDIR/env.d/$part" ]; then cat "$STATEDIR/env.d/$part"; fi
+    done >"$STATEDIR/env.tmp"
     mv "$STATEDIR/env.tmp" "$STATEDIR/env"
+    trap - EXIT
     log "ready in $(( $(now_ms) - t_start )) ms; env in $STATEDIR/env"
+}
+
+start_failed() {
+    [ "$1" = 0 ] && return 0
+    local f
+    for f in "$STATEDIR"/logs/*.log; do
+        [ -s "$f" ] || continue
+        log "---- last lines of $f"
+        tail -n 15 "$f" >&2 || true
+    done
+    log "start failed; daemons may still run: '$HARNESS_SELF stop $STATEDIR' stops them"
 }
 
 setup_standalone() {
@@ -499,16 +526,18 @@ EOF
 # forkproxy, ...) and dnsmasq whose command line names a path inside STATEDIR.
 straggler_pids() {
     local p exe cmd
+    local -a args
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
         [ "$p" = "$$" ] && continue
+        args=()
+        { mapfile -d '' args <"/proc/$p/cmdline"; } 2>/dev/null || continue
+        cmd="${args[*]-}"
+        case $cmd in *"$STATEDIR/"*) ;; *) continue ;; esac
         exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
         case $exe in
-        */lxd | */lxd\ \(deleted\) | */lxc* | */dnsmasq | */lxd-* ) ;;
-        *) continue ;;
+        */lxd | */lxd\ \(deleted\) | */lxc* | */dnsmasq | */lxd-*) echo "$p" ;;
         esac
-        cmd=$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) || continue
-        case $cmd in *"$STATEDIR/"*) echo "$p" ;; esac
     done
 }
 
@@ -531,7 +560,8 @@ container_pids() {
     [ ${#rootid[@]} -gt 0 ] || return 0
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
-        cg=$(cat "/proc/$p/cgroup" 2>/dev/null) || continue
+        cg=
+        { read -r -d '' cg <"/proc/$p/cgroup"; } 2>/dev/null || true
         case $cg in *lxc.payload.*) ;; *) continue ;; esac
         n=$(printf '%s\n' "$cg" | sed -n 's/.*lxc\.payload\.\([^/]*\).*/\1/p' | head -n1)
         [ -n "$n" ] && [ -n "${rootid[$n]:-}" ] || continue
