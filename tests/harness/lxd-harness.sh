@@ -165,7 +165,7 @@ wait_ready() {
 # No network device (no managed bridge needed).
 configure_standalone() {
     local dir=$1 password=$2
-    LXD_DIR=$dir timeout 60 lxd init --preseed >&2 <<EOF
+    quietly env LXD_DIR="$dir" timeout 60 lxd init --preseed <<EOF
 config:
   core.trust_password: "$password"
   images.auto_update_interval: "0"
@@ -467,7 +467,7 @@ setup_cluster() {
     port=$(free_port 127.0.0.2 127.0.0.3 127.0.0.4)
     wait_ready c1 "$STATEDIR/c1"
     log "cluster: bootstrapping c1 on 127.0.0.2:$port"
-    LXD_DIR=$STATEDIR/c1 timeout 60 lxd init --preseed >&2 <<EOF
+    quietly env LXD_DIR="$STATEDIR/c1" timeout 60 lxd init --preseed <<EOF
 config:
   core.https_address: 127.0.0.2:$port
   core.trust_password: "$pw"
@@ -492,7 +492,7 @@ EOF
         [ -n "$token" ] || die "cluster: no join token for c$i"
         wait_ready "c$i" "$dir"
         log "cluster: joining c$i on 127.0.0.$((i + 1)):$port"
-        LXD_DIR=$dir timeout 120 lxd init --preseed >&2 <<EOF
+        quietly env LXD_DIR="$dir" timeout 120 lxd init --preseed <<EOF
 cluster:
   enabled: true
   server_name: c$i
