@@ -32,6 +32,9 @@ impl Response {
 }
 
 /// The LXD envelope, decoded.
+// An envelope is short-lived (parsed, then matched at once); boxing the operation would only add
+// an allocation and churn for every caller.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Envelope {
     /// `type: sync`: the metadata is the result.
