@@ -71,6 +71,12 @@ fn code(n: Option<u64>) -> u16 {
 /// Decode LXD's envelope. An `error` envelope or an HTTP error status becomes [`Error::Api`]; a body
 /// that is not an envelope becomes [`Error::Protocol`].
 pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
+    if (300..400).contains(&resp.status) {
+        // LXD never redirects; a 3xx is someone else (a proxy, a hostile server). Redirects are
+        // not followed, and whatever body came with it is not LXD's answer.
+        let to = resp.header("Location").unwrap_or("nowhere");
+        return Err(Error::protocol(format!("unexpected redirect (HTTP {} to {to}); redirects are not followed", resp.status)));
+    }
     let raw: Raw = match serde_json::from_slice(&resp.body) {
         Ok(r) => r,
         Err(e) => {
@@ -187,6 +193,18 @@ mod tests {
     fn garbage_is_protocol_error() {
         for body in ["", "{", "[]", "null", "{\"type\":\"weird\"}", "{\"type\":\"async\",\"metadata\":{}}", "{\"type\":\"async\",\"metadata\":5}"] {
             assert!(matches!(parse_envelope(&resp(200, body)), Err(Error::Protocol(_))), "{body}");
+        }
+    }
+
+    #[test]
+    fn redirects_are_errors_even_with_a_valid_body() {
+        let body = r#"{"type":"sync","status_code":200,"metadata":{}}"#;
+        for status in [301, 302, 307, 308] {
+            let r = Response::new(status, vec![("Location".into(), "http://elsewhere/1.0".into())], body.as_bytes().to_vec());
+            match parse_envelope(&r) {
+                Err(Error::Protocol(m)) => assert!(m.contains("redirect") && m.contains("elsewhere"), "{m}"),
+                other => panic!("{status}: {other:?}"),
+            }
         }
     }
 
