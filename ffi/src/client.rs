@@ -308,9 +308,18 @@ impl Client {
 
     /// Send on a given agent (see [`Client::cancellable_agent`]).
     pub fn send_on(&self, agent: &ureq::Agent, req: Request) -> Result<Response> {
+        self.send_on_timed(agent, req, None)
+    }
+
+    /// Send on a given agent with a whole-request time limit of its own (`None`: the agent's).
+    /// An untimed agent needs one, or a server that never answers blocks the call forever.
+    pub fn send_on_timed(&self, agent: &ureq::Agent, req: Request, timeout: Option<Duration>) -> Result<Response> {
         let (b, req) = self.http_request(req)?;
         let body = req.body_bytes().to_vec();
-        let hreq = b.body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
+        let mut hreq = b.body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
+        if let Some(t) = timeout {
+            hreq = agent.configure_request(hreq).timeout_global(Some(t)).build();
+        }
         let resp = agent.run(hreq).map_err(Error::from_ureq)?;
         read_response(resp)
     }
@@ -345,20 +354,26 @@ impl Client {
         let op = Operation { id: id.to_string(), ..Default::default() };
         loop {
             canceller.check()?;
-            let slice = match deadline {
-                None => 60,
+            // Each slice is one request with its own time limit: the time left before the
+            // deadline, or the slice plus the per-request timeout. Without it a server that never
+            // answers the wait would block past any deadline.
+            let (slice, limit) = match deadline {
+                None => (60, Duration::from_secs(60) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)),
                 Some(d) => {
                     let left = d.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")));
                     }
-                    left.as_millis().div_ceil(1000).clamp(1, 60) as i64
+                    (left.as_millis().div_ceil(1000).clamp(1, 60) as i64, left)
                 }
             };
             let flow = WaitFlow::new(&op, slice);
-            let resp = match self.send_on(&agent, flow.next_request()?) {
+            let resp = match self.send_on_timed(&agent, flow.next_request()?, Some(limit)) {
                 Ok(r) => r,
                 Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
+                Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
+                    return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")))
+                }
                 Err(e) => return Err(e),
             };
             if let Some(done) = flow.handle(&resp)? {
@@ -399,6 +414,13 @@ pub fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response>
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
+    // A declared length over the limit is refused before reading any of it (the limit below
+    // only trips after MAX_JSON_BODY bytes have been read and buffered).
+    if let Some(len) = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
+        if len > MAX_JSON_BODY {
+            return Err(Error::protocol(format!("reply body of {len} bytes is larger than {MAX_JSON_BODY} bytes")));
+        }
+    }
     let mut body = resp.into_body();
     let bytes = body.with_config().limit(MAX_JSON_BODY).read_to_vec().map_err(Error::from_ureq)?;
     Ok(Response { status, headers, body: bytes })
