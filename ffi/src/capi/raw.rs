@@ -1,11 +1,11 @@
 //! Raw requests, for anything the typed functions do not cover.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
 
 use lxd_core::{Method, Request};
 
 use super::client::{client_ref, lxd_client};
-use super::{arg_opt_str, arg_str, check_out, guard, lxd_error, lxd_result, write_opt_string, write_string};
+use super::{arg_opt_str, arg_str, check_out, guard, lxd_error, lxd_result};
 use crate::error::Error;
 
 /// Send any request: `method` (`"GET"`, `"POST"`, ...), `path` with its query, already
@@ -30,11 +30,18 @@ pub unsafe extern "C" fn lxd_raw_request(client: *const lxd_client, method: *con
         }
         let resp = c.send(req)?;
         let text = String::from_utf8(resp.body.clone()).map_err(|_| Error::protocol("reply body is not UTF-8"))?;
-        let etag = resp.etag().map(str::to_string);
-        unsafe { write_opt_string(etag_out, etag) }?;
-        unsafe { write_string(body_out, text) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { *status_out = resp.status };
+        // Make every C string before writing any output: a body with a NUL byte must fail with
+        // no output written (and nothing leaked), not after the ETag was handed out.
+        let body = CString::new(text).map_err(|_| Error::protocol("reply contains a NUL byte"))?;
+        let etag = resp.etag().map(|e| CString::new(e).map_err(|_| Error::protocol("ETag contains a NUL byte"))).transpose()?;
+        // SAFETY: status_out and body_out checked non-NULL; etag_out NULL or writable (contract).
+        unsafe {
+            if !etag_out.is_null() {
+                *etag_out = etag.map_or(std::ptr::null_mut(), CString::into_raw);
+            }
+            *body_out = body.into_raw();
+            *status_out = resp.status;
+        }
         Ok(())
     })
 }
