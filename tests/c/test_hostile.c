@@ -1,0 +1,510 @@
+/*
+ * Reliability against a hostile server (tests/hostile's lxd-hostile): malformed envelopes, wrong
+ * types, huge, truncated, stalled, reset and chunk-broken bodies, redirects, operations that never
+ * end or vanish, invalid UTF-8 and NUL bytes, and TLS certificate refusal. Every case must give
+ * the right lxd_result within the client's timeout, write no output on failure, and leave the
+ * client usable for the next call. Needs no LXD: it starts its own fake one.
+ *
+ * Prints `hostile: N passed, N failed` (tests/c/run.sh adds it up; run it under valgrind there).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hostile_server.h"
+#include "lxdclient.h"
+
+#define TIMEOUT_MS 2000
+
+static int passed, failed;
+static double slack_s = 3.0;
+static hostile_server srv;
+static lxd_client *base;
+
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (cond) {                                                        \
+            passed++;                                                      \
+        } else {                                                           \
+            failed++;                                                      \
+            fprintf(stderr, "  FAIL %s:%d: ", __FILE__, __LINE__);         \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+        }                                                                  \
+    } while (0)
+
+/* Outputs must be left alone on failure: they start as this sentinel. */
+static char sentinel_byte;
+#define SENTINEL (&sentinel_byte)
+
+static const char *msg(const lxd_error *e) { return e ? lxd_error_message(e) : "(no error object)"; }
+
+static lxd_client *scenario_client(const char *scenario) {
+    lxd_client *c = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_client_with_project(base, scenario, &c, &err);
+    CHECK(r == LXD_RESULT_OK, "with_project(%s): %s", scenario, msg(err));
+    lxd_error_free(err);
+    return c;
+}
+
+/* After every hostile case the same client (and its connection pool) must still work. */
+static void check_still_usable(const char *after) {
+    lxd_client *c = scenario_client("ok");
+    char *json = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_server_get(c, &json, NULL, &err);
+    CHECK(r == LXD_RESULT_OK && json && strstr(json, "lxd-hostile"), "client unusable after %s: %s (%s)", after, lxd_result_name(r), msg(err));
+    lxd_string_free(json);
+    lxd_error_free(err);
+    lxd_client_free(c);
+}
+
+enum call { SERVER_GET, LIST_NAMES, CREATE_OP, CREATE_WAIT, RAW_GET };
+static const char *call_name[] = {"lxd_server_get", "lxd_instance_list", "lxd_instance_create(op_out)", "lxd_instance_create(wait)", "lxd_raw_request"};
+
+struct outcome {
+    lxd_result rc;
+    uint16_t http_status;
+    double seconds;
+    char message[512];
+    char output[256]; /* start of the main output on success */
+};
+
+/* Run one call against `c`, checking the error contract; returns what happened. */
+static struct outcome run_call(lxd_client *c, const char *scenario, enum call call) {
+    struct outcome o;
+    memset(&o, 0, sizeof o);
+    lxd_error *err = NULL;
+    char *json = SENTINEL, *etag = SENTINEL;
+    lxd_operation *op = (lxd_operation *)SENTINEL;
+    uint16_t status = 7;
+    char path[128];
+    double t0 = hs_now();
+    switch (call) {
+    case SERVER_GET: o.rc = lxd_server_get(c, &json, &etag, &err); break;
+    case LIST_NAMES: o.rc = lxd_instance_list(c, 0, &json, &err); break;
+    case CREATE_OP: o.rc = lxd_instance_create(c, "{\"name\":\"c1\",\"source\":{\"type\":\"none\"}}", &op, &err); break;
+    case CREATE_WAIT: o.rc = lxd_instance_create(c, "{\"name\":\"c1\",\"source\":{\"type\":\"none\"}}", NULL, &err); break;
+    case RAW_GET:
+        snprintf(path, sizeof path, "/1.0?project=%s", scenario);
+        o.rc = lxd_raw_request(c, "GET", path, NULL, &status, &json, &etag, &err);
+        break;
+    }
+    o.seconds = hs_now() - t0;
+    if (o.rc == LXD_RESULT_OK) {
+        CHECK(err == NULL, "%s/%s: error object set on success", scenario, call_name[call]);
+        if (json != SENTINEL && json) snprintf(o.output, sizeof o.output, "%s", json);
+        if (json != SENTINEL) lxd_string_free(json);
+        if (etag != SENTINEL) lxd_string_free(etag);
+        if (op != (lxd_operation *)SENTINEL) lxd_operation_free(op);
+        if (call == RAW_GET) o.http_status = status;
+    } else {
+        CHECK(json == SENTINEL && etag == SENTINEL && op == (lxd_operation *)SENTINEL && status == 7,
+              "%s/%s: outputs written although it failed (%s)", scenario, call_name[call], lxd_result_name(o.rc));
+        CHECK(err != NULL && lxd_error_code(err) == o.rc, "%s/%s: error object missing or with another code", scenario, call_name[call]);
+        CHECK(err == NULL || strlen(lxd_error_message(err)) > 0, "%s/%s: empty error message", scenario, call_name[call]);
+        if (err) {
+            o.http_status = lxd_error_http_status(err);
+            snprintf(o.message, sizeof o.message, "%s", lxd_error_message(err));
+        }
+    }
+    lxd_error_free(err);
+    return o;
+}
+
+struct hcase {
+    const char *scenario;
+    enum call call;
+    lxd_result want;
+    const char *message_has; /* on failure: part of the message; on success: part of the output */
+};
+
+static const struct hcase cases[] = {
+    {"ok", SERVER_GET, LXD_RESULT_OK, "lxd-hostile"},
+    {"invalid-json", SERVER_GET, LXD_RESULT_PROTOCOL, "not a JSON envelope"},
+    {"weird-type", SERVER_GET, LXD_RESULT_PROTOCOL, "weird"},
+    {"type-not-string", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"missing-type", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"null-body", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"empty-body", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"array-body", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"wrong-field-types", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"wrong-metadata-types", SERVER_GET, LXD_RESULT_PROTOCOL, "unexpected metadata"},
+    {"missing-metadata", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"sync-for-async", CREATE_OP, LXD_RESULT_PROTOCOL, "expected an operation"},
+    {"sync-for-async", CREATE_WAIT, LXD_RESULT_PROTOCOL, "expected an operation"},
+    {"async-for-sync", SERVER_GET, LXD_RESULT_PROTOCOL, "got an operation"},
+    {"async-no-id", CREATE_OP, LXD_RESULT_PROTOCOL, "operation id"},
+    {"async-bad-metadata", CREATE_OP, LXD_RESULT_PROTOCOL, NULL},
+    {"async-url-only", CREATE_WAIT, LXD_RESULT_OK, NULL},
+    {"accepted-no-op", CREATE_OP, LXD_RESULT_PROTOCOL, NULL},
+    {"accepted-sync", CREATE_OP, LXD_RESULT_PROTOCOL, "expected an operation"},
+    {"huge-length", SERVER_GET, LXD_RESULT_PROTOCOL, "larger than"},
+    {"truncated-length", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+    {"truncated-chunked", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+    {"reset-mid-body", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+    {"close-before-reply", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+    {"stall-headers", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
+    {"stall-body", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
+    {"slow-drip", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
+    {"chunked-bad-size", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"chunked-overflow", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"chunked-no-crlf", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"content-length-conflict", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"content-length-bad", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"bad-status-line", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"not-http", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"huge-headers", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"many-headers", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"nul-in-header", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"redirect", SERVER_GET, LXD_RESULT_PROTOCOL, "redirect"},
+    {"redirect-with-body", SERVER_GET, LXD_RESULT_PROTOCOL, "redirect"},
+    {"interim-100", SERVER_GET, LXD_RESULT_OK, "lxd-hostile"},
+    {"http10", SERVER_GET, LXD_RESULT_OK, "lxd-hostile"},
+    {"no-length-11", SERVER_GET, LXD_RESULT_OK, "lxd-hostile"},
+    {"bad-utf8", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"bad-utf8", RAW_GET, LXD_RESULT_PROTOCOL, "UTF-8"},
+    {"nul-escaped", SERVER_GET, LXD_RESULT_OK, NULL},
+    {"nul-raw", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"nul-raw", RAW_GET, LXD_RESULT_PROTOCOL, "NUL"},
+    {"error-html", SERVER_GET, LXD_RESULT_API, "Bad Gateway"},
+    {"error-envelope", SERVER_GET, LXD_RESULT_NOT_FOUND, "Instance not found"},
+    {"error-in-200", SERVER_GET, LXD_RESULT_FORBIDDEN, "not authorized"},
+    {"error-code-huge", SERVER_GET, LXD_RESULT_API, "huge"},
+    {"deep-nesting", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"huge-number", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
+    {"list-not-array", LIST_NAMES, LXD_RESULT_PROTOCOL, NULL},
+    {"list-bad-url", LIST_NAMES, LXD_RESULT_PROTOCOL, "UTF-8"},
+    {"list-null", LIST_NAMES, LXD_RESULT_OK, "[]"},
+    {"op-vanish", CREATE_WAIT, LXD_RESULT_NOT_FOUND, "vanished"},
+    {"op-fail", CREATE_WAIT, LXD_RESULT_OPERATION_FAILED, "boom"},
+    {"op-cancelled", CREATE_WAIT, LXD_RESULT_OPERATION_FAILED, NULL},
+    {"op-garbage", CREATE_WAIT, LXD_RESULT_PROTOCOL, NULL},
+    {"op-huge-status", CREATE_WAIT, LXD_RESULT_PROTOCOL, NULL},
+    {"op-no-id", CREATE_WAIT, LXD_RESULT_PROTOCOL, "without id"},
+    {"op-slow", CREATE_WAIT, LXD_RESULT_OK, NULL},
+};
+
+static void run_case(lxd_client *base_client, const struct hcase *k, const char *transport) {
+    lxd_client *c = NULL;
+    lxd_error *err = NULL;
+    if (lxd_client_with_project(base_client, k->scenario, &c, &err) != LXD_RESULT_OK) {
+        CHECK(0, "with_project: %s", msg(err));
+        lxd_error_free(err);
+        return;
+    }
+    struct outcome o = run_call(c, k->scenario, k->call);
+    CHECK(o.rc == k->want, "[%s] %s via %s: got %s (HTTP %u, \"%s\"), want %s", transport, k->scenario, call_name[k->call],
+          lxd_result_name(o.rc), o.http_status, o.message, lxd_result_name(k->want));
+    if (k->message_has && o.rc == k->want) {
+        const char *where = o.rc == LXD_RESULT_OK ? o.output : o.message;
+        CHECK(strstr(where, k->message_has) != NULL, "[%s] %s: \"%s\" lacks \"%s\"", transport, k->scenario, where, k->message_has);
+    }
+    /* Every call ends within the client's timeout (stalls included). */
+    CHECK(o.seconds < TIMEOUT_MS / 1000.0 + slack_s, "[%s] %s took %.1f s (timeout %d ms)", transport, k->scenario, o.seconds, TIMEOUT_MS);
+    printf("  %-8s %-24s %-28s -> %-28s %.2fs\n", transport, k->scenario, call_name[k->call], lxd_result_name(o.rc), o.seconds);
+    lxd_client_free(c);
+    check_still_usable(k->scenario);
+}
+
+static void check_details(void) {
+    /* The 500 HTML page keeps its HTTP status; NUL stays visible as an escape in JSON output. */
+    lxd_client *c = scenario_client("error-html");
+    struct outcome o = run_call(c, "error-html", SERVER_GET);
+    CHECK(o.http_status == 500, "error-html: HTTP status %u, want 500", o.http_status);
+    lxd_client_free(c);
+
+    c = scenario_client("nul-escaped");
+    o = run_call(c, "nul-escaped", SERVER_GET);
+    CHECK(o.rc == LXD_RESULT_OK && strstr(o.output, "before\\u0000after") != NULL, "nul-escaped: the NUL must stay escaped, not truncate: %s", o.output);
+    lxd_client_free(c);
+
+    /* A 300 MiB chunked body has no declared length: the client stops at its limit (256 MiB),
+     * with a timeout long enough to get there. */
+    lxd_client_builder *b = NULL;
+    lxd_client *hc = NULL;
+    lxd_error *e = NULL;
+    if (lxd_client_builder_new_unix(srv.socket, &b, &e) == LXD_RESULT_OK && lxd_client_builder_set_timeout_ms(b, 300000, &e) == LXD_RESULT_OK &&
+        lxd_client_builder_set_project(b, "huge-chunked", &e) == LXD_RESULT_OK && lxd_client_builder_build(b, &hc, &e) == LXD_RESULT_OK) {
+        o = run_call(hc, "huge-chunked", SERVER_GET);
+        CHECK(o.rc == LXD_RESULT_PROTOCOL && strstr(o.message, "larger than"), "huge-chunked: got %s (%s), want PROTOCOL", lxd_result_name(o.rc), o.message);
+        printf("  unix     huge-chunked (timeout 300 s)  lxd_server_get -> %s %.2fs\n", lxd_result_name(o.rc), o.seconds);
+    } else {
+        CHECK(0, "huge-chunked client: %s", msg(e));
+    }
+    lxd_error_free(e);
+    lxd_client_free(hc);
+    lxd_client_builder_free(b);
+    check_still_usable("huge-chunked");
+
+    /* The 300 MiB bodies are refused before the client reads them all. */
+    char sent[64];
+    if (hostile_read(&srv, "sent-huge-length", sent, sizeof sent) == 0) {
+        long long n = atoll(sent);
+        CHECK(n < 64LL << 20, "huge-length: the client read %lld bytes of a 300 MiB body declared too large up front", n);
+        printf("  huge-length: server wrote %lld bytes before the client hung up\n", n);
+    } else {
+        CHECK(0, "huge-length: no byte count from the server");
+    }
+    if (hostile_read(&srv, "sent-huge-chunked", sent, sizeof sent) == 0) {
+        long long n = atoll(sent);
+        CHECK(n < (256LL << 20) + (16LL << 20), "huge-chunked: the client read %lld bytes, far past its 256 MiB limit", n);
+        printf("  huge-chunked: server wrote %lld bytes before the client hung up\n", n);
+    } else {
+        CHECK(0, "huge-chunked: no byte count from the server");
+    }
+
+    /* op-fail keeps the failed operation's metadata (exec's exit code lives there). */
+    c = scenario_client("op-fail");
+    lxd_operation *op = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_instance_create(c, "{\"name\":\"c1\"}", &op, &err);
+    CHECK(r == LXD_RESULT_OK && op, "op-fail: create: %s", msg(err));
+    lxd_error_free(err);
+    err = NULL;
+    if (op) {
+        r = lxd_operation_wait(op, 5000, &err);
+        CHECK(r == LXD_RESULT_OPERATION_FAILED, "op-fail: wait gave %s", lxd_result_name(r));
+        const char *meta = lxd_error_operation_metadata(err);
+        CHECK(meta && strstr(meta, "127"), "op-fail: metadata %s", meta ? meta : "(null)");
+        CHECK(lxd_operation_status_code(op) == 400, "op-fail: status code %d", lxd_operation_status_code(op));
+        lxd_error_free(err);
+        lxd_operation_free(op);
+    }
+    lxd_client_free(c);
+}
+
+struct waiter {
+    lxd_operation *op;
+    int64_t timeout_ms;
+    lxd_result rc;
+    double seconds;
+    volatile int done;
+};
+
+static void *wait_thread(void *arg) {
+    struct waiter *w = arg;
+    double t0 = hs_now();
+    lxd_error *err = NULL;
+    w->rc = lxd_operation_wait(w->op, w->timeout_ms, &err);
+    w->seconds = hs_now() - t0;
+    lxd_error_free(err);
+    __atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/* Wait on another thread; if it is still blocked after `watchdog_s`, interrupt it so the test ends. */
+static struct waiter wait_with_watchdog(lxd_operation *op, int64_t timeout_ms, double interrupt_after_s, double watchdog_s) {
+    struct waiter w = {op, timeout_ms, LXD_RESULT_OK, 0, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, wait_thread, &w);
+    double t0 = hs_now();
+    bool interrupted = false;
+    while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST)) {
+        double el = hs_now() - t0;
+        if (!interrupted && ((interrupt_after_s >= 0 && el >= interrupt_after_s) || el >= watchdog_s)) {
+            if (el >= watchdog_s) CHECK(0, "operation wait still blocked after %.0f s: interrupting it", watchdog_s);
+            lxd_operation_interrupt(op);
+            interrupted = true;
+        }
+        hs_sleep_ms(10);
+    }
+    pthread_join(t, NULL);
+    return w;
+}
+
+static lxd_operation *start_op(const char *scenario) {
+    lxd_client *c = scenario_client(scenario);
+    lxd_operation *op = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_instance_create(c, "{\"name\":\"c1\"}", &op, &err);
+    CHECK(r == LXD_RESULT_OK && op, "%s: create gave %s: %s", scenario, lxd_result_name(r), msg(err));
+    lxd_error_free(err);
+    lxd_client_free(c);
+    return op;
+}
+
+static void check_operations(void) {
+    lxd_error *err = NULL;
+    /* An operation that never finishes: a bounded wait times out, the handle stays usable. */
+    lxd_operation *op = start_op("op-never");
+    if (op) {
+        struct waiter w = wait_with_watchdog(op, 1500, -1, 30);
+        CHECK(w.rc == LXD_RESULT_TIMEOUT, "op-never: wait(1500 ms) gave %s", lxd_result_name(w.rc));
+        CHECK(w.seconds >= 1.4 && w.seconds < 1.5 + slack_s, "op-never: wait(1500 ms) took %.2f s", w.seconds);
+        printf("  op-never: wait(1500 ms) -> %s in %.2fs\n", lxd_result_name(w.rc), w.seconds);
+        w = wait_with_watchdog(op, 0, -1, 30);
+        CHECK(w.rc == LXD_RESULT_TIMEOUT && w.seconds < 1 + slack_s, "op-never: wait(0) gave %s in %.2f s", lxd_result_name(w.rc), w.seconds);
+        lxd_result r = lxd_operation_refresh(op, &err);
+        CHECK(r == LXD_RESULT_OK && lxd_operation_status_code(op) == 103, "op-never: refresh gave %s, status %d", lxd_result_name(r), lxd_operation_status_code(op));
+        lxd_error_free(err);
+        err = NULL;
+        r = lxd_operation_cancel(op, &err);
+        CHECK(r == LXD_RESULT_FORBIDDEN, "op-never: cancel gave %s", lxd_result_name(r));
+        lxd_error_free(err);
+        err = NULL;
+        /* Interrupt from another thread: the unbounded wait returns CANCELLED promptly. */
+        w = wait_with_watchdog(op, -1, 0.3, 30);
+        CHECK(w.rc == LXD_RESULT_CANCELLED, "op-never: interrupted wait gave %s", lxd_result_name(w.rc));
+        CHECK(w.seconds < 0.3 + slack_s, "op-never: interrupted wait took %.2f s", w.seconds);
+        printf("  op-never: wait(-1) interrupted after 0.3 s -> %s in %.2fs\n", lxd_result_name(w.rc), w.seconds);
+        /* ... and every later wait on the handle too, at once. */
+        w = wait_with_watchdog(op, -1, -1, 30);
+        CHECK(w.rc == LXD_RESULT_CANCELLED && w.seconds < 1, "op-never: wait after interrupt gave %s in %.2f s", lxd_result_name(w.rc), w.seconds);
+        lxd_operation_interrupt(op); /* any number of times */
+        lxd_operation_free(op);
+    }
+    check_still_usable("op-never");
+
+    /* A wait whose reply never comes: a bounded wait still ends with TIMEOUT near its deadline. */
+    op = start_op("op-stall");
+    if (op) {
+        struct waiter w = wait_with_watchdog(op, 1500, -1, 40);
+        CHECK(w.rc == LXD_RESULT_TIMEOUT, "op-stall: wait(1500 ms) gave %s", lxd_result_name(w.rc));
+        CHECK(w.seconds < 1.5 + slack_s, "op-stall: wait(1500 ms) took %.2f s", w.seconds);
+        printf("  op-stall: wait(1500 ms) -> %s in %.2fs\n", lxd_result_name(w.rc), w.seconds);
+        w = wait_with_watchdog(op, -1, 0.3, 30);
+        CHECK(w.rc == LXD_RESULT_CANCELLED && w.seconds < 0.3 + slack_s, "op-stall: interrupted wait gave %s in %.2f s", lxd_result_name(w.rc), w.seconds);
+        lxd_operation_free(op);
+    }
+    check_still_usable("op-stall");
+
+    /* Vanished while waiting: a clear NOT_FOUND, never success. */
+    op = start_op("op-vanish");
+    if (op) {
+        lxd_result r = lxd_operation_wait(op, 5000, &err);
+        CHECK(r == LXD_RESULT_NOT_FOUND && strstr(lxd_error_message(err), "vanished"), "op-vanish: wait gave %s: %s", lxd_result_name(r), msg(err));
+        lxd_error_free(err);
+        err = NULL;
+        lxd_operation_free(op);
+    }
+}
+
+static lxd_client *https_client(const char *port_file, const char *pin_file, const char *ca_file, bool accept_any, bool client_cert) {
+    char port[16], url[64], path[256], pem[8192];
+    if (hostile_read(&srv, port_file, port, sizeof port) != 0) {
+        CHECK(0, "no %s", port_file);
+        return NULL;
+    }
+    port[strcspn(port, "\n")] = '\0';
+    snprintf(url, sizeof url, "https://127.0.0.1:%s", port);
+    lxd_client_builder *b = NULL;
+    lxd_client *c = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_client_builder_new_https(url, &b, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_timeout_ms(b, TIMEOUT_MS, &err);
+    if (r == LXD_RESULT_OK && pin_file) {
+        snprintf(path, sizeof path, "%s/%s", srv.dir, pin_file);
+        r = lxd_client_builder_pin_server_cert_file(b, path, &err);
+    }
+    if (r == LXD_RESULT_OK && ca_file) {
+        if (hostile_read(&srv, ca_file, pem, sizeof pem) == 0) r = lxd_client_builder_set_ca_pem(b, pem, &err);
+    }
+    if (r == LXD_RESULT_OK && accept_any) r = lxd_client_builder_danger_accept_invalid_certs(b, &err);
+    if (r == LXD_RESULT_OK && client_cert) {
+        char crt[256], key[256];
+        snprintf(crt, sizeof crt, "%s/client.crt", srv.dir);
+        snprintf(key, sizeof key, "%s/client.key", srv.dir);
+        r = lxd_client_builder_set_client_cert_files(b, crt, key, &err);
+    }
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_build(b, &c, &err);
+    CHECK(r == LXD_RESULT_OK, "https client for %s: %s", url, msg(err));
+    lxd_error_free(err);
+    lxd_client_builder_free(b);
+    return c;
+}
+
+static void expect_get(lxd_client *c, const char *what, lxd_result want) {
+    if (!c) return;
+    struct outcome o = run_call(c, what, SERVER_GET);
+    CHECK(o.rc == want, "[https] %s: got %s (\"%s\"), want %s", what, lxd_result_name(o.rc), o.message, lxd_result_name(want));
+    CHECK(o.seconds < TIMEOUT_MS / 1000.0 + slack_s, "[https] %s took %.1f s", what, o.seconds);
+    printf("  https    %-53s -> %-28s %.2fs\n", what, lxd_result_name(o.rc), o.seconds);
+}
+
+static void check_https(void) {
+    lxd_client *c;
+    /* A self-signed certificate is refused by default, by another pin, and as a CA whose name
+     * does not match; accepted when pinned, or when verification is explicitly off. */
+    c = https_client("https.port", NULL, NULL, false, false);
+    expect_get(c, "default trust (public roots)", LXD_RESULT_TLS);
+    lxd_client_free(c);
+    c = https_client("https.port", "other.crt", NULL, false, false);
+    expect_get(c, "pinned to another certificate", LXD_RESULT_TLS);
+    lxd_client_free(c);
+    c = https_client("https.port", NULL, "server.crt", false, false);
+    expect_get(c, "its certificate as CA, name mismatch", LXD_RESULT_TLS);
+    lxd_client_free(c);
+    c = https_client("https.port", NULL, NULL, true, false);
+    expect_get(c, "verification off (danger)", LXD_RESULT_OK);
+    lxd_client_free(c);
+    c = https_client("https.port", "server.crt", NULL, false, true);
+    expect_get(c, "pinned + client certificate", LXD_RESULT_OK);
+    lxd_client_free(c);
+    /* A TLS port that never answers the handshake, and plain HTTP where TLS is expected. */
+    c = https_client("https-stall.port", "server.crt", NULL, false, false);
+    expect_get(c, "handshake never answered", LXD_RESULT_TIMEOUT);
+    lxd_client_free(c);
+    c = https_client("https-plain.port", "server.crt", NULL, false, false);
+    expect_get(c, "plain HTTP on the TLS port", LXD_RESULT_TLS);
+    lxd_client_free(c);
+
+    /* The transport-level cases again over TLS (a reset is a real TCP RST here). */
+    c = https_client("https.port", "server.crt", NULL, false, false);
+    if (c) {
+        static const struct hcase tls_cases[] = {
+            {"ok", SERVER_GET, LXD_RESULT_OK, "lxd-hostile"},
+            {"truncated-length", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+            {"reset-mid-body", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+            {"close-before-reply", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
+            {"stall-headers", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
+            {"stall-body", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
+            {"huge-length", SERVER_GET, LXD_RESULT_PROTOCOL, "larger than"},
+            {"http10", SERVER_GET, LXD_RESULT_OK, "lxd-hostile"},
+            {"nul-raw", RAW_GET, LXD_RESULT_PROTOCOL, "NUL"},
+            {"op-vanish", CREATE_WAIT, LXD_RESULT_NOT_FOUND, "vanished"},
+        };
+        for (size_t i = 0; i < sizeof tls_cases / sizeof tls_cases[0]; i++) {
+            run_case(c, &tls_cases[i], "tls");
+        }
+        lxd_client_free(c);
+    }
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload")) slack_s = 15.0; /* under valgrind everything is slower */
+    const char *s = getenv("LXD_TEST_TIME_SLACK_S");
+    if (s && *s) slack_s = atof(s);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (hostile_start(&srv) != 0) {
+        printf("hostile: 0 passed, 1 failed\n");
+        return 1;
+    }
+    lxd_client_builder *b = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_client_builder_new_unix(srv.socket, &b, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_timeout_ms(b, TIMEOUT_MS, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_build(b, &base, &err);
+    CHECK(r == LXD_RESULT_OK, "unix client: %s", msg(err));
+    lxd_error_free(err);
+    lxd_client_builder_free(b);
+    if (base) {
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            run_case(base, &cases[i], "unix");
+        }
+        check_details();
+        check_operations();
+        check_https();
+        check_still_usable("everything");
+    }
+    lxd_client_free(base);
+    hostile_stop(&srv);
+    printf("hostile: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

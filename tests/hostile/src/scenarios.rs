@@ -1,0 +1,380 @@
+//! The misbehaviours, one per scenario name. `ok` is a small well-behaved LXD (sync and async
+//! replies shaped as LXD 5.0.2 sends them), used between hostile cases and by the ABI walk.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::http::{hold_until_client_leaves, raw, reply, sleep_unless_client_leaves, Conn, Next, Req};
+use crate::Config;
+
+/// Every scenario: name and what it does.
+pub const ALL: &[(&str, &str)] = &[
+    ("ok", "a well-behaved LXD: GET /1.0, empty collections, 404 for named objects, async operations that succeed"),
+    ("invalid-json", "200 with a JSON envelope cut in the middle"),
+    ("weird-type", "envelope with \"type\":\"weird\""),
+    ("type-not-string", "envelope with \"type\":5"),
+    ("missing-type", "envelope without \"type\""),
+    ("null-body", "the body is JSON null"),
+    ("empty-body", "200 with an empty body"),
+    ("array-body", "the body is a JSON array"),
+    ("wrong-field-types", "envelope with \"status_code\":\"200\" (a string)"),
+    ("wrong-metadata-types", "GET /1.0 metadata with api_extensions a string, auth a number, config an array"),
+    ("missing-metadata", "sync envelope without metadata"),
+    ("sync-for-async", "a sync reply where an operation is expected"),
+    ("async-for-sync", "an operation where a sync reply is expected"),
+    ("async-no-id", "202 async envelope whose operation has no id and no operation URL"),
+    ("async-bad-metadata", "202 async envelope whose metadata is a string"),
+    ("async-url-only", "202 async envelope with an operation URL but empty metadata (valid: id from the URL)"),
+    ("accepted-no-op", "202 with an empty body"),
+    ("accepted-sync", "202 with a sync envelope"),
+    ("huge-length", "Content-Length 300 MiB, then streams it until the client leaves"),
+    ("huge-chunked", "300 MiB chunked body, streamed until the client leaves"),
+    ("truncated-length", "Content-Length 5000, sends 100 bytes, closes"),
+    ("truncated-chunked", "chunked body: one chunk, then close without the last chunk"),
+    ("reset-mid-body", "Content-Length 5000, sends 100 bytes, resets the connection (RST over TCP)"),
+    ("close-before-reply", "reads the request, closes without a reply"),
+    ("stall-headers", "reads the request, never answers"),
+    ("stall-body", "sends headers (Content-Length 100), then nothing"),
+    ("slow-drip", "sends the body one byte every 100 ms"),
+    ("chunked-bad-size", "chunked body with chunk size \"zz\""),
+    ("chunked-overflow", "chunked body with a chunk size that overflows 64 bits"),
+    ("chunked-no-crlf", "chunked body whose chunk data is not followed by CRLF"),
+    ("content-length-conflict", "two different Content-Length headers"),
+    ("content-length-bad", "Content-Length: -5"),
+    ("bad-status-line", "status line \"HTTP/1.1 abc OK\""),
+    ("not-http", "answers with an SSH banner"),
+    ("huge-headers", "one 200 KiB header"),
+    ("many-headers", "10000 headers"),
+    ("nul-in-header", "a header value containing a NUL byte"),
+    ("redirect", "302 to another URL, no body"),
+    ("redirect-with-body", "301 to another URL with a valid-looking sync envelope"),
+    ("interim-100", "100 Continue, then a valid reply"),
+    ("http10", "HTTP/1.0 reply without Content-Length, body delimited by close (valid)"),
+    ("no-length-11", "HTTP/1.1 reply without Content-Length or chunking, delimited by close (valid)"),
+    ("bad-utf8", "a JSON string with invalid UTF-8 bytes"),
+    ("nul-escaped", "a JSON string containing \\u0000 (valid JSON)"),
+    ("nul-raw", "a literal NUL byte inside a JSON string, with an ETag"),
+    ("error-html", "500 with an HTML page"),
+    ("error-envelope", "404 with LXD's error envelope"),
+    ("error-in-200", "HTTP 200 carrying an error envelope with error_code 403"),
+    ("error-code-huge", "HTTP 200 carrying an error envelope with error_code 99999"),
+    ("deep-nesting", "metadata nested 100000 arrays deep"),
+    ("huge-number", "status_code 1e400"),
+    ("list-not-array", "a collection listing whose metadata is an object"),
+    ("list-bad-url", "a collection listing with a URL that is not UTF-8 once decoded"),
+    ("list-null", "a collection listing with null metadata (valid: empty)"),
+    ("op-never", "operations start and never finish; wait returns running after its timeout; cancel is refused"),
+    ("op-stall", "operations start; a wait on them never gets an answer"),
+    ("op-vanish", "operations start; waiting on them gives 404"),
+    ("op-fail", "operations start and fail (status 400, err \"boom\", metadata {\"return\":127})"),
+    ("op-cancelled", "operations start and end Cancelled (401)"),
+    ("op-garbage", "operations start; waiting on them gives invalid JSON"),
+    ("op-huge-status", "operations start; wait gives status_code 70000"),
+    ("op-no-id", "operations start; wait gives a finished operation without id"),
+    ("op-slow", "operations start; the first wait says running, the second success (valid)"),
+];
+
+const SERVER: &str = r#"{"config":{},"api_extensions":["file_delete","instances"],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,"auth_methods":["tls"],"environment":{"server_name":"lxd-hostile","server_version":"5.0.2","project":"default"}}"#;
+
+fn sync(metadata: &str) -> Vec<u8> {
+    format!(r#"{{"type":"sync","status":"Success","status_code":200,"operation":"","error_code":0,"error":"","metadata":{metadata}}}"#).into_bytes()
+}
+
+fn op(id: &str, status_code: u16, err: &str, metadata: &str) -> String {
+    let status = match status_code {
+        103 => "Running",
+        200 => "Success",
+        401 => "Cancelled",
+        _ => "Failure",
+    };
+    format!(
+        r#"{{"id":"{id}","class":"task","description":"hostile","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","status":"{status}","status_code":{status_code},"resources":{{}},"metadata":{metadata},"may_cancel":false,"err":"{err}","location":"none"}}"#
+    )
+}
+
+fn async_reply(c: &mut dyn Conn, id: &str) -> io::Result<Next> {
+    let body = format!(
+        r#"{{"type":"async","status":"Operation created","status_code":100,"operation":"/1.0/operations/{id}","error_code":0,"error":"","metadata":{}}}"#,
+        op(id, 103, "", "{}")
+    );
+    reply(c, 202, &[("Location", &format!("/1.0/operations/{id}"))], body.as_bytes())
+}
+
+fn error_reply(c: &mut dyn Conn, status: u16, msg: &str) -> io::Result<Next> {
+    let body = format!(r#"{{"type":"error","error":"{msg}","error_code":{status},"metadata":null}}"#);
+    reply(c, status, &[], body.as_bytes())
+}
+
+/// Whether LXD answers this request with an operation (instances, images, snapshots: create,
+/// delete, state changes, restore) rather than synchronously.
+fn is_async(req: &Req) -> bool {
+    let s = req.segments();
+    let root_async = matches!(s.first(), Some(&"instances") | Some(&"images")) && s.get(1) != Some(&"aliases");
+    match req.method.as_str() {
+        "POST" => root_async,
+        "DELETE" => root_async && s.len() >= 2,
+        "PUT" | "PATCH" => root_async && s.len() >= 2 && s[0] == "instances",
+        _ => false,
+    }
+}
+
+fn is_operation_path(req: &Req) -> bool {
+    req.segments().first() == Some(&"operations")
+}
+
+/// The well-behaved server.
+fn ok(req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    let s = req.segments();
+    if req.method == "GET" {
+        return match s.as_slice() {
+            [] => reply(c, 200, &[("ETag", "\"hostile-etag\"")], &sync(SERVER)),
+            ["operations"] => reply(c, 200, &[], &sync(&format!(r#"{{"success":[{}]}}"#, op("op-ok", 200, "", "{}")))),
+            ["operations", id] | ["operations", id, "wait"] => reply(c, 200, &[], &sync(&op(id, 200, "", "{}"))),
+            ["resources"] => reply(c, 200, &[], &sync(r#"{"cpu":{},"memory":{}}"#)),
+            [_] | ["images", "aliases"] | ["instances", _, "snapshots"] => reply(c, 200, &[], &sync("[]")),
+            [_, _, "state"] | ["storage-pools", _, "resources"] => reply(c, 200, &[], &sync("{}")),
+            _ => error_reply(c, 404, "Not found"),
+        };
+    }
+    if is_operation_path(req) {
+        return reply(c, 200, &[], &sync("{}"));
+    }
+    if is_async(req) {
+        return async_reply(c, "op-ok");
+    }
+    reply(c, if req.method == "POST" { 201 } else { 200 }, &[], &sync("{}"))
+}
+
+static WAITS: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
+
+/// Scenarios about operations: anything outside /1.0/operations starts one (`<scenario>-op`);
+/// the misbehaviour is in what the operation endpoints answer.
+fn operation(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    let id = format!("{scenario}-op");
+    let s = req.segments();
+    if !is_operation_path(req) {
+        if req.method == "GET" {
+            return ok(req, c);
+        }
+        return async_reply(c, &id);
+    }
+    let running = || sync(&op(&id, 103, "", "{}"));
+    let is_wait = s.last() == Some(&"wait");
+    match (scenario, req.method.as_str(), is_wait) {
+        (_, "GET", false) if s.len() == 1 => reply(c, 200, &[], &sync(&format!(r#"{{"running":[{}]}}"#, op(&id, 103, "", "{}")))),
+        ("op-never", "DELETE", _) => error_reply(c, 403, "This operation can't be cancelled"),
+        ("op-never", "GET", true) => {
+            // LXD waits `timeout` seconds (-1: forever) and then answers with the running operation.
+            let secs = req.param("timeout").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
+            let secs = if secs < 0 { 120 } else { secs.min(120) } as u64;
+            if !sleep_unless_client_leaves(c, Duration::from_secs(secs)) {
+                return Ok(Next::Close);
+            }
+            reply(c, 200, &[], &running())
+        }
+        ("op-stall", "GET", true) => hold_until_client_leaves(c, Duration::from_secs(300)),
+        ("op-vanish", "GET", _) => error_reply(c, 404, "Operation not found"),
+        ("op-fail", "GET", true) => reply(c, 200, &[], &sync(&op(&id, 400, "boom", r#"{"return":127}"#))),
+        ("op-cancelled", "GET", true) => reply(c, 200, &[], &sync(&op(&id, 401, "", "{}"))),
+        ("op-garbage", "GET", true) => reply(c, 200, &[], b"{\"type\":\"sync\",\"metadata\":{\"id\":"),
+        ("op-huge-status", "GET", true) => reply(c, 200, &[], &sync(&op(&id, 200, "", "{}").replace("\"status_code\":200", "\"status_code\":70000"))),
+        ("op-no-id", "GET", true) => reply(c, 200, &[], &sync(&op("", 200, "", "{}"))),
+        ("op-slow", "GET", true) => {
+            let n = {
+                let mut g = WAITS.lock().unwrap_or_else(|p| p.into_inner());
+                let m = g.get_or_insert_with(HashMap::new);
+                let n = m.entry(id.clone()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            if n % 2 == 1 {
+                sleep_unless_client_leaves(c, Duration::from_millis(300));
+                reply(c, 200, &[], &running())
+            } else {
+                reply(c, 200, &[], &sync(&op(&id, 200, "", r#"{"done":true}"#)))
+            }
+        }
+        (_, "GET", _) => reply(c, 200, &[], &running()),
+        _ => reply(c, 200, &[], &sync("{}")),
+    }
+}
+
+/// Stream a 300 MiB body (declared up front, or chunked) until the client hangs up; record how
+/// many bytes were written in `DIR/sent-<scenario>`.
+fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Result<Next> {
+    const TOTAL: u64 = 300 << 20;
+    let prefix = br#"{"type":"sync","status_code":200,"metadata":"#;
+    let suffix = b"null}";
+    let head = if chunked {
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_string()
+    } else {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {TOTAL}\r\n\r\n")
+    };
+    let block = vec![b' '; 64 * 1024];
+    let mut sent: u64 = 0;
+    let write = |c: &mut dyn Conn, data: &[u8], sent: &mut u64| -> io::Result<()> {
+        if chunked {
+            c.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+        }
+        c.write_all(data)?;
+        if chunked {
+            c.write_all(b"\r\n")?;
+        }
+        *sent += data.len() as u64;
+        Ok(())
+    };
+    let result = (|| -> io::Result<()> {
+        c.write_all(head.as_bytes())?;
+        write(c, prefix, &mut sent)?;
+        let spaces = TOTAL - prefix.len() as u64 - suffix.len() as u64;
+        let mut left = spaces;
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            write(c, &block[..n], &mut sent)?;
+            left -= n as u64;
+        }
+        write(c, suffix, &mut sent)?;
+        if chunked {
+            c.write_all(b"0\r\n\r\n")?;
+        }
+        c.flush()
+    })();
+    let _ = std::fs::write(cfg.dir.join(format!("sent-{scenario}")), format!("{sent}\n"));
+    result.map(|_| Next::Close)
+}
+
+fn slow_drip(c: &mut dyn Conn) -> io::Result<Next> {
+    c.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")?;
+    c.flush()?;
+    for _ in 0..1200 {
+        c.write_all(b" ")?;
+        c.flush()?;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(Next::Close)
+}
+
+fn close_delimited(c: &mut dyn Conn, status_line: &str) -> io::Result<Next> {
+    let mut out = format!("{status_line}\r\nContent-Type: application/json\r\nETag: \"hostile-etag\"\r\n\r\n").into_bytes();
+    out.extend_from_slice(&sync(SERVER));
+    raw(c, &out)
+}
+
+/// Answer one request as `scenario` says.
+pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    if scenario.starts_with("op-") {
+        return operation(scenario, req, c);
+    }
+    match scenario {
+        "invalid-json" => reply(c, 200, &[], b"{\"type\":\"sync\",\"metadata\":{\"a\":"),
+        "weird-type" => reply(c, 200, &[], br#"{"type":"weird","status_code":200,"metadata":{}}"#),
+        "type-not-string" => reply(c, 200, &[], br#"{"type":5,"status_code":200,"metadata":{}}"#),
+        "missing-type" => reply(c, 200, &[], br#"{"status_code":200,"metadata":{}}"#),
+        "null-body" => reply(c, 200, &[], b"null"),
+        "empty-body" => reply(c, 200, &[], b""),
+        "array-body" => reply(c, 200, &[], b"[]"),
+        "wrong-field-types" => reply(c, 200, &[], br#"{"type":"sync","status_code":"200","metadata":{}}"#),
+        "wrong-metadata-types" => reply(c, 200, &[], &sync(r#"{"api_extensions":"x","auth":5,"config":[]}"#)),
+        "missing-metadata" => reply(c, 200, &[], br#"{"type":"sync","status":"Success","status_code":200}"#),
+        "sync-for-async" => reply(c, 200, &[], &sync("null")),
+        "async-for-sync" => async_reply(c, "async-for-sync-op"),
+        "async-no-id" => reply(c, 202, &[], br#"{"type":"async","status_code":100,"metadata":{}}"#),
+        "async-bad-metadata" => reply(c, 202, &[], br#"{"type":"async","status_code":100,"operation":"/1.0/operations/x","metadata":"x"}"#),
+        "async-url-only" => {
+            if is_operation_path(req) {
+                reply(c, 200, &[], &sync(&op("from-url", 200, "", "{}")))
+            } else if req.method == "GET" {
+                ok(req, c)
+            } else {
+                reply(c, 202, &[], br#"{"type":"async","status_code":100,"operation":"/1.0/operations/from-url","metadata":{}}"#)
+            }
+        }
+        "accepted-no-op" => reply(c, 202, &[], b""),
+        "accepted-sync" => reply(c, 202, &[], &sync("null")),
+        "huge-length" => huge(cfg, scenario, c, false),
+        "huge-chunked" => huge(cfg, scenario, c, true),
+        "truncated-length" => raw(c, &[b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n".as_slice(), &[b' '; 100]].concat()),
+        "truncated-chunked" => raw(c, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"type\":\"sync\", \r\n"),
+        "reset-mid-body" => {
+            c.write_all(&[b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n".as_slice(), &[b' '; 100]].concat())?;
+            c.flush()?;
+            c.abort();
+            Ok(Next::Close)
+        }
+        "close-before-reply" => Ok(Next::Close),
+        "stall-headers" => hold_until_client_leaves(c, Duration::from_secs(300)),
+        "stall-body" => {
+            c.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")?;
+            c.flush()?;
+            hold_until_client_leaves(c, Duration::from_secs(300))
+        }
+        "slow-drip" => slow_drip(c),
+        "chunked-bad-size" => raw(c, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
+        "chunked-overflow" => raw(c, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffffffff1\r\nabc\r\n0\r\n\r\n"),
+        "chunked-no-crlf" => raw(c, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n"),
+        "content-length-conflict" => {
+            let body = sync(SERVER);
+            let mut out = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nContent-Length: 5\r\n\r\n", body.len()).into_bytes();
+            out.extend_from_slice(&body);
+            raw(c, &out)
+        }
+        "content-length-bad" => raw(c, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}"),
+        "bad-status-line" => raw(c, b"HTTP/1.1 abc OK\r\nContent-Length: 2\r\n\r\n{}"),
+        "not-http" => raw(c, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+        "huge-headers" => {
+            let big = "x".repeat(200 * 1024);
+            reply(c, 200, &[("X-Big", &big)], &sync(SERVER))
+        }
+        "many-headers" => {
+            let mut out = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".to_vec();
+            for i in 0..10000 {
+                out.extend_from_slice(format!("X-H{i}: {i}\r\n").as_bytes());
+            }
+            let body = sync(SERVER);
+            out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            out.extend_from_slice(&body);
+            raw(c, &out)
+        }
+        "nul-in-header" => {
+            let body = sync(SERVER);
+            let mut out = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: \"a\0b\"\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+            out.extend_from_slice(&body);
+            raw(c, &out)
+        }
+        "redirect" => raw(c, b"HTTP/1.1 302 Found\r\nLocation: http://unix.socket/1.0?project=ok\r\nContent-Length: 0\r\n\r\n"),
+        "redirect-with-body" => {
+            let body = sync(SERVER);
+            let mut out = format!("HTTP/1.1 301 Moved Permanently\r\nLocation: http://unix.socket/1.0?project=ok\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+            out.extend_from_slice(&body);
+            raw(c, &out)
+        }
+        "interim-100" => {
+            c.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+            ok(req, c)
+        }
+        "http10" => close_delimited(c, "HTTP/1.0 200 OK"),
+        "no-length-11" => close_delimited(c, "HTTP/1.1 200 OK\r\nConnection: close"),
+        "bad-utf8" => reply(c, 200, &[], &[br#"{"type":"sync","status_code":200,"metadata":{"config":{},"api_status":"#.as_slice(), b"\"\xff\xfe\xc3\x28\"", b"}}"].concat()),
+        "nul-escaped" => reply(c, 200, &[("ETag", "\"e\"")], &sync(&SERVER.replace("\"server_name\":\"lxd-hostile\"", "\"server_name\":\"before\\u0000after\""))),
+        "nul-raw" => reply(c, 200, &[("ETag", "\"nul-etag\"")], &sync(&SERVER.replace("\"server_name\":\"lxd-hostile\"", "\"server_name\":\"before\0after\""))),
+        "error-html" => reply(c, 500, &[], b"<html><body>502 Bad Gateway</body></html>"),
+        "error-envelope" => error_reply(c, 404, "Instance not found"),
+        "error-in-200" => reply(c, 200, &[], br#"{"type":"error","error":"not authorized","error_code":403,"metadata":null}"#),
+        "error-code-huge" => reply(c, 200, &[], br#"{"type":"error","error":"huge","error_code":99999,"metadata":null}"#),
+        "deep-nesting" => {
+            let depth = 100_000;
+            let mut body = br#"{"type":"sync","status_code":200,"metadata":"#.to_vec();
+            body.extend(std::iter::repeat_n(b'[', depth));
+            body.extend(std::iter::repeat_n(b']', depth));
+            body.push(b'}');
+            reply(c, 200, &[], &body)
+        }
+        "huge-number" => reply(c, 200, &[], br#"{"type":"sync","status_code":1e400,"metadata":{}}"#),
+        "list-not-array" => reply(c, 200, &[], &sync(r#"{"a":1}"#)),
+        "list-bad-url" => reply(c, 200, &[], &sync(r#"["/1.0/instances/%ff"]"#)),
+        "list-null" => reply(c, 200, &[], &sync("null")),
+        _ => ok(req, c),
+    }
+}
