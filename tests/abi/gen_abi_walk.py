@@ -1,0 +1,629 @@
+#!/usr/bin/env python3
+"""Generate tests/c/test_abi_walk.c from include/lxdclient.h.
+
+The generated test calls EVERY exported function:
+  * once with valid arguments (a real client on lxd-hostile's well-behaved "ok" fake LXD, valid
+    strings, fresh builders): it must not fail with INVALID_ARGUMENT or PANIC, which proves the
+    other values are valid;
+  * with NULL for each pointer argument in turn (the others valid), with an error object and with
+    err_out NULL: a NULL the documentation allows ("`x` may be NULL", "`x` NULL: ...", or listed
+    in DOC_NULLABLE below) must be accepted (not INVALID_ARGUMENT, not PANIC); any other NULL must
+    give LXD_RESULT_INVALID_ARGUMENT. Free functions must accept NULL; getters must return their
+    documented default ("Empty for NULL", "-1 for NULL", "`X` for NULL");
+  * with invalid UTF-8 for each string argument: LXD_RESULT_INVALID_ARGUMENT, always;
+  * with the extreme values of each integer argument (negative and huge sizes and timeouts): no
+    panic, and the error contract holds.
+Every failing call must leave all outputs untouched (they start as a sentinel) and set an error
+object with the same code. Run under valgrind (tests/c/run.sh), nothing may leak.
+
+Usage: gen_abi_walk.py [--header include/lxdclient.h] [--out tests/c/test_abi_walk.c] [--check]
+--check exits 1 when the output file is not what the header generates (stale).
+"""
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# NULLs the documentation allows but does not name in a way the pattern finds.
+DOC_NULLABLE = {
+    ("lxd_client_builder_set_project", "project"),  # "(NULL or "": the server's default)"
+    ("lxd_client_builder_set_target", "target"),  # "(NULL or "": none)"
+    ("lxd_client_builder_set_user_agent", "user_agent"),  # "(NULL: `liblxdclient/<version>`)"
+    ("lxd_client_with_project", "project"),  # "(NULL: the server's default)"
+    ("lxd_client_with_target", "target"),  # "(`target=`; NULL: none)"
+}
+
+# Valid values for string arguments, by parameter name (C expressions). Others get "abiwalk".
+STRING_VALUES = {
+    "json": '"{}"',
+    "body_json": '"{}"',
+    "method": '"GET"',
+    "path": '"/1.0"',
+    "url": "https_url",
+    "socket_path": "srv.socket",
+    "fingerprint": '"abcdef0123"',
+    "target_fingerprint": '"abcdef0123"',
+    "action": '"start"',
+    "cert_pem": "client_crt_pem",
+    "key_pem": "client_key_pem",
+    "ca_pem": "server_crt_pem",
+    "cert_path": "client_crt_path",
+    "key_path": "client_key_path",
+    "password": '"abiwalk-password"',
+    "etag": '"\\"abiwalk-etag\\""',
+    "id": '"op-ok"',
+    "name": '"abiwalk"',
+    "new_name": '"abiwalk2"',
+    "instance": '"abiwalk"',
+    "alias": '"abiwalk"',
+    "project": '"default"',
+    "target": '"abiwalk"',
+    "user_agent": '"abiwalk/1"',
+    "description": '"abi walk"',
+}
+# A pin needs the server's certificate, not the client's.
+STRING_VALUES_BY_FUNCTION = {
+    ("lxd_client_builder_pin_server_cert_pem", "cert_pem"): "server_crt_pem",
+    ("lxd_client_builder_pin_server_cert_file", "cert_path"): "server_crt_path",
+}
+
+INT_VALUES = {"recursion": "0", "timeout_ms": "2000", "timeout": "30", "code": "0", "fd": "abi_devnull()"}
+
+INT_TYPES = {
+    "int8_t": ("INT8_MIN", "INT8_MAX", True), "int16_t": ("INT16_MIN", "INT16_MAX", True),
+    "int32_t": ("INT32_MIN", "INT32_MAX", True), "int64_t": ("INT64_MIN", "INT64_MAX", True),
+    "int": ("INT_MIN", "INT_MAX", True), "long": ("LONG_MIN", "LONG_MAX", True),
+    "uint8_t": ("0", "UINT8_MAX", False), "uint16_t": ("0", "UINT16_MAX", False),
+    "uint32_t": ("0", "UINT32_MAX", False), "uint64_t": ("0", "UINT64_MAX", False),
+    "size_t": ("0", "SIZE_MAX", False), "unsigned int": ("0", "UINT_MAX", False),
+}
+
+# Shared handles, used read-only. Other handle types (lxd_operation, and any new one) are made
+# fresh for each call by a constructor found in the header (an `_open` or `_new` function with a
+# `struct lxd_T **` output, else any function with one), and freed after it, so a call that
+# changes its handle (lxd_operation_interrupt) cannot disturb the next.
+KNOWN_HANDLES = {
+    "lxd_client": "client",
+    "lxd_error": "error_obj",
+}
+
+
+class Param:
+    def __init__(self, text):
+        text = " ".join(text.split())
+        m = re.match(r"^(.*?)(\w+)$", text)
+        if not m:
+            raise SystemExit(f"cannot parse parameter {text!r}")
+        self.type = " ".join(m.group(1).replace("*", " * ").split()).replace(" *", "*").strip()
+        self.name = m.group(2)
+        self.ptr = self.type.count("*")
+        base = self.type.replace("*", "").replace("const", "").replace("struct", "").replace("enum", "")
+        self.base = " ".join(base.split())
+        self.const = self.type.startswith("const")
+
+    def __repr__(self):
+        return f"{self.type} {self.name}"
+
+
+class Func:
+    def __init__(self, doc, ret, name, params):
+        self.doc = " ".join(re.sub(r"^\s*\*\s?", "", doc, flags=re.M).split())
+        self.ret = " ".join(ret.split())
+        self.name = name
+        params = params.strip()
+        self.params = [] if params in ("", "void") else [Param(p) for p in params.split(",")]
+
+    @property
+    def fallible(self):
+        return self.ret.endswith("lxd_result") and any(p.name == "err_out" for p in self.params)
+
+
+def parse_header(text):
+    text = re.sub(r"#ifdef __cplusplus.*?#endif[^\n]*\n", "", text, flags=re.S)
+    funcs = []
+    for m in re.finditer(r"/\*\*((?:(?!\*/).)*)\*/\s*([A-Za-z_][\w \*]*?)\s*\b(lxd_\w+)\s*\(([^)]*)\)\s*;", text, re.S):
+        funcs.append(Func(m.group(1), m.group(2), m.group(3), m.group(4)))
+    callbacks = {}
+    for m in re.finditer(r"typedef\s+([\w \*]+?)\s*\(\s*\*\s*(\w+)\s*\)\s*\(([^)]*)\)\s*;", text):
+        callbacks[m.group(2)] = (" ".join(m.group(1).split()), [p.strip() for p in m.group(3).split(",") if p.strip() and p.strip() != "void"])
+    structs = set(re.findall(r"typedef struct (\w+) \{", text)) | set(re.findall(r"struct (\w+) \{", text))
+    return funcs, callbacks, structs
+
+
+FUNCS_BY_NAME = {}
+
+
+def nullable(f, p, depth=0):
+    """Whether f's documentation allows NULL for p: it says so next to the parameter's name, or
+    it points at another function (`op_out` as in `lxd_x`, or "(`lxd_x` with ...)") whose
+    parameter of the same name allows it."""
+    if p.name == "err_out" or (f.name, p.name) in DOC_NULLABLE:
+        return True
+    for m in re.finditer(r"`\*?" + re.escape(p.name) + r"`", f.doc):
+        after = f.doc[m.end():]
+        window = after.split("`", 1)[0][:90]
+        if "NULL" in window:
+            return True
+    if depth < 3:
+        for ref in re.findall(r"`(lxd_\w+)`", f.doc):
+            g = FUNCS_BY_NAME.get(ref)
+            if g is not None and g is not f:
+                q = next((q for q in g.params if q.name == p.name and q.type == p.type), None)
+                if q is not None and nullable(g, q, depth + 1):
+                    return True
+    return False
+
+
+def documented_default(f):
+    """What a non-fallible function returns for NULL, from its doc, as a C check or None."""
+    d = f.doc
+    if re.search(r"Empty( string)? for NULL", d):
+        return "str_empty"
+    m = re.search(r"`(LXD_RESULT_\w+)` for NULL", d)
+    if m:
+        return m.group(1)
+    m = re.search(r"(-?\d+) for NULL", d)
+    if m:
+        return m.group(1)
+    return None
+
+
+class Gen:
+    def __init__(self, funcs, callbacks, structs):
+        self.funcs = funcs
+        self.callbacks = callbacks
+        self.structs = structs
+        self.out = []
+        self.helpers = []
+        self.stubs = set()
+        self.problems = []
+        # Constructors for handle types: functions with a `struct lxd_T **` output.
+        self.ctors = {}
+        ranked = sorted(funcs, key=lambda f: 0 if re.search(r"_(open|new)\w*$", f.name) else 1)
+        for f in ranked:
+            if not f.fallible:
+                continue
+            for p in f.params:
+                if p.ptr == 2 and p.base.startswith("lxd_") and p.base != "lxd_error" and p.base not in self.ctors:
+                    self.ctors[p.base] = (f, p)
+
+    def free_fn(self, base):
+        name = base + "_free"
+        return name if any(f.name == name for f in self.funcs) else None
+
+    def emit(self, line=""):
+        self.out.append(line)
+
+    # --- valid values -----------------------------------------------------------------------
+    def valid_value(self, f, p, setup, cleanup, depth=0):
+        """A C expression for a valid value of p; may add setup/cleanup statements."""
+        t, b = p.type, p.base
+        if p.name == "err_out":
+            return "&err"
+        if p.ptr == 0:
+            if b == "bool":
+                return "false"
+            if b in INT_TYPES:
+                return INT_VALUES.get(p.name, "0")
+            if b in ("double", "float"):
+                return "0"
+            if t.startswith("enum "):
+                return "0"
+            if b in self.callbacks:
+                return self.stub(b)
+            if b == "lxd_result":
+                return "LXD_RESULT_OK"
+            self.problems.append(f"{f.name}: no valid value for {t} {p.name}")
+            return "0"
+        if p.ptr == 1:
+            if b == "char" and p.const:
+                return STRING_VALUES_BY_FUNCTION.get((f.name, p.name), STRING_VALUES.get(p.name, '"abiwalk"'))
+            if b == "char":
+                setup.append(f"char *{p.name} = abi_strdup(\"abiwalk\");")
+                return p.name
+            if b == "lxd_client_builder":
+                setup.append(f"lxd_client_builder *{p.name} = new_builder();")
+                cleanup.append(f"lxd_client_builder_free({p.name});")
+                return p.name
+            if b in KNOWN_HANDLES:
+                return KNOWN_HANDLES[b]
+            if b.startswith("lxd_") and b in self.ctors and depth < 3:
+                var = f"{p.name}_h"
+                ctor, outp = self.ctors[b]
+                csetup, ccleanup, args = [], [], []
+                for q in ctor.params:
+                    if q is outp:
+                        args.append(f"&{var}")
+                    elif q.name == "err_out":
+                        args.append("NULL")
+                    else:
+                        args.append(self.valid_value(ctor, q, csetup, ccleanup, depth + 1))
+                setup.append(f"{b} *{var} = NULL;")
+                setup.append("{")
+                setup.extend("    " + s for s in csetup)
+                setup.append(f"    CHECK({ctor.name}({', '.join(args)}) == LXD_RESULT_OK && {var}, \"{f.name}: cannot make a {b} with {ctor.name}\");")
+                setup.extend("    " + s for s in ccleanup)
+                setup.append("}")
+                fr = self.free_fn(b)
+                if fr:
+                    cleanup.insert(0, f"{fr}({var});")
+                return var
+            if b in ("void", "uint8_t", "char") or (b in INT_TYPES and p.const):
+                return "(void *)abi_buffer" if b == "void" else f"({t})abi_buffer"
+            if b in INT_TYPES or b in ("bool", "double"):
+                return f"&{p.name}_v"
+            if b in self.structs:
+                setup.append(f"struct {b} {p.name}_s;")
+                setup.append(f"memset(&{p.name}_s, 0, sizeof {p.name}_s);")
+                return f"&{p.name}_s"
+            self.problems.append(f"{f.name}: no valid value for {t} {p.name} (add one to tests/abi/gen_abi_walk.py)")
+            return "NULL"
+        if p.ptr == 2:
+            return f"&{p.name}_v"
+        self.problems.append(f"{f.name}: no valid value for {t} {p.name}")
+        return "NULL"
+
+    def out_decl(self, p):
+        """Declaration of an output variable (starts as the sentinel) and its cleanup."""
+        b = p.base
+        if p.ptr == 2:
+            ctype = "char *" if b == "char" else f"{b} *"
+            free = "lxd_string_free" if b == "char" else self.free_fn(b)
+            if free is None:
+                self.problems.append(f"no free function for {b}")
+                free = "(void)"
+            return (f"{ctype}{p.name}_v = ({ctype})SENTINEL;",
+                    f"if ({p.name}_v != ({ctype})SENTINEL) {free}({p.name}_v);",
+                    f"{p.name}_v == ({ctype})SENTINEL")
+        if b == "bool":
+            return (f"bool {p.name}_v = false;", "", None)
+        if b == "double":
+            return (f"double {p.name}_v = 0;", "", None)
+        return (f"{b} {p.name}_v = ({b})0x5a;", "", f"{p.name}_v == ({b})0x5a")
+
+    def stub(self, cb):
+        ret, params = self.callbacks[cb]
+        name = f"stub_{cb}"
+        if name not in self.stubs:
+            self.stubs.add(name)
+            def typ(q):
+                # "const char *data" -> "const char *"; "int" -> "int".
+                return re.sub(r"\s*\b\w+$", "", q) if re.search(r"[\w*]\s*\*?\s*\b\w+$", q) and len(q.replace("*", " ").split()) > 1 else q
+            args = ", ".join(f"{typ(q)} a{i}" for i, q in enumerate(params)) or "void"
+            body = " ".join(f"(void)a{i};" for i in range(len(params)))
+            rv = "" if ret == "void" else f" return ({ret})0;"
+            self.helpers.append(f"static {ret} {name}({args}) {{ {body}{rv} }}")
+        return name
+
+    # --- one function -------------------------------------------------------------------------
+    def call_block(self, f, override, label, expect, with_err=True):
+        """Emit one call of f with override = {param name: C expression}; expect: C check kind."""
+        setup, cleanup, outs, args = [], [], [], []
+        for p in f.params:
+            if p.name == "err_out":
+                args.append("&err" if with_err else "NULL")
+                continue
+            is_out = p.ptr == 2 or (p.ptr == 1 and not p.const and p.base in ("bool", "uint16_t", "int32_t", "int64_t", "uint32_t", "uint64_t", "size_t", "double"))
+            if is_out and p.name not in override:
+                decl, clean, untouched = self.out_decl(p)
+                setup.append(decl)
+                outs.append((p, clean, untouched))
+            if p.name in override:
+                args.append(override[p.name])
+            elif is_out:
+                args.append(f"&{p.name}_v")
+            else:
+                args.append(self.valid_value(f, p, setup, cleanup))
+        self.emit("    {")
+        for s in setup:
+            self.emit("        " + s)
+        if f.fallible:
+            self.emit("        lxd_error *err = NULL;")
+        call = f"{f.name}({', '.join(args)})"
+        if f.fallible:
+            self.emit(f"        lxd_result rc = {call};")
+            untouched = " && ".join(u for (p, _, u) in outs if u and p.name not in override) or "1"
+            self.emit(f"        check_result(\"{f.name}\", \"{label}\", rc, err, {expect}, {'1' if with_err else '0'}, {untouched});")
+            for (p, clean, _) in outs:
+                if p.name not in override and clean:
+                    self.emit("        " + clean)
+        elif f.ret == "void":
+            self.emit(f"        {call};")
+            self.emit(f"        CHECK(1, \"{f.name}: returned\");")
+        else:
+            ret = f.ret
+            self.emit(f"        {ret} r = {call};")
+            if expect == "EXPECT_DEFAULT":
+                dflt = documented_default(f)
+                if dflt == "str_empty":
+                    self.emit(f"        CHECK(r != NULL && r[0] == '\\0', \"{f.name}({label}): want the empty string\");")
+                elif dflt is not None:
+                    self.emit(f"        CHECK((long long)r == (long long)({dflt}), \"{f.name}({label}): got %lld, want {dflt}\", (long long)r);")
+                else:
+                    self.emit(f"        (void)r;")
+                    self.emit(f"        CHECK(1, \"{f.name}({label}): no crash\");")
+            elif "char" in ret and "*" in ret:
+                if re.search(r"NULL when", f.doc):
+                    self.emit("        (void)r; /* documented: may be NULL */")
+                    self.emit(f"        CHECK(1, \"{f.name}({label}): no crash\");")
+                else:
+                    self.emit(f"        CHECK(r != NULL, \"{f.name}({label}): NULL string\");")
+            else:
+                self.emit("        (void)r;")
+                self.emit(f"        CHECK(1, \"{f.name}({label}): no crash\");")
+        if f.fallible:
+            self.emit("        lxd_error_free(err);")
+        for s in cleanup:
+            self.emit("        " + s)
+        self.emit("    }")
+
+    def walk(self, f):
+        self.emit(f"/* {f.ret} {f.name}({', '.join(map(repr, f.params))}) */")
+        self.emit(f"static void walk_{f.name}(void) {{")
+        fallible = f.fallible
+        if f.name.endswith("_free"):
+            # Free functions: NULL is a no-op.
+            self.emit(f"    {f.name}(NULL);")
+            self.emit(f"    CHECK(1, \"{f.name}(NULL)\");")
+            self.emit("}")
+            return
+        # 1. All valid.
+        if fallible:
+            self.call_block(f, {}, "valid", "EXPECT_VALID")
+        elif f.params:
+            self.call_block(f, {}, "valid", "EXPECT_ANY")
+        else:
+            self.call_block(f, {}, "void", "EXPECT_ANY")
+        # 2. NULL for each pointer argument.
+        for p in f.params:
+            if p.ptr == 0 or p.name == "err_out":
+                continue
+            if fallible:
+                want = "EXPECT_ACCEPTED" if nullable(f, p) else "EXPECT_INVALID"
+                self.call_block(f, {p.name: "NULL"}, f"{p.name}=NULL", want)
+                self.call_block(f, {p.name: "NULL"}, f"{p.name}=NULL, err_out=NULL", want, with_err=False)
+            else:
+                self.call_block(f, {p.name: "NULL"}, f"{p.name}=NULL", "EXPECT_DEFAULT")
+        # 3. Invalid UTF-8 for each string argument.
+        for p in f.params:
+            if p.ptr == 1 and p.base == "char" and p.const and fallible:
+                self.call_block(f, {p.name: "BAD_UTF8"}, f"{p.name}=invalid UTF-8", "EXPECT_INVALID")
+        # 4. Extreme integers.
+        for p in f.params:
+            if p.ptr == 0 and p.base in INT_TYPES:
+                lo, hi, signed = INT_TYPES[p.base]
+                values = [lo, "-1", hi] if signed else [hi]
+                for v in values:
+                    self.call_block(f, {p.name: f"({p.base}){v}"}, f"{p.name}={v}", "EXPECT_NO_PANIC" if fallible else "EXPECT_ANY")
+        self.emit("}")
+        self.emit()
+
+    def generate(self):
+        for f in self.funcs:
+            self.walk(f)
+        body = self.out
+        self.out = []
+        return body
+
+
+TEMPLATE_HEAD = r'''/*
+ * GENERATED by tests/abi/gen_abi_walk.py from include/lxdclient.h — do not edit; run
+ * `make abi-walk` (the test target regenerates it, so new functions are walked automatically).
+ *
+ * The ABI argument walk: every exported function with valid arguments, with NULL for each
+ * pointer argument in turn, with invalid UTF-8 for each string, and with extreme integers.
+ * Runs against tests/hostile's well-behaved fake LXD ("ok"), so calls with valid arguments have
+ * no effect on any real daemon. Prints `abi_walk: N passed, N failed`.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hostile_server.h"
+#include "lxdclient.h"
+
+static int passed, failed;
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (cond) {                                                        \
+            passed++;                                                      \
+        } else {                                                           \
+            failed++;                                                      \
+            fprintf(stderr, "  FAIL %s:%d: ", __FILE__, __LINE__);         \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+        }                                                                  \
+    } while (0)
+
+static char sentinel_byte;
+#define SENTINEL ((void *)&sentinel_byte)
+static const char BAD_UTF8[] = {'a', (char)0xff, (char)0xfe, 'b', (char)0xc3, (char)0x28, 0};
+static unsigned char abi_buffer[256] __attribute__((unused));
+
+static hostile_server srv;
+static lxd_client *client;
+static lxd_operation *op;
+static lxd_error *error_obj;
+static char https_url[64];
+static char client_crt_path[256], client_key_path[256], server_crt_path[256];
+static char client_crt_pem[8192], client_key_pem[8192], server_crt_pem[8192];
+
+enum expect { EXPECT_VALID, EXPECT_ACCEPTED, EXPECT_INVALID, EXPECT_NO_PANIC, EXPECT_ANY, EXPECT_DEFAULT };
+
+/* A valid descriptor for `fd` arguments (kept open for the whole run). */
+__attribute__((unused)) static int abi_devnull(void) {
+    static int fd = -1;
+    if (fd < 0) fd = open("/dev/null", O_RDWR);
+    return fd;
+}
+
+__attribute__((unused)) static char *abi_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+static lxd_client_builder *new_builder(void) {
+    lxd_client_builder *b = NULL;
+    CHECK(lxd_client_builder_new_unix(srv.socket, &b, NULL) == LXD_RESULT_OK && b, "new_builder");
+    return b;
+}
+
+/* The error contract of a fallible call, and the expectation of its case. */
+static void check_result(const char *fn, const char *label, lxd_result rc, lxd_error *err, enum expect want, int had_err_out, int outputs_untouched) {
+    CHECK(rc != LXD_RESULT_PANIC, "%s(%s): PANIC: %s", fn, label, err ? lxd_error_message(err) : "");
+    if (rc == LXD_RESULT_OK) {
+        CHECK(err == NULL, "%s(%s): error object set on success", fn, label);
+    } else {
+        CHECK(outputs_untouched, "%s(%s): outputs written although it failed with %s", fn, label, lxd_result_name(rc));
+        if (had_err_out) {
+            CHECK(err != NULL && lxd_error_code(err) == rc, "%s(%s): no error object, or another code", fn, label);
+            CHECK(err == NULL || lxd_error_message(err)[0] != '\0', "%s(%s): empty error message", fn, label);
+        }
+    }
+    switch (want) {
+    case EXPECT_VALID:
+    case EXPECT_ACCEPTED:
+        CHECK(rc != LXD_RESULT_INVALID_ARGUMENT, "%s(%s): %s refused: %s (%s)", fn, label,
+              want == EXPECT_VALID ? "valid arguments" : "a NULL the documentation allows", lxd_result_name(rc), err ? lxd_error_message(err) : "");
+        break;
+    case EXPECT_INVALID:
+        CHECK(rc == LXD_RESULT_INVALID_ARGUMENT, "%s(%s): got %s, want LXD_RESULT_INVALID_ARGUMENT", fn, label, lxd_result_name(rc));
+        break;
+    default:
+        break;
+    }
+}
+
+static int read_text(const char *path, char *buf, size_t n) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t got = fread(buf, 1, n - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+    return 0;
+}
+'''
+
+TEMPLATE_TAIL = r'''
+/* Hand-written edges the generic walk cannot express. */
+static void edges(void) {
+    /* Huge and tiny timeouts never panic (deadline arithmetic). */
+    static const uint64_t timeouts[] = {UINT64_MAX, (uint64_t)INT64_MAX + 1, 1, 0};
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        lxd_client_builder *b = new_builder();
+        lxd_client *c = NULL;
+        CHECK(lxd_client_builder_set_timeout_ms(b, timeouts[i], NULL) == LXD_RESULT_OK, "set_timeout_ms(%llu)", (unsigned long long)timeouts[i]);
+        CHECK(lxd_client_builder_build(b, &c, NULL) == LXD_RESULT_OK, "build with timeout %llu", (unsigned long long)timeouts[i]);
+        char *json = NULL;
+        lxd_result r = lxd_server_get(c, &json, NULL, NULL);
+        CHECK(r == LXD_RESULT_OK || (timeouts[i] == 1 && r == LXD_RESULT_TIMEOUT), "server_get with timeout %llu ms: %s", (unsigned long long)timeouts[i], lxd_result_name(r));
+        lxd_string_free(json);
+        lxd_client_free(c);
+        lxd_client_builder_free(b);
+    }
+    /* Waits with extreme timeouts on a finished operation return at once. */
+    static const int64_t waits[] = {INT64_MIN, -1, 0, 1, INT64_MAX};
+    for (size_t i = 0; i < sizeof waits / sizeof waits[0]; i++) {
+        double t0 = hs_now();
+        lxd_result r = lxd_operation_wait(op, waits[i], NULL);
+        CHECK(r == LXD_RESULT_OK || (waits[i] == 0 && r == LXD_RESULT_TIMEOUT), "operation_wait(%lld): %s", (long long)waits[i], lxd_result_name(r));
+        CHECK(hs_now() - t0 < 10, "operation_wait(%lld) took %.1f s", (long long)waits[i], hs_now() - t0);
+    }
+    /* Every code has a name; anything else is UNKNOWN, never NULL. */
+    for (int32_t code = -2; code <= 20; code++) {
+        const char *n = lxd_result_name(code);
+        CHECK(n != NULL && strncmp(n, "LXD_RESULT_", 11) == 0, "lxd_result_name(%d)", code);
+    }
+    CHECK(strcmp(lxd_result_name(INT32_MIN), "LXD_RESULT_UNKNOWN") == 0 && strcmp(lxd_result_name(INT32_MAX), "LXD_RESULT_UNKNOWN") == 0, "lxd_result_name extremes");
+    CHECK(lxd_version() != NULL && strlen(lxd_version()) > 0, "lxd_version");
+    /* Free functions accept NULL (also walked above); the error getters on a real error. */
+    CHECK(lxd_error_code(error_obj) == LXD_RESULT_INVALID_ARGUMENT, "error_obj code");
+    CHECK(lxd_error_message(error_obj)[0] != '\0', "error_obj message");
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    signal(SIGPIPE, SIG_IGN);
+    if (hostile_start(&srv) != 0) {
+        printf("abi_walk: 0 passed, 1 failed\n");
+        return 1;
+    }
+    char port[16] = "";
+    hostile_read(&srv, "https.port", port, sizeof port);
+    port[strcspn(port, "\n")] = '\0';
+    snprintf(https_url, sizeof https_url, "https://127.0.0.1:%s", port);
+    snprintf(client_crt_path, sizeof client_crt_path, "%s/client.crt", srv.dir);
+    snprintf(client_key_path, sizeof client_key_path, "%s/client.key", srv.dir);
+    snprintf(server_crt_path, sizeof server_crt_path, "%s/server.crt", srv.dir);
+    CHECK(read_text(client_crt_path, client_crt_pem, sizeof client_crt_pem) == 0, "client.crt");
+    CHECK(read_text(client_key_path, client_key_pem, sizeof client_key_pem) == 0, "client.key");
+    CHECK(read_text(server_crt_path, server_crt_pem, sizeof server_crt_pem) == 0, "server.crt");
+
+    lxd_client_builder *b = new_builder();
+    CHECK(lxd_client_builder_set_timeout_ms(b, 5000, NULL) == LXD_RESULT_OK, "timeout");
+    CHECK(lxd_client_builder_build(b, &client, NULL) == LXD_RESULT_OK && client, "client on the fake LXD");
+    lxd_client_builder_free(b);
+    CHECK(lxd_operation_open(client, "op-ok", &op, NULL) == LXD_RESULT_OK && op, "operation handle");
+    CHECK(lxd_client_builder_new_https("http://not-https", &b, &error_obj) == LXD_RESULT_INVALID_ARGUMENT && error_obj, "an error object");
+
+    if (client && op && error_obj) {
+        walk_all();
+        edges();
+    }
+    lxd_operation_free(op);
+    lxd_error_free(error_obj);
+    lxd_client_free(client);
+    hostile_stop(&srv);
+    printf("abi_walk: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+'''
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--header", default=str(ROOT / "include" / "lxdclient.h"))
+    ap.add_argument("--out", default=str(ROOT / "tests" / "c" / "test_abi_walk.c"))
+    ap.add_argument("--check", action="store_true")
+    a = ap.parse_args()
+    funcs, callbacks, structs = parse_header(Path(a.header).read_text())
+    FUNCS_BY_NAME.update((f.name, f) for f in funcs)
+    if not funcs:
+        raise SystemExit("no functions found in the header")
+    g = Gen(funcs, callbacks, structs)
+    body = g.generate()
+    if g.problems:
+        sys.stderr.write("gen_abi_walk: cannot walk every function:\n  " + "\n  ".join(sorted(set(g.problems))) + "\n")
+        sys.exit(1)
+    lines = [TEMPLATE_HEAD]
+    lines.extend(g.helpers)
+    lines.append("")
+    lines.extend(body)
+    lines.append(f"/* {len(funcs)} functions. */")
+    lines.append("static void walk_all(void) {")
+    for f in funcs:
+        lines.append(f"    walk_{f.name}();")
+    lines.append("}")
+    lines.append(TEMPLATE_TAIL)
+    text = "\n".join(lines)
+    out = Path(a.out)
+    if a.check:
+        if not out.exists() or out.read_text() != text:
+            sys.stderr.write(f"{out} is stale: run 'make abi-walk' and commit it\n")
+            sys.exit(1)
+        print(f"{out}: current ({len(funcs)} functions)")
+        return
+    if not out.exists() or out.read_text() != text:
+        out.write_text(text)
+    print(f"{out}: {len(funcs)} functions walked")
+
+
+if __name__ == "__main__":
+    main()
