@@ -12,7 +12,8 @@ The generated test calls EVERY exported function:
     documented default ("Empty for NULL", "-1 for NULL", "`X` for NULL");
   * with invalid UTF-8 for each string argument: LXD_RESULT_INVALID_ARGUMENT, always;
   * with the extreme values of each integer argument (negative and huge sizes and timeouts): no
-    panic, and the error contract holds.
+    panic, and the error contract holds;
+  * `lxd_<handle>_close` functions twice on the same handle (double close): no crash or panic.
 Every failing call must leave all outputs untouched (they start as a sentinel) and set an error
 object with the same code. Run under valgrind (tests/c/run.sh), nothing may leak.
 
@@ -390,7 +391,26 @@ class Gen:
         for p in f.params:
             if p.ptr == 1 and p.base == "char" and p.const and fallible:
                 self.call_block(f, {p.name: "BAD_UTF8"}, f"{p.name}=invalid UTF-8", "EXPECT_INVALID")
-        # 4. Extreme integers.
+        # 4. Closing twice: a `_close` on a handle must tolerate a second close (no crash, no
+        #    panic, the error contract holds), and the handle is then freed once.
+        if fallible and f.name.endswith("_close") and f.params and f.params[0].ptr == 1 and f.params[0].base in self.ctors:
+            h = f.params[0]
+            setup, cleanup = [], []
+            var = self.valid_value(f, h, setup, cleanup)
+            args = [var if q is h else ("&err" if q.name == "err_out" else self.valid_value(f, q, setup, cleanup)) for q in f.params]
+            self.emit("    {")
+            for st in setup:
+                self.emit("        " + st)
+            self.emit("        for (int i = 0; i < 2; i++) {")
+            self.emit("            lxd_error *err = NULL;")
+            self.emit(f"            lxd_result rc = {f.name}({', '.join(args)});")
+            self.emit(f"            check_result(\"{f.name}\", i ? \"second close\" : \"first close\", rc, err, EXPECT_NO_PANIC, 1, 1);")
+            self.emit("            lxd_error_free(err);")
+            self.emit("        }")
+            for st in cleanup:
+                self.emit("        " + st)
+            self.emit("    }")
+        # 5. Extreme integers.
         for p in f.params:
             if p.ptr == 0 and p.base in INT_TYPES:
                 lo, hi, signed = INT_TYPES[p.base]
