@@ -124,6 +124,7 @@ impl Operation {
         if op.id.is_empty() {
             return Err(Error::protocol("operation without id"));
         }
+        check_server_id(&op.id)?;
         Ok(op)
     }
 }
@@ -159,6 +160,13 @@ pub fn parse_list(resp: &Response) -> Result<Vec<Operation>> {
 
 fn check_id(id: &str) -> Result<()> {
     crate::request::check_name("operation", id)
+}
+
+/// An operation id from the server must be usable as one path segment (and as a C string): one
+/// that is not (NUL or control characters, `/`, `.`, `..`) is a malformed reply, not the
+/// caller's mistake.
+pub(crate) fn check_server_id(id: &str) -> Result<()> {
+    check_id(id).map_err(|_| Error::protocol(format!("server sent an unusable operation id {id:?}")))
 }
 
 /// What the wait flow wants next.

@@ -112,6 +112,7 @@ pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
             if op.id.is_empty() {
                 return Err(Error::protocol("async reply without an operation id"));
             }
+            crate::operation::check_server_id(&op.id)?;
             Ok(Envelope::Async(op))
         }
         other => Err(Error::protocol(format!("unknown envelope type {other:?}"))),
@@ -205,6 +206,19 @@ mod tests {
                 Err(Error::Protocol(m)) => assert!(m.contains("redirect") && m.contains("elsewhere"), "{m}"),
                 other => panic!("{status}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn unusable_operation_ids_are_protocol_errors() {
+        // A NUL would be cut from the id handed to C; '/' or ".." would address another path.
+        for body in [
+            r#"{"type":"async","metadata":{"id":"a\u0000b"}}"#,
+            r#"{"type":"async","metadata":{"id":"../instances/c1"}}"#,
+            r#"{"type":"async","metadata":{"id":".."}}"#,
+            r#"{"type":"async","operation":"/1.0/operations/..","metadata":{}}"#,
+        ] {
+            assert!(matches!(parse_envelope(&resp(202, body)), Err(Error::Protocol(_))), "{body}");
         }
     }
 
