@@ -48,6 +48,7 @@ pub fn envelope(data: &[u8]) {
     match parse_envelope(&resp) {
         Ok(Envelope::Async(op)) => {
             assert!(!op.id.is_empty(), "an async envelope must give an operation id");
+            assert!(check_name("operation", &op.id).is_ok(), "unusable operation id {:?} accepted", op.id);
             assert!(status < 300, "HTTP {status} parsed as an operation");
         }
         Ok(Envelope::Sync { .. }) => assert!(status < 300, "HTTP {status} parsed as success"),
@@ -60,6 +61,7 @@ pub fn envelope(data: &[u8]) {
     match Operation::parse(&resp) {
         Ok(op) => {
             assert!(!op.id.is_empty());
+            assert!(check_name("operation", &op.id).is_ok(), "unusable operation id {:?} accepted", op.id);
             match op.clone().into_result() {
                 Ok(done) => assert!(done.is_success()),
                 Err(Error::OperationFailed { metadata, .. }) => {

@@ -140,6 +140,9 @@ static const struct hcase cases[] = {
     {"async-no-id", CREATE_OP, LXD_RESULT_PROTOCOL, "operation id"},
     {"async-bad-metadata", CREATE_OP, LXD_RESULT_PROTOCOL, NULL},
     {"async-url-only", CREATE_WAIT, LXD_RESULT_OK, NULL},
+    {"async-nul-id", CREATE_OP, LXD_RESULT_PROTOCOL, "operation id"},
+    {"async-nul-id", CREATE_WAIT, LXD_RESULT_PROTOCOL, "operation id"},
+    {"async-dotdot-id", CREATE_OP, LXD_RESULT_PROTOCOL, "operation id"},
     {"accepted-no-op", CREATE_OP, LXD_RESULT_PROTOCOL, NULL},
     {"accepted-sync", CREATE_OP, LXD_RESULT_PROTOCOL, "expected an operation"},
     {"huge-length", SERVER_GET, LXD_RESULT_PROTOCOL, "larger than"},
@@ -371,6 +374,17 @@ static void check_operations(void) {
         lxd_operation_free(op);
     }
     check_still_usable("op-stall");
+
+    /* An operation whose id (from the server) holds a NUL: refused, never a silently cut id. */
+    {
+        lxd_client *c = scenario_client("async-nul-id");
+        lxd_operation *o = (lxd_operation *)SENTINEL;
+        lxd_result r = lxd_operation_open(c, "x", &o, &err);
+        CHECK(r == LXD_RESULT_PROTOCOL && o == (lxd_operation *)SENTINEL, "async-nul-id: operation_open gave %s: %s", lxd_result_name(r), msg(err));
+        lxd_error_free(err);
+        err = NULL;
+        lxd_client_free(c);
+    }
 
     /* Vanished while waiting: a clear NOT_FOUND, never success. */
     op = start_op("op-vanish");

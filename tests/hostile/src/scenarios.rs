@@ -27,6 +27,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("async-no-id", "202 async envelope whose operation has no id and no operation URL"),
     ("async-bad-metadata", "202 async envelope whose metadata is a string"),
     ("async-url-only", "202 async envelope with an operation URL but empty metadata (valid: id from the URL)"),
+    ("async-nul-id", "operation ids with a NUL (\\u0000) in them, in async replies and GET /1.0/operations/<id>"),
+    ("async-dotdot-id", "202 async envelope whose operation id is \"..\" (and whose URL ends in /..)"),
     ("accepted-no-op", "202 with an empty body"),
     ("accepted-sync", "202 with a sync envelope"),
     ("huge-length", "Content-Length 300 MiB, then streams it until the client leaves"),
@@ -291,6 +293,16 @@ pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io:
                 reply(c, 202, &[], br#"{"type":"async","status_code":100,"operation":"/1.0/operations/from-url","metadata":{}}"#)
             }
         }
+        "async-nul-id" => {
+            let id = "op\\u0000nul";
+            if is_operation_path(req) {
+                reply(c, 200, &[], &sync(&op(id, 200, "", "{}")))
+            } else {
+                let body = format!(r#"{{"type":"async","status_code":100,"operation":"/1.0/operations/{id}","metadata":{}}}"#, op(id, 103, "", "{}"));
+                reply(c, 202, &[], body.as_bytes())
+            }
+        }
+        "async-dotdot-id" => reply(c, 202, &[], br#"{"type":"async","status_code":100,"operation":"/1.0/operations/..","metadata":{"id":"..","status_code":103}}"#),
         "accepted-no-op" => reply(c, 202, &[], b""),
         "accepted-sync" => reply(c, 202, &[], &sync("null")),
         "huge-length" => huge(cfg, scenario, c, false),
