@@ -93,7 +93,11 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, corpus: &[Vec<u8>]) {
 fn read_dir_inputs(dir: &Path) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
-        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+        // seed-* files are lxd_fuzz::seeds() written out by `make fuzz-seeds`: already included.
+        let mut paths: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-")))
+            .collect();
         paths.sort();
         for p in paths {
             if let Ok(b) = std::fs::read(&p) {
