@@ -64,13 +64,31 @@ STRING_VALUES = {
     "user_agent": '"abiwalk/1"',
     "description": '"abi walk"',
 }
+# By name pattern, when no exact name matches (C expressions).
+STRING_PATTERNS = [
+    (r"_json$", '"{}"'),
+    (r"^(local_path|local_file)$", "local_file_path"),
+    (r"^local_dir$", "local_dir_path"),
+    (r"^meta_path$", "meta_file_path"),
+    (r"^rootfs_path$", "rootfs_file_path"),
+    (r"^config_dir$", "config_dir_path"),
+    (r"^remote_(path|dir)$", '"/tmp/abiwalk"'),
+    (r"^(server|url)$", "https_url"),
+    (r"^types$", '"lifecycle"'),
+    (r"^expected_fingerprint$", "server_fp"),
+    (r"^remote$", '"abiwalk"'),
+    (r"_name$", '"abiwalk2"'),
+]
 # A pin needs the server's certificate, not the client's.
 STRING_VALUES_BY_FUNCTION = {
     ("lxd_client_builder_pin_server_cert_pem", "cert_pem"): "server_crt_pem",
     ("lxd_client_builder_pin_server_cert_file", "cert_path"): "server_crt_path",
 }
 
-INT_VALUES = {"recursion": "0", "timeout_ms": "2000", "timeout": "30", "code": "0", "fd": "abi_devnull()"}
+INT_VALUES = {"recursion": "0", "timeout_ms": "2000", "timeout": "30", "code": "0", "argc": "1", "cap": "sizeof abi_buffer",
+              "len": "16", "stdin_len": "0", "max_len": "1048576", "width": "80", "height": "24", "signal": "15"}
+# Sizes of caller buffers: an extreme value would be the caller lying about its buffer, not a test.
+BUFFER_SIZE = re.compile(r"(^|_)(len|cap|argc|count)$")
 
 INT_TYPES = {
     "int8_t": ("INT8_MIN", "INT8_MAX", True), "int16_t": ("INT16_MIN", "INT16_MAX", True),
@@ -136,12 +154,19 @@ def parse_header(text):
 FUNCS_BY_NAME = {}
 
 
+def is_str_array(p):
+    """`const char *const *argv`: an input array of strings, not an output."""
+    return p.ptr == 2 and p.base == "char" and p.type.count("const") >= 2
+
+
 def nullable(f, p, depth=0):
     """Whether f's documentation allows NULL for p: it says so next to the parameter's name, or
     it points at another function (`op_out` as in `lxd_x`, or "(`lxd_x` with ...)") whose
     parameter of the same name allows it."""
     if p.name == "err_out" or (f.name, p.name) in DOC_NULLABLE:
         return True
+    if p.ptr == 1 and p.base == "void":
+        return True  # user data for callbacks: never dereferenced by the library
     for m in re.finditer(r"`\*?" + re.escape(p.name) + r"`", f.doc):
         after = f.doc[m.end():]
         window = after.split("`", 1)[0][:90]
@@ -207,6 +232,8 @@ class Gen:
             if b == "bool":
                 return "false"
             if b in INT_TYPES:
+                if p.name == "fd" or p.name.endswith("_fd"):
+                    return "abi_devnull()"
                 return INT_VALUES.get(p.name, "0")
             if b in ("double", "float"):
                 return "0"
@@ -220,7 +247,14 @@ class Gen:
             return "0"
         if p.ptr == 1:
             if b == "char" and p.const:
-                return STRING_VALUES_BY_FUNCTION.get((f.name, p.name), STRING_VALUES.get(p.name, '"abiwalk"'))
+                if (f.name, p.name) in STRING_VALUES_BY_FUNCTION:
+                    return STRING_VALUES_BY_FUNCTION[(f.name, p.name)]
+                if p.name in STRING_VALUES:
+                    return STRING_VALUES[p.name]
+                for pat, v in STRING_PATTERNS:
+                    if re.search(pat, p.name):
+                        return v
+                return '"abiwalk"'
             if b == "char":
                 setup.append(f"char *{p.name} = abi_strdup(\"abiwalk\");")
                 return p.name
@@ -261,14 +295,28 @@ class Gen:
                 return f"&{p.name}_s"
             self.problems.append(f"{f.name}: no valid value for {t} {p.name} (add one to tests/abi/gen_abi_walk.py)")
             return "NULL"
+        if p.ptr == 2 and is_str_array(p):
+            return "abi_argv"
         if p.ptr == 2:
             return f"&{p.name}_v"
         self.problems.append(f"{f.name}: no valid value for {t} {p.name}")
         return "NULL"
 
-    def out_decl(self, p):
+    def out_decl(self, p, f=None):
         """Declaration of an output variable (starts as the sentinel) and its cleanup."""
         b = p.base
+        if p.ptr == 2 and b == "uint8_t":
+            # Owned bytes: freed with lxd_bytes_free(buf, len), len being the next `*len_out`.
+            names = [q.name for q in f.params] if f else []
+            after = names[names.index(p.name) + 1:] if p.name in names else []
+            ln = next((n for n in after if n.endswith("len_out")), None)
+            free_len = f"{ln}_v" if ln else "0"
+            return (f"uint8_t *{p.name}_v = (uint8_t *)SENTINEL;",
+                    f"if ({p.name}_v != (uint8_t *)SENTINEL) lxd_bytes_free({p.name}_v, {free_len});",
+                    f"{p.name}_v == (uint8_t *)SENTINEL")
+        if p.ptr == 1 and b in self.structs:
+            return (f"struct {b} {p.name}_v; memset(&{p.name}_v, 0x5a, sizeof {p.name}_v);", "",
+                    f"abi_all_bytes(&{p.name}_v, sizeof {p.name}_v, 0x5a)")
         if p.ptr == 2:
             ctype = "char *" if b == "char" else f"{b} *"
             free = "lxd_string_free" if b == "char" else self.free_fn(b)
@@ -306,11 +354,17 @@ class Gen:
             if p.name == "err_out":
                 args.append("&err" if with_err else "NULL")
                 continue
-            is_out = p.ptr == 2 or (p.ptr == 1 and not p.const and p.base in ("bool", "uint16_t", "int32_t", "int64_t", "uint32_t", "uint64_t", "size_t", "double"))
-            if is_out and p.name not in override:
-                decl, clean, untouched = self.out_decl(p)
+            is_out = (p.ptr == 2 and not is_str_array(p)) or (p.ptr == 1 and not p.const and (
+                p.base in ("bool", "uint16_t", "int32_t", "int64_t", "uint32_t", "uint64_t", "size_t", "double", "int")
+                or (p.base in self.structs and p.name.endswith("_out"))))
+            if is_out:
+                # Declared even when overridden: a buffer's cleanup names its length variable.
+                decl, clean, untouched = self.out_decl(p, f)
                 setup.append(decl)
-                outs.append((p, clean, untouched))
+                if p.name in override:
+                    setup.append(f"(void){p.name}_v;")
+                else:
+                    outs.append((p, clean, untouched))
             if p.name in override:
                 args.append(override[p.name])
             elif is_out:
@@ -365,8 +419,9 @@ class Gen:
         self.emit(f"static void walk_{f.name}(void) {{")
         fallible = f.fallible
         if f.name.endswith("_free"):
-            # Free functions: NULL is a no-op.
-            self.emit(f"    {f.name}(NULL);")
+            # Free functions: NULL is a no-op (other arguments zero: lxd_bytes_free(NULL, 0)).
+            free_args = ", ".join("NULL" if q.ptr else "0" for q in f.params)
+            self.emit(f"    {f.name}({free_args});")
             self.emit(f"    CHECK(1, \"{f.name}(NULL)\");")
             self.emit("}")
             return
@@ -379,7 +434,7 @@ class Gen:
             self.call_block(f, {}, "void", "EXPECT_ANY")
         # 2. NULL for each pointer argument.
         for p in f.params:
-            if p.ptr == 0 or p.name == "err_out":
+            if p.name == "err_out" or (p.ptr == 0 and p.base not in self.callbacks):
                 continue
             if fallible:
                 want = "EXPECT_ACCEPTED" if nullable(f, p) else "EXPECT_INVALID"
@@ -391,6 +446,11 @@ class Gen:
         for p in f.params:
             if p.ptr == 1 and p.base == "char" and p.const and fallible:
                 self.call_block(f, {p.name: "BAD_UTF8"}, f"{p.name}=invalid UTF-8", "EXPECT_INVALID")
+            if is_str_array(p) and fallible:
+                self.call_block(f, {p.name: "abi_argv_bad"}, f"{p.name}[0]=invalid UTF-8", "EXPECT_INVALID")
+                count = next((q.name for q in f.params if q.name in ("argc", p.name + "_len", "count")), None)
+                if count:
+                    self.call_block(f, {count: "2"}, f"{p.name}[1]=NULL", "EXPECT_INVALID")
         # 4. Closing twice: a `_close` on a handle must tolerate a second close (no crash, no
         #    panic, the error contract holds), and the handle is then freed once.
         if fallible and f.name.endswith("_close") and f.params and f.params[0].ptr == 1 and f.params[0].base in self.ctors:
@@ -412,7 +472,7 @@ class Gen:
             self.emit("    }")
         # 5. Extreme integers.
         for p in f.params:
-            if p.ptr == 0 and p.base in INT_TYPES:
+            if p.ptr == 0 and p.base in INT_TYPES and not BUFFER_SIZE.search(p.name):
                 lo, hi, signed = INT_TYPES[p.base]
                 values = [lo, "-1", hi] if signed else [hi]
                 for v in values:
@@ -441,6 +501,7 @@ TEMPLATE_HEAD = r'''/*
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -466,6 +527,37 @@ static const char BAD_UTF8[] = {'a', (char)0xff, (char)0xfe, 'b', (char)0xc3, (c
 static unsigned char abi_buffer[256] __attribute__((unused));
 
 static hostile_server srv;
+static const char *const abi_argv[] __attribute__((unused)) = {"true", NULL};
+static const char *const abi_argv_bad[] __attribute__((unused)) = {BAD_UTF8, NULL};
+__attribute__((unused)) static char local_file_path[256], local_dir_path[256], meta_file_path[256], rootfs_file_path[256], config_dir_path[256];
+__attribute__((unused)) static char server_fp[128] = "0000";
+
+/* Local files and folders the walk's valid arguments name, inside the server's temp dir. */
+static void make_local_paths(void) {
+    snprintf(local_file_path, sizeof local_file_path, "%s/local-file", srv.dir);
+    snprintf(local_dir_path, sizeof local_dir_path, "%s/local-dir", srv.dir);
+    snprintf(meta_file_path, sizeof meta_file_path, "%s/meta.tar", srv.dir);
+    snprintf(rootfs_file_path, sizeof rootfs_file_path, "%s/rootfs.tar", srv.dir);
+    snprintf(config_dir_path, sizeof config_dir_path, "%s/config", srv.dir);
+    const char *files[] = {local_file_path, meta_file_path, rootfs_file_path};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *f = fopen(files[i], "w");
+        if (f) {
+            fputs("abi walk\n", f);
+            fclose(f);
+        }
+    }
+    mkdir(local_dir_path, 0700);
+    mkdir(config_dir_path, 0700);
+}
+
+__attribute__((unused)) static int abi_all_bytes(const void *p, size_t n, unsigned char v) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != v) return 0;
+    return 1;
+}
+
 static lxd_client *client;
 static lxd_operation *op;
 static lxd_error *error_obj;
@@ -585,6 +677,7 @@ int main(void) {
     CHECK(read_text(client_crt_path, client_crt_pem, sizeof client_crt_pem) == 0, "client.crt");
     CHECK(read_text(client_key_path, client_key_pem, sizeof client_key_pem) == 0, "client.key");
     CHECK(read_text(server_crt_path, server_crt_pem, sizeof server_crt_pem) == 0, "server.crt");
+    make_local_paths();
 
     lxd_client_builder *b = new_builder();
     CHECK(lxd_client_builder_set_timeout_ms(b, 5000, NULL) == LXD_RESULT_OK, "timeout");
@@ -592,6 +685,7 @@ int main(void) {
     lxd_client_builder_free(b);
     CHECK(lxd_operation_open(client, "op-ok", &op, NULL) == LXD_RESULT_OK && op, "operation handle");
     CHECK(lxd_client_builder_new_https("http://not-https", &b, &error_obj) == LXD_RESULT_INVALID_ARGUMENT && error_obj, "an error object");
+/*EXTRA-SETUP*/
 
     if (client && op && error_obj) {
         walk_all();
@@ -631,7 +725,18 @@ def main():
     for f in funcs:
         lines.append(f"    walk_{f.name}();")
     lines.append("}")
-    lines.append(TEMPLATE_TAIL)
+    extra = []
+    if "lxd_certificate_fingerprint" in FUNCS_BY_NAME:
+        extra += ["    {", "        char *fp = NULL;",
+                  "        CHECK(lxd_certificate_fingerprint(server_crt_pem, &fp, NULL) == LXD_RESULT_OK && fp, \"server fingerprint\");",
+                  "        if (fp) snprintf(server_fp, sizeof server_fp, \"%s\", fp);", "        lxd_string_free(fp);", "    }"]
+    if "lxd_config_add_remote" in FUNCS_BY_NAME:
+        # lxd_client_builder_new_remote needs a remote called "abiwalk" in the config dir.
+        extra += ["    {", "        char *fp = NULL;",
+                  "        lxd_result r = lxd_config_add_remote(config_dir_path, \"abiwalk\", https_url, NULL, server_fp, &fp, NULL);",
+                  "        CHECK(r == LXD_RESULT_OK, \"config_add_remote for the walk: %s\", lxd_result_name(r));",
+                  "        lxd_string_free(fp);", "    }"]
+    lines.append(TEMPLATE_TAIL.replace("/*EXTRA-SETUP*/\n", "\n".join(extra) + ("\n" if extra else "")))
     text = "\n".join(lines)
     out = Path(a.out)
     if a.check:

@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -36,6 +37,37 @@ static const char BAD_UTF8[] = {'a', (char)0xff, (char)0xfe, 'b', (char)0xc3, (c
 static unsigned char abi_buffer[256] __attribute__((unused));
 
 static hostile_server srv;
+static const char *const abi_argv[] __attribute__((unused)) = {"true", NULL};
+static const char *const abi_argv_bad[] __attribute__((unused)) = {BAD_UTF8, NULL};
+__attribute__((unused)) static char local_file_path[256], local_dir_path[256], meta_file_path[256], rootfs_file_path[256], config_dir_path[256];
+__attribute__((unused)) static char server_fp[128] = "0000";
+
+/* Local files and folders the walk's valid arguments name, inside the server's temp dir. */
+static void make_local_paths(void) {
+    snprintf(local_file_path, sizeof local_file_path, "%s/local-file", srv.dir);
+    snprintf(local_dir_path, sizeof local_dir_path, "%s/local-dir", srv.dir);
+    snprintf(meta_file_path, sizeof meta_file_path, "%s/meta.tar", srv.dir);
+    snprintf(rootfs_file_path, sizeof rootfs_file_path, "%s/rootfs.tar", srv.dir);
+    snprintf(config_dir_path, sizeof config_dir_path, "%s/config", srv.dir);
+    const char *files[] = {local_file_path, meta_file_path, rootfs_file_path};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *f = fopen(files[i], "w");
+        if (f) {
+            fputs("abi walk\n", f);
+            fclose(f);
+        }
+    }
+    mkdir(local_dir_path, 0700);
+    mkdir(config_dir_path, 0700);
+}
+
+__attribute__((unused)) static int abi_all_bytes(const void *p, size_t n, unsigned char v) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != v) return 0;
+    return 1;
+}
+
 static lxd_client *client;
 static lxd_operation *op;
 static lxd_error *error_obj;
@@ -141,12 +173,16 @@ static void walk_lxd_certificate_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_certificate_list(client, 0, NULL, &err);
         check_result("lxd_certificate_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_certificate_list(client, 0, NULL, NULL);
         check_result("lxd_certificate_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -231,6 +267,8 @@ static void walk_lxd_certificate_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", NULL, &etag_out_v, &err);
@@ -239,6 +277,8 @@ static void walk_lxd_certificate_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", NULL, &etag_out_v, NULL);
@@ -248,6 +288,8 @@ static void walk_lxd_certificate_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", &json_out_v, NULL, &err);
         check_result("lxd_certificate_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -256,6 +298,8 @@ static void walk_lxd_certificate_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", &json_out_v, NULL, NULL);
         check_result("lxd_certificate_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -609,12 +653,16 @@ static void walk_lxd_client_builder_new_unix(void) {
         lxd_error_free(err);
     }
     {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        (void)builder_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_builder_new_unix(srv.socket, NULL, &err);
         check_result("lxd_client_builder_new_unix", "builder_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        (void)builder_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_builder_new_unix(srv.socket, NULL, NULL);
         check_result("lxd_client_builder_new_unix", "builder_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -657,12 +705,16 @@ static void walk_lxd_client_builder_new_https(void) {
         lxd_error_free(err);
     }
     {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        (void)builder_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_builder_new_https(https_url, NULL, &err);
         check_result("lxd_client_builder_new_https", "builder_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        (void)builder_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_builder_new_https(https_url, NULL, NULL);
         check_result("lxd_client_builder_new_https", "builder_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1196,6 +1248,8 @@ static void walk_lxd_client_builder_build(void) {
     }
     {
         lxd_client_builder *builder = new_builder();
+        lxd_client *client_out_v = (lxd_client *)SENTINEL;
+        (void)client_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_builder_build(builder, NULL, &err);
         check_result("lxd_client_builder_build", "client_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
@@ -1204,6 +1258,8 @@ static void walk_lxd_client_builder_build(void) {
     }
     {
         lxd_client_builder *builder = new_builder();
+        lxd_client *client_out_v = (lxd_client *)SENTINEL;
+        (void)client_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_builder_build(builder, NULL, NULL);
         check_result("lxd_client_builder_build", "client_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1260,12 +1316,16 @@ static void walk_lxd_client_with_project(void) {
         lxd_error_free(err);
     }
     {
+        lxd_client *client_out_v = (lxd_client *)SENTINEL;
+        (void)client_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_with_project(client, "default", NULL, &err);
         check_result("lxd_client_with_project", "client_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_client *client_out_v = (lxd_client *)SENTINEL;
+        (void)client_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_with_project(client, "default", NULL, NULL);
         check_result("lxd_client_with_project", "client_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1324,12 +1384,16 @@ static void walk_lxd_client_with_target(void) {
         lxd_error_free(err);
     }
     {
+        lxd_client *client_out_v = (lxd_client *)SENTINEL;
+        (void)client_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_with_target(client, "abiwalk", NULL, &err);
         check_result("lxd_client_with_target", "client_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_client *client_out_v = (lxd_client *)SENTINEL;
+        (void)client_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_with_target(client, "abiwalk", NULL, NULL);
         check_result("lxd_client_with_target", "client_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1369,12 +1433,16 @@ static void walk_lxd_client_trusted(void) {
         lxd_error_free(err);
     }
     {
+        bool trusted_out_v = false;
+        (void)trusted_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_trusted(client, NULL, &err);
         check_result("lxd_client_trusted", "trusted_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool trusted_out_v = false;
+        (void)trusted_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_client_trusted(client, NULL, NULL);
         check_result("lxd_client_trusted", "trusted_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1532,12 +1600,16 @@ static void walk_lxd_image_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_list(client, 0, NULL, &err);
         check_result("lxd_image_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_list(client, 0, NULL, NULL);
         check_result("lxd_image_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1622,6 +1694,8 @@ static void walk_lxd_image_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get(client, "abcdef0123", NULL, &etag_out_v, &err);
@@ -1630,6 +1704,8 @@ static void walk_lxd_image_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get(client, "abcdef0123", NULL, &etag_out_v, NULL);
@@ -1639,6 +1715,8 @@ static void walk_lxd_image_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get(client, "abcdef0123", &json_out_v, NULL, &err);
         check_result("lxd_image_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -1647,6 +1725,8 @@ static void walk_lxd_image_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get(client, "abcdef0123", &json_out_v, NULL, NULL);
         check_result("lxd_image_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -1703,12 +1783,16 @@ static void walk_lxd_image_exists(void) {
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_exists(client, "abcdef0123", NULL, &err);
         check_result("lxd_image_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_exists(client, "abcdef0123", NULL, NULL);
         check_result("lxd_image_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -1766,12 +1850,16 @@ static void walk_lxd_image_create(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_create(client, "{}", NULL, &err);
         check_result("lxd_image_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_create(client, "{}", NULL, NULL);
         check_result("lxd_image_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -1862,12 +1950,16 @@ static void walk_lxd_image_update(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, &err);
         check_result("lxd_image_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, NULL);
         check_result("lxd_image_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -1974,12 +2066,16 @@ static void walk_lxd_image_patch(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, &err);
         check_result("lxd_image_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, NULL);
         check_result("lxd_image_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -2054,12 +2150,16 @@ static void walk_lxd_image_delete(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_delete(client, "abcdef0123", NULL, &err);
         check_result("lxd_image_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_delete(client, "abcdef0123", NULL, NULL);
         check_result("lxd_image_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -2102,12 +2202,16 @@ static void walk_lxd_image_alias_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_list(client, 0, NULL, &err);
         check_result("lxd_image_alias_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_list(client, 0, NULL, NULL);
         check_result("lxd_image_alias_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -2192,6 +2296,8 @@ static void walk_lxd_image_alias_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", NULL, &etag_out_v, &err);
@@ -2200,6 +2306,8 @@ static void walk_lxd_image_alias_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", NULL, &etag_out_v, NULL);
@@ -2209,6 +2317,8 @@ static void walk_lxd_image_alias_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_image_alias_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -2217,6 +2327,8 @@ static void walk_lxd_image_alias_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_image_alias_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -2273,12 +2385,16 @@ static void walk_lxd_image_alias_exists(void) {
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_exists(client, "abiwalk", NULL, &err);
         check_result("lxd_image_alias_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_alias_exists(client, "abiwalk", NULL, NULL);
         check_result("lxd_image_alias_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -2596,6 +2712,8 @@ static void walk_lxd_image_get_by_alias(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", NULL, &etag_out_v, &err);
@@ -2604,6 +2722,8 @@ static void walk_lxd_image_get_by_alias(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", NULL, &etag_out_v, NULL);
@@ -2613,6 +2733,8 @@ static void walk_lxd_image_get_by_alias(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_image_get_by_alias", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -2621,6 +2743,8 @@ static void walk_lxd_image_get_by_alias(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_image_get_by_alias", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -2742,12 +2866,16 @@ static void walk_lxd_instance_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_list(client, 0, NULL, &err);
         check_result("lxd_instance_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_list(client, 0, NULL, NULL);
         check_result("lxd_instance_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -2832,6 +2960,8 @@ static void walk_lxd_instance_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_get(client, "abiwalk", NULL, &etag_out_v, &err);
@@ -2840,6 +2970,8 @@ static void walk_lxd_instance_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_get(client, "abiwalk", NULL, &etag_out_v, NULL);
@@ -2849,6 +2981,8 @@ static void walk_lxd_instance_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_get(client, "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_instance_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -2857,6 +2991,8 @@ static void walk_lxd_instance_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_get(client, "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_instance_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -2913,12 +3049,16 @@ static void walk_lxd_instance_exists(void) {
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_exists(client, "abiwalk", NULL, &err);
         check_result("lxd_instance_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_exists(client, "abiwalk", NULL, NULL);
         check_result("lxd_instance_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -2976,12 +3116,16 @@ static void walk_lxd_instance_create(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_create(client, "{}", NULL, &err);
         check_result("lxd_instance_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_create(client, "{}", NULL, NULL);
         check_result("lxd_instance_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3072,12 +3216,16 @@ static void walk_lxd_instance_update(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
         check_result("lxd_instance_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
         check_result("lxd_instance_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3184,12 +3332,16 @@ static void walk_lxd_instance_patch(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
         check_result("lxd_instance_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
         check_result("lxd_instance_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3280,12 +3432,16 @@ static void walk_lxd_instance_rename(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_rename(client, "abiwalk", "abiwalk2", NULL, &err);
         check_result("lxd_instance_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_rename(client, "abiwalk", "abiwalk2", NULL, NULL);
         check_result("lxd_instance_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3352,12 +3508,16 @@ static void walk_lxd_instance_delete(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_delete(client, "abiwalk", NULL, &err);
         check_result("lxd_instance_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_delete(client, "abiwalk", NULL, NULL);
         check_result("lxd_instance_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3416,12 +3576,16 @@ static void walk_lxd_instance_state(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_state(client, "abiwalk", NULL, &err);
         check_result("lxd_instance_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_state(client, "abiwalk", NULL, NULL);
         check_result("lxd_instance_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -3496,12 +3660,16 @@ static void walk_lxd_instance_set_state(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", 30, false, false, NULL, &err);
         check_result("lxd_instance_set_state", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", 30, false, false, NULL, NULL);
         check_result("lxd_instance_set_state", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3592,12 +3760,16 @@ static void walk_lxd_instance_start(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_start(client, "abiwalk", NULL, &err);
         check_result("lxd_instance_start", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_start(client, "abiwalk", NULL, NULL);
         check_result("lxd_instance_start", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3656,12 +3828,16 @@ static void walk_lxd_instance_stop(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_stop(client, "abiwalk", 30, false, NULL, &err);
         check_result("lxd_instance_stop", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_stop(client, "abiwalk", 30, false, NULL, NULL);
         check_result("lxd_instance_stop", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3744,12 +3920,16 @@ static void walk_lxd_instance_restart(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_restart(client, "abiwalk", 30, false, NULL, &err);
         check_result("lxd_instance_restart", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_restart(client, "abiwalk", 30, false, NULL, NULL);
         check_result("lxd_instance_restart", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3832,12 +4012,16 @@ static void walk_lxd_instance_freeze(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_freeze(client, "abiwalk", NULL, &err);
         check_result("lxd_instance_freeze", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_freeze(client, "abiwalk", NULL, NULL);
         check_result("lxd_instance_freeze", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3896,12 +4080,16 @@ static void walk_lxd_instance_unfreeze(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_unfreeze(client, "abiwalk", NULL, &err);
         check_result("lxd_instance_unfreeze", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_instance_unfreeze(client, "abiwalk", NULL, NULL);
         check_result("lxd_instance_unfreeze", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -3944,12 +4132,16 @@ static void walk_lxd_network_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_list(client, 0, NULL, &err);
         check_result("lxd_network_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_list(client, 0, NULL, NULL);
         check_result("lxd_network_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4034,6 +4226,8 @@ static void walk_lxd_network_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_get(client, "abiwalk", NULL, &etag_out_v, &err);
@@ -4042,6 +4236,8 @@ static void walk_lxd_network_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_get(client, "abiwalk", NULL, &etag_out_v, NULL);
@@ -4051,6 +4247,8 @@ static void walk_lxd_network_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_get(client, "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_network_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -4059,6 +4257,8 @@ static void walk_lxd_network_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_get(client, "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_network_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -4115,12 +4315,16 @@ static void walk_lxd_network_exists(void) {
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_exists(client, "abiwalk", NULL, &err);
         check_result("lxd_network_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_exists(client, "abiwalk", NULL, NULL);
         check_result("lxd_network_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4468,12 +4672,16 @@ static void walk_lxd_network_state(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_state(client, "abiwalk", NULL, &err);
         check_result("lxd_network_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_network_state(client, "abiwalk", NULL, NULL);
         check_result("lxd_network_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4532,12 +4740,16 @@ static void walk_lxd_operation_open(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_operation_open(client, "op-ok", NULL, &err);
         check_result("lxd_operation_open", "op_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_operation_open(client, "op-ok", NULL, NULL);
         check_result("lxd_operation_open", "op_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4580,12 +4792,16 @@ static void walk_lxd_operation_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_operation_list(client, NULL, &err);
         check_result("lxd_operation_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_operation_list(client, NULL, NULL);
         check_result("lxd_operation_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4795,6 +5011,8 @@ static void walk_lxd_operation_json(void) {
         {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_json: cannot make a lxd_operation with lxd_operation_open");
         }
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_operation_json(op_h, NULL, &err);
         check_result("lxd_operation_json", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
@@ -4806,6 +5024,8 @@ static void walk_lxd_operation_json(void) {
         {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_json: cannot make a lxd_operation with lxd_operation_open");
         }
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_operation_json(op_h, NULL, NULL);
         check_result("lxd_operation_json", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4846,12 +5066,16 @@ static void walk_lxd_profile_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_list(client, 0, NULL, &err);
         check_result("lxd_profile_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_list(client, 0, NULL, NULL);
         check_result("lxd_profile_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -4936,6 +5160,8 @@ static void walk_lxd_profile_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_get(client, "abiwalk", NULL, &etag_out_v, &err);
@@ -4944,6 +5170,8 @@ static void walk_lxd_profile_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_get(client, "abiwalk", NULL, &etag_out_v, NULL);
@@ -4953,6 +5181,8 @@ static void walk_lxd_profile_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_get(client, "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_profile_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -4961,6 +5191,8 @@ static void walk_lxd_profile_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_get(client, "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_profile_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -5017,12 +5249,16 @@ static void walk_lxd_profile_exists(void) {
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_exists(client, "abiwalk", NULL, &err);
         check_result("lxd_profile_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_profile_exists(client, "abiwalk", NULL, NULL);
         check_result("lxd_profile_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -5429,6 +5665,8 @@ static void walk_lxd_raw_request(void) {
         lxd_error_free(err);
     }
     {
+        uint16_t status_out_v = (uint16_t)0x5a;
+        (void)status_out_v;
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
@@ -5439,6 +5677,8 @@ static void walk_lxd_raw_request(void) {
         lxd_error_free(err);
     }
     {
+        uint16_t status_out_v = (uint16_t)0x5a;
+        (void)status_out_v;
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
@@ -5450,6 +5690,8 @@ static void walk_lxd_raw_request(void) {
     }
     {
         uint16_t status_out_v = (uint16_t)0x5a;
+        char *body_out_v = (char *)SENTINEL;
+        (void)body_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, NULL, &etag_out_v, &err);
@@ -5459,6 +5701,8 @@ static void walk_lxd_raw_request(void) {
     }
     {
         uint16_t status_out_v = (uint16_t)0x5a;
+        char *body_out_v = (char *)SENTINEL;
+        (void)body_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, NULL, &etag_out_v, NULL);
@@ -5469,6 +5713,8 @@ static void walk_lxd_raw_request(void) {
     {
         uint16_t status_out_v = (uint16_t)0x5a;
         char *body_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, &body_out_v, NULL, &err);
         check_result("lxd_raw_request", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL);
@@ -5478,6 +5724,8 @@ static void walk_lxd_raw_request(void) {
     {
         uint16_t status_out_v = (uint16_t)0x5a;
         char *body_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, &body_out_v, NULL, NULL);
         check_result("lxd_raw_request", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL);
@@ -5552,6 +5800,8 @@ static void walk_lxd_server_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_get(client, NULL, &etag_out_v, &err);
@@ -5560,6 +5810,8 @@ static void walk_lxd_server_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_get(client, NULL, &etag_out_v, NULL);
@@ -5569,6 +5821,8 @@ static void walk_lxd_server_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_get(client, &json_out_v, NULL, &err);
         check_result("lxd_server_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -5577,6 +5831,8 @@ static void walk_lxd_server_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_get(client, &json_out_v, NULL, NULL);
         check_result("lxd_server_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -5739,12 +5995,16 @@ static void walk_lxd_server_has_extension(void) {
         lxd_error_free(err);
     }
     {
+        bool has_out_v = false;
+        (void)has_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_has_extension(client, "abiwalk", NULL, &err);
         check_result("lxd_server_has_extension", "has_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool has_out_v = false;
+        (void)has_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_has_extension(client, "abiwalk", NULL, NULL);
         check_result("lxd_server_has_extension", "has_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -5786,12 +6046,16 @@ static void walk_lxd_server_resources(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_resources(client, NULL, &err);
         check_result("lxd_server_resources", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_server_resources(client, NULL, NULL);
         check_result("lxd_server_resources", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -5842,12 +6106,16 @@ static void walk_lxd_snapshot_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", 0, NULL, &err);
         check_result("lxd_snapshot_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", 0, NULL, NULL);
         check_result("lxd_snapshot_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -5960,6 +6228,8 @@ static void walk_lxd_snapshot_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
@@ -5968,6 +6238,8 @@ static void walk_lxd_snapshot_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
@@ -5977,6 +6249,8 @@ static void walk_lxd_snapshot_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_snapshot_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -5985,6 +6259,8 @@ static void walk_lxd_snapshot_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_snapshot_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -6104,12 +6380,16 @@ static void walk_lxd_snapshot_update(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
         check_result("lxd_snapshot_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
         check_result("lxd_snapshot_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -6224,12 +6504,16 @@ static void walk_lxd_snapshot_rename(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
         check_result("lxd_snapshot_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
         check_result("lxd_snapshot_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -6320,12 +6604,16 @@ static void walk_lxd_snapshot_delete(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", "abiwalk", NULL, &err);
         check_result("lxd_snapshot_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", "abiwalk", NULL, NULL);
         check_result("lxd_snapshot_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -6408,12 +6696,16 @@ static void walk_lxd_snapshot_create(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", "abiwalk", false, NULL, &err);
         check_result("lxd_snapshot_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", "abiwalk", false, NULL, NULL);
         check_result("lxd_snapshot_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -6496,12 +6788,16 @@ static void walk_lxd_snapshot_restore(void) {
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", "abiwalk", false, NULL, &err);
         check_result("lxd_snapshot_restore", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", "abiwalk", false, NULL, NULL);
         check_result("lxd_snapshot_restore", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
@@ -6552,12 +6848,16 @@ static void walk_lxd_storage_pool_list(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_list(client, 0, NULL, &err);
         check_result("lxd_storage_pool_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_list(client, 0, NULL, NULL);
         check_result("lxd_storage_pool_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -6642,6 +6942,8 @@ static void walk_lxd_storage_pool_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", NULL, &etag_out_v, &err);
@@ -6650,6 +6952,8 @@ static void walk_lxd_storage_pool_get(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", NULL, &etag_out_v, NULL);
@@ -6659,6 +6963,8 @@ static void walk_lxd_storage_pool_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", &json_out_v, NULL, &err);
         check_result("lxd_storage_pool_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
@@ -6667,6 +6973,8 @@ static void walk_lxd_storage_pool_get(void) {
     }
     {
         char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", &json_out_v, NULL, NULL);
         check_result("lxd_storage_pool_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
@@ -6723,12 +7031,16 @@ static void walk_lxd_storage_pool_exists(void) {
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_exists(client, "abiwalk", NULL, &err);
         check_result("lxd_storage_pool_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        bool exists_out_v = false;
+        (void)exists_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_exists(client, "abiwalk", NULL, NULL);
         check_result("lxd_storage_pool_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -7018,12 +7330,16 @@ static void walk_lxd_storage_pool_resources(void) {
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_resources(client, "abiwalk", NULL, &err);
         check_result("lxd_storage_pool_resources", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
         lxd_error *err = NULL;
         lxd_result rc = lxd_storage_pool_resources(client, "abiwalk", NULL, NULL);
         check_result("lxd_storage_pool_resources", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
@@ -7209,6 +7525,7 @@ int main(void) {
     CHECK(read_text(client_crt_path, client_crt_pem, sizeof client_crt_pem) == 0, "client.crt");
     CHECK(read_text(client_key_path, client_key_pem, sizeof client_key_pem) == 0, "client.key");
     CHECK(read_text(server_crt_path, server_crt_pem, sizeof server_crt_pem) == 0, "server.crt");
+    make_local_paths();
 
     lxd_client_builder *b = new_builder();
     CHECK(lxd_client_builder_set_timeout_ms(b, 5000, NULL) == LXD_RESULT_OK, "timeout");

@@ -129,6 +129,9 @@ fn is_operation_path(req: &Req) -> bool {
 /// The well-behaved server.
 fn ok(req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
     let s = req.segments();
+    if req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        return crate::http::websocket_idle(c, req);
+    }
     if req.method == "GET" {
         return match s.as_slice() {
             [] => reply(c, 200, &[("ETag", "\"hostile-etag\"")], &sync(SERVER)),
