@@ -928,6 +928,60 @@ enum lxd_result lxd_raw_request(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
+ * A builder for a remote of the lxc configuration in `config_dir` (NULL: `LXD_CONF`, else
+ * `~/.config/lxc`, else the snap's `~/snap/lxd/common/config`). `remote` NULL: the default
+ * remote. `local` (or any `unix://` remote) is the unix socket; an HTTPS remote uses the
+ * directory's `client.crt`/`client.key` and pins `servercerts/<remote>.crt`, as `lxc` does; the
+ * remote's project becomes the default project. A `simplestreams` remote: `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_client_builder_new_remote(const char *config_dir,
+                                              const char *remote,
+                                              struct lxd_client_builder **builder_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * The remotes of the lxc configuration in `config_dir` (NULL as in
+ * `lxd_client_builder_new_remote`) as a JSON object: `{"default": name, "remotes": [{"name",
+ * "addr", "protocol", "project"}...]}`.
+ */
+enum lxd_result lxd_config_remotes(const char *config_dir,
+                                   char **json_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Create `client.crt` and `client.key` in `config_dir` (NULL as above) unless both exist, as lxc
+ * does on first use (ECDSA P-384, self-signed). `generated_out` (may be NULL) tells whether new
+ * ones were made.
+ */
+enum lxd_result lxd_config_ensure_client_cert(const char *config_dir,
+                                              bool *generated_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * `lxc remote add NAME URL`: fetch the server's certificate from `url` (`https://host:port`),
+ * compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
+ * accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
+ * you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
+ * authenticate with `password` (trust password or token; NULL if the client is already trusted),
+ * and add the remote to `config.yml` (other settings kept). Nothing is written when a step fails.
+ * `fingerprint_out` (may be NULL) receives the server certificate's fingerprint.
+ */
+enum lxd_result lxd_config_add_remote(const char *config_dir,
+                                      const char *name,
+                                      const char *url,
+                                      const char *password,
+                                      const char *expected_fingerprint,
+                                      char **fingerprint_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * The SHA-256 fingerprint of the first certificate in `cert_pem` (as `lxc` and LXD show it).
+ */
+enum lxd_result lxd_certificate_fingerprint(const char *cert_pem,
+                                            char **fingerprint_out,
+                                            struct lxd_error **err_out);
+
+/**
  * The server's information (`GET /1.0`: config, api_extensions, environment, auth) as JSON in
  * `*json_out`; `etag_out` may be NULL, else gets the ETag for `lxd_server_update`.
  */
