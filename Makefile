@@ -69,3 +69,15 @@ demo: deps lib
 
 clean:
 	$(CARGO) clean; rm -rf $(BUILD) tests/c/bin
+
+## bench: benchmarks with baselines (curl, pylxd, lxc) in the same run → bench/RESULTS.md, bench/latency.png.
+bench: deps lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(HARNESS) -- python3 bench/run.py
+
+## bench-smoke: the same with tiny sizes (CI).
+bench-smoke: lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	python3 bench/run.py --smoke
