@@ -18,7 +18,8 @@ BIN=$HERE/bin
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 VALGRIND=${VALGRIND:-1}
 VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect
-    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --track-fds=no)
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+    --suppressions="$HERE/valgrind.supp")
 
 total_pass=0
 total_fail=0
