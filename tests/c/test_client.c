@@ -141,25 +141,6 @@ static int closed_tcp_port(void) {
     return port;
 }
 
-/* The first element of JSON string array `after` that is not in `before` (malloc'd), or NULL. */
-static char *new_entry(const char *before, const char *after) {
-    const char *p = after ? strchr(after, '"') : NULL;
-    while (p) {
-        const char *end = strchr(p + 1, '"');
-        if (!end)
-            break;
-        char *quoted = t_strndup(p, (size_t)(end - p) + 1);
-        if (!t_has(before, quoted)) {
-            char *s = t_strndup(p + 1, (size_t)(end - p) - 1);
-            free(quoted);
-            return s;
-        }
-        free(quoted);
-        p = strchr(end + 1, '"');
-    }
-    return NULL;
-}
-
 static bool server_reachable(lxd_client *c) {
     char *json = NULL;
     bool ok = CHECK_OK(lxd_server_get(c, &json, NULL, ERR)) && CHECK_HAS(json, "\"api_version\":\"1.0\"");
@@ -619,7 +600,7 @@ static void test_https(lxd_client *local) {
 
     T_SECTION("HTTPS: untrust again");
     CHECK_OK(lxd_certificate_list(local, 0, &certs_after, ERR));
-    char *fp = new_entry(certs_before, certs_after);
+    char *fp = t_json_new_entry(certs_before, certs_after);
     if (CHECKF(fp != NULL, "the authenticated certificate shows in the list: %s", certs_after ? certs_after : "")) {
         CHECK_OK(lxd_certificate_delete(local, fp, ERR));
         CHECK_OK(lxd_client_trusted(c, &trusted, ERR));
