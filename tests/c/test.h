@@ -53,6 +53,7 @@ static T_UNUSED const char *t_suite = "unnamed";
 static T_UNUSED atomic_int t_passed;
 static T_UNUSED atomic_int t_failed;
 static T_UNUSED int t_verbose;
+static T_UNUSED double t_started;
 static T_UNUSED _Thread_local lxd_error *t_err;
 
 /* The `lxd_error **err_out` to pass to a call checked with CHECK_OK / CHECK_ERR. */
@@ -397,6 +398,7 @@ static T_UNUSED void t_watchdog_fired(int sig) {
 /* Start a suite: its name for the summary, and a watchdog that kills a hung suite. */
 static inline T_UNUSED void t_begin(const char *suite) {
     t_suite = suite;
+    t_started = t_now();
     const char *v = getenv("LXD_TEST_VERBOSE");
     t_verbose = v && *v && strcmp(v, "0") != 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -406,7 +408,8 @@ static inline T_UNUSED void t_begin(const char *suite) {
     printf("== %s\n", suite);
 }
 
-#define T_SECTION(name) printf("-- %s\n", (name))
+/* A heading in the output, with the seconds since t_begin. */
+#define T_SECTION(name) printf("-- %s (at %.1fs)\n", (name), t_now() - t_started)
 
 /* A client on a unix socket; the suite stops if it cannot be built. */
 static inline T_UNUSED lxd_client *t_client_for_socket(const char *path) {
