@@ -101,6 +101,36 @@ static void test_handles(lxd_client *c, const char *name) {
     lxd_operation_free(again);
     lxd_operation_free(op);
 
+    T_SECTION("cancel a cancellable operation (a migration source waiting for its target)");
+    char *path = t_fmt("/1.0/instances/%s", name);
+    uint16_t status = 0;
+    char *reply = NULL, *mid = NULL;
+    if (CHECK_OK(lxd_raw_request(c, "POST", path, "{\"migration\":true}", &status, &reply, NULL, ERR)) && CHECK(status == 202))
+        mid = t_json_str(t_json_find(reply, "metadata"), "id");
+    lxd_string_free(reply);
+    free(path);
+    op = NULL;
+    if (mid && CHECK_OK(lxd_operation_open(c, mid, &op, ERR))) {
+        if (CHECK_OK(lxd_operation_json(op, &json, ERR))) {
+            CHECK_HAS(json, "\"may_cancel\":true");
+            CHECK_HAS(json, "\"class\":\"websocket\"");
+        }
+        lxd_string_free(json);
+        json = NULL;
+        CHECK_OK(lxd_operation_cancel(op, ERR));
+        /* Cancelled on the server: a final state that is no success. */
+        CHECK_ERR_MSG(lxd_operation_wait(op, 30000, ERR), LXD_RESULT_OPERATION_FAILED, 0, "Cancelled");
+        CHECK(lxd_operation_status_code(op) == 401);
+        CHECK_OK(lxd_operation_refresh(op, ERR));
+        CHECK(lxd_operation_status_code(op) == 401);
+        /* Cancelling a finished operation is refused. */
+        lxd_result r = lxd_operation_cancel(op, ERR);
+        CHECKF(r == LXD_RESULT_API || r == LXD_RESULT_FORBIDDEN, "second cancel: %s", lxd_result_name((int32_t)r));
+        t_err_clear();
+    }
+    lxd_operation_free(op);
+    free(mid);
+
     /* Start with a handle too, then check the instance really runs. */
     op = NULL;
     if (CHECK_OK(lxd_instance_start(c, name, &op, ERR)) && CHECK(op != NULL)) {
