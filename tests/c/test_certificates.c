@@ -133,6 +133,28 @@ int main(void) {
     CHECK_OK(lxd_certificate_delete(c, fp, ERR));
     CHECK(!client2_trusted());
     CHECK_ERR(lxd_certificate_create(c, "{\"type\":\"client\",\"certificate\":\"bm90IGEgY2VydA==\"}", ERR), LXD_RESULT_API, 400);
+
+    T_SECTION("add the connecting client's own certificate with the trust password");
+    char self[40];
+    t_unique(self, sizeof self, "ct-cert-self");
+    lxd_client *h = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT2_CERT"), t_env("CLIENT2_KEY"));
+    if (h) {
+        CHECK_ERR(lxd_certificate_add(h, NULL, self, "not-the-password", ERR), LXD_RESULT_FORBIDDEN, 403);
+        CHECK(!client2_trusted());
+        CHECK_OK(lxd_certificate_add(h, NULL, self, t_env("TRUST_PASSWORD"), ERR));
+        CHECK(client2_trusted());
+        char *self_frag = t_fmt("\"name\":\"%s\"", self);
+        if (CHECK_OK(lxd_certificate_get(c, fp, &json, NULL, ERR))) /* client2's fingerprint again */
+            CHECK_HAS(json, self_frag);
+        lxd_string_free(json);
+        json = NULL;
+        free(self_frag);
+        /* Trusted now: its own certificate is known, adding it again conflicts. */
+        CHECK_ERR(lxd_certificate_add(h, pem, "again", NULL, ERR), LXD_RESULT_CONFLICT, 409);
+        CHECK_OK(lxd_certificate_delete(c, fp, ERR));
+        CHECK(!client2_trusted());
+        lxd_client_free(h);
+    }
     /* Over the unix socket there is no client certificate to add with a password. */
     CHECK_ERR_MSG(lxd_certificate_add(c, NULL, NULL, "secret", ERR), LXD_RESULT_API, 400, "already trusted");
     free(name2_frag);

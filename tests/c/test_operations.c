@@ -193,7 +193,7 @@ static void test_long(lxd_client *c, const char *name) {
         pthread_join(th, NULL);
         CHECKF(w.result == LXD_RESULT_CANCELLED, "blocked wait returned %s: %s", lxd_result_name((int32_t)w.result), w.message);
         double lag = w.returned_at - interrupted_at;
-        CHECKF(lag < 3.0, "wait returned %.2fs after the interrupt", lag);
+        CHECKF(lag < 5.0, "wait returned %.2fs after the interrupt", lag);
     }
     /* Every later wait on that handle is cancelled at once; other handles are not affected. */
     t0 = t_now();
@@ -214,7 +214,7 @@ static void test_long(lxd_client *c, const char *name) {
             lxd_operation_interrupt(op4);
             pthread_join(th, NULL);
             CHECK(w4.result == LXD_RESULT_CANCELLED);
-            CHECKF(w4.returned_at - at < 3.0, "timed wait returned %.2fs after the interrupt", w4.returned_at - at);
+            CHECKF(w4.returned_at - at < 5.0, "timed wait returned %.2fs after the interrupt", w4.returned_at - at);
         }
         lxd_operation_free(op4);
     }
