@@ -40,8 +40,9 @@
  *             t_https_client(url, pinned_server_cert_file, cert_file, key_file)
  *   instances t_instance_create(c, name, start), t_instance_cleanup(c, name), t_wait_free(op)
  *
- * A suite that changes who the daemon trusts (the harness's client certificates) must be listed
- * in SERIAL in tests/c/run.sh; all other suites run in parallel, so use t_unique names.
+ * Suites run in parallel, so use t_unique names. The harness's client certificates are shared
+ * state: CLIENT belongs to test_client; a suite that trusts or untrusts CLIENT2 must be listed in
+ * SERIAL in tests/c/run.sh; for an untrusted HTTPS client, use no client certificate.
  */
 #ifndef LXD_TEST_H
 #define LXD_TEST_H

@@ -5,13 +5,14 @@
  */
 #include "test.h"
 
-/* Whether a client with the CLIENT2 certificate is trusted by daemon "a" over HTTPS. */
+/* An HTTPS client with the CLIENT2 certificate (one, reused: LXD checks trust on every request). */
+static lxd_client *client2;
+
+/* Whether daemon "a" trusts the CLIENT2 certificate now. */
 static bool client2_trusted(void) {
-    lxd_client *h = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT2_CERT"), t_env("CLIENT2_KEY"));
     bool trusted = false;
-    if (h)
-        CHECK_OK(lxd_client_trusted(h, &trusted, ERR));
-    lxd_client_free(h);
+    if (client2)
+        CHECK_OK(lxd_client_trusted(client2, &trusted, ERR));
     return trusted;
 }
 
@@ -42,6 +43,7 @@ int main(void) {
     char *before = NULL, *after = NULL, *json = NULL, *etag = NULL, *etag2 = NULL, *fp = NULL;
     if (!CHECK(pem != NULL))
         return t_end();
+    client2 = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT2_CERT"), t_env("CLIENT2_KEY"));
 
     T_SECTION("add a PEM: trusted over HTTPS");
     CHECK(!client2_trusted());
@@ -174,6 +176,7 @@ out:
     lxd_string_free(after);
     lxd_string_free(etag);
     lxd_string_free(etag2);
+    lxd_client_free(client2);
     lxd_client_free(c);
     return t_end();
 }

@@ -119,7 +119,8 @@ int main(void) {
     lxd_client *c = t_unix_client();
     run(c, false, "16 threads, one unix client");
     lxd_client_free(c);
-    c = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT2_CERT"), t_env("CLIENT2_KEY"));
+    /* No client certificate: untrusted whatever other suites do with the harness's certificates. */
+    c = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), NULL, NULL);
     if (c)
         run(c, true, "16 threads, one HTTPS client");
     lxd_client_free(c);
