@@ -311,9 +311,13 @@ mod tests {
 
     #[test]
     fn pem_roundtrip() {
-        let der: Vec<u8> = (0..=255u8).collect();
-        let pem = pem_encode(&der);
-        let back = parse_certs(pem.as_bytes(), "x").unwrap();
-        assert_eq!(back[0].as_ref(), &der[..]);
+        let dir = std::env::temp_dir().join(format!("lxcconf-pem-{}", std::process::id()));
+        ensure_client_cert(&dir).unwrap();
+        let pem = std::fs::read(dir.join("client.crt")).unwrap();
+        let der = parse_certs(&pem, "x").unwrap().remove(0);
+        let again = pem_encode(der.as_ref());
+        assert_eq!(parse_certs(again.as_bytes(), "x").unwrap()[0].as_ref(), der.as_ref());
+        assert!(parse_certs(pem_encode(&[1, 2, 3]).as_bytes(), "x").is_err(), "not X.509");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -32,6 +32,10 @@ pub fn parse_certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>
     if certs.is_empty() {
         return Err(Error::invalid(format!("{what}: no PEM certificate found")));
     }
+    for c in &certs {
+        // A PEM block whose DER is not an X.509 certificate is refused here, not at connect time.
+        webpki::EndEntityCert::try_from(c).map_err(|e| Error::invalid(format!("{what}: not a valid X.509 certificate: {e}")))?;
+    }
     Ok(certs)
 }
 

@@ -555,10 +555,9 @@ static void test_https(lxd_client *local) {
     CHECK_ERR(https_get_with(https_builder(server2_cert, client_cert, client_key)), LXD_RESULT_TLS, 0);
     CHECK_ERR(https_get_with(https_builder(client_cert, NULL, NULL)), LXD_RESULT_TLS, 0);
     CHECK_ERR(https_get_with(https_builder(NULL, client_cert, client_key)), LXD_RESULT_TLS, 0); /* public roots */
-    /* A PEM block that is no certificate at all is accepted as a pin (bytes are compared), and
-     * matches nothing. */
+    /* A PEM block that is no X.509 certificate is refused when pinned, not at connect time. */
     b = https_builder(NULL, NULL, NULL);
-    CHECK_OK(lxd_client_builder_pin_server_cert_pem(b, "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n", ERR));
+    CHECK_INVALID(lxd_client_builder_pin_server_cert_pem(b, "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n", ERR));
     CHECK_ERR(https_get_with(b), LXD_RESULT_TLS, 0);
     b = https_builder(NULL, NULL, NULL);
     CHECK_OK(lxd_client_builder_set_ca_pem(b, cert_pem, ERR)); /* an unrelated CA */
