@@ -429,7 +429,9 @@ func takeError(rc C.enum_lxd_result, e *C.lxd_error) error {
 		Message:    C.GoString(C.lxd_error_message(e)),
 	}
 	if m := C.lxd_error_operation_metadata(e); m != nil {
-		err.OperationMetadata = json.RawMessage(C.GoString(m))
+		if s := C.GoString(m); s != "null" && s != "" {
+			err.OperationMetadata = json.RawMessage(s)
+		}
 	}
 	return err
 }

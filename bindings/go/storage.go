@@ -138,8 +138,9 @@ func (v *StoragePool) Sync(ctx context.Context) error {
 	return nil
 }
 
-// Save writes the pool back (PUT with the ETag it was read with: if it changed on the server
-// meanwhile, ErrPreconditionFailed and nothing is overwritten), then syncs it.
+// Save writes the pool back, then syncs it. The PUT carries the ETag the pool was read with, but
+// LXD 5.0.2 sends none with a pool (it checks If-Match, yet its GET has no ETag header), so on
+// such a server Save cannot detect a concurrent change: the last writer wins.
 func (v *StoragePool) Save(ctx context.Context) error {
 	c, m, err := boundClient(v)
 	if err != nil {
