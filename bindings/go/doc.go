@@ -50,7 +50,8 @@
 // Dirty, Rollback to what the server sent, Sync to fetch it again, and Save to write the change
 // back. Save sends the ETag the object was read with, so a concurrent change on the server makes
 // it fail with [ErrPreconditionFailed] instead of being overwritten. Fields this package does not
-// know are kept in each object's Extra map and sent back on Save.
+// know are kept in each object's Extra map and sent back on Save. An object is a plain value:
+// share it between goroutines only with your own locking.
 //
 // # Errors
 //

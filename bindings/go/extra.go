@@ -141,15 +141,3 @@ func marshalWithExtra(known any, extra map[string]json.RawMessage) ([]byte, erro
 	out.WriteByte('}')
 	return out.Bytes(), nil
 }
-
-// cloneExtra copies an Extra map (the RawMessage values are copied too).
-func cloneExtra(m map[string]json.RawMessage) map[string]json.RawMessage {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]json.RawMessage, len(m))
-	for k, v := range m {
-		out[k] = append(json.RawMessage(nil), v...)
-	}
-	return out
-}

@@ -90,6 +90,9 @@ func TestHTTPSServerVerification(t *testing.T) {
 	// The pinned certificate, as PEM: the server is accepted.
 	_, err = connect(WithServerCert(serverPEM)).GetServer(ctx)
 	must(t, err)
+	// The server's self-signed certificate as the CA: accepted (its names include 127.0.0.1).
+	_, err = connect(WithCA(serverPEM)).GetServer(ctx)
+	must(t, err)
 	// Another certificate pinned, or taken as the CA: refused.
 	_, err = connect(WithServerCert(otherPEM)).GetServer(ctx)
 	mustIs(t, err, ErrTLS)

@@ -4,6 +4,7 @@ package lxdclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -312,4 +313,48 @@ func TestOperationCloseInterruptsWait(t *testing.T) {
 	mustIs(t, err, ErrClosed)
 	mustIs(t, op.Refresh(ctx), ErrClosed)
 	must(t, op.Close())
+}
+
+// Cancel on an operation LXD may cancel: a trust token (class "token", may_cancel true), made
+// with a raw request since the typed API does not make tokens yet.
+func TestOperationCancel(t *testing.T) {
+	c := unixClient(t)
+	ctx := testCtx(t)
+	r, err := c.RawRequest(ctx, "POST", "/1.0/certificates", map[string]any{"name": uniq("gtok"), "type": "client", "token": true})
+	must(t, err)
+	var env struct {
+		Type     string `json:"type"`
+		Metadata struct {
+			ID string `json:"id"`
+		} `json:"metadata"`
+	}
+	must(t, json.Unmarshal(r.Body, &env))
+	if r.StatusCode != 202 || env.Type != "async" || env.Metadata.ID == "" {
+		t.Fatalf("token request: %d %s", r.StatusCode, r.Body)
+	}
+	op, err := c.GetOperation(ctx, env.Metadata.ID)
+	must(t, err)
+	defer op.Close()
+	info, err := op.Info()
+	must(t, err)
+	if info.Class != "token" || !info.MayCancel || info.StatusCode != StatusRunning || info.Metadata["secret"] == "" {
+		t.Fatalf("token operation %+v", info)
+	}
+	must(t, op.Cancel(ctx))
+	err = op.Wait(ctx)
+	if err == nil {
+		t.Fatal("a cancelled operation waited as a success")
+	}
+	if !errors.Is(err, ErrOperationFailed) && !errors.Is(err, ErrNotFound) {
+		t.Fatalf("waiting for the cancelled operation: %v", err)
+	}
+	ops, err := c.ListOperations(ctx)
+	must(t, err)
+	for _, o := range ops {
+		if o.ID == env.Metadata.ID && o.StatusCode == StatusRunning {
+			t.Fatal("the cancelled operation still runs")
+		}
+	}
+	_, err = c.GetOperation(ctx, "00000000-0000-0000-0000-000000000000")
+	mustIs(t, err, ErrNotFound)
 }

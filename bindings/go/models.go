@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// The models: Go structs with LXD's JSON names (LXD 5.0.2's schema). Each keeps the members it
-// has no field for in Extra and writes them back when marshalled, so a newer server's data
-// survives a read-modify-write.
+// The models: Go structs with LXD's JSON names (LXD 5.0.2's schema; each field means what the
+// member of the same name means in LXD's REST API definitions). Each keeps the members it has no
+// field for in Extra and writes them back when marshalled, so a newer server's data survives a
+// read-modify-write.
 
 // StatusCode is LXD's numeric status of operations and instances.
 type StatusCode int
@@ -652,8 +653,9 @@ type CertificateCreate struct {
 	Password   string   `json:"password,omitempty"`
 	Restricted bool     `json:"restricted,omitempty"`
 	Projects   []string `json:"projects,omitempty"`
-	// Token asks LXD for a trust token instead of adding a certificate.
-	Token bool `json:"token,omitempty"`
+	// (LXD's "token": true, which asks for a trust token, answers with an operation that
+	// lxd_certificate_create does not take: it is left out on purpose.)
+
 	// Extra holds members to send that this version has no field for.
 	Extra Extra `json:"-"`
 }
