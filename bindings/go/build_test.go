@@ -47,15 +47,20 @@ func TestNoCgoBuildFails(t *testing.T) {
 	}
 }
 
-// examples/go builds with the lxdclient_static tag into a program that does not need
-// liblxdclient.so, and that program works against the real daemon.
+// examples/go builds with the lxdclient_static tag into programs that do not need
+// liblxdclient.so, and they work against the real daemon.
 func TestStaticLink(t *testing.T) {
 	env := lxdEnv(t)
-	bin := filepath.Join(t.TempDir(), "quickstart")
-	out, err := run(t, "../../examples/go", nil, goTool(t), "build", "-tags", "lxdclient_static", "-o", bin, "./quickstart")
+	dir := t.TempDir()
+	out, err := run(t, "../../examples/go", nil, goTool(t), "vet", "-tags", "lxdclient_static", "./...")
+	if err != nil {
+		t.Fatalf("go vet examples/go:\n%s", out)
+	}
+	out, err = run(t, "../../examples/go", nil, goTool(t), "build", "-tags", "lxdclient_static", "-o", dir+"/", "./...")
 	if err != nil {
 		t.Fatalf("static build (needs `make pc-static`):\n%s", out)
 	}
+	bin := filepath.Join(dir, "quickstart")
 	f, err := elf.Open(bin)
 	must(t, err)
 	libs, err := f.ImportedLibraries()
@@ -69,6 +74,10 @@ func TestStaticLink(t *testing.T) {
 	out, err = run(t, ".", []string{"LXD_SOCKET=" + env.socket}, bin)
 	if err != nil || !strings.Contains(out, " Running pid ") || !strings.Contains(out, " stopped") {
 		t.Fatalf("static quickstart: %v\n%s", err, out)
+	}
+	out, err = run(t, ".", []string{"LXD_SOCKET=" + env.socket}, filepath.Join(dir, "lifecycle"), env.imageAlias)
+	if err != nil || !strings.Contains(out, "stale save refused: true") || !strings.Contains(out, "renamed to lifecycle-") {
+		t.Fatalf("lifecycle example: %v\n%s", err, out)
 	}
 }
 
