@@ -252,6 +252,12 @@ func TestOperationWaitCancel(t *testing.T) {
 	}
 	mustIs(t, same.Cancel(ctx), ErrAPI) // a stop cannot be cancelled (may_cancel false)
 
+	// Another Wait on the same operation, from another goroutine: it goes on when the waits
+	// below are interrupted by their own contexts.
+	background := make(chan error, 1)
+	go func() { background <- op.Wait(ctx) }()
+	time.Sleep(100 * time.Millisecond)
+
 	// A deadline interrupts the wait too, and the handle waits again after an interrupt.
 	dctx, dcancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer dcancel()
@@ -284,6 +290,17 @@ func TestOperationWaitCancel(t *testing.T) {
 	}
 	if !op.StatusCode().IsFinal() {
 		t.Fatalf("final status %v", op.StatusCode())
+	}
+	select {
+	case bgErr := <-background:
+		if (bgErr == nil) != (err == nil) || (err != nil && !errors.Is(bgErr, ErrOperationFailed)) {
+			t.Fatalf("the concurrent Wait ended with %v, the last one with %v", bgErr, err)
+		}
+		if kept := op.Wait(ctx); kept != op.Wait(ctx) || (kept == nil) != (err == nil) {
+			t.Fatalf("the kept outcome %v", kept)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the concurrent Wait did not end with the operation")
 	}
 	must(t, same.Wait(ctx))
 }

@@ -118,24 +118,37 @@ func (o *Operation) Wait(ctx context.Context) error {
 	if ctx == nil {
 		return invalidArgument("nil context")
 	}
+	for {
+		err, interruptedByOther := o.waitOnce(ctx)
+		if !interruptedByOther {
+			return err
+		}
+		// Another Wait on this operation was interrupted by its own context, which interrupts
+		// every wait on the shared handle: this one goes on, on a fresh handle.
+	}
+}
+
+// waitOnce waits on the current handle. interruptedByOther reports a wait that ended because
+// another Wait's context interrupted the handle, while this one's context is still live.
+func (o *Operation) waitOnce(ctx context.Context) (err error, interruptedByOther bool) {
 	if done, err := o.outcome(); done {
-		return err
+		return err, false
 	}
 	if err := ctx.Err(); err != nil {
-		return contextError(err)
+		return contextError(err), false
 	}
 	if o.interrupted.Load() {
 		if err := o.reopen(ctx); err != nil {
-			return err
+			return err, false
 		}
 	}
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	if o.ptr == nil {
 		if done, err := o.outcome(); done {
-			return err
+			return err, false
 		}
-		return closedError("operation")
+		return closedError("operation"), false
 	}
 	p := o.ptr
 	timeoutMS := int64(-1)
@@ -152,6 +165,7 @@ func (o *Operation) Wait(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 				watcherCalled.Store(true)
+				o.interrupted.Store(true) // before the interrupt: other waiters must see it
 				C.lxd_operation_interrupt(p)
 			case <-stop:
 			}
@@ -164,22 +178,21 @@ func (o *Operation) Wait(ctx context.Context) error {
 	close(stop)
 	<-exited // the watcher no longer touches p
 	runtime.KeepAlive(o)
-	err := takeError(rc, cerr)
-	if watcherCalled.Load() {
-		o.interrupted.Store(true)
-	}
+	err = takeError(rc, cerr)
 	var e *Error
 	switch {
 	case err == nil || (errors.As(err, &e) && e.Code == CodeOperationFailed):
 		o.finish(err)
-		return err
+		return err, false
 	case errors.As(err, &e) && (e.Code == CodeCancelled || e.Code == CodeTimeout) && ctx.Err() != nil:
-		return contextError(ctx.Err())
+		return contextError(ctx.Err()), false
 	case errors.As(err, &e) && e.Code == CodeTimeout && timeoutMS >= 0:
 		// the wait's deadline (the context's) passed a moment before the context noticed
-		return &Error{Code: CodeTimeout, Message: e.Message, cause: context.DeadlineExceeded}
+		return &Error{Code: CodeTimeout, Message: e.Message, cause: context.DeadlineExceeded}, false
+	case errors.As(err, &e) && e.Code == CodeCancelled && !watcherCalled.Load() && o.interrupted.Load():
+		return err, true
 	}
-	return err
+	return err, false
 }
 
 // outcome is the kept result of a finished operation.
@@ -195,6 +208,10 @@ func (o *Operation) outcome() (bool, error) {
 func (o *Operation) finish(err error) {
 	info, _ := o.infoLocked()
 	o.doneMu.Lock()
+	if o.finished { // a concurrent Wait saw the end first: keep its outcome
+		o.doneMu.Unlock()
+		return
+	}
 	o.finished, o.final = true, err
 	if info != nil {
 		o.info = info
