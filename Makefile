@@ -51,7 +51,7 @@ test-wasm-node:
 test: deps header-check test-rust test-wasm lib
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 
-test-integration: test-c test-wasm-node
+test-integration: test-c test-wasm-node test-go
 
 ## test-c: C suite against the daemons in $LXD_TEST_* (run inside the harness), under valgrind.
 test-c: lib
@@ -81,3 +81,17 @@ bench-smoke: lib
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	python3 bench/run.py --smoke
+
+## pc-static: build/pkgconfig/lxdclient-static.pc, which links liblxdclient.a (the Go binding's
+## `lxdclient_static` build tag uses it).
+pc-static:
+	@mkdir -p $(BUILD)/pkgconfig
+	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: lxdclient-static\nDescription: LXD client library, linked statically (in-tree build)\nVersion: 0.1.0\nLibs: $${libdir}/liblxdclient.a\nLibs.private: -lpthread -ldl -lm\nCflags: -I$${includedir}\n' \
+	  "$(ROOT)" "$(LIBDIR)" "$(ROOT)/include" > $(BUILD)/pkgconfig/lxdclient-static.pc
+
+## test-go: the Go binding's tests (go vet, then go test -race) against the daemons in $LXD_TEST_*
+## (run inside the harness: tests/harness/with-lxd.sh --second -- make test-go).
+test-go: lib pc-static
+	cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go vet ./... && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -count=1 ./...
+
+.PHONY: pc-static test-go
