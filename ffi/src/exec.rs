@@ -16,7 +16,7 @@
 //! from another thread.
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -490,6 +490,8 @@ impl Client {
                     s.spawn(move || {
                         let r = live.open(req, deadline).map_err(Fail::Net).and_then(|ws| {
                             let (mut r, _w) = ws.split();
+                            // LXD never reads these sockets: pongs would sit unread there.
+                            r.set_answer_pings(false);
                             pump_output(name, &mut r, sink)
                         });
                         let _ = tx.send((name, r));
@@ -584,11 +586,19 @@ impl Client {
     /// Start an interactive command (a pty) and return its session: write its input, read its
     /// output, resize, signal, wait. The command starts before this returns.
     pub fn exec_interactive(&self, instance: &str, req: &ExecRequest) -> Result<ExecSession> {
+        self.exec_interactive_with(instance, req, Arc::new(ExecControl::new()))
+    }
+
+    /// As [`Client::exec_interactive`], with a control made beforehand (so another thread can
+    /// cancel even the start). The control's timeout is not used: each call takes its own.
+    pub fn exec_interactive_with(&self, instance: &str, req: &ExecRequest, ctl: Arc<ExecControl>) -> Result<ExecSession> {
         if !req.is_interactive() {
             return Err(Error::invalid("exec_interactive needs an interactive request (ExecRequest::interactive)"));
         }
-        let ctl = Arc::new(ExecControl::new());
-        ctl.used.store(true, Ordering::SeqCst);
+        if ctl.used.swap(true, Ordering::SeqCst) {
+            return Err(Error::invalid("this ExecControl was already used for an exec; make one per exec"));
+        }
+        ctl.canceller.check()?;
         let (mut flow, post) = ExecFlow::start(instance, req)?;
         let resp = self.send(post)?;
         let ExecStep::Connect(socks) = flow.handle_start(&resp)? else {
@@ -782,6 +792,11 @@ impl ExecSession {
         if !self.barrier_sent.swap(true, Ordering::SeqCst) {
             let _ = self.writer.send_text(b"");
         }
+    }
+
+    /// The result, once [`ExecSession::wait`] succeeded.
+    pub fn result(&self) -> Option<ExecResult> {
+        lock(&self.result).clone()
     }
 
     /// Resize the pty.

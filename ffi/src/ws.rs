@@ -125,6 +125,7 @@ impl ReadIo {
                 }
             },
             ReadIo::Tls { shared, cipher, start, end } => loop {
+                let mut fed = false;
                 let mut flush = false;
                 {
                     let mut c = lock(&shared.conn);
@@ -140,6 +141,10 @@ impl ReadIo {
                         // plaintext buffer never overflows.
                         let mut rd = &cipher[*start..*end];
                         let n = c.read_tls(&mut rd)?;
+                        if n == 0 {
+                            // After close_notify rustls takes nothing more: drop the rest.
+                            *start = *end;
+                        }
                         *start += n;
                         if let Err(e) = c.process_new_packets() {
                             drop(c);
@@ -147,28 +152,28 @@ impl ReadIo {
                             return Err(io::Error::new(io::ErrorKind::InvalidData, e));
                         }
                         flush = c.wants_write();
-                        if n == 0 && !flush {
-                            return Err(io::Error::other("TLS: ciphertext not accepted"));
-                        }
+                        fed = true;
                     }
                 }
                 if flush {
                     writer.flush_tls()?;
+                }
+                if fed {
+                    // Hand out what was just decrypted before blocking on the socket again:
+                    // the server may send nothing more but its close.
                     continue;
                 }
-                if *start >= *end {
-                    let n = loop {
-                        match (&shared.sock).read(cipher) {
-                            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                            r => break r?,
-                        }
-                    };
-                    if n == 0 {
-                        return Ok(0);
+                let n = loop {
+                    match (&shared.sock).read(cipher) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        r => break r?,
                     }
-                    *start = 0;
-                    *end = n;
+                };
+                if n == 0 {
+                    return Ok(0);
                 }
+                *start = 0;
+                *end = n;
             },
         }
     }
@@ -352,6 +357,8 @@ pub struct WsReader {
     /// The kind of the message being read (None between messages).
     message: Option<Kind>,
     closed: bool,
+    /// Answer pings (the default).
+    pongs: bool,
 }
 
 impl std::fmt::Debug for WsReader {
@@ -365,6 +372,14 @@ fn protocol(msg: &str) -> io::Error {
 }
 
 impl WsReader {
+    /// Whether pings are answered (default: yes). Turn it off on a channel the server never
+    /// reads (exec's stdout and stderr): an unread pong left in the server's receive buffer makes
+    /// its close a TCP reset, and a reset can discard the last output before it is read. LXD's
+    /// keep-alive does not need pongs (its liveness check is TCP keep-alive).
+    pub fn set_answer_pings(&mut self, on: bool) {
+        self.pongs = on;
+    }
+
     /// Read timeout for the following calls (None: block). A call that times out fails with
     /// `WouldBlock`/`TimedOut` and loses nothing: the next call resumes where it stopped.
     pub fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
@@ -482,7 +497,7 @@ impl WsReader {
                     p.copy_from_slice(&self.buf[self.start + hlen..self.start + total]);
                     self.start += total;
                     match opcode {
-                        OP_PING => {
+                        OP_PING if self.pongs => {
                             // A failed pong means the socket is gone; the next read says so.
                             let _ = self.writer.send_pong(p);
                         }
@@ -730,6 +745,7 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
         frame_fin: false,
         message: None,
         closed: false,
+        pongs: true,
     };
     Ok(WebSocket { reader, writer, fd })
 }
@@ -768,6 +784,7 @@ mod tests {
             frame_fin: false,
             message: None,
             closed: false,
+            pongs: true,
         };
         (reader, writer, b)
     }
