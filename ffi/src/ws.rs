@@ -102,6 +102,39 @@ fn send_all(fd: &impl AsRawFd, mut buf: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// `Write` for a socket through send(2) with MSG_NOSIGNAL (rustls writes its records with it).
+struct NoSigPipe<'a>(&'a TcpStream);
+
+impl Write for NoSigPipe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            // SAFETY: a valid socket fd and a readable buffer of buf.len() bytes.
+            let n = unsafe { libc::send(self.0.as_raw_fd(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Send every TLS record rustls has queued.
+fn write_records(c: &mut rustls::ClientConnection, sock: &TcpStream) -> io::Result<()> {
+    let mut w = NoSigPipe(sock);
+    while c.wants_write() {
+        if c.write_tls(&mut w)? == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+    }
+    Ok(())
+}
+
 enum ReadIo {
     Unix(UnixStream),
     Tls { shared: Arc<TlsShared>, cipher: Box<[u8]>, start: usize, end: usize },
@@ -187,8 +220,6 @@ enum WriteIo {
 struct WriteState {
     /// The frame being sent (header + masked payload); reused.
     frame: Vec<u8>,
-    /// TLS records being sent; reused.
-    tls_out: Vec<u8>,
     /// xorshift64* state for masking keys.
     rng: u64,
     /// A close frame was sent: nothing more may follow.
@@ -247,7 +278,7 @@ impl WsWriter {
         WsWriter {
             inner: Arc::new(WriterInner {
                 io,
-                state: Mutex::new(WriteState { frame: Vec::new(), tls_out: Vec::new(), rng: seed(), close_sent: false }),
+                state: Mutex::new(WriteState { frame: Vec::new(), rng: seed(), close_sent: false }),
             }),
         }
     }
@@ -268,7 +299,7 @@ impl WsWriter {
         st.rng = x;
         let key = (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32) as u32;
         let key = key.to_ne_bytes();
-        let WriteState { frame, tls_out, .. } = &mut *st;
+        let frame = &mut st.frame;
         frame.clear();
         frame.push(0x80 | opcode);
         let n = payload.len();
@@ -288,15 +319,11 @@ impl WsWriter {
         match &self.inner.io {
             WriteIo::Unix(s) => send_all(s, frame),
             WriteIo::Tls(shared) => {
-                tls_out.clear();
-                {
-                    let mut c = lock(&shared.conn);
-                    c.writer().write_all(frame)?;
-                    while c.wants_write() {
-                        c.write_tls(tls_out)?;
-                    }
-                }
-                send_all(&shared.sock, tls_out)
+                // Under the connection lock: the peers of these sockets keep reading, and the
+                // reader never blocks on the socket while holding it.
+                let mut c = lock(&shared.conn);
+                c.writer().write_all(frame)?;
+                write_records(&mut c, &shared.sock)
             }
         }
     }
@@ -304,16 +331,9 @@ impl WsWriter {
     /// Send pending TLS records (alerts, key updates) that reading produced.
     fn flush_tls(&self) -> io::Result<()> {
         let WriteIo::Tls(shared) = &self.inner.io else { return Ok(()) };
-        let mut st = lock(&self.inner.state);
-        let out = &mut st.tls_out;
-        out.clear();
-        {
-            let mut c = lock(&shared.conn);
-            while c.wants_write() {
-                c.write_tls(out)?;
-            }
-        }
-        send_all(&shared.sock, out)
+        let _order = lock(&self.inner.state);
+        let mut c = lock(&shared.conn);
+        write_records(&mut c, &shared.sock)
     }
 
     /// Send one binary message.
