@@ -438,7 +438,7 @@ pub fn result(op: Operation) -> Result<ExecResult> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecStep {
     /// Open these websockets (control first), run the I/O, then wait with [`ExecFlow::wait_request`].
-    Connect(ExecSockets),
+    Connect(Box<ExecSockets>),
     /// Nothing to connect (record-output): wait with [`ExecFlow::wait_request`].
     Wait,
 }
@@ -465,7 +465,7 @@ impl ExecFlow {
         if self.record_output {
             return Ok(ExecStep::Wait);
         }
-        Ok(ExecStep::Connect(sockets(&op, self.interactive)?))
+        Ok(ExecStep::Connect(Box::new(sockets(&op, self.interactive)?)))
     }
 
     /// The operation id (after [`ExecFlow::handle_start`]).

@@ -413,7 +413,7 @@ impl Client {
         let live = Live { client: self, ctl, sockets: Sockets::default(), timed_out: AtomicBool::new(false) };
         let out = match step {
             ExecStep::Wait => self.exec_recorded(&live, &flow, io, deadline),
-            ExecStep::Connect(socks) => self.exec_streams(&live, &flow, socks, req.is_interactive(), io, deadline),
+            ExecStep::Connect(socks) => self.exec_streams(&live, &flow, *socks, req.is_interactive(), io, deadline),
         };
         *lock(&ctl.control) = None;
         live.sockets.shutdown_all();
@@ -604,6 +604,7 @@ impl Client {
         let ExecStep::Connect(socks) = flow.handle_start(&resp)? else {
             return Err(Error::protocol("interactive exec answered without websockets"));
         };
+        let socks = *socks;
         *lock(&ctl.operation_id) = flow.operation_id().map(str::to_string);
         let sockets = Arc::new(Sockets::default());
         let open = |req: Request| -> Result<WebSocket> {

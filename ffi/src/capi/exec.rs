@@ -102,7 +102,7 @@ enum State {
     Ready,
     Running,
     Session(Arc<ExecSession>),
-    Finished(ExecResult),
+    Finished(Box<ExecResult>),
     Failed,
 }
 
@@ -479,7 +479,7 @@ pub unsafe extern "C" fn lxd_exec_run(exec: *mut lxd_exec, exit_code_out: *mut i
             Ok(res) => {
                 // SAFETY: checked non-NULL.
                 unsafe { *exit_code_out = res.exit_code };
-                *lock(&e.state) = State::Finished(res);
+                *lock(&e.state) = State::Finished(Box::new(res));
                 Ok(())
             }
             Err(err) => {
@@ -623,7 +623,7 @@ pub unsafe extern "C" fn lxd_exec_result_json(exec: *const lxd_exec, json_out: *
         check_out(json_out, "json_out")?;
         let e = unsafe { arg_ref(exec, "exec") }?;
         let r = match &*lock(&e.state) {
-            State::Finished(r) => r.clone(),
+            State::Finished(r) => (**r).clone(),
             State::Session(s) => s.result().ok_or_else(|| Error::invalid("the command has not ended yet: lxd_exec_wait first"))?,
             _ => return Err(Error::invalid("no result: the exec has not finished successfully")),
         };
