@@ -106,10 +106,42 @@ typedef struct lxd_client_builder lxd_client_builder;
 typedef struct lxd_error lxd_error;
 
 /**
+ * A subscription to LXD's events. `lxd_event_listener_next` from one thread at a time;
+ * `lxd_event_listener_close` from any thread. Free with `lxd_event_listener_free` once no call
+ * is using it.
+ */
+typedef struct lxd_event_listener lxd_event_listener;
+
+/**
+ * A command to run in an instance, and then the running command. Configure it (stdin, stdout,
+ * stderr), then either `lxd_exec_run` (to completion) or `lxd_exec_start` (interactive
+ * session); each handle runs once. `lxd_exec_cancel`, `lxd_exec_signal` and `lxd_exec_resize`
+ * may be called from any thread while another is blocked in `lxd_exec_run`, `lxd_exec_read` or
+ * `lxd_exec_wait`; a session may be read by one thread while others write. Free with
+ * `lxd_exec_free` once no call is using it.
+ */
+typedef struct lxd_exec lxd_exec;
+
+/**
  * A background operation on the server. Another thread may call `lxd_operation_interrupt` to
  * make a blocked `lxd_operation_wait` return `LXD_RESULT_CANCELLED`. Free with `lxd_operation_free`.
  */
 typedef struct lxd_operation lxd_operation;
+
+/**
+ * Supplies stdin: fill `buf` with up to `len` bytes and return how many (1..len), 0 at the end
+ * of input, or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a library
+ * thread, never concurrently with itself.
+ */
+typedef int64_t (*lxd_read_cb)(void *user, uint8_t *buf, size_t len);
+
+/**
+ * Receives output: consume up to `len` bytes of `buf` and return how many (1..len; the rest is
+ * offered again), or 0 or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a
+ * library thread; the stdout and stderr callbacks may run at the same time as each other, each
+ * never concurrently with itself.
+ */
+typedef int64_t (*lxd_write_cb)(void *user, const uint8_t *buf, size_t len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1182,6 +1214,245 @@ enum lxd_result lxd_storage_pool_resources(const struct lxd_client *client,
                                            const char *name,
                                            char **json_out,
                                            struct lxd_error **err_out);
+
+/**
+ * Run a command and collect its output (`POST /1.0/instances/<instance>/exec`, its websockets,
+ * then the operation's result).
+ *
+ * `argv` holds `argc` (≥ 1) UTF-8 strings, `argv[0]` looked up in the instance's `PATH`.
+ * `options_json` (NULL: none) as described at the top of this section. `stdin_data` holds
+ * `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with 0: no input).
+ *
+ * On success `*exit_code_out` is the command's exit code (also when it is not 0: that is not an
+ * error); `*stdout_out` / `*stdout_len_out` get everything the command wrote to stdout, as a
+ * buffer you free with `lxd_bytes_free(*stdout_out, *stdout_len_out)` (NULL when it wrote
+ * nothing), and likewise stderr. Pass NULL for both of an output's pointers to drop it. With
+ * `"record-output": true` the outputs are read back from LXD's log files (which stay on the
+ * server). Bytes are returned as they came: not assumed to be text.
+ */
+enum lxd_result lxd_instance_exec(const struct lxd_client *client,
+                                  const char *instance,
+                                  const char *const *argv,
+                                  size_t argc,
+                                  const char *options_json,
+                                  const uint8_t *stdin_data,
+                                  size_t stdin_len,
+                                  int32_t *exit_code_out,
+                                  uint8_t **stdout_out,
+                                  size_t *stdout_len_out,
+                                  uint8_t **stderr_out,
+                                  size_t *stderr_len_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * Free a byte buffer returned by this library, with the length it came with. NULL is fine.
+ */
+void lxd_bytes_free(uint8_t *buf, size_t len);
+
+/**
+ * Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
+ * end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
+ * output dropped). The descriptors stay yours (not closed) and must stay open during the call.
+ * `argv`, `argc`, `options_json` and `*exit_code_out` as for `lxd_instance_exec`. When the
+ * command ends before `stdin_fd` does, the read is abandoned at once.
+ */
+enum lxd_result lxd_instance_exec_fds(const struct lxd_client *client,
+                                      const char *instance,
+                                      const char *const *argv,
+                                      size_t argc,
+                                      const char *options_json,
+                                      int stdin_fd,
+                                      int stdout_fd,
+                                      int stderr_fd,
+                                      int32_t *exit_code_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Prepare a command to run in `instance` (nothing is sent yet): `argv`, `argc` and
+ * `options_json` as for `lxd_instance_exec`. stdin starts as no input and both outputs as
+ * dropped; change them with the `lxd_exec_set_*` functions. On success `*exec_out` owns a new
+ * handle.
+ */
+enum lxd_result lxd_exec_new(const struct lxd_client *client,
+                             const char *instance,
+                             const char *const *argv,
+                             size_t argc,
+                             const char *options_json,
+                             struct lxd_exec **exec_out,
+                             struct lxd_error **err_out);
+
+/**
+ * Read the command's stdin from descriptor `fd` until end-of-file (-1: no input). The
+ * descriptor stays yours and must stay open until `lxd_exec_run` returns. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdin_fd(struct lxd_exec *exec, int fd, struct lxd_error **err_out);
+
+/**
+ * Write the command's stdout to descriptor `fd` (-1: drop it). Interactive: the pty's output.
+ * The descriptor stays yours. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdout_fd(struct lxd_exec *exec, int fd, struct lxd_error **err_out);
+
+/**
+ * Write the command's stderr to descriptor `fd` (-1: drop it). The descriptor stays yours.
+ * Before the run only.
+ */
+enum lxd_result lxd_exec_set_stderr_fd(struct lxd_exec *exec, int fd, struct lxd_error **err_out);
+
+/**
+ * Read the command's stdin from `cb` (see `lxd_read_cb`), passing it `user`. `lxd_exec_run`
+ * returns only after a call in progress returned, so a callback that blocks forever blocks the
+ * run; prefer a descriptor for a terminal. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdin_cb(struct lxd_exec *exec,
+                                      lxd_read_cb cb,
+                                      void *user,
+                                      struct lxd_error **err_out);
+
+/**
+ * Send the command's stdout to `cb` (see `lxd_write_cb`), passing it `user`. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdout_cb(struct lxd_exec *exec,
+                                       lxd_write_cb cb,
+                                       void *user,
+                                       struct lxd_error **err_out);
+
+/**
+ * Send the command's stderr to `cb` (see `lxd_write_cb`), passing it `user`. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stderr_cb(struct lxd_exec *exec,
+                                       lxd_write_cb cb,
+                                       void *user,
+                                       struct lxd_error **err_out);
+
+/**
+ * Run the command to completion (`POST /1.0/instances/<instance>/exec`, its websockets, the
+ * operation's result): stdin fed from its source, stdout and stderr drained to their end, then
+ * `*exit_code_out` set. Interactive commands work too (the pty's output goes to stdout).
+ * `lxd_exec_cancel` from another thread makes it return `LXD_RESULT_CANCELLED` promptly (the
+ * command is killed); past `"timeout_ms"`, `LXD_RESULT_TIMEOUT`. A failing callback or
+ * descriptor is `LXD_RESULT_IO`. Once per handle.
+ */
+enum lxd_result lxd_exec_run(struct lxd_exec *exec,
+                             int32_t *exit_code_out,
+                             struct lxd_error **err_out);
+
+/**
+ * Start an interactive command (options `"interactive": true`) and return once it runs: then
+ * `lxd_exec_write`, `lxd_exec_read`, `lxd_exec_resize`, `lxd_exec_signal`, `lxd_exec_wait`.
+ * Freeing the handle while the command runs kills it. Once per handle.
+ */
+enum lxd_result lxd_exec_start(struct lxd_exec *exec, struct lxd_error **err_out);
+
+/**
+ * Send `len` bytes to the interactive command's pty (keystrokes: `"\x03"` is Ctrl-C, `"\x04"`
+ * Ctrl-D). `data` may be NULL only when `len` is 0.
+ */
+enum lxd_result lxd_exec_write(const struct lxd_exec *exec,
+                               const uint8_t *data,
+                               size_t len,
+                               struct lxd_error **err_out);
+
+/**
+ * Read the interactive command's output: up to `cap` bytes into `buf`, the count in `*n_out`;
+ * 0 once the output ended (the command exited). `timeout_ms` < 0 waits without limit; past it
+ * `LXD_RESULT_TIMEOUT` and nothing is lost. One reader at a time.
+ */
+enum lxd_result lxd_exec_read(const struct lxd_exec *exec,
+                              uint8_t *buf,
+                              size_t cap,
+                              int64_t timeout_ms,
+                              size_t *n_out,
+                              struct lxd_error **err_out);
+
+/**
+ * Resize the interactive command's pty to `width` x `height` characters (control channel).
+ * While it runs (session, or from another thread during `lxd_exec_run`).
+ */
+enum lxd_result lxd_exec_resize(const struct lxd_exec *exec,
+                                uint32_t width,
+                                uint32_t height,
+                                struct lxd_error **err_out);
+
+/**
+ * Send signal `signal` (1..64, e.g. 15 for SIGTERM) to the running command (control channel).
+ * While it runs (session, or from another thread during `lxd_exec_run`).
+ */
+enum lxd_result lxd_exec_signal(const struct lxd_exec *exec,
+                                int32_t signal,
+                                struct lxd_error **err_out);
+
+/**
+ * Wait for the interactive command to exit and set `*exit_code_out`. `timeout_ms` < 0 waits
+ * without limit; past it `LXD_RESULT_TIMEOUT` (the command keeps running; wait again). Output
+ * not read yet stays readable with `lxd_exec_read`. Any number of times.
+ */
+enum lxd_result lxd_exec_wait(const struct lxd_exec *exec,
+                              int64_t timeout_ms,
+                              int32_t *exit_code_out,
+                              struct lxd_error **err_out);
+
+/**
+ * Cancel: every socket of the exec is shut, LXD kills the command, and a `lxd_exec_run`,
+ * `lxd_exec_read` or `lxd_exec_wait` blocked in another thread returns `LXD_RESULT_CANCELLED`
+ * promptly (and so do later calls). Any thread, any time, any number of times; NULL is ignored.
+ */
+void lxd_exec_cancel(const struct lxd_exec *exec);
+
+/**
+ * After the command ended (`lxd_exec_run` or `lxd_exec_wait` succeeded): its result as JSON,
+ * `{"exit_code": 0, "failure": null or LXD's text (e.g. "Command not found"), "output": null or
+ * {"1": stdout log path, "2": stderr log path} (record-output), "operation": the final operation}`.
+ * `*json_out` is freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_exec_result_json(const struct lxd_exec *exec,
+                                     char **json_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Free the handle. NULL is fine. No call may be using it; a command still running in an
+ * interactive session is killed.
+ */
+void lxd_exec_free(struct lxd_exec *exec);
+
+/**
+ * Subscribe to events (`GET /1.0/events?type=<types>`, upgraded to a websocket). `types` is a
+ * comma-separated list of `lifecycle`, `operation`, `logging` (NULL or "": every type; an
+ * unknown name is `LXD_RESULT_INVALID_ARGUMENT` and nothing is sent; logging needs an admin
+ * client). Events of the client's project, or of every project when `all_projects` is true.
+ * Events that happen after this returns are delivered. On success `*listener_out` owns a new
+ * listener.
+ */
+enum lxd_result lxd_event_listener_open(const struct lxd_client *client,
+                                        const char *types,
+                                        bool all_projects,
+                                        struct lxd_event_listener **listener_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Wait for the next event and put it in `*json_out` as LXD's event JSON (`type`, `timestamp`,
+ * `project`, `location`, `metadata`; a lifecycle event's `metadata.action` is e.g.
+ * `"instance-started"` and `metadata.source` the object's URL), freed with `lxd_string_free`.
+ * `timeout_ms` < 0 waits without limit; past it `LXD_RESULT_TIMEOUT` (nothing is lost; call
+ * again). After `lxd_event_listener_close`, `LXD_RESULT_CANCELLED` at once, also for a call
+ * already blocked in another thread. When LXD ends the stream, `LXD_RESULT_CONNECTION`.
+ */
+enum lxd_result lxd_event_listener_next(const struct lxd_event_listener *listener,
+                                        int64_t timeout_ms,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Stop listening: shuts the connection, so a `lxd_event_listener_next` blocked in another thread
+ * returns `LXD_RESULT_CANCELLED` at once. Any thread, any number of times; NULL is ignored. The
+ * listener still has to be freed.
+ */
+void lxd_event_listener_close(const struct lxd_event_listener *listener);
+
+/**
+ * Free a listener (closing it first). NULL is fine. No call may be using it.
+ */
+void lxd_event_listener_free(struct lxd_event_listener *listener);
 
 #ifdef __cplusplus
 }  // extern "C"

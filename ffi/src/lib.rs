@@ -14,3 +14,6 @@ pub use error::{Error, Result};
 pub use lxd_core as core;
 pub mod capi;
 pub mod lxcconfig;
+pub mod ws;
+pub mod exec;
+pub mod events;

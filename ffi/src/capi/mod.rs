@@ -23,6 +23,8 @@ pub mod remote;
 pub mod server;
 pub mod snapshot;
 pub mod storage;
+pub mod exec;
+pub mod events;
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
