@@ -82,22 +82,14 @@ struct TlsShared {
 }
 
 fn send_all(fd: &impl AsRawFd, mut buf: &[u8]) -> io::Result<()> {
-    // send(2) with MSG_NOSIGNAL: a peer that went away is an EPIPE error, never a SIGPIPE that
-    // would kill the C program we are loaded into.
+    // MSG_NOSIGNAL: a peer that went away is an EPIPE error, never a SIGPIPE that would kill the
+    // C program we are loaded into.
     while !buf.is_empty() {
-        // SAFETY: a valid socket fd and a readable buffer of buf.len() bytes.
-        let n = unsafe { libc::send(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(e);
-        }
+        let n = crate::transport::send_nosignal(fd.as_raw_fd(), buf)?;
         if n == 0 {
             return Err(io::ErrorKind::WriteZero.into());
         }
-        buf = &buf[n as usize..];
+        buf = &buf[n..];
     }
     Ok(())
 }
@@ -107,17 +99,7 @@ struct NoSigPipe<'a>(&'a TcpStream);
 
 impl Write for NoSigPipe<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        loop {
-            // SAFETY: a valid socket fd and a readable buffer of buf.len() bytes.
-            let n = unsafe { libc::send(self.0.as_raw_fd(), buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
-            if n >= 0 {
-                return Ok(n as usize);
-            }
-            let e = io::Error::last_os_error();
-            if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e);
-            }
-        }
+        crate::transport::send_nosignal(self.0.as_raw_fd(), buf)
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -741,6 +723,7 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
         }
         Stream::Tls(b) => {
             let rustls::StreamOwned { mut conn, sock } = *b;
+            let sock = sock.0;
             // Whole frames go into rustls at once; their records are sent right after.
             conn.set_buffer_limit(None);
             let fd = sock.try_clone().map_err(io_err)?;
