@@ -117,6 +117,32 @@ int main(int argc, char **argv) {
         char name[32];
         snprintf(name, sizeof name, "get_server_threads%d", threads);
         emit(name, "req/s", s, n);
+    } else if (!strcmp(op, "exec_true") || !strcmp(op, "exec_stdout") || !strcmp(op, "exec_stdin")) {
+        /* ARG: the running instance. exec_stdout: 10 MB on stdout; exec_stdin: 10 MB through cat. */
+        const size_t mb10 = 10u * 1024 * 1024;
+        const char *argv_true[] = {"true"};
+        const char *argv_out[] = {"head", "-c", "10485760", "/dev/zero"};
+        const char *argv_in[] = {"sh", "-c", "cat > /dev/null"};
+        const char *const *av = argv_true;
+        size_t ac = 1;
+        uint8_t *in = NULL;
+        size_t in_len = 0;
+        if (!strcmp(op, "exec_stdout")) { av = argv_out; ac = 4; }
+        if (!strcmp(op, "exec_stdin")) { av = argv_in; ac = 3; in = calloc(mb10, 1); in_len = mb10; }
+        for (int i = 0; i < n; i++) {
+            int32_t code = -1;
+            uint8_t *out = NULL, *errb = NULL;
+            size_t out_len = 0, err_len = 0;
+            double t = now_ms();
+            if (lxd_instance_exec(client, arg, av, ac, NULL, in, in_len, &code, &out, &out_len, &errb, &err_len, &err)) die("exec", err);
+            double dt = now_ms() - t;
+            if (code != 0 || (!strcmp(op, "exec_stdout") && out_len != mb10)) { fprintf(stderr, "lxdbench: exec gave %d, %zu bytes\n", code, out_len); return 1; }
+            s[i] = !strcmp(op, "exec_true") ? dt : 10.0 * 1048576 / 1e6 / (dt / 1e3);
+            lxd_bytes_free(out, out_len);
+            lxd_bytes_free(errb, err_len);
+        }
+        free(in);
+        emit(op, !strcmp(op, "exec_true") ? "ms" : "MB/s", s, n);
     } else {
         fprintf(stderr, "lxdbench: unknown op %s\n", op);
         return 2;
