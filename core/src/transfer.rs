@@ -820,6 +820,41 @@ pub enum FlowStep {
     Done(String),
 }
 
+/// The interface of the two-server flows, so one driver runs them all: call `start`, then feed
+/// each `Send`'s reply to `on_response` and each waited operation to `on_waited`, until `Done`; on
+/// any error (from the flow, the transport or a failed operation) send `cleanup`'s requests.
+pub trait TwoServerFlow {
+    /// The first step.
+    fn start(&self) -> FlowStep;
+    /// Feed the reply to the last `Send`.
+    fn on_response(&mut self, resp: &Response) -> Result<FlowStep>;
+    /// Feed the operation the last `Wait` waited for (it succeeded).
+    fn on_waited(&mut self, op: &Operation) -> Result<FlowStep>;
+    /// Best-effort requests to send after a failure.
+    fn cleanup(&self) -> Vec<(Side, Request)>;
+}
+
+macro_rules! two_server_flow {
+    ($t:ty) => {
+        impl TwoServerFlow for $t {
+            fn start(&self) -> FlowStep {
+                <$t>::start(self)
+            }
+            fn on_response(&mut self, resp: &Response) -> Result<FlowStep> {
+                <$t>::on_response(self, resp)
+            }
+            fn on_waited(&mut self, op: &Operation) -> Result<FlowStep> {
+                <$t>::on_waited(self, op)
+            }
+            fn cleanup(&self) -> Vec<(Side, Request)> {
+                <$t>::cleanup(self)
+            }
+        }
+    };
+}
+two_server_flow!(InstanceCopyFlow);
+two_server_flow!(ImageCopyFlow);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CopyState {
     AwaitServer,

@@ -13,3 +13,7 @@ pub use client::{Canceller, Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use lxd_core as core;
 pub mod capi;
+pub mod stream;
+pub mod files;
+pub mod images;
+pub mod migrate;

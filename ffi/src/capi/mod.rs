@@ -22,6 +22,9 @@ pub mod raw;
 pub mod server;
 pub mod snapshot;
 pub mod storage;
+pub mod file;
+pub mod image_transfer;
+pub mod migrate;
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
