@@ -53,6 +53,7 @@ static T_UNUSED const char *t_suite = "unnamed";
 static T_UNUSED atomic_int t_passed;
 static T_UNUSED atomic_int t_failed;
 static T_UNUSED int t_verbose;
+static T_UNUSED double t_started;
 static T_UNUSED _Thread_local lxd_error *t_err;
 
 /* The `lxd_error **err_out` to pass to a call checked with CHECK_OK / CHECK_ERR. */
@@ -292,6 +293,24 @@ static inline T_UNUSED int t_json_array_len(const char *json) {
     return n;
 }
 
+/* The first string of JSON string array `after` that `before` lacks (malloc'd), or NULL: what a
+ * create added to a list (e.g. the fingerprint of a certificate just trusted). */
+static inline T_UNUSED char *t_json_new_entry(const char *before, const char *after) {
+    const char *p = after ? strchr(after, '"') : NULL;
+    while (p) {
+        const char *end = strchr(p + 1, '"');
+        if (!end)
+            break;
+        char *quoted = t_strndup(p, (size_t)(end - p) + 1);
+        bool known = t_has(before, quoted);
+        free(quoted);
+        if (!known)
+            return t_strndup(p + 1, (size_t)(end - p) - 1);
+        p = strchr(end + 1, '"');
+    }
+    return NULL;
+}
+
 /* A whole file, NUL-terminated (malloc'd), or NULL. */
 static inline T_UNUSED char *t_read_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -379,6 +398,7 @@ static T_UNUSED void t_watchdog_fired(int sig) {
 /* Start a suite: its name for the summary, and a watchdog that kills a hung suite. */
 static inline T_UNUSED void t_begin(const char *suite) {
     t_suite = suite;
+    t_started = t_now();
     const char *v = getenv("LXD_TEST_VERBOSE");
     t_verbose = v && *v && strcmp(v, "0") != 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -388,7 +408,8 @@ static inline T_UNUSED void t_begin(const char *suite) {
     printf("== %s\n", suite);
 }
 
-#define T_SECTION(name) printf("-- %s\n", (name))
+/* A heading in the output, with the seconds since t_begin. */
+#define T_SECTION(name) printf("-- %s (at %.1fs)\n", (name), t_now() - t_started)
 
 /* A client on a unix socket; the suite stops if it cannot be built. */
 static inline T_UNUSED lxd_client *t_client_for_socket(const char *path) {
@@ -425,6 +446,35 @@ static inline T_UNUSED lxd_client *t_https_client(const char *url, const char *s
               CHECK_OK(lxd_client_builder_build(b, &c, ERR));
     lxd_client_builder_free(b);
     return ok ? c : NULL;
+}
+
+/* ---- instances shared by suites --------------------------------------------------------------- */
+
+/* Create container `name` from the test image (LXD_TEST_IMAGE_ALIAS), and start it if asked. */
+static inline T_UNUSED bool t_instance_create(lxd_client *c, const char *name, bool start) {
+    char *json = t_fmt("{\"name\":\"%s\",\"source\":{\"type\":\"image\",\"alias\":\"%s\"}}", name, t_env("IMAGE_ALIAS"));
+    bool ok = CHECK_OK(lxd_instance_create(c, json, NULL, ERR)) && (!start || CHECK_OK(lxd_instance_start(c, name, NULL, ERR)));
+    free(json);
+    return ok;
+}
+
+/* Force-stop and delete `name` if it exists (cleanup on every path; errors are not checks). */
+static inline T_UNUSED void t_instance_cleanup(lxd_client *c, const char *name) {
+    bool exists = false;
+    if (lxd_instance_exists(c, name, &exists, NULL) != LXD_RESULT_OK || !exists)
+        return;
+    lxd_instance_stop(c, name, -1, true, NULL, NULL);
+    lxd_result r = lxd_instance_delete(c, name, NULL, ERR);
+    if (r != LXD_RESULT_OK)
+        printf("  note: cleanup of instance %s failed: %s\n", name, lxd_error_message(t_err));
+    t_err_clear();
+}
+
+/* Wait for an operation handle (30 s at most) and free it. NULL (LXD finished synchronously) is OK. */
+static inline T_UNUSED bool t_wait_free(lxd_operation *op) {
+    bool ok = op == NULL || CHECK_OK(lxd_operation_wait(op, 30000, ERR));
+    lxd_operation_free(op);
+    return ok;
 }
 
 #endif /* LXD_TEST_H */
