@@ -681,20 +681,56 @@ fn check_copy_source(source: &str) -> Result<()> {
     }
 }
 
-/// `POST /1.0/instances` with `source: {type: copy, source: <name or name/snapshot>}`: copy within
-/// one server. LXD takes the source's config, devices and profiles unless the options override
-/// them; snapshots come along unless `instance_only`.
-pub fn copy_local(source: &str, target: &str, opts: &CopyOptions) -> Result<Call<Operation>> {
+/// `GET` the source of a local copy: `/1.0/instances/<name>`, or
+/// `/1.0/instances/<name>/snapshots/<snapshot>` for `"name/snapshot"`. Its reply (parsed as an
+/// [`Instance`]: a snapshot has the same writable fields) feeds [`copy_local`].
+pub fn copy_local_source(source: &str) -> Result<Request> {
     check_copy_source(source)?;
-    check_instance_name(target)?;
+    Ok(match source.split_once('/') {
+        Some((inst, snap)) => Request::get(&["instances", inst, "snapshots", snap]).scope(Scope::BOTH),
+        None => Request::get(&["instances", source]).scope(Scope::BOTH),
+    })
+}
+
+/// `POST /1.0/instances` with `source: {type: copy, source: <name or name/snapshot>}`: copy within
+/// one server, as LXD's own client does: the body carries the source's writable fields (LXD 5.0.2
+/// needs at least the profiles, or the copy has no root disk) minus its `volatile.*` state, with
+/// the options' overrides. LXD fills in source config keys the request does not set. Snapshots come
+/// along unless `instance_only`.
+pub fn copy_local(source: &str, target: &str, opts: &CopyOptions, source_instance: &Instance) -> Result<Call<Operation>> {
+    check_copy_source(source)?;
     if opts.live {
         return Err(Error::invalid("live does not apply to a copy within one server"));
     }
-    let mut body = Map::new();
-    body.insert("name".into(), Value::from(target));
+    let mut body = writable_body(target, source_instance, false)?;
     opts.apply(&mut body);
     body.insert("source".into(), json!({ "type": "copy", "source": source, "instance_only": opts.instance_only, "container_only": opts.instance_only }));
     Ok(Call::new(Request::post(&["instances"]).scope(Scope::BOTH).json(&Value::Object(body))?, parse_async))
+}
+
+/// The writable fields of an instance as the body of a new one named `name`.
+fn writable_body(name: &str, inst: &Instance, keep_volatile: bool) -> Result<Map<String, Value>> {
+    check_instance_name(name)?;
+    let config: Map<String, Value> = inst
+        .config
+        .iter()
+        .filter(|(k, _)| keep_volatile || !k.starts_with("volatile."))
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
+    let mut body = Map::new();
+    body.insert("name".into(), Value::from(name));
+    if !inst.architecture.is_empty() {
+        body.insert("architecture".into(), Value::from(inst.architecture.as_str()));
+    }
+    body.insert("config".into(), Value::Object(config));
+    body.insert("devices".into(), serde_json::to_value(&inst.devices).map_err(|e| Error::protocol(e.to_string()))?);
+    body.insert("ephemeral".into(), Value::from(inst.ephemeral));
+    body.insert("profiles".into(), serde_json::to_value(&inst.profiles).map_err(|e| Error::protocol(e.to_string()))?);
+    body.insert("description".into(), Value::from(inst.description.as_str()));
+    if !inst.kind.is_empty() {
+        body.insert("type".into(), Value::from(inst.kind.as_str()));
+    }
+    Ok(body)
 }
 
 /// The source's request of a pull-mode migration: `POST /1.0/instances/<name>` with
@@ -759,26 +795,9 @@ impl SourceServer {
 /// instance. A copy drops the source's `volatile.*` keys (new MAC addresses, ids), as `lxc copy`
 /// does; a move keeps them.
 pub fn migration_target_body(target_name: &str, inst: &Instance, operation_url: &str, certificate: &str, secrets: &Map<String, Value>, opts: &CopyOptions, keep_volatile: bool) -> Result<Value> {
-    check_instance_name(target_name)?;
     let base_image = inst.config.get("volatile.base_image").cloned().unwrap_or_default();
-    let config: Map<String, Value> = inst
-        .config
-        .iter()
-        .filter(|(k, _)| keep_volatile || !k.starts_with("volatile."))
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
-    let mut body = Map::new();
-    body.insert("name".into(), Value::from(target_name));
-    body.insert("architecture".into(), Value::from(inst.architecture.as_str()));
-    body.insert("config".into(), Value::Object(config));
-    body.insert("devices".into(), serde_json::to_value(&inst.devices).map_err(|e| Error::protocol(e.to_string()))?);
-    body.insert("ephemeral".into(), Value::from(inst.ephemeral));
-    body.insert("profiles".into(), serde_json::to_value(&inst.profiles).map_err(|e| Error::protocol(e.to_string()))?);
+    let mut body = writable_body(target_name, inst, keep_volatile)?;
     body.insert("stateful".into(), Value::from(opts.live && inst.stateful));
-    body.insert("description".into(), Value::from(inst.description.as_str()));
-    if !inst.kind.is_empty() {
-        body.insert("type".into(), Value::from(inst.kind.as_str()));
-    }
     opts.apply(&mut body);
     let mut source = json!({
         "type": "migration",
@@ -1264,13 +1283,24 @@ mod tests {
     fn copy_options_and_local_copy() {
         let o = CopyOptions::from_json(Some(r#"{"instance_only":true,"config":{"limits.cpu":"1","user.x":null},"profiles":["default"]}"#)).unwrap();
         assert!(o.instance_only && !o.live);
-        let c = copy_local("c1", "c2", &o).unwrap();
+        let src: Instance = serde_json::from_value(json!({"name":"c1","architecture":"x86_64","profiles":["default"],"devices":{"d":{"type":"none"}},
+            "config":{"user.x":"1","user.keep":"k","volatile.eth0.hwaddr":"m"},"type":"container","description":"src"})).unwrap();
+        let c = copy_local("c1", "c2", &o, &src).unwrap();
         assert_eq!((c.request.method.as_str(), c.request.path.as_str()), ("POST", "/1.0/instances"));
-        assert_eq!(body(&c.request), json!({"name":"c2","config":{"limits.cpu":"1"},"profiles":["default"],"source":{"type":"copy","source":"c1","instance_only":true,"container_only":true}}));
-        let snap = copy_local("c1/snap0", "c3", &CopyOptions::default()).unwrap();
+        assert_eq!(
+            body(&c.request),
+            json!({"name":"c2","architecture":"x86_64","config":{"user.keep":"k","limits.cpu":"1"},"devices":{"d":{"type":"none"}},"ephemeral":false,
+                "profiles":["default"],"description":"src","type":"container",
+                "source":{"type":"copy","source":"c1","instance_only":true,"container_only":true}})
+        );
+        assert_eq!(copy_local_source("c1").unwrap().path, "/1.0/instances/c1");
+        assert_eq!(copy_local_source("c1/snap 0").map(|_| ()).is_err(), true);
+        assert_eq!(copy_local_source("c1/snap.0").unwrap().path, "/1.0/instances/c1/snapshots/snap.0");
+        let snap = copy_local("c1/snap0", "c3", &CopyOptions::default(), &src).unwrap();
         assert_eq!(body(&snap.request)["source"]["source"], "c1/snap0");
-        assert!(copy_local("c1/a b", "c3", &CopyOptions::default()).is_err());
-        assert!(copy_local("c1", "c_3", &CopyOptions::default()).is_err());
+        assert!(copy_local("c1/a b", "c3", &CopyOptions::default(), &src).is_err());
+        assert!(copy_local("c1", "c_3", &CopyOptions::default(), &src).is_err());
+        assert!(copy_local("c1", "c3", &CopyOptions { live: true, ..Default::default() }, &src).is_err());
         for bad in [r#"{"name":"x"}"#, r#"{"source":{}}"#, r#"{"live":"no"}"#, r#"{"source_url":"http://x"}"#, r#"{"config":[]}"#] {
             assert!(CopyOptions::from_json(Some(bad)).is_err(), "{bad}");
         }

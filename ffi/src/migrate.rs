@@ -47,11 +47,13 @@ impl Client {
         self.call_op(transfer::publish_snapshot(instance, snapshot, options_json)?, wait)
     }
 
-    /// Copy an instance (or `instance/snapshot`) within this server (`POST /1.0/instances`, source
-    /// type `copy`). Options: see [`CopyOptions::from_json`].
+    /// Copy an instance (or `instance/snapshot`) within this server: `GET` the source, then `POST
+    /// /1.0/instances` with its writable fields and source type `copy`. Options: see
+    /// [`CopyOptions::from_json`].
     pub fn instance_copy_local(&self, source: &str, target_name: &str, options_json: Option<&str>, wait: bool) -> Result<Operation> {
         let opts = CopyOptions::from_json(options_json)?;
-        self.call_op(transfer::copy_local(source, target_name, &opts)?, wait)
+        let source_instance = lxd_core::response::parse_sync(&self.send(transfer::copy_local_source(source)?)?)?;
+        self.call_op(transfer::copy_local(source, target_name, &opts, &source_instance)?, wait)
     }
 
     /// Copy the instance `name` to the server `target` as `target_name` (pull mode: the target

@@ -5,8 +5,9 @@
 //! Copy options (`options_json`, may be NULL): `instance_only` (leave snapshots behind), `live`
 //! (CRIU live migration), `source_url` (for two servers: the source's `https://host:port` as the
 //! target reaches it). Every other key overrides the new instance: `config` and `devices` merge
-//! key by key (a `null` value removes a key), the rest (`profiles`, `ephemeral`, `description`,
-//! ...) replace.
+//! key by key into the source's (a `null` value removes a key; for a copy within one server LXD
+//! fills in source config keys the request does not set), the rest (`profiles`, `ephemeral`,
+//! `description`, ...) replace.
 
 use std::ffi::c_char;
 
@@ -47,8 +48,9 @@ pub unsafe extern "C" fn lxd_snapshot_publish(client: *const lxd_client, instanc
     })
 }
 
-/// Copy an instance within one server (`POST /1.0/instances` with `source: {type: copy, source}`):
-/// `source` is an instance name, or `"instance/snapshot"` to make a new instance from a snapshot.
+/// Copy an instance within one server (`GET` the source, then `POST /1.0/instances` with its
+/// writable fields and `source: {type: copy, source}`): `source` is an instance name, or
+/// `"instance/snapshot"` to make a new instance from a snapshot.
 /// The copy takes the source's config, devices and profiles (minus its `volatile.*` state) unless
 /// `options_json` overrides them; the source's snapshots come along unless `instance_only`. Name
 /// taken: `LXD_RESULT_CONFLICT` or `LXD_RESULT_OPERATION_FAILED`. `op_out` NULL: wait for the copy;
