@@ -1249,6 +1249,9 @@ enum lxd_result lxd_file_push_path(const struct lxd_client *client,
  * As `lxd_file_push_path`, reading from the open descriptor `fd` from its current offset to its
  * end (a regular file's remaining size is sent as `Content-Length`; pipes and sockets are sent
  * chunked, progress total 0). `fd` is not closed. Negative `fd`: `LXD_RESULT_INVALID_ARGUMENT`.
+ * From a pipe, an upload LXD refuses before reading it (missing instance or directory) may end
+ * as `LXD_RESULT_CONNECTION` (broken pipe) instead of LXD's error once more than 256 KiB are
+ * sent: Go's server closes the connection on large unread bodies of unknown length.
  */
 enum lxd_result lxd_file_push_fd(const struct lxd_client *client,
                                  const char *instance,
@@ -1551,8 +1554,9 @@ enum lxd_result lxd_snapshot_publish(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * Copy an instance within one server (`POST /1.0/instances` with `source: {type: copy, source}`):
- * `source` is an instance name, or `"instance/snapshot"` to make a new instance from a snapshot.
+ * Copy an instance within one server (`GET` the source, then `POST /1.0/instances` with its
+ * writable fields and `source: {type: copy, source}`): `source` is an instance name, or
+ * `"instance/snapshot"` to make a new instance from a snapshot.
  * The copy takes the source's config, devices and profiles (minus its `volatile.*` state) unless
  * `options_json` overrides them; the source's snapshots come along unless `instance_only`. Name
  * taken: `LXD_RESULT_CONFLICT` or `LXD_RESULT_OPERATION_FAILED`. `op_out` NULL: wait for the copy;

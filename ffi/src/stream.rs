@@ -19,6 +19,9 @@ use crate::Client;
 
 /// Size of the copy buffer of downloads.
 pub const CHUNK: usize = 256 * 1024;
+/// Uploads of a known size larger than this ask for `100 Continue` first: Go's server drops
+/// unread bodies up to 256 KiB itself.
+const EXPECT_CONTINUE_ABOVE: u64 = 256 * 1024;
 /// Largest error or JSON reply read from a streaming call.
 pub const MAX_SMALL_BODY: u64 = 64 * 1024 * 1024;
 
@@ -200,6 +203,17 @@ pub fn upload(client: &Client, req: Request, source: &mut dyn Read, len: Option<
     let (mut b, _req) = client.http_request(req)?;
     if let Some(n) = len {
         b = b.header("Content-Length", n.to_string());
+    }
+    // LXD answers some errors (no such instance, no such directory) without reading the body.
+    // Go's server then reads and drops an unread body of up to 256 KiB and answers normally, but
+    // closes the connection on a larger one: sending it would turn LXD's 404 into a broken pipe.
+    // With `Expect: 100-continue` Go says "100 Continue" once the handler starts reading, and the
+    // final error otherwise, before any of the body is sent. Only for large bodies of known size:
+    // for small or chunked ones Go waits for the body even after its error reply, and ureq 3.5
+    // waits for more of a reply it already has; a chunked upload refused early may therefore end
+    // as a broken pipe (LXD_RESULT_CONNECTION) instead of LXD's error.
+    if len.is_some_and(|n| n > EXPECT_CONTINUE_ABOVE) {
+        b = b.header("Expect", "100-continue");
     }
     progress.report()?;
     let mut body = UploadSource::new(source, len, progress);

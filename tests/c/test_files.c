@@ -312,6 +312,28 @@ static void test_paths_and_fds(lxd_client *c) {
     CHECK(info.size == (int64_t)size && info.mode == 0755);
     CHECK(count_entries(workdir, ".lxdpart") == 0);
 
+    /* LXD refuses these without reading the body: its error arrives, not a broken pipe. */
+    CHECK_ERR(lxd_file_push_path(c, "no-such-instance", "/tmp/x", src, NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
+    CHECK_ERR(lxd_file_push_path(c, inst, "/no/such/dir/x", src, NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
+
+    /* The same over HTTPS (trusted client certificate). */
+    lxd_client *h = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT_CERT"), t_env("CLIENT_KEY"));
+    bool trusted = false;
+    if (h && CHECK_OK(lxd_client_trusted(h, &trusted, ERR)) && !trusted)
+        CHECK_OK(lxd_client_authenticate(h, t_env("TRUST_PASSWORD"), ERR));
+    if (h) {
+        char *viah = wpath("via-https.bin");
+        struct prog ph = {0};
+        CHECK_OK(lxd_file_push_path(h, inst, "/tmp/https.bin", src, NULL, prog_cb, &ph, ERR));
+        CHECK(ph.last_done == size && ph.last_total == size);
+        CHECK_OK(lxd_file_pull_path(h, inst, "/tmp/https.bin", viah, NULL, NULL, NULL, ERR));
+        CHECK(files_equal(src, viah));
+        CHECK_ERR(lxd_file_push_path(h, inst, "/no/such/dir/x", src, NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
+        unlink(viah);
+        free(viah);
+        lxd_client_free(h);
+    }
+
     /* Descriptors: a regular file (offset respected), then a pipe (chunked, total unknown). */
     int fd = open(src, O_RDONLY);
     CHECK(fd >= 0 && lseek(fd, 1000, SEEK_SET) == 1000);

@@ -160,6 +160,9 @@ pub unsafe extern "C" fn lxd_file_push_path(client: *const lxd_client, instance:
 /// As `lxd_file_push_path`, reading from the open descriptor `fd` from its current offset to its
 /// end (a regular file's remaining size is sent as `Content-Length`; pipes and sockets are sent
 /// chunked, progress total 0). `fd` is not closed. Negative `fd`: `LXD_RESULT_INVALID_ARGUMENT`.
+/// From a pipe, an upload LXD refuses before reading it (missing instance or directory) may end
+/// as `LXD_RESULT_CONNECTION` (broken pipe) instead of LXD's error once more than 256 KiB are
+/// sent: Go's server closes the connection on large unread bodies of unknown length.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_file_push_fd(client: *const lxd_client, instance: *const c_char, remote_path: *const c_char, fd: c_int, opts: *const lxd_file_options, progress: lxd_progress_cb, progress_user: *mut c_void, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {
