@@ -1294,7 +1294,7 @@ mod tests {
                 "source":{"type":"copy","source":"c1","instance_only":true,"container_only":true}})
         );
         assert_eq!(copy_local_source("c1").unwrap().path, "/1.0/instances/c1");
-        assert_eq!(copy_local_source("c1/snap 0").map(|_| ()).is_err(), true);
+        assert!(copy_local_source("c1/snap 0").is_err());
         assert_eq!(copy_local_source("c1/snap.0").unwrap().path, "/1.0/instances/c1/snapshots/snap.0");
         let snap = copy_local("c1/snap0", "c3", &CopyOptions::default(), &src).unwrap();
         assert_eq!(body(&snap.request)["source"]["source"], "c1/snap0");

@@ -25,6 +25,24 @@
  *   passing check too.
  * - Helpers return malloc'd strings (free with free()); strings from the library are freed with
  *   lxd_string_free.
+ *
+ * The whole API:
+ *   checks    CHECK(cond), CHECKF(cond, fmt, ...), CHECK_OK(call), CHECK_ERR(call, code, http or -1),
+ *             CHECK_ERR_MSG(call, code, http, substring), CHECK_INVALID(call),
+ *             CHECK_HAS(text, fragment), CHECK_LACKS(text, fragment); each returns whether it passed
+ *   suite     t_begin(name) (also arms a watchdog: LXD_TEST_WATCHDOG_SECONDS, default 240),
+ *             T_SECTION(title), t_end(), t_fail(file, line, fmt, ...)
+ *   JSON      t_json_find / t_json_raw / t_json_str / t_json_int (first "key": in compact JSON),
+ *             t_json_array_len, t_json_new_entry(before, after), t_has
+ *   strings   t_fmt, t_strndup, t_replace, t_read_file
+ *   env/time  t_env("SOCKET"), t_unique(buf, n, prefix), t_now(), t_sleep_ms()
+ *   clients   t_unix_client(), t_unix_client2(), t_client_for_socket(path),
+ *             t_https_client(url, pinned_server_cert_file, cert_file, key_file)
+ *   instances t_instance_create(c, name, start), t_instance_cleanup(c, name), t_wait_free(op)
+ *
+ * Suites run in parallel, so use t_unique names. The harness's client certificates are shared
+ * state: CLIENT belongs to test_client; a suite that trusts or untrusts CLIENT2 must be listed in
+ * SERIAL in tests/c/run.sh; for an untrusted HTTPS client, use no client certificate.
  */
 #ifndef LXD_TEST_H
 #define LXD_TEST_H
