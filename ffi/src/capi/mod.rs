@@ -25,6 +25,9 @@ pub mod snapshot;
 pub mod storage;
 pub mod exec;
 pub mod events;
+pub mod file;
+pub mod image_transfer;
+pub mod migrate;
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
