@@ -256,6 +256,12 @@ extern "C" {
 void lxd_string_free(char *s);
 
 /**
+ * Free a byte buffer returned by this library (`lxd_instance_exec`'s output,
+ * `lxd_file_pull_bytes`), with the length it came with. NULL is fine.
+ */
+void lxd_bytes_free(uint8_t *buf, size_t len);
+
+/**
  * The library version, e.g. `"0.1.0"` (static string; do not free).
  */
 const char *lxd_version(void);
@@ -1348,11 +1354,6 @@ enum lxd_result lxd_instance_exec(const struct lxd_client *client,
                                   struct lxd_error **err_out);
 
 /**
- * Free a byte buffer returned by this library, with the length it came with. NULL is fine.
- */
-void lxd_bytes_free(uint8_t *buf, size_t len);
-
-/**
  * Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
  * end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
  * output dropped). The descriptors stay yours (not closed) and must stay open during the call.
@@ -1649,11 +1650,6 @@ enum lxd_result lxd_file_pull_bytes(const struct lxd_client *client,
                                     size_t *len_out,
                                     struct lxd_file_info *info_out,
                                     struct lxd_error **err_out);
-
-/**
- * Free a buffer returned by `lxd_file_pull_bytes` (with the length it returned). NULL is fine.
- */
-void lxd_bytes_free(uint8_t *data, size_t len);
 
 /**
  * Type, owner, permissions of `path` without its content (`HEAD …/files?path=`, API extension

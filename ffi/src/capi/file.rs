@@ -250,17 +250,6 @@ pub unsafe extern "C" fn lxd_file_pull_bytes(client: *const lxd_client, instance
     })
 }
 
-/// Free a buffer returned by `lxd_file_pull_bytes` (with the length it returned). NULL is fine.
-#[no_mangle]
-pub unsafe extern "C" fn lxd_bytes_free(data: *mut u8, len: usize) {
-    if !data.is_null() {
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            // SAFETY: allocated by `Box<[u8]>` of exactly `len` bytes in this library.
-            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(data, len)) })
-        }));
-    }
-}
-
 /// Type, owner, permissions of `path` without its content (`HEAD …/files?path=`, API extension
 /// `instance_file_head`); `info_out->size` is -1. Missing: `LXD_RESULT_NOT_FOUND`.
 #[no_mangle]

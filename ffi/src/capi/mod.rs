@@ -139,6 +139,18 @@ pub unsafe extern "C" fn lxd_string_free(s: *mut c_char) {
     }
 }
 
+/// Free a byte buffer returned by this library (`lxd_instance_exec`'s output,
+/// `lxd_file_pull_bytes`), with the length it came with. NULL is fine.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_bytes_free(buf: *mut u8, len: usize) {
+    if !buf.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: allocated as a boxed slice of exactly `len` bytes by this library.
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(buf, len)) })
+        }));
+    }
+}
+
 /// The library version, e.g. `"0.1.0"` (static string; do not free).
 #[no_mangle]
 pub extern "C" fn lxd_version() -> *const c_char {
