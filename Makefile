@@ -51,7 +51,19 @@ test-wasm-node:
 test: deps header-check test-rust test-wasm lib
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 
-test-integration: test-c test-wasm-node test-go
+test-integration: test-c test-wasm-node test-go test-examples test-demo
+
+## test-examples: every C block of README.md and examples/c/quickstart.c compile and run.
+test-examples: lib
+	bash tests/readme_examples.sh
+
+## test-demo: the demo itself, against the harness daemons of the current run.
+test-demo: lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	"$$LXD_TEST_HARNESS" make-image "$$LXD_TEST_STATEDIR" "$$LXD_TEST_STATEDIR/demo-image" demo >/dev/null
+	$(BUILD)/demo "$$LXD_TEST_STATEDIR/demo-image/unified.tar.gz" > $(BUILD)/demo.log 2>&1 || { cat $(BUILD)/demo.log; exit 1; }
+	@tail -n 3 $(BUILD)/demo.log
 
 ## test-c: C suite against the daemons in $LXD_TEST_* (run inside the harness), under valgrind.
 test-c: lib
@@ -62,10 +74,11 @@ test-c: lib
 	done
 	@bash tests/c/run.sh
 
-## demo: pylxd's documented walkthrough against a throwaway local LXD.
+## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates).
 demo: deps lib
-	$(CC) -std=c11 -Wall -Wextra -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient
-	$(HARNESS) -- $(BUILD)/demo
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(HARNESS) --second -- bash -c '"$$LXD_TEST_HARNESS" make-image "$$LXD_TEST_STATEDIR" "$$LXD_TEST_STATEDIR/demo-image" demo >/dev/null && $(BUILD)/demo "$$LXD_TEST_STATEDIR/demo-image/unified.tar.gz"'
 
 clean:
 	$(CARGO) clean; rm -rf $(BUILD) tests/c/bin
