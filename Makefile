@@ -69,7 +69,7 @@ clean:
 # ------------------------------------------------------------------------------------------------
 # C++ binding, install and uninstall.
 
-VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+LXD_LIB_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 INSTALL_LIBDIR = $(DESTDIR)$(abspath $(PREFIX))/lib
 INSTALL_INCDIR = $(DESTDIR)$(abspath $(PREFIX))/include
 CPP_BUILD := $(BUILD)/cpp
@@ -86,20 +86,20 @@ soname-link:
 ## install: the libraries, both headers, pkg-config and CMake files under $(DESTDIR)$(PREFIX).
 install: lib
 	install -d $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_LIBDIR)/cmake/lxdclient $(INSTALL_INCDIR)
-	install -m 0755 $(LIBDIR)/liblxdclient.so $(INSTALL_LIBDIR)/liblxdclient.so.$(VERSION)
-	ln -sfn liblxdclient.so.$(VERSION) $(INSTALL_LIBDIR)/liblxdclient.so.0
+	install -m 0755 $(LIBDIR)/liblxdclient.so $(INSTALL_LIBDIR)/liblxdclient.so.$(LXD_LIB_VERSION)
+	ln -sfn liblxdclient.so.$(LXD_LIB_VERSION) $(INSTALL_LIBDIR)/liblxdclient.so.0
 	ln -sfn liblxdclient.so.0 $(INSTALL_LIBDIR)/liblxdclient.so
 	install -m 0644 $(LIBDIR)/liblxdclient.a $(INSTALL_LIBDIR)/liblxdclient.a
 	install -m 0644 include/lxdclient.h bindings/cpp/include/lxdclient.hpp $(INSTALL_INCDIR)/
-	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|g' -e 's|@VERSION@|$(VERSION)|g' \
+	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|g' -e 's|@VERSION@|$(LXD_LIB_VERSION)|g' \
 	  bindings/cpp/packaging/lxdclient.pc.in > $(INSTALL_LIBDIR)/pkgconfig/lxdclient.pc
 	install -m 0644 bindings/cpp/packaging/lxdclientConfig.cmake $(INSTALL_LIBDIR)/cmake/lxdclient/
-	sed -e 's|@VERSION@|$(VERSION)|g' bindings/cpp/packaging/lxdclientConfigVersion.cmake.in \
+	sed -e 's|@VERSION@|$(LXD_LIB_VERSION)|g' bindings/cpp/packaging/lxdclientConfigVersion.cmake.in \
 	  > $(INSTALL_LIBDIR)/cmake/lxdclient/lxdclientConfigVersion.cmake
 
 uninstall:
 	rm -f $(INSTALL_LIBDIR)/liblxdclient.so $(INSTALL_LIBDIR)/liblxdclient.so.0 \
-	  $(INSTALL_LIBDIR)/liblxdclient.so.$(VERSION) $(INSTALL_LIBDIR)/liblxdclient.a \
+	  $(INSTALL_LIBDIR)/liblxdclient.so.$(LXD_LIB_VERSION) $(INSTALL_LIBDIR)/liblxdclient.a \
 	  $(INSTALL_INCDIR)/lxdclient.h $(INSTALL_INCDIR)/lxdclient.hpp $(INSTALL_LIBDIR)/pkgconfig/lxdclient.pc \
 	  $(INSTALL_LIBDIR)/cmake/lxdclient/lxdclientConfig.cmake $(INSTALL_LIBDIR)/cmake/lxdclient/lxdclientConfigVersion.cmake
 	-rmdir $(INSTALL_LIBDIR)/cmake/lxdclient 2>/dev/null || true

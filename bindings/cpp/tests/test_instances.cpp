@@ -230,8 +230,13 @@ TEST_F(InstanceTest, AsyncStateActions) {
         FAIL() << "expected the operation to fail";
     } catch (const lxd::Error& e) {
         EXPECT_EQ(e.code(), lxd::ErrorCode::OperationFailed) << e.what();
+        EXPECT_EQ(e.http_status(), 0);
+        auto metadata = e.operation_metadata(); // the failed operation's metadata: null for a start
+        ASSERT_TRUE(metadata.has_value());
+        EXPECT_TRUE(metadata->is_null()) << metadata->dump();
     }
     EXPECT_EQ(again.status_code(), 400);
+    EXPECT_NE(again.json().at("err").get<std::string>().find("already running"), std::string::npos);
     i.stop(-1, true);
 }
 
