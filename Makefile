@@ -10,7 +10,7 @@ HARNESS := tests/harness/with-lxd.sh
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
 
-.PHONY: all lib header header-check deps test test-rust test-wasm test-c test-integration demo clean pc
+.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc
 
 all: lib
 
@@ -40,14 +40,18 @@ test-rust:
 	$(CARGO) test --workspace --quiet
 
 test-wasm:
-	$(CARGO) build -p lxd-core --target wasm32-unknown-unknown --release
+	$(CARGO) build -p lxd-core -p lxd-core-wasm --target wasm32-unknown-unknown --release
+
+## test-wasm-node: the core in WebAssembly, driven by Node.js over the LXD socket (inside the harness).
+test-wasm-node:
+	node examples/wasm/lxd-node.mjs target/wasm32-unknown-unknown/release/lxd_core_wasm.wasm
 
 ## test: everything — Rust unit tests, wasm build of core, header check, then the C, C++ and Go
 ## suites against real LXD daemons started (and stopped) by the harness.
 test: deps header-check test-rust test-wasm lib
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 
-test-integration: test-c
+test-integration: test-c test-wasm-node
 
 ## test-c: C suite against the daemons in $LXD_TEST_* (run inside the harness), under valgrind.
 test-c: lib
@@ -66,6 +70,17 @@ demo: deps lib
 clean:
 	$(CARGO) clean; rm -rf $(BUILD) tests/c/bin
 
+## bench: benchmarks with baselines (curl, pylxd, lxc) in the same run → bench/RESULTS.md, bench/latency.png.
+bench: deps lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(HARNESS) -- python3 bench/run.py
+
+## bench-smoke: the same with tiny sizes (CI).
+bench-smoke: lib
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	python3 bench/run.py --smoke
 # ------------------------------------------------------------------------------------------------
 # C++ binding, install and uninstall.
 

@@ -490,7 +490,8 @@ enum lxd_result lxd_image_alias_update(const struct lxd_client *client,
 /**
  * Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json`. `etag` (may
  * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 cannot patch aliases (it stalls 20 s, then answers
+ * 500 "context deadline exceeded"): use `lxd_image_alias_update` there.
  */
 enum lxd_result lxd_image_alias_patch(const struct lxd_client *client,
                                       const char *name,
@@ -566,7 +567,8 @@ enum lxd_result lxd_instance_exists(const struct lxd_client *client,
 /**
  * Create a instance (`POST /1.0/instances`) from `json`, LXD's create object (a JSON object).
  * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
- * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously).
+ * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously). A name
+ * already taken fails in the operation (`LXD_RESULT_OPERATION_FAILED`).
  */
 enum lxd_result lxd_instance_create(const struct lxd_client *client,
                                     const char *json,
@@ -647,7 +649,8 @@ enum lxd_result lxd_instance_set_state(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Start an instance (`lxd_instance_set_state` with `"start"`). Already running: `LXD_RESULT_API`.
+ * Start an instance (`lxd_instance_set_state` with `"start"`). Already running: the operation fails
+ * (`LXD_RESULT_OPERATION_FAILED`).
  */
 enum lxd_result lxd_instance_start(const struct lxd_client *client,
                                    const char *name,
@@ -721,7 +724,7 @@ enum lxd_result lxd_network_exists(const struct lxd_client *client,
 
 /**
  * Create a network (`POST /1.0/networks`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_CONFLICT`.
+ * already: `LXD_RESULT_API` (LXD 5.0.2 answers 400, not 409).
  */
 enum lxd_result lxd_network_create(const struct lxd_client *client,
                                    const char *json,
@@ -869,7 +872,7 @@ enum lxd_result lxd_profile_exists(const struct lxd_client *client,
 
 /**
  * Create a profile (`POST /1.0/profiles`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_CONFLICT`.
+ * already: `LXD_RESULT_API` (LXD 5.0.2 answers 500, not 409).
  */
 enum lxd_result lxd_profile_create(const struct lxd_client *client,
                                    const char *json,
@@ -896,8 +899,8 @@ enum lxd_result lxd_profile_patch(const struct lxd_client *client,
                                   struct lxd_error **err_out);
 
 /**
- * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken:
- * `LXD_RESULT_CONFLICT`.
+ * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken, or
+ * no such profile: `LXD_RESULT_API` (LXD 5.0.2 answers 500 to both).
  */
 enum lxd_result lxd_profile_rename(const struct lxd_client *client,
                                    const char *name,
@@ -905,7 +908,8 @@ enum lxd_result lxd_profile_rename(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`, 400).
+ * Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`; 500 on
+ * LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`.
  */
 enum lxd_result lxd_profile_delete(const struct lxd_client *client,
                                    const char *name,
@@ -926,6 +930,60 @@ enum lxd_result lxd_raw_request(const struct lxd_client *client,
                                 char **body_out,
                                 char **etag_out,
                                 struct lxd_error **err_out);
+
+/**
+ * A builder for a remote of the lxc configuration in `config_dir` (NULL: `LXD_CONF`, else
+ * `~/.config/lxc`, else the snap's `~/snap/lxd/common/config`). `remote` NULL: the default
+ * remote. `local` (or any `unix://` remote) is the unix socket; an HTTPS remote uses the
+ * directory's `client.crt`/`client.key` and pins `servercerts/<remote>.crt`, as `lxc` does; the
+ * remote's project becomes the default project. A `simplestreams` remote: `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_client_builder_new_remote(const char *config_dir,
+                                              const char *remote,
+                                              struct lxd_client_builder **builder_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * The remotes of the lxc configuration in `config_dir` (NULL as in
+ * `lxd_client_builder_new_remote`) as a JSON object: `{"default": name, "remotes": [{"name",
+ * "addr", "protocol", "project"}...]}`.
+ */
+enum lxd_result lxd_config_remotes(const char *config_dir,
+                                   char **json_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Create `client.crt` and `client.key` in `config_dir` (NULL as above) unless both exist, as lxc
+ * does on first use (ECDSA P-384, self-signed). `generated_out` (may be NULL) tells whether new
+ * ones were made.
+ */
+enum lxd_result lxd_config_ensure_client_cert(const char *config_dir,
+                                              bool *generated_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * `lxc remote add NAME URL`: fetch the server's certificate from `url` (`https://host:port`),
+ * compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
+ * accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
+ * you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
+ * authenticate with `password` (trust password or token; NULL if the client is already trusted),
+ * and add the remote to `config.yml` (other settings kept). Nothing is written when a step fails.
+ * `fingerprint_out` (may be NULL) receives the server certificate's fingerprint.
+ */
+enum lxd_result lxd_config_add_remote(const char *config_dir,
+                                      const char *name,
+                                      const char *url,
+                                      const char *password,
+                                      const char *expected_fingerprint,
+                                      char **fingerprint_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * The SHA-256 fingerprint of the first certificate in `cert_pem` (as `lxc` and LXD show it).
+ */
+enum lxd_result lxd_certificate_fingerprint(const char *cert_pem,
+                                            char **fingerprint_out,
+                                            struct lxd_error **err_out);
 
 /**
  * The server's information (`GET /1.0`: config, api_extensions, environment, auth) as JSON in
@@ -1062,8 +1120,8 @@ enum lxd_result lxd_storage_pool_list(const struct lxd_client *client,
 
 /**
  * Get one storage pool (`GET /1.0/storage-pools/<name>`) as JSON in `*json_out`. `etag_out` may be
- * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none: LXD 5.0.2 sends
+ * none for storage pools, though it checks `If-Match`). Missing: `LXD_RESULT_NOT_FOUND`.
  */
 enum lxd_result lxd_storage_pool_get(const struct lxd_client *client,
                                      const char *name,

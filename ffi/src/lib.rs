@@ -13,3 +13,4 @@ pub use client::{Canceller, Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use lxd_core as core;
 pub mod capi;
+pub mod lxcconfig;

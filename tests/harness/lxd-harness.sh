@@ -24,7 +24,7 @@ die() { log "ERROR: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 
 usage() {
-    sed -n '2,13p' "$HARNESS_SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,12p' "$HARNESS_SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -130,12 +130,21 @@ launch_daemon() {
     mkdir -p "$dir"
     chmod 0711 "$dir"
     log "launching daemon $name (LXD_DIR=$dir)"
+    # shellcheck disable=SC2016 # expanded by the inner bash
     setsid bash -c 'echo "$1 $$ $2" >>"$3"; exec env LXD_DIR="$2" \
             HTTPS_PROXY="$5" HTTP_PROXY="$5" https_proxy="$5" http_proxy="$5" \
             NO_PROXY=127.0.0.0/8,localhost no_proxy=127.0.0.0/8,localhost \
             lxd --group root --logfile "$4"' \
         _ "$name" "$dir" "$STATEDIR/pids" "$STATEDIR/logs/$name.log" "$DEAD_PROXY" \
         </dev/null >>"$STATEDIR/logs/$name.out" 2>&1 &
+}
+
+# Running (not exited, not a zombie awaiting its reaper)?
+pid_alive() {
+    local st=
+    { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
 }
 
 daemon_pid() { awk -v n="$1" '$1==n {p=$2} END{print p}' "$STATEDIR/pids" 2>/dev/null; }
@@ -145,7 +154,7 @@ wait_ready() {
     deadline=$(( $(date +%s) + 60 ))
     while :; do
         pid=$(daemon_pid "$name")
-        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+        if [ -n "$pid" ] && ! pid_alive "$pid"; then
             tail -n 20 "$STATEDIR/logs/$name.log" "$STATEDIR/logs/$name.out" >&2 2>/dev/null || true
             die "daemon $name (pid $pid) exited during startup"
         fi
@@ -165,7 +174,7 @@ wait_ready() {
 # No network device (no managed bridge needed).
 configure_standalone() {
     local dir=$1 password=$2
-    LXD_DIR=$dir timeout 60 lxd init --preseed >&2 <<EOF
+    quietly env LXD_DIR="$dir" timeout 60 lxd init --preseed <<EOF
 config:
   core.trust_password: "$password"
   images.auto_update_interval: "0"
@@ -184,14 +193,14 @@ EOF
 
 # Bind core.https_address on ADDR with a free port (retrying on a race); prints the port.
 set_https_address() {
-    local dir=$1 addr=$2 port i
+    local dir=$1 addr=$2 port i err
     for i in 1 2 3 4 5; do
         port=$(free_port "$addr")
-        if lxcd "$dir" config set core.https_address "$addr:$port" >/dev/null 2>&1; then
+        if err=$(lxcd "$dir" config set core.https_address "$addr:$port" 2>&1); then
             echo "$port"
             return 0
         fi
-        log "port $port on $addr busy, retrying"
+        log "could not listen on $addr:$port (${err:-timeout}), retrying"
     done
     die "could not bind core.https_address on $addr"
 }
@@ -253,9 +262,9 @@ EOF
     chmod 1777 "$r/tmp" "$r/var/tmp"
     chmod 0700 "$r/root"
     write_metadata "$work" "busybox test image (liblxdclient harness)"
-    tar -C "$work" --numeric-owner -czf "$img/busybox.tar.gz" metadata.yaml rootfs
+    tar -C "$work" --numeric-owner -I 'gzip -1' -cf "$img/busybox.tar.gz" metadata.yaml rootfs
     tar -C "$work" --numeric-owner -cJf "$img/meta.tar.xz" metadata.yaml
-    tar -C "$r" --numeric-owner -czf "$img/rootfs.tar.gz" .
+    tar -C "$r" --numeric-owner -I 'gzip -1' -cf "$img/rootfs.tar.gz" .
     mv "$work/rootfs" "$img/rootfs"
     mv "$work/metadata.yaml" "$img/metadata.yaml"
     rm -rf "$work"
@@ -286,8 +295,8 @@ cmd_make_image() {
     local work
     work=$(mktemp -d "$out/.build.XXXXXX")
     write_metadata "$work" "busybox test image $tag $(rand_hex 8)"
-    ln -s "$STATEDIR/images/rootfs" "$work/rootfs"
-    tar -C "$work" --numeric-owner -czhf "$out/unified.tar.gz" metadata.yaml rootfs
+    tar --numeric-owner -I 'gzip -1' -cf "$out/unified.tar.gz" \
+        -C "$work" metadata.yaml -C "$STATEDIR/images" rootfs
     tar -C "$work" --numeric-owner -cJf "$out/meta.tar.xz" metadata.yaml
     cp "$STATEDIR/images/rootfs.tar.gz" "$out/rootfs.tar.gz"
     rm -rf "$work"
@@ -334,8 +343,10 @@ selfcheck() {
 # ---------------------------------------------------------------------------------------------
 # start
 
-declare -a ENVLINES=()
-envset() { ENVLINES+=("export $1=$(printf '%q' "$2")"); }
+# Env lines go to STATEDIR/env.d/$ENV_PART (one part per concurrently configured daemon);
+# `start` concatenates the parts into STATEDIR/env at the end.
+ENV_PART=main
+envset() { printf 'export %s=%q\n' "$1" "$2" >>"$STATEDIR/env.d/$ENV_PART"; }
 
 cmd_start() {
     local second=0 cluster=0 check=0 a
@@ -361,6 +372,7 @@ cmd_start() {
     chmod 0711 "$STATEDIR"
     mkdir -p "$STATEDIR/logs" "$STATEDIR/lxc-conf"
     : >"$STATEDIR/pids"
+    trap 'start_failed $?' EXIT
     ensure_deps
     log "dependencies checked in $(( $(now_ms) - t_start )) ms"
 
@@ -375,8 +387,11 @@ cmd_start() {
 
     local t1
     t1=$(now_ms)
+    mkdir -p "$STATEDIR/env.d"
+    make_certs &
+    local certs_job=$!
     build_image
-    make_certs
+    wait "$certs_job" || die "certificate generation failed"
     log "image and certificates built in $(( $(now_ms) - t1 )) ms"
     local fp split_fp
     fp=$(sha256sum "$STATEDIR/images/busybox.tar.gz" | cut -d' ' -f1)
@@ -395,20 +410,41 @@ cmd_start() {
     envset LXD_TEST_IMAGE_ROOTFS "$STATEDIR/images/rootfs.tar.gz"
     envset LXD_TEST_IMAGE_SPLIT_FINGERPRINT "$split_fp"
     envset LXD_TEST_POOL default
-
-    setup_standalone a "$dira" ""
-    if [ "$second" = 1 ]; then setup_standalone b "$dirb" 2; fi
-
-    if [ "$check" = 1 ]; then selfcheck "$dira"; fi
-
-    if [ "$cluster" = 1 ]; then setup_cluster; fi
-
     # lxc (and any LXD_DIR-aware client) in the test command reaches daemon a by default.
     envset LXD_DIR "$dira"
     envset LXD_CONF "$STATEDIR/lxc-conf"
-    printf '%s\n' "${ENVLINES[@]}" >"$STATEDIR/env.tmp"
+
+    # Configure the daemons concurrently (each in its own subshell; any failure aborts start).
+    local job_a job_b="" job_c=""
+    ( ENV_PART=a; setup_standalone a "$dira" "" ) &
+    job_a=$!
+    if [ "$second" = 1 ]; then ( ENV_PART=b; setup_standalone b "$dirb" 2 ) & job_b=$!; fi
+    if [ "$cluster" = 1 ]; then ( ENV_PART=cluster; setup_cluster ) & job_c=$!; fi
+    local failed=0
+    wait "$job_a" || failed=1
+    if [ "$failed" = 0 ] && [ "$check" = 1 ]; then selfcheck "$dira" || failed=1; fi
+    if [ -n "$job_b" ]; then wait "$job_b" || failed=1; fi
+    if [ -n "$job_c" ]; then wait "$job_c" || failed=1; fi
+    [ "$failed" = 0 ] || die "start failed"
+
+    local part
+    for part in main a b cluster; do
+        if [ -e "$STATEDIR/env.d/$part" ]; then cat "$STATEDIR/env.d/$part"; fi
+    done >"$STATEDIR/env.tmp"
     mv "$STATEDIR/env.tmp" "$STATEDIR/env"
+    trap - EXIT
     log "ready in $(( $(now_ms) - t_start )) ms; env in $STATEDIR/env"
+}
+
+start_failed() {
+    [ "$1" = 0 ] && return 0
+    local f
+    for f in "$STATEDIR"/logs/*.log; do
+        [ -s "$f" ] || continue
+        log "---- last lines of $f"
+        tail -n 15 "$f" >&2 || true
+    done
+    log "start failed; daemons may still run: '$HARNESS_SELF stop $STATEDIR' stops them"
 }
 
 setup_standalone() {
@@ -440,7 +476,7 @@ setup_cluster() {
     port=$(free_port 127.0.0.2 127.0.0.3 127.0.0.4)
     wait_ready c1 "$STATEDIR/c1"
     log "cluster: bootstrapping c1 on 127.0.0.2:$port"
-    LXD_DIR=$STATEDIR/c1 timeout 60 lxd init --preseed >&2 <<EOF
+    quietly env LXD_DIR="$STATEDIR/c1" timeout 60 lxd init --preseed <<EOF
 config:
   core.https_address: 127.0.0.2:$port
   core.trust_password: "$pw"
@@ -465,7 +501,7 @@ EOF
         [ -n "$token" ] || die "cluster: no join token for c$i"
         wait_ready "c$i" "$dir"
         log "cluster: joining c$i on 127.0.0.$((i + 1)):$port"
-        LXD_DIR=$dir timeout 120 lxd init --preseed >&2 <<EOF
+        quietly env LXD_DIR="$dir" timeout 120 lxd init --preseed <<EOF
 cluster:
   enabled: true
   server_name: c$i
@@ -499,16 +535,18 @@ EOF
 # forkproxy, ...) and dnsmasq whose command line names a path inside STATEDIR.
 straggler_pids() {
     local p exe cmd
+    local -a args
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
         [ "$p" = "$$" ] && continue
+        args=()
+        { mapfile -d '' args <"/proc/$p/cmdline"; } 2>/dev/null || continue
+        cmd="${args[*]-}"
+        case $cmd in *"$STATEDIR/"*) ;; *) continue ;; esac
         exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
         case $exe in
-        */lxd | */lxd\ \(deleted\) | */lxc* | */dnsmasq | */lxd-* ) ;;
-        *) continue ;;
+        */lxd | */lxd\ \(deleted\) | */lxc* | */dnsmasq | */lxd-*) echo "$p" ;;
         esac
-        cmd=$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) || continue
-        case $cmd in *"$STATEDIR/"*) echo "$p" ;; esac
     done
 }
 
@@ -531,10 +569,11 @@ container_pids() {
     [ ${#rootid[@]} -gt 0 ] || return 0
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
-        cg=$(cat "/proc/$p/cgroup" 2>/dev/null) || continue
+        cg=
+        { read -r -d '' cg <"/proc/$p/cgroup"; } 2>/dev/null || true
         case $cg in *lxc.payload.*) ;; *) continue ;; esac
         n=$(printf '%s\n' "$cg" | sed -n 's/.*lxc\.payload\.\([^/]*\).*/\1/p' | head -n1)
-        [ -n "$n" ] && [ -n "${rootid[$n]:-}" ] || continue
+        if [ -z "$n" ] || [ -z "${rootid[$n]:-}" ]; then continue; fi
         id=$(stat -L -c '%d:%i' "/proc/$p/root" 2>/dev/null) || continue
         [ "$id" = "${rootid[$n]}" ] && echo "$p $n"
     done
@@ -589,7 +628,7 @@ cmd_stop() {
     fi
     STATEDIR=$(readlink -f "$STATEDIR")
     [ -e "$STATEDIR/$MARKER" ] || die "stop: $STATEDIR is not a harness state dir (no $MARKER)"
-    local t0 line name pid dir
+    local t0 name pid dir
     t0=$(now_ms)
     local -a names=() pids=() dirs=()
     if [ -s "$STATEDIR/pids" ]; then
@@ -609,13 +648,27 @@ cmd_stop() {
         delete_instances "${dirs[$i]}"
         delete_networks "${dirs[$i]}"
     done
-    # 2. ask every daemon to shut down (in parallel), bounded.
-    local -a waits=()
+    # 2. ask every daemon to shut down, bounded. Standalone daemons in parallel. Cluster
+    #    members one after the other; the last one, having lost quorum, would spend ~6 s
+    #    trying to reach the others, and its database is about to be deleted: KILL it.
+    local -a waits=() members=()
     for i in "${!pids[@]}"; do
         is_our_lxd "${pids[$i]}" "${dirs[$i]}" || continue
+        case ${names[$i]} in c[0-9]*) members+=("$i"); continue ;; esac
         log "shutting down daemon ${names[$i]} (pid ${pids[$i]})"
         LXD_DIR=${dirs[$i]} timeout 15 lxd shutdown --timeout 10 >/dev/null 2>&1 &
         waits+=($!)
+    done
+    local k last=$(( ${#members[@]} - 1 ))
+    for k in "${!members[@]}"; do
+        i=${members[$k]}
+        if [ "$k" -lt "$last" ]; then
+            log "shutting down cluster member ${names[$i]} (pid ${pids[$i]})"
+            LXD_DIR=${dirs[$i]} timeout 10 lxd shutdown --timeout 8 >/dev/null 2>&1 || true
+        else
+            log "killing last cluster member ${names[$i]} (pid ${pids[$i]})"
+            kill -KILL "${pids[$i]}" 2>/dev/null || true
+        fi
     done
     # wait for the shutdowns, but no longer than ~12 s after which we signal
     local deadline=$(( $(date +%s) + 12 ))
@@ -644,12 +697,15 @@ cmd_stop() {
     # 5. bridges of managed networks that could not be deleted cleanly.
     if [ -s "$STATEDIR/networks" ]; then
         while read -r p; do
-            [ -n "$p" ] && ip link show "$p" >/dev/null 2>&1 && ip link delete "$p" 2>/dev/null || true
+            if [ -n "$p" ] && ip link show "$p" >/dev/null 2>&1; then
+                log "deleting leftover interface $p"
+                ip link delete "$p" 2>/dev/null || true
+            fi
         done <"$STATEDIR/networks"
     fi
     # 6. mounts, deepest first.
-    local m tries
-    for tries in 1 2 3 4 5; do
+    local m
+    for _ in 1 2 3 4 5; do
         local any=0
         while IFS= read -r m; do
             [ -n "$m" ] || continue
@@ -701,7 +757,7 @@ kill_daemons() {
 CMD=$1
 STATEDIR=$2
 shift 2
-[ -n "$STATEDIR" ] && [ "$STATEDIR" != / ] || die "bad STATEDIR"
+if [ -z "$STATEDIR" ] || [ "$STATEDIR" = / ]; then die "bad STATEDIR"; fi
 case $CMD in
 start) cmd_start "$@" ;;
 stop) cmd_stop ;;

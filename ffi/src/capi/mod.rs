@@ -19,6 +19,7 @@ pub mod network;
 pub mod operation;
 pub mod profile;
 pub mod raw;
+pub mod remote;
 pub mod server;
 pub mod snapshot;
 pub mod storage;
