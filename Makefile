@@ -81,6 +81,7 @@ bench-smoke: lib
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	python3 bench/run.py --smoke
+
 # ------------------------------------------------------------------------------------------------
 # C++ binding, install and uninstall.
 

@@ -15,6 +15,7 @@
 // * An object borrows the client's C handle: the `Client` it came from (or the object it was moved
 //   into) must outlive it. A `Client` is safe to use from many threads at once; objects are not.
 // * Optional string arguments take "" for "none" (the C ABI's NULL).
+// * `LxcConfig` reads and writes the `lxc` tool's configuration (remotes, certificates).
 //
 // Behaviour lives in the C library once; this header only converts types, ownership and errors.
 #ifndef LXDCLIENT_HPP
@@ -1346,6 +1347,13 @@ public:
         detail::call(lxd_client_builder_new_https, url.c_str(), &b);
         return ClientBuilder(b);
     }
+    /// A remote of an lxc configuration directory, as `lxc` connects to it (`remote` "": the
+    /// default remote; `config_dir` "": $LXD_CONF, ~/.config/lxc, the snap's). See `LxcConfig`.
+    static ClientBuilder remote(const std::string& remote = {}, const std::string& config_dir = {}) {
+        lxd_client_builder* b = nullptr;
+        detail::call(lxd_client_builder_new_remote, detail::opt_cstr(config_dir), detail::opt_cstr(remote), &b);
+        return ClientBuilder(b);
+    }
 
     explicit operator bool() const noexcept { return h_ != nullptr; }
     lxd_client_builder* native_handle() const noexcept { return h_.get(); }
@@ -1412,6 +1420,55 @@ private:
 };
 
 inline Client Client::local(const std::string& socket_path) { return ClientBuilder::unix_socket(socket_path).build(); }
+
+/// The SHA-256 fingerprint of the first certificate in `cert_pem`, as lxc and LXD show it.
+inline std::string certificate_fingerprint(const std::string& cert_pem) {
+    detail::OwnedString fp;
+    detail::call(lxd_certificate_fingerprint, cert_pem.c_str(), fp.out());
+    return fp.str();
+}
+
+/// An lxc configuration directory (`config.yml`, `client.crt`/`client.key`, `servercerts/`), shared
+/// with the `lxc` command line tool.
+class LxcConfig {
+public:
+    /// `dir` "": $LXD_CONF, else ~/.config/lxc, else the snap's ~/snap/lxd/common/config.
+    explicit LxcConfig(std::string dir = {}) : dir_(std::move(dir)) {}
+    const std::string& dir() const noexcept { return dir_; }
+
+    /// The remotes: `{"default": name, "remotes": [{"name", "addr", "protocol", "project"}, ...]}`.
+    nlohmann::json remotes() const {
+        detail::OwnedString s;
+        detail::call(lxd_config_remotes, detail::opt_cstr(dir_), s.out());
+        return detail::parse(s.str());
+    }
+    /// Create client.crt / client.key unless both exist (as lxc does on first use); true when
+    /// new ones were made.
+    bool ensure_client_cert() const {
+        bool generated = false;
+        detail::call(lxd_config_ensure_client_cert, detail::opt_cstr(dir_), &generated);
+        return generated;
+    }
+    /// `lxc remote add NAME URL`: fetch the server certificate, check it against
+    /// `expected_fingerprint` (hex; a prefix is enough; "" accepts it on first use — only on a
+    /// network you trust), store it, make a client certificate if needed, authenticate with
+    /// `password` (trust password or token; "" when already trusted) and add the remote. Returns
+    /// the server certificate's fingerprint. A mismatch throws `Error` (Tls) and writes nothing.
+    std::string add_remote(const std::string& name, const std::string& url, const std::string& expected_fingerprint,
+                           const std::string& password = {}) const {
+        detail::OwnedString fp;
+        detail::call(lxd_config_add_remote, detail::opt_cstr(dir_), name.c_str(), url.c_str(), detail::opt_cstr(password),
+                     detail::opt_cstr(expected_fingerprint), fp.out());
+        return fp.str();
+    }
+    /// A builder for `remote` ("": the default remote), to adjust before `build()`.
+    ClientBuilder builder(const std::string& remote = {}) const { return ClientBuilder::remote(remote, dir_); }
+    /// A client for `remote` ("": the default remote).
+    Client connect(const std::string& remote = {}) const { return builder(remote).build(); }
+
+private:
+    std::string dir_;
+};
 
 } // namespace lxd
 

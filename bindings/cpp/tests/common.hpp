@@ -106,10 +106,11 @@ inline std::string pem_to_base64_der(const std::string& pem) {
     return out;
 }
 
-/// Fingerprint of the trusted certificate whose PEM equals `pem`, or "" (looked up via listing).
+/// The fingerprint of `pem` if the server trusts it, else "".
 inline std::string trusted_fingerprint(const lxd::Client& c, const std::string& pem) {
-    for (const auto& cert : c.certificates().all())
-        if (pem_body(cert.certificate()) == pem_body(pem)) return cert.fingerprint();
+    const std::string fp = lxd::certificate_fingerprint(pem);
+    for (const auto& name : c.certificates().names())
+        if (name == fp) return fp;
     return {};
 }
 
