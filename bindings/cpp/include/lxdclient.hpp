@@ -300,7 +300,8 @@ public:
     /// Write the local representation back (PUT), sending the ETag it was read with as If-Match:
     /// throws `PreconditionFailed` if the object changed on the server meanwhile (the local changes
     /// stay). On success the object is re-read (new ETag) and is clean. Objects from a listing
-    /// carry no ETag until `sync()`: their save is unconditional.
+    /// carry no ETag until `sync()`, and LXD 5.0.2 sends none for storage pools: without an ETag
+    /// the save is unconditional.
     void save() {
         put(local_.dump(), etag_ ? etag_->c_str() : nullptr);
         merge(fetch(), true);
