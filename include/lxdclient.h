@@ -89,6 +89,24 @@ typedef enum lxd_result {
 } lxd_result;
 
 /**
+ * What a path in the instance is.
+ */
+typedef enum lxd_file_type {
+  /**
+   * A regular file.
+   */
+  LXD_FILE_TYPE_FILE = 0,
+  /**
+   * A directory.
+   */
+  LXD_FILE_TYPE_DIRECTORY = 1,
+  /**
+   * A symbolic link (pulling it gives its target).
+   */
+  LXD_FILE_TYPE_SYMLINK = 2,
+} lxd_file_type;
+
+/**
  * A connection to one LXD server: immutable, and safe to use from many threads at once. Free with
  * `lxd_client_free` once no call is using it.
  */
@@ -106,10 +124,127 @@ typedef struct lxd_client_builder lxd_client_builder;
 typedef struct lxd_error lxd_error;
 
 /**
+ * A subscription to LXD's events. `lxd_event_listener_next` from one thread at a time;
+ * `lxd_event_listener_close` from any thread. Free with `lxd_event_listener_free` once no call
+ * is using it.
+ */
+typedef struct lxd_event_listener lxd_event_listener;
+
+/**
+ * A command to run in an instance, and then the running command. Configure it (stdin, stdout,
+ * stderr), then either `lxd_exec_run` (to completion) or `lxd_exec_start` (interactive
+ * session); each handle runs once. `lxd_exec_cancel`, `lxd_exec_signal` and `lxd_exec_resize`
+ * may be called from any thread while another is blocked in `lxd_exec_run`, `lxd_exec_read` or
+ * `lxd_exec_wait`; a session may be read by one thread while others write. Free with
+ * `lxd_exec_free` once no call is using it.
+ */
+typedef struct lxd_exec lxd_exec;
+
+/**
  * A background operation on the server. Another thread may call `lxd_operation_interrupt` to
  * make a blocked `lxd_operation_wait` return `LXD_RESULT_CANCELLED`. Free with `lxd_operation_free`.
  */
 typedef struct lxd_operation lxd_operation;
+
+/**
+ * Supplies stdin: fill `buf` with up to `len` bytes and return how many (1..len), 0 at the end
+ * of input, or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a library
+ * thread, never concurrently with itself.
+ */
+typedef int64_t (*lxd_read_cb)(void *user, uint8_t *buf, size_t len);
+
+/**
+ * Receives output: consume up to `len` bytes of `buf` and return how many (1..len; the rest is
+ * offered again), or 0 or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a
+ * library thread; the stdout and stderr callbacks may run at the same time as each other, each
+ * never concurrently with itself.
+ */
+typedef int64_t (*lxd_write_cb)(void *user, const uint8_t *buf, size_t len);
+
+/**
+ * Owner and permissions of a created file, directory or symlink, and the write mode. A
+ * zero-initialized struct (or passing NULL) means LXD's defaults: owner root, LXD's default mode,
+ * overwrite. LXD applies owner and mode only when it creates the path; overwriting an existing
+ * file keeps its owner and mode.
+ */
+typedef struct lxd_file_options {
+  /**
+   * Owner uid inside the instance (0: root, LXD's default).
+   */
+  uint32_t uid;
+  /**
+   * Owner gid inside the instance (0: root, LXD's default).
+   */
+  uint32_t gid;
+  /**
+   * Permission bits, e.g. `0644` (0: LXD's default). Sent to LXD in octal with a leading 0.
+   */
+  uint32_t mode;
+  /**
+   * Append to an existing file instead of replacing its content (files only).
+   */
+  bool append;
+} lxd_file_options;
+
+/**
+ * Progress callback of a transfer: `done` bytes so far out of `total` (0 when the total is not
+ * known). Called on the thread that runs the transfer, after each chunk and once at the start.
+ * Return 0 to continue, anything else to cancel: the transfer stops and its function returns
+ * `LXD_RESULT_CANCELLED`. `user` is the pointer given next to the callback.
+ */
+typedef int (*lxd_progress_cb)(void *user, uint64_t done, uint64_t total);
+
+/**
+ * What LXD reports about a path (its `X-LXD-*` headers).
+ */
+typedef struct lxd_file_info {
+  /**
+   * File, directory or symlink.
+   */
+  enum lxd_file_type kind;
+  /**
+   * Owner uid inside the instance.
+   */
+  uint32_t uid;
+  /**
+   * Owner gid inside the instance.
+   */
+  uint32_t gid;
+  /**
+   * Permission bits (e.g. `0644`).
+   */
+  uint32_t mode;
+  /**
+   * Size in bytes as LXD announced it, or -1 when unknown (directories, `lxd_file_stat`).
+   */
+  int64_t size;
+} lxd_file_info;
+
+/**
+ * What a tree transfer did.
+ */
+typedef struct lxd_tree_stats {
+  /**
+   * Regular files transferred.
+   */
+  uint64_t files;
+  /**
+   * Directories created (the top one included).
+   */
+  uint64_t directories;
+  /**
+   * Symlinks created.
+   */
+  uint64_t symlinks;
+  /**
+   * Entries skipped: unsafe names listed by the instance (pull), sockets/fifos/devices (push).
+   */
+  uint64_t skipped;
+  /**
+   * Bytes of file content transferred.
+   */
+  uint64_t bytes;
+} lxd_tree_stats;
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,6 +254,12 @@ extern "C" {
  * Free a string returned by this library. NULL is fine; never pass a string from anywhere else.
  */
 void lxd_string_free(char *s);
+
+/**
+ * Free a byte buffer returned by this library (`lxd_instance_exec`'s output,
+ * `lxd_file_pull_bytes`), with the length it came with. NULL is fine.
+ */
+void lxd_bytes_free(uint8_t *buf, size_t len);
 
 /**
  * The library version, e.g. `"0.1.0"` (static string; do not free).
@@ -490,7 +631,8 @@ enum lxd_result lxd_image_alias_update(const struct lxd_client *client,
 /**
  * Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json`. `etag` (may
  * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 cannot patch aliases (it stalls 20 s, then answers
+ * 500 "context deadline exceeded"): use `lxd_image_alias_update` there.
  */
 enum lxd_result lxd_image_alias_patch(const struct lxd_client *client,
                                       const char *name,
@@ -566,7 +708,8 @@ enum lxd_result lxd_instance_exists(const struct lxd_client *client,
 /**
  * Create a instance (`POST /1.0/instances`) from `json`, LXD's create object (a JSON object).
  * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
- * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously).
+ * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously). A name
+ * already taken fails in the operation (`LXD_RESULT_OPERATION_FAILED`).
  */
 enum lxd_result lxd_instance_create(const struct lxd_client *client,
                                     const char *json,
@@ -647,7 +790,8 @@ enum lxd_result lxd_instance_set_state(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Start an instance (`lxd_instance_set_state` with `"start"`). Already running: `LXD_RESULT_API`.
+ * Start an instance (`lxd_instance_set_state` with `"start"`). Already running: the operation fails
+ * (`LXD_RESULT_OPERATION_FAILED`).
  */
 enum lxd_result lxd_instance_start(const struct lxd_client *client,
                                    const char *name,
@@ -721,7 +865,7 @@ enum lxd_result lxd_network_exists(const struct lxd_client *client,
 
 /**
  * Create a network (`POST /1.0/networks`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_CONFLICT`.
+ * already: `LXD_RESULT_API` (LXD 5.0.2 answers 400, not 409).
  */
 enum lxd_result lxd_network_create(const struct lxd_client *client,
                                    const char *json,
@@ -869,7 +1013,7 @@ enum lxd_result lxd_profile_exists(const struct lxd_client *client,
 
 /**
  * Create a profile (`POST /1.0/profiles`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_CONFLICT`.
+ * already: `LXD_RESULT_API` (LXD 5.0.2 answers 500, not 409).
  */
 enum lxd_result lxd_profile_create(const struct lxd_client *client,
                                    const char *json,
@@ -896,8 +1040,8 @@ enum lxd_result lxd_profile_patch(const struct lxd_client *client,
                                   struct lxd_error **err_out);
 
 /**
- * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken:
- * `LXD_RESULT_CONFLICT`.
+ * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken, or
+ * no such profile: `LXD_RESULT_API` (LXD 5.0.2 answers 500 to both).
  */
 enum lxd_result lxd_profile_rename(const struct lxd_client *client,
                                    const char *name,
@@ -905,7 +1049,8 @@ enum lxd_result lxd_profile_rename(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`, 400).
+ * Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`; 500 on
+ * LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`.
  */
 enum lxd_result lxd_profile_delete(const struct lxd_client *client,
                                    const char *name,
@@ -926,6 +1071,60 @@ enum lxd_result lxd_raw_request(const struct lxd_client *client,
                                 char **body_out,
                                 char **etag_out,
                                 struct lxd_error **err_out);
+
+/**
+ * A builder for a remote of the lxc configuration in `config_dir` (NULL: `LXD_CONF`, else
+ * `~/.config/lxc`, else the snap's `~/snap/lxd/common/config`). `remote` NULL: the default
+ * remote. `local` (or any `unix://` remote) is the unix socket; an HTTPS remote uses the
+ * directory's `client.crt`/`client.key` and pins `servercerts/<remote>.crt`, as `lxc` does; the
+ * remote's project becomes the default project. A `simplestreams` remote: `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_client_builder_new_remote(const char *config_dir,
+                                              const char *remote,
+                                              struct lxd_client_builder **builder_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * The remotes of the lxc configuration in `config_dir` (NULL as in
+ * `lxd_client_builder_new_remote`) as a JSON object: `{"default": name, "remotes": [{"name",
+ * "addr", "protocol", "project"}...]}`.
+ */
+enum lxd_result lxd_config_remotes(const char *config_dir,
+                                   char **json_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Create `client.crt` and `client.key` in `config_dir` (NULL as above) unless both exist, as lxc
+ * does on first use (ECDSA P-384, self-signed). `generated_out` (may be NULL) tells whether new
+ * ones were made.
+ */
+enum lxd_result lxd_config_ensure_client_cert(const char *config_dir,
+                                              bool *generated_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * `lxc remote add NAME URL`: fetch the server's certificate from `url` (`https://host:port`),
+ * compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
+ * accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
+ * you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
+ * authenticate with `password` (trust password or token; NULL if the client is already trusted),
+ * and add the remote to `config.yml` (other settings kept). Nothing is written when a step fails.
+ * `fingerprint_out` (may be NULL) receives the server certificate's fingerprint.
+ */
+enum lxd_result lxd_config_add_remote(const char *config_dir,
+                                      const char *name,
+                                      const char *url,
+                                      const char *password,
+                                      const char *expected_fingerprint,
+                                      char **fingerprint_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * The SHA-256 fingerprint of the first certificate in `cert_pem` (as `lxc` and LXD show it).
+ */
+enum lxd_result lxd_certificate_fingerprint(const char *cert_pem,
+                                            char **fingerprint_out,
+                                            struct lxd_error **err_out);
 
 /**
  * The server's information (`GET /1.0`: config, api_extensions, environment, auth) as JSON in
@@ -1062,8 +1261,8 @@ enum lxd_result lxd_storage_pool_list(const struct lxd_client *client,
 
 /**
  * Get one storage pool (`GET /1.0/storage-pools/<name>`) as JSON in `*json_out`. `etag_out` may be
- * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none: LXD 5.0.2 sends
+ * none for storage pools, though it checks `If-Match`). Missing: `LXD_RESULT_NOT_FOUND`.
  */
 enum lxd_result lxd_storage_pool_get(const struct lxd_client *client,
                                      const char *name,
@@ -1124,6 +1323,609 @@ enum lxd_result lxd_storage_pool_resources(const struct lxd_client *client,
                                            const char *name,
                                            char **json_out,
                                            struct lxd_error **err_out);
+
+/**
+ * Run a command and collect its output (`POST /1.0/instances/<instance>/exec`, its websockets,
+ * then the operation's result).
+ *
+ * `argv` holds `argc` (≥ 1) UTF-8 strings, `argv[0]` looked up in the instance's `PATH`.
+ * `options_json` (NULL: none) as described at the top of this section. `stdin_data` holds
+ * `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with 0: no input).
+ *
+ * On success `*exit_code_out` is the command's exit code (also when it is not 0: that is not an
+ * error); `*stdout_out` / `*stdout_len_out` get everything the command wrote to stdout, as a
+ * buffer you free with `lxd_bytes_free(*stdout_out, *stdout_len_out)` (NULL when it wrote
+ * nothing), and likewise stderr. Pass NULL for both of an output's pointers to drop it. With
+ * `"record-output": true` the outputs are read back from LXD's log files (which stay on the
+ * server). Bytes are returned as they came: not assumed to be text.
+ */
+enum lxd_result lxd_instance_exec(const struct lxd_client *client,
+                                  const char *instance,
+                                  const char *const *argv,
+                                  size_t argc,
+                                  const char *options_json,
+                                  const uint8_t *stdin_data,
+                                  size_t stdin_len,
+                                  int32_t *exit_code_out,
+                                  uint8_t **stdout_out,
+                                  size_t *stdout_len_out,
+                                  uint8_t **stderr_out,
+                                  size_t *stderr_len_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
+ * end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
+ * output dropped). The descriptors stay yours (not closed) and must stay open during the call.
+ * `argv`, `argc`, `options_json` and `*exit_code_out` as for `lxd_instance_exec`. When the
+ * command ends before `stdin_fd` does, the read is abandoned at once.
+ */
+enum lxd_result lxd_instance_exec_fds(const struct lxd_client *client,
+                                      const char *instance,
+                                      const char *const *argv,
+                                      size_t argc,
+                                      const char *options_json,
+                                      int stdin_fd,
+                                      int stdout_fd,
+                                      int stderr_fd,
+                                      int32_t *exit_code_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Prepare a command to run in `instance` (nothing is sent yet): `argv`, `argc` and
+ * `options_json` as for `lxd_instance_exec`. stdin starts as no input and both outputs as
+ * dropped; change them with the `lxd_exec_set_*` functions. On success `*exec_out` owns a new
+ * handle.
+ */
+enum lxd_result lxd_exec_new(const struct lxd_client *client,
+                             const char *instance,
+                             const char *const *argv,
+                             size_t argc,
+                             const char *options_json,
+                             struct lxd_exec **exec_out,
+                             struct lxd_error **err_out);
+
+/**
+ * Read the command's stdin from descriptor `fd` until end-of-file (-1: no input). The
+ * descriptor stays yours and must stay open until `lxd_exec_run` returns. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdin_fd(struct lxd_exec *exec, int fd, struct lxd_error **err_out);
+
+/**
+ * Write the command's stdout to descriptor `fd` (-1: drop it). Interactive: the pty's output.
+ * The descriptor stays yours. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdout_fd(struct lxd_exec *exec, int fd, struct lxd_error **err_out);
+
+/**
+ * Write the command's stderr to descriptor `fd` (-1: drop it). The descriptor stays yours.
+ * Before the run only.
+ */
+enum lxd_result lxd_exec_set_stderr_fd(struct lxd_exec *exec, int fd, struct lxd_error **err_out);
+
+/**
+ * Read the command's stdin from `cb` (see `lxd_read_cb`), passing it `user`. `lxd_exec_run`
+ * returns only after a call in progress returned, so a callback that blocks forever blocks the
+ * run; prefer a descriptor for a terminal. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdin_cb(struct lxd_exec *exec,
+                                      lxd_read_cb cb,
+                                      void *user,
+                                      struct lxd_error **err_out);
+
+/**
+ * Send the command's stdout to `cb` (see `lxd_write_cb`), passing it `user`. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stdout_cb(struct lxd_exec *exec,
+                                       lxd_write_cb cb,
+                                       void *user,
+                                       struct lxd_error **err_out);
+
+/**
+ * Send the command's stderr to `cb` (see `lxd_write_cb`), passing it `user`. Before the run only.
+ */
+enum lxd_result lxd_exec_set_stderr_cb(struct lxd_exec *exec,
+                                       lxd_write_cb cb,
+                                       void *user,
+                                       struct lxd_error **err_out);
+
+/**
+ * Run the command to completion (`POST /1.0/instances/<instance>/exec`, its websockets, the
+ * operation's result): stdin fed from its source, stdout and stderr drained to their end, then
+ * `*exit_code_out` set. Interactive commands work too (the pty's output goes to stdout).
+ * `lxd_exec_cancel` from another thread makes it return `LXD_RESULT_CANCELLED` promptly (the
+ * command is killed); past `"timeout_ms"`, `LXD_RESULT_TIMEOUT`. A failing callback or
+ * descriptor is `LXD_RESULT_IO`. Once per handle.
+ */
+enum lxd_result lxd_exec_run(struct lxd_exec *exec,
+                             int32_t *exit_code_out,
+                             struct lxd_error **err_out);
+
+/**
+ * Start an interactive command (options `"interactive": true`) and return once it runs: then
+ * `lxd_exec_write`, `lxd_exec_read`, `lxd_exec_resize`, `lxd_exec_signal`, `lxd_exec_wait`.
+ * Freeing the handle while the command runs kills it. Once per handle.
+ */
+enum lxd_result lxd_exec_start(struct lxd_exec *exec, struct lxd_error **err_out);
+
+/**
+ * Send `len` bytes to the interactive command's pty (keystrokes: `"\x03"` is Ctrl-C, `"\x04"`
+ * Ctrl-D). `data` may be NULL only when `len` is 0.
+ */
+enum lxd_result lxd_exec_write(const struct lxd_exec *exec,
+                               const uint8_t *data,
+                               size_t len,
+                               struct lxd_error **err_out);
+
+/**
+ * Read the interactive command's output: up to `cap` bytes into `buf`, the count in `*n_out`;
+ * 0 once the output ended (the command exited). `timeout_ms` < 0 waits without limit; past it
+ * `LXD_RESULT_TIMEOUT` and nothing is lost. One reader at a time.
+ */
+enum lxd_result lxd_exec_read(const struct lxd_exec *exec,
+                              uint8_t *buf,
+                              size_t cap,
+                              int64_t timeout_ms,
+                              size_t *n_out,
+                              struct lxd_error **err_out);
+
+/**
+ * Resize the interactive command's pty to `width` x `height` characters (control channel).
+ * While it runs (session, or from another thread during `lxd_exec_run`).
+ */
+enum lxd_result lxd_exec_resize(const struct lxd_exec *exec,
+                                uint32_t width,
+                                uint32_t height,
+                                struct lxd_error **err_out);
+
+/**
+ * Send signal `signal` (1..64, e.g. 15 for SIGTERM) to the running command (control channel).
+ * While it runs (session, or from another thread during `lxd_exec_run`).
+ */
+enum lxd_result lxd_exec_signal(const struct lxd_exec *exec,
+                                int32_t signal,
+                                struct lxd_error **err_out);
+
+/**
+ * Wait for the interactive command to exit and set `*exit_code_out`. `timeout_ms` < 0 waits
+ * without limit; past it `LXD_RESULT_TIMEOUT` (the command keeps running; wait again). Output
+ * not read yet stays readable with `lxd_exec_read`. Any number of times.
+ */
+enum lxd_result lxd_exec_wait(const struct lxd_exec *exec,
+                              int64_t timeout_ms,
+                              int32_t *exit_code_out,
+                              struct lxd_error **err_out);
+
+/**
+ * Cancel: every socket of the exec is shut, LXD kills the command, and a `lxd_exec_run`,
+ * `lxd_exec_read` or `lxd_exec_wait` blocked in another thread returns `LXD_RESULT_CANCELLED`
+ * promptly (and so do later calls). Any thread, any time, any number of times; NULL is ignored.
+ */
+void lxd_exec_cancel(const struct lxd_exec *exec);
+
+/**
+ * After the command ended (`lxd_exec_run` or `lxd_exec_wait` succeeded): its result as JSON,
+ * `{"exit_code": 0, "failure": null or LXD's text (e.g. "Command not found"), "output": null or
+ * {"1": stdout log path, "2": stderr log path} (record-output), "operation": the final operation}`.
+ * `*json_out` is freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_exec_result_json(const struct lxd_exec *exec,
+                                     char **json_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Free the handle. NULL is fine. No call may be using it; a command still running in an
+ * interactive session is killed.
+ */
+void lxd_exec_free(struct lxd_exec *exec);
+
+/**
+ * Subscribe to events (`GET /1.0/events?type=<types>`, upgraded to a websocket). `types` is a
+ * comma-separated list of `lifecycle`, `operation`, `logging` (NULL or "": every type; an
+ * unknown name is `LXD_RESULT_INVALID_ARGUMENT` and nothing is sent; logging needs an admin
+ * client). Events of the client's project, or of every project when `all_projects` is true.
+ * Events that happen after this returns are delivered. On success `*listener_out` owns a new
+ * listener.
+ */
+enum lxd_result lxd_event_listener_open(const struct lxd_client *client,
+                                        const char *types,
+                                        bool all_projects,
+                                        struct lxd_event_listener **listener_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Wait for the next event and put it in `*json_out` as LXD's event JSON (`type`, `timestamp`,
+ * `project`, `location`, `metadata`; a lifecycle event's `metadata.action` is e.g.
+ * `"instance-started"` and `metadata.source` the object's URL), freed with `lxd_string_free`.
+ * `timeout_ms` < 0 waits without limit; past it `LXD_RESULT_TIMEOUT` (nothing is lost; call
+ * again). After `lxd_event_listener_close`, `LXD_RESULT_CANCELLED` at once, also for a call
+ * already blocked in another thread. When LXD ends the stream, `LXD_RESULT_CONNECTION`.
+ */
+enum lxd_result lxd_event_listener_next(const struct lxd_event_listener *listener,
+                                        int64_t timeout_ms,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Stop listening: shuts the connection, so a `lxd_event_listener_next` blocked in another thread
+ * returns `LXD_RESULT_CANCELLED` at once. Any thread, any number of times; NULL is ignored. The
+ * listener still has to be freed.
+ */
+void lxd_event_listener_close(const struct lxd_event_listener *listener);
+
+/**
+ * Free a listener (closing it first). NULL is fine. No call may be using it.
+ */
+void lxd_event_listener_free(struct lxd_event_listener *listener);
+
+/**
+ * Upload the local file `local_path` to `remote_path` in `instance` (`POST
+ * /1.0/instances/<instance>/files?path=<remote_path>`), streamed: the file is never held in memory,
+ * its size is sent as `Content-Length`. `opts` may be NULL (LXD's defaults). `progress` may be
+ * NULL; it is called with `progress_user`. Returns `LXD_RESULT_CANCELLED` if the callback
+ * cancelled (LXD may keep the part it received), `LXD_RESULT_IO` if the local file cannot be read,
+ * `LXD_RESULT_NOT_FOUND` if the instance or the remote directory does not exist.
+ */
+enum lxd_result lxd_file_push_path(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *remote_path,
+                                   const char *local_path,
+                                   const struct lxd_file_options *opts,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_error **err_out);
+
+/**
+ * As `lxd_file_push_path`, reading from the open descriptor `fd` from its current offset to its
+ * end (a regular file's remaining size is sent as `Content-Length`; pipes and sockets are sent
+ * chunked, progress total 0). `fd` is not closed. Negative `fd`: `LXD_RESULT_INVALID_ARGUMENT`.
+ * From a pipe, an upload LXD refuses before reading it (missing instance or directory) may end
+ * as `LXD_RESULT_CONNECTION` (broken pipe) instead of LXD's error once more than 256 KiB are
+ * sent: Go's server closes the connection on large unread bodies of unknown length.
+ */
+enum lxd_result lxd_file_push_fd(const struct lxd_client *client,
+                                 const char *instance,
+                                 const char *remote_path,
+                                 int fd,
+                                 const struct lxd_file_options *opts,
+                                 lxd_progress_cb progress,
+                                 void *progress_user,
+                                 struct lxd_error **err_out);
+
+/**
+ * Upload `len` bytes at `data` to `remote_path` (small content from memory). `data` may be NULL
+ * only when `len` is 0 (an empty file). `opts` may be NULL.
+ */
+enum lxd_result lxd_file_push_bytes(const struct lxd_client *client,
+                                    const char *instance,
+                                    const char *remote_path,
+                                    const uint8_t *data,
+                                    size_t len,
+                                    const struct lxd_file_options *opts,
+                                    struct lxd_error **err_out);
+
+/**
+ * Download `remote_path` from `instance` (`GET …/files?path=`) to the local path `local_path`,
+ * ATOMICALLY: the data streams into a hidden temporary file in the same directory, which is
+ * renamed over `local_path` (with the remote file's permission bits) only when complete. On any
+ * failure — missing file (`LXD_RESULT_NOT_FOUND`), a directory (`LXD_RESULT_INVALID_ARGUMENT`),
+ * network error, cancel (`LXD_RESULT_CANCELLED`) — nothing is left behind and an existing
+ * `local_path` is untouched. A remote symlink becomes a local symlink to the same target.
+ * `progress` may be NULL. `info_out` may be NULL; else it receives the remote file's type, owner,
+ * mode and size.
+ */
+enum lxd_result lxd_file_pull_path(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *remote_path,
+                                   const char *local_path,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_file_info *info_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Download `remote_path` into the open descriptor `fd` (written from its current offset; not
+ * closed, not truncated). A symlink gives its target path as the content. On failure some data
+ * may already have been written to `fd`. `progress` and `info_out` may be NULL.
+ */
+enum lxd_result lxd_file_pull_fd(const struct lxd_client *client,
+                                 const char *instance,
+                                 const char *remote_path,
+                                 int fd,
+                                 lxd_progress_cb progress,
+                                 void *progress_user,
+                                 struct lxd_file_info *info_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * Download `remote_path` into memory: `*data_out` receives a buffer of `*len_out` bytes, freed
+ * with `lxd_bytes_free(data, len)` (`*data_out` is NULL when the file is empty). A file larger
+ * than `max_len` bytes fails with `LXD_RESULT_IO` (`max_len` 0: no limit). `info_out` may be NULL.
+ */
+enum lxd_result lxd_file_pull_bytes(const struct lxd_client *client,
+                                    const char *instance,
+                                    const char *remote_path,
+                                    uint64_t max_len,
+                                    uint8_t **data_out,
+                                    size_t *len_out,
+                                    struct lxd_file_info *info_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * Type, owner, permissions of `path` without its content (`HEAD …/files?path=`, API extension
+ * `instance_file_head`); `info_out->size` is -1. Missing: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_file_stat(const struct lxd_client *client,
+                              const char *instance,
+                              const char *path,
+                              struct lxd_file_info *info_out,
+                              struct lxd_error **err_out);
+
+/**
+ * List the directory `path` (`GET …/files?path=`): `*json_out` is a JSON array of entry names
+ * exactly as LXD returns them (freed with `lxd_string_free`). A file that is not a directory:
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_file_list(const struct lxd_client *client,
+                              const char *instance,
+                              const char *path,
+                              char **json_out,
+                              struct lxd_error **err_out);
+
+/**
+ * Create the directory `path` (`POST …/files?path=` with `X-LXD-type: directory`); its parent must
+ * exist. An existing directory is fine (left as is). `opts` may be NULL; `append` must be false.
+ */
+enum lxd_result lxd_file_mkdir(const struct lxd_client *client,
+                               const char *instance,
+                               const char *path,
+                               const struct lxd_file_options *opts,
+                               struct lxd_error **err_out);
+
+/**
+ * Create a symlink at `path` pointing to `target` (`POST …/files?path=` with `X-LXD-type:
+ * symlink`, API extension `file_symlinks`). `opts` may be NULL.
+ */
+enum lxd_result lxd_file_symlink(const struct lxd_client *client,
+                                 const char *instance,
+                                 const char *path,
+                                 const char *target,
+                                 const struct lxd_file_options *opts,
+                                 struct lxd_error **err_out);
+
+/**
+ * Delete a file, symlink or empty directory (`DELETE …/files?path=`, API extension `file_delete`).
+ * Missing: `LXD_RESULT_NOT_FOUND`; a non-empty directory: `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_file_delete(const struct lxd_client *client,
+                                const char *instance,
+                                const char *path,
+                                struct lxd_error **err_out);
+
+/**
+ * Upload the local directory tree `local_dir` so that `remote_dir` in the instance (created if
+ * missing, its parent must exist) holds the same entries: directories and files keep their
+ * permission bits, symlinks are recreated as symlinks, sockets/fifos/devices are skipped. Every
+ * file streams. `progress` (may be NULL) counts file bytes against the total of all files.
+ * `stats_out` may be NULL; else it receives the counts.
+ */
+enum lxd_result lxd_file_push_tree(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *local_dir,
+                                   const char *remote_dir,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_tree_stats *stats_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Download the directory tree `remote_dir` into the NEW local directory `local_dir` (it must not
+ * exist; its parent must). Directories and files keep their permission bits; symlinks are
+ * recreated, never followed. Entry names that are not one safe path component — `.`, `..`,
+ * absolute names, names containing `/` — are dropped, so a hostile instance cannot write outside
+ * `local_dir`; nothing is ever written through an existing path. On failure `local_dir` is removed
+ * again. `progress` (may be NULL) reports bytes done with total 0 (unknown). `stats_out` may be
+ * NULL; else it receives the counts (`skipped`: the unsafe names dropped).
+ */
+enum lxd_result lxd_file_pull_tree(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *remote_dir,
+                                   const char *local_dir,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_tree_stats *stats_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Upload a unified image tarball from the file `path` (`POST /1.0/images`, body streamed from the
+ * file with its size as `Content-Length`), wait until LXD has unpacked it, then create the
+ * requested aliases. `options_json` (may be NULL): `{"public": bool, "filename": "...",
+ * "properties": {"k": "v"}, "aliases": ["name", {"name": "...", "description": "..."}]}` (sent as
+ * `X-LXD-public`, `X-LXD-filename`, `X-LXD-properties`; unknown keys are refused). `progress` (may
+ * be NULL) counts uploaded bytes. `fingerprint_out` may be NULL; else `*fingerprint_out` gets the
+ * new image's fingerprint. Uploading an image that already exists fails with
+ * `LXD_RESULT_OPERATION_FAILED` ("Image with same fingerprint already exists").
+ */
+enum lxd_result lxd_image_upload_path(const struct lxd_client *client,
+                                      const char *path,
+                                      const char *options_json,
+                                      lxd_progress_cb progress,
+                                      void *progress_user,
+                                      char **fingerprint_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Upload a split image: the metadata tarball `meta_path` and the root filesystem `rootfs_path`,
+ * sent as one `multipart/form-data` body (`metadata` part first, then `rootfs`) streamed from the
+ * two files. Options, progress and `fingerprint_out` as in `lxd_image_upload_path`.
+ */
+enum lxd_result lxd_image_upload_split(const struct lxd_client *client,
+                                       const char *meta_path,
+                                       const char *rootfs_path,
+                                       const char *options_json,
+                                       lxd_progress_cb progress,
+                                       void *progress_user,
+                                       char **fingerprint_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Export an image (`GET /1.0/images/<fingerprint>/export`; a unique prefix of the fingerprint is
+ * fine) to files, streamed and ATOMIC: a unified image becomes `path`; a split image becomes
+ * `path` (metadata tarball) and `rootfs_path` (root filesystem), which must then be non-NULL
+ * (else `LXD_RESULT_INVALID_ARGUMENT`). For a unified image `rootfs_path` may be NULL and is not
+ * created. The files appear only when all data arrived and its SHA-256 matches the fingerprint
+ * (mismatch: `LXD_RESULT_PROTOCOL`); on any failure nothing is left behind. `progress` (may be
+ * NULL) counts bytes against the image's size. `split_out` may be NULL; else it tells whether the
+ * image was split.
+ */
+enum lxd_result lxd_image_export_path(const struct lxd_client *client,
+                                      const char *fingerprint,
+                                      const char *path,
+                                      const char *rootfs_path,
+                                      lxd_progress_cb progress,
+                                      void *progress_user,
+                                      bool *split_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * As `lxd_image_export_path`, writing to open descriptors (from their current offsets; not
+ * closed): `fd` gets the unified tarball or the metadata tarball, `rootfs_fd` the rootfs of a
+ * split image (-1 when there is none; a split image then fails with
+ * `LXD_RESULT_INVALID_ARGUMENT`). On failure some data may already have been written.
+ */
+enum lxd_result lxd_image_export_fd(const struct lxd_client *client,
+                                    const char *fingerprint,
+                                    int fd,
+                                    int rootfs_fd,
+                                    lxd_progress_cb progress,
+                                    void *progress_user,
+                                    bool *split_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * Copy the image `fingerprint` (or a unique prefix) from `source` to `target` as LXD's own
+ * client does: `POST /1.0/images/<fp>/secret` on the source, then `POST /1.0/images` on the target
+ * with `source: {type: image, mode: pull, server: <source URL>, certificate: <source server
+ * certificate>, secret, fingerprint}`, and wait. The target downloads the image from the source
+ * over HTTPS, so the source must listen on the network (`core.https_address`); the target need not
+ * be trusted by it. `options_json` (may be NULL): `public`, `auto_update`, `aliases` for the
+ * target, and `source_url` (the source's `https://host:port` as the target reaches it; default:
+ * the source client's URL, else the first of its `environment.addresses`). `fingerprint_out` may
+ * be NULL. On failure the unused secret is revoked.
+ */
+enum lxd_result lxd_image_copy_to(const struct lxd_client *source,
+                                  const char *fingerprint,
+                                  const struct lxd_client *target,
+                                  const char *options_json,
+                                  char **fingerprint_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * Have LXD download an image from `url` (`POST /1.0/images` with `source: {type: url, url}`; the
+ * URL must answer with LXD's `LXD-Image-Hash` / `LXD-Image-URL` headers). `options_json` (may be
+ * NULL) adds ImagesPost fields (`public`, `auto_update`, `aliases`, `properties`; a `source`
+ * object adds source fields). `op_out` NULL: wait, then `*fingerprint_out` (may be NULL) gets the
+ * fingerprint; else `*op_out` gets the running operation (its metadata holds `fingerprint` once
+ * done) and `*fingerprint_out`, if given, is set to NULL.
+ */
+enum lxd_result lxd_image_create_from_url(const struct lxd_client *client,
+                                          const char *url,
+                                          const char *options_json,
+                                          struct lxd_operation **op_out,
+                                          char **fingerprint_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Have LXD download `alias` (or a fingerprint) from the simplestreams server `server` (e.g.
+ * `"https://images.example.org"`): `POST /1.0/images` with `source: {type: image, mode: pull,
+ * protocol: simplestreams, server, alias}`. Options, `op_out` and `fingerprint_out` as in
+ * `lxd_image_create_from_url` (e.g. `{"auto_update": true, "source": {"image_type":
+ * "virtual-machine"}}`).
+ */
+enum lxd_result lxd_image_create_from_simplestreams(const struct lxd_client *client,
+                                                    const char *server,
+                                                    const char *alias,
+                                                    const char *options_json,
+                                                    struct lxd_operation **op_out,
+                                                    char **fingerprint_out,
+                                                    struct lxd_error **err_out);
+
+/**
+ * Publish the instance `instance` as an image (`POST /1.0/images` with `source: {type: instance,
+ * name}`); a container must be stopped. `options_json` (may be NULL) adds ImagesPost fields:
+ * `public`, `properties`, `aliases` (`[{"name": ...}]`), `compression_algorithm`, `expires_at`.
+ * `op_out` NULL: wait, then `*fingerprint_out` (may be NULL) gets the new image's fingerprint;
+ * else `*op_out` gets the running operation (its metadata holds `fingerprint` when done) and
+ * `*fingerprint_out`, if given, is set to NULL.
+ */
+enum lxd_result lxd_instance_publish(const struct lxd_client *client,
+                                     const char *instance,
+                                     const char *options_json,
+                                     struct lxd_operation **op_out,
+                                     char **fingerprint_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Publish the snapshot `instance/snapshot` as an image (`POST /1.0/images` with `source: {type:
+ * snapshot, name: "<instance>/<snapshot>"}`). Options, `op_out` and `fingerprint_out` as in
+ * `lxd_instance_publish`.
+ */
+enum lxd_result lxd_snapshot_publish(const struct lxd_client *client,
+                                     const char *instance,
+                                     const char *snapshot,
+                                     const char *options_json,
+                                     struct lxd_operation **op_out,
+                                     char **fingerprint_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Copy an instance within one server (`GET` the source, then `POST /1.0/instances` with its
+ * writable fields and `source: {type: copy, source}`): `source` is an instance name, or
+ * `"instance/snapshot"` to make a new instance from a snapshot.
+ * The copy takes the source's config, devices and profiles (minus its `volatile.*` state) unless
+ * `options_json` overrides them; the source's snapshots come along unless `instance_only`. Name
+ * taken: `LXD_RESULT_CONFLICT` or `LXD_RESULT_OPERATION_FAILED`. `op_out` NULL: wait for the copy;
+ * else `*op_out` gets the running operation.
+ */
+enum lxd_result lxd_instance_copy_local(const struct lxd_client *client,
+                                        const char *source,
+                                        const char *target_name,
+                                        const char *options_json,
+                                        struct lxd_operation **op_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Copy the instance `name` from the server of `source` to the server of `target`, as
+ * `target_name` (NULL: the same name), in pull mode like LXD's own client: `POST
+ * /1.0/instances/<name> {migration: true}` on the source gives one-time websocket secrets; `POST
+ * /1.0/instances` on the target with `source: {type: migration, mode: pull, operation: <source
+ * operation URL>, certificate: <source server certificate>, secrets}` makes the target connect to
+ * the source and pull the instance; then both operations are waited for. The source stays; its
+ * snapshots come along unless `instance_only`; the copy gets fresh `volatile.*` state (MAC
+ * addresses). The source server must listen on the network (`core.https_address`) where the
+ * target can reach it; see `source_url`. On failure the source's migration operation is
+ * cancelled. Blocks until done.
+ */
+enum lxd_result lxd_instance_copy_to(const struct lxd_client *source,
+                                     const char *name,
+                                     const struct lxd_client *target,
+                                     const char *target_name,
+                                     const char *options_json,
+                                     struct lxd_error **err_out);
+
+/**
+ * Move the instance `name` from the server of `source` to the server of `target` (as
+ * `target_name`, NULL: the same name): as `lxd_instance_copy_to`, keeping the `volatile.*` state,
+ * then the source instance and its snapshots are deleted (`DELETE /1.0/instances/<name>`). A
+ * running instance is refused (`LXD_RESULT_INVALID_ARGUMENT`) unless `live`: stop it first.
+ * Blocks until done.
+ */
+enum lxd_result lxd_instance_migrate_to(const struct lxd_client *source,
+                                        const char *name,
+                                        const struct lxd_client *target,
+                                        const char *target_name,
+                                        const char *options_json,
+                                        struct lxd_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

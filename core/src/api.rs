@@ -42,7 +42,7 @@ impl<T> Call<T> {
 }
 
 /// What a call gives back when the server may answer with an object and its ETag.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WithEtag<T> {
     /// The object.
     pub value: T,

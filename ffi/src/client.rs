@@ -187,7 +187,8 @@ pub struct Canceller {
 #[derive(Default)]
 struct CancelState {
     cancelled: AtomicBool,
-    agents: Mutex<Vec<ureq::Agent>>,
+    next_id: std::sync::atomic::AtomicU64,
+    agents: Mutex<Vec<(u64, ureq::Agent)>>,
     sockets: Mutex<Vec<crate::transport::SocketShutdown>>,
 }
 
@@ -206,7 +207,7 @@ impl Canceller {
     pub fn cancel(&self) {
         self.state.cancelled.store(true, Ordering::SeqCst);
         if let Ok(agents) = self.state.agents.lock() {
-            for a in agents.iter() {
+            for (_, a) in agents.iter() {
                 a.clone().shutdown();
             }
         }
@@ -228,12 +229,19 @@ impl Canceller {
             Ok(())
         }
     }
-    fn register_agent(&self, a: &ureq::Agent) {
+    fn register_agent(&self, a: &ureq::Agent) -> u64 {
+        let id = self.state.next_id.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut v) = self.state.agents.lock() {
-            v.push(a.clone());
+            v.push((id, a.clone()));
         }
         if self.is_cancelled() {
             a.clone().shutdown();
+        }
+        id
+    }
+    fn unregister_agent(&self, id: u64) {
+        if let Ok(mut v) = self.state.agents.lock() {
+            v.retain(|(i, _)| *i != id);
         }
     }
     /// Register a socket to shut down on cancel (websockets); shuts it at once if already cancelled.
@@ -244,6 +252,20 @@ impl Canceller {
         if let Ok(mut v) = self.state.sockets.lock() {
             v.push(s);
         }
+    }
+}
+
+/// An agent registered with a [`Canceller`] until dropped.
+pub struct ScopedAgent {
+    /// The agent.
+    pub agent: ureq::Agent,
+    id: u64,
+    canceller: Canceller,
+}
+
+impl Drop for ScopedAgent {
+    fn drop(&mut self) {
+        self.canceller.unregister_agent(self.id);
     }
 }
 
@@ -277,12 +299,26 @@ impl Client {
         &self.shared.user_agent
     }
 
+    /// The client's shared agent (its connection pool). Long transfers run on it with their own
+    /// per-request timeouts (see `stream::configure_transfer`).
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.shared.agent
+    }
+
     /// A separate agent with its own connections and no global timeout, for a long call that a
     /// [`Canceller`] may interrupt.
     pub fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {
         let a = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
         cancel.register_agent(&a);
         a
+    }
+
+    /// As [`Client::cancellable_agent`], but the canceller forgets the agent (and its pooled
+    /// connections are closed) when the guard drops: for handles waited on many times.
+    pub fn scoped_cancellable_agent(&self, cancel: &Canceller) -> ScopedAgent {
+        let agent = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
+        let id = cancel.register_agent(&agent);
+        ScopedAgent { agent, id, canceller: cancel.clone() }
     }
 
     /// Prepare the http request (scope filled in, URL on the endpoint).
@@ -350,7 +386,8 @@ impl Client {
             }
         };
         let deadline = timeout.map(|t| Instant::now() + t);
-        let agent = self.cancellable_agent(canceller);
+        let scoped = self.scoped_cancellable_agent(canceller);
+        let agent = &scoped.agent;
         let op = Operation { id: id.to_string(), ..Default::default() };
         loop {
             canceller.check()?;
@@ -368,7 +405,7 @@ impl Client {
                 }
             };
             let flow = WaitFlow::new(&op, slice);
-            let resp = match self.send_on_timed(&agent, flow.next_request()?, Some(limit)) {
+            let resp = match self.send_on_timed(agent, flow.next_request()?, Some(limit)) {
                 Ok(r) => r,
                 Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {

@@ -13,3 +13,16 @@ pub use client::{Canceller, Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use lxd_core as core;
 pub mod capi;
+pub mod lxcconfig;
+pub mod ws;
+pub mod exec;
+pub mod events;
+pub mod stream;
+pub mod files;
+pub mod images;
+pub mod migrate;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
@@ -26,21 +27,23 @@ pub enum ServerTrust {
 
 /// Parse PEM certificates.
 pub fn parse_certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, Error> {
-    let mut rd = pem;
-    let certs: Result<Vec<_>, _> = rustls_pemfile::certs(&mut rd).collect();
+    let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(pem).collect();
     let certs = certs.map_err(|e| Error::invalid(format!("{what}: not a PEM certificate: {e}")))?;
     if certs.is_empty() {
         return Err(Error::invalid(format!("{what}: no PEM certificate found")));
+    }
+    for c in &certs {
+        // A PEM block whose DER is not an X.509 certificate is refused here, not at connect time.
+        webpki::EndEntityCert::try_from(c).map_err(|e| Error::invalid(format!("{what}: not a valid X.509 certificate: {e}")))?;
     }
     Ok(certs)
 }
 
 /// Parse a PEM private key. The key's bytes never appear in an error message.
 pub fn parse_key(pem: &[u8]) -> Result<PrivateKeyDer<'static>, Error> {
-    let mut rd = pem;
-    match rustls_pemfile::private_key(&mut rd) {
-        Ok(Some(k)) => Ok(k),
-        Ok(None) => Err(Error::invalid("client key: no PEM private key found")),
+    match PrivateKeyDer::from_pem_slice(pem) {
+        Ok(k) => Ok(k),
+        Err(rustls::pki_types::pem::Error::NoItemsFound) => Err(Error::invalid("client key: no PEM private key found")),
         Err(_) => Err(Error::invalid("client key: malformed PEM private key")),
     }
 }

@@ -67,15 +67,17 @@ impl Endpoint {
                         Err(e) => last = e,
                     }
                 }
-                let mut tcp = tcp.ok_or(last)?;
+                let tcp = tcp.ok_or(last)?;
                 tcp.set_nodelay(true)?;
                 tcp.set_read_timeout(timeout)?;
                 tcp.set_write_timeout(timeout)?;
                 let mut conn = rustls::ClientConnection::new(tls.clone(), server_name.clone()).map_err(io::Error::other)?;
+                let mut tcp = NoSigPipeTcp(tcp);
                 while conn.is_handshaking() {
                     conn.complete_io(&mut tcp)?;
                 }
-                Ok(Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))))
+                let tcp = tcp.0;
+                Ok(Stream::Tls(Box::new(rustls::StreamOwned::new(conn, NoSigPipeTcp(tcp)))))
             }
         }
     }
@@ -87,7 +89,42 @@ pub enum Stream {
     /// Unix socket.
     Unix(UnixStream),
     /// TLS over TCP.
-    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, NoSigPipeTcp>>),
+}
+
+/// Send on a socket with `MSG_NOSIGNAL`: a peer that went away is an `EPIPE` error, never a
+/// SIGPIPE that would kill the C program the library is loaded into.
+pub(crate) fn send_nosignal(fd: std::os::fd::RawFd, buf: &[u8]) -> io::Result<usize> {
+    loop {
+        // SAFETY: a valid socket fd and a readable buffer of buf.len() bytes.
+        let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// A TCP stream whose writes never raise SIGPIPE (rustls writes its records through it).
+#[derive(Debug)]
+pub struct NoSigPipeTcp(pub TcpStream);
+
+impl Read for NoSigPipeTcp {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Write for NoSigPipeTcp {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        send_nosignal(std::os::fd::AsRawFd::as_raw_fd(&self.0), buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Stream {
@@ -95,7 +132,7 @@ impl Stream {
     pub fn shutdown_handle(&self) -> io::Result<SocketShutdown> {
         Ok(match self {
             Stream::Unix(s) => SocketShutdown::Unix(s.try_clone()?),
-            Stream::Tls(s) => SocketShutdown::Tcp(s.sock.try_clone()?),
+            Stream::Tls(s) => SocketShutdown::Tcp(s.sock.0.try_clone()?),
         })
     }
     /// Set read and write timeouts on the underlying socket.
@@ -106,8 +143,8 @@ impl Stream {
                 s.set_write_timeout(write)
             }
             Stream::Tls(s) => {
-                s.sock.set_read_timeout(read)?;
-                s.sock.set_write_timeout(write)
+                s.sock.0.set_read_timeout(read)?;
+                s.sock.0.set_write_timeout(write)
             }
         }
     }
@@ -133,7 +170,7 @@ impl Read for Stream {
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Stream::Unix(s) => s.write(buf),
+            Stream::Unix(s) => send_nosignal(std::os::fd::AsRawFd::as_raw_fd(s), buf),
             Stream::Tls(s) => s.write(buf),
         }
     }
@@ -264,9 +301,9 @@ impl Transport for LxdTransport {
                 let r = unsafe { libc::recv(std::os::fd::AsRawFd::as_raw_fd(s), b.as_mut_ptr().cast(), 1, libc::MSG_PEEK) };
                 if r < 0 { Err(io::Error::last_os_error()) } else { Ok(r as usize) }
             }),
-            Stream::Tls(s) => fd_probe(&|b| s.sock.set_nonblocking(b), &|| {
+            Stream::Tls(s) => fd_probe(&|b| s.sock.0.set_nonblocking(b), &|| {
                 let mut b = [0u8; 1];
-                s.sock.peek(&mut b)
+                s.sock.0.peek(&mut b)
             }),
         }
     }

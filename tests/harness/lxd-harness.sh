@@ -24,7 +24,7 @@ die() { log "ERROR: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 
 usage() {
-    sed -n '2,13p' "$HARNESS_SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,12p' "$HARNESS_SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -130,12 +130,21 @@ launch_daemon() {
     mkdir -p "$dir"
     chmod 0711 "$dir"
     log "launching daemon $name (LXD_DIR=$dir)"
+    # shellcheck disable=SC2016 # expanded by the inner bash
     setsid bash -c 'echo "$1 $$ $2" >>"$3"; exec env LXD_DIR="$2" \
             HTTPS_PROXY="$5" HTTP_PROXY="$5" https_proxy="$5" http_proxy="$5" \
             NO_PROXY=127.0.0.0/8,localhost no_proxy=127.0.0.0/8,localhost \
             lxd --group root --logfile "$4"' \
         _ "$name" "$dir" "$STATEDIR/pids" "$STATEDIR/logs/$name.log" "$DEAD_PROXY" \
         </dev/null >>"$STATEDIR/logs/$name.out" 2>&1 &
+}
+
+# Running (not exited, not a zombie awaiting its reaper)?
+pid_alive() {
+    local st=
+    { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
 }
 
 daemon_pid() { awk -v n="$1" '$1==n {p=$2} END{print p}' "$STATEDIR/pids" 2>/dev/null; }
@@ -145,7 +154,7 @@ wait_ready() {
     deadline=$(( $(date +%s) + 60 ))
     while :; do
         pid=$(daemon_pid "$name")
-        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+        if [ -n "$pid" ] && ! pid_alive "$pid"; then
             tail -n 20 "$STATEDIR/logs/$name.log" "$STATEDIR/logs/$name.out" >&2 2>/dev/null || true
             die "daemon $name (pid $pid) exited during startup"
         fi
@@ -184,14 +193,14 @@ EOF
 
 # Bind core.https_address on ADDR with a free port (retrying on a race); prints the port.
 set_https_address() {
-    local dir=$1 addr=$2 port i
+    local dir=$1 addr=$2 port i err
     for i in 1 2 3 4 5; do
         port=$(free_port "$addr")
-        if lxcd "$dir" config set core.https_address "$addr:$port" >/dev/null 2>&1; then
+        if err=$(lxcd "$dir" config set core.https_address "$addr:$port" 2>&1); then
             echo "$port"
             return 0
         fi
-        log "port $port on $addr busy, retrying"
+        log "could not listen on $addr:$port (${err:-timeout}), retrying"
     done
     die "could not bind core.https_address on $addr"
 }
@@ -286,8 +295,8 @@ cmd_make_image() {
     local work
     work=$(mktemp -d "$out/.build.XXXXXX")
     write_metadata "$work" "busybox test image $tag $(rand_hex 8)"
-    ln -s "$STATEDIR/images/rootfs" "$work/rootfs"
-    tar -C "$work" --numeric-owner -I 'gzip -1' -chf "$out/unified.tar.gz" metadata.yaml rootfs
+    tar --numeric-owner -I 'gzip -1' -cf "$out/unified.tar.gz" \
+        -C "$work" metadata.yaml -C "$STATEDIR/images" rootfs
     tar -C "$work" --numeric-owner -cJf "$out/meta.tar.xz" metadata.yaml
     cp "$STATEDIR/images/rootfs.tar.gz" "$out/rootfs.tar.gz"
     rm -rf "$work"
@@ -564,7 +573,7 @@ container_pids() {
         { read -r -d '' cg <"/proc/$p/cgroup"; } 2>/dev/null || true
         case $cg in *lxc.payload.*) ;; *) continue ;; esac
         n=$(printf '%s\n' "$cg" | sed -n 's/.*lxc\.payload\.\([^/]*\).*/\1/p' | head -n1)
-        [ -n "$n" ] && [ -n "${rootid[$n]:-}" ] || continue
+        if [ -z "$n" ] || [ -z "${rootid[$n]:-}" ]; then continue; fi
         id=$(stat -L -c '%d:%i' "/proc/$p/root" 2>/dev/null) || continue
         [ "$id" = "${rootid[$n]}" ] && echo "$p $n"
     done
@@ -619,7 +628,7 @@ cmd_stop() {
     fi
     STATEDIR=$(readlink -f "$STATEDIR")
     [ -e "$STATEDIR/$MARKER" ] || die "stop: $STATEDIR is not a harness state dir (no $MARKER)"
-    local t0 line name pid dir
+    local t0 name pid dir
     t0=$(now_ms)
     local -a names=() pids=() dirs=()
     if [ -s "$STATEDIR/pids" ]; then
@@ -639,13 +648,27 @@ cmd_stop() {
         delete_instances "${dirs[$i]}"
         delete_networks "${dirs[$i]}"
     done
-    # 2. ask every daemon to shut down (in parallel), bounded.
-    local -a waits=()
+    # 2. ask every daemon to shut down, bounded. Standalone daemons in parallel. Cluster
+    #    members one after the other; the last one, having lost quorum, would spend ~6 s
+    #    trying to reach the others, and its database is about to be deleted: KILL it.
+    local -a waits=() members=()
     for i in "${!pids[@]}"; do
         is_our_lxd "${pids[$i]}" "${dirs[$i]}" || continue
+        case ${names[$i]} in c[0-9]*) members+=("$i"); continue ;; esac
         log "shutting down daemon ${names[$i]} (pid ${pids[$i]})"
         LXD_DIR=${dirs[$i]} timeout 15 lxd shutdown --timeout 10 >/dev/null 2>&1 &
         waits+=($!)
+    done
+    local k last=$(( ${#members[@]} - 1 ))
+    for k in "${!members[@]}"; do
+        i=${members[$k]}
+        if [ "$k" -lt "$last" ]; then
+            log "shutting down cluster member ${names[$i]} (pid ${pids[$i]})"
+            LXD_DIR=${dirs[$i]} timeout 10 lxd shutdown --timeout 8 >/dev/null 2>&1 || true
+        else
+            log "killing last cluster member ${names[$i]} (pid ${pids[$i]})"
+            kill -KILL "${pids[$i]}" 2>/dev/null || true
+        fi
     done
     # wait for the shutdowns, but no longer than ~12 s after which we signal
     local deadline=$(( $(date +%s) + 12 ))
@@ -674,12 +697,15 @@ cmd_stop() {
     # 5. bridges of managed networks that could not be deleted cleanly.
     if [ -s "$STATEDIR/networks" ]; then
         while read -r p; do
-            [ -n "$p" ] && ip link show "$p" >/dev/null 2>&1 && ip link delete "$p" 2>/dev/null || true
+            if [ -n "$p" ] && ip link show "$p" >/dev/null 2>&1; then
+                log "deleting leftover interface $p"
+                ip link delete "$p" 2>/dev/null || true
+            fi
         done <"$STATEDIR/networks"
     fi
     # 6. mounts, deepest first.
-    local m tries
-    for tries in 1 2 3 4 5; do
+    local m
+    for _ in 1 2 3 4 5; do
         local any=0
         while IFS= read -r m; do
             [ -n "$m" ] || continue
@@ -731,7 +757,7 @@ kill_daemons() {
 CMD=$1
 STATEDIR=$2
 shift 2
-[ -n "$STATEDIR" ] && [ "$STATEDIR" != / ] || die "bad STATEDIR"
+if [ -z "$STATEDIR" ] || [ "$STATEDIR" = / ]; then die "bad STATEDIR"; fi
 case $CMD in
 start) cmd_start "$@" ;;
 stop) cmd_stop ;;

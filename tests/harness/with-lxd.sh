@@ -21,8 +21,16 @@ done
 
 STATEDIR=$(mktemp -d /tmp/lxdtest.XXXXXX)
 rc=0
+child=
+# shellcheck disable=SC2317 # invoked from traps
 cleanup() {
     trap - EXIT INT TERM HUP
+    if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+        # The command is still running (we got a signal): stop it first, bounded.
+        kill -TERM "$child" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$child" 2>/dev/null || true
+    fi
     "$HARNESS" stop "$STATEDIR" || echo "[harness] warning: stop failed" >&2
     exit "$rc"
 }
@@ -33,14 +41,18 @@ trap 'rc=129; cleanup' HUP
 
 "$HARNESS" start "$STATEDIR" ${opts[@]+"${opts[@]}"}
 
+# Run the command as a background job and `wait` for it, so that a signal to this script
+# runs the cleanup at once (bash defers traps while a foreground child runs). `<&0` keeps
+# our stdin for it (a background job would otherwise get /dev/null).
 set +e
 (
-    set -e
     # shellcheck disable=SC1091
     . "$STATEDIR/env"
-    set +e
     exec "$@"
-)
+) <&0 &
+child=$!
+wait "$child"
 rc=$?
+child=
 set -e
 exit "$rc"

@@ -98,7 +98,8 @@ pub unsafe extern "C" fn lxd_image_alias_update(client: *const lxd_client, name:
 
 /// Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json`. `etag` (may
 /// be NULL) is sent as `If-Match`: if the object changed since it was read,
-/// `LXD_RESULT_PRECONDITION_FAILED`.
+/// `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 cannot patch aliases (it stalls 20 s, then answers
+/// 500 "context deadline exceeded"): use `lxd_image_alias_update` there.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_image_alias_patch(client: *const lxd_client, name: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::patch(client, api::images::aliases(), name, "name", json, etag, std::ptr::null_mut()) })

@@ -34,7 +34,8 @@ pub unsafe extern "C" fn lxd_instance_exists(client: *const lxd_client, name: *c
 
 /// Create a instance (`POST /1.0/instances`) from `json`, LXD's create object (a JSON object).
 /// `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
-/// `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously).
+/// `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously). A name
+/// already taken fails in the operation (`LXD_RESULT_OPERATION_FAILED`).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_create(client: *const lxd_client, json: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_async(client, api::instances::collection(), json, op_out) })
@@ -108,7 +109,8 @@ pub unsafe extern "C" fn lxd_instance_set_state(client: *const lxd_client, name:
     })
 }
 
-/// Start an instance (`lxd_instance_set_state` with `"start"`). Already running: `LXD_RESULT_API`.
+/// Start an instance (`lxd_instance_set_state` with `"start"`). Already running: the operation fails
+/// (`LXD_RESULT_OPERATION_FAILED`).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_start(client: *const lxd_client, name: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { change_state(client, name, "start", -1, false, false, op_out) })

@@ -32,7 +32,7 @@ pub unsafe extern "C" fn lxd_network_exists(client: *const lxd_client, name: *co
 }
 
 /// Create a network (`POST /1.0/networks`) from `json`, LXD's create object (a JSON object). Exists
-/// already: `LXD_RESULT_CONFLICT`.
+/// already: `LXD_RESULT_API` (LXD 5.0.2 answers 400, not 409).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_create(client: *const lxd_client, json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_sync(client, api::networks::collection(), json) })

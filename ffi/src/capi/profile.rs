@@ -32,7 +32,7 @@ pub unsafe extern "C" fn lxd_profile_exists(client: *const lxd_client, name: *co
 }
 
 /// Create a profile (`POST /1.0/profiles`) from `json`, LXD's create object (a JSON object). Exists
-/// already: `LXD_RESULT_CONFLICT`.
+/// already: `LXD_RESULT_API` (LXD 5.0.2 answers 500, not 409).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_profile_create(client: *const lxd_client, json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_sync(client, api::profiles::collection(), json) })
@@ -52,14 +52,15 @@ pub unsafe extern "C" fn lxd_profile_patch(client: *const lxd_client, name: *con
     guard(err_out, || unsafe { coll::patch(client, api::profiles::collection(), name, "name", json, etag, std::ptr::null_mut()) })
 }
 
-/// Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken:
-/// `LXD_RESULT_CONFLICT`.
+/// Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken, or
+/// no such profile: `LXD_RESULT_API` (LXD 5.0.2 answers 500 to both).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_profile_rename(client: *const lxd_client, name: *const c_char, new_name: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::rename(client, api::profiles::collection(), name, "name", new_name, std::ptr::null_mut()) })
 }
 
-/// Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`, 400).
+/// Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`; 500 on
+/// LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_profile_delete(client: *const lxd_client, name: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::delete(client, api::profiles::collection(), name, "name", std::ptr::null_mut()) })

@@ -18,8 +18,8 @@ pub unsafe extern "C" fn lxd_storage_pool_list(client: *const lxd_client, recurs
 }
 
 /// Get one storage pool (`GET /1.0/storage-pools/<name>`) as JSON in `*json_out`. `etag_out` may be
-/// NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
-/// `LXD_RESULT_NOT_FOUND`.
+/// NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none: LXD 5.0.2 sends
+/// none for storage pools, though it checks `If-Match`). Missing: `LXD_RESULT_NOT_FOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_storage_pool_get(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, etag_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::get::<StoragePool>(client, api::storage_pools::collection(), name, "name", json_out, etag_out) })

@@ -1,0 +1,153 @@
+/*
+ * The liblxdclient side of `make bench`: times operations through the public C ABI against the
+ * LXD in $LXD_TEST_SOCKET and prints one JSON object per line:
+ *   {"op": "...", "client": "liblxdclient", "unit": "ms"|"req/s"|"MB/s", "samples": [...]}
+ * Usage: lxdbench OP REPEATS [ARG]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <lxdclient.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static void die(const char *what, lxd_error *err) {
+    fprintf(stderr, "lxdbench: %s: %s\n", what, err ? lxd_error_message(err) : "?");
+    exit(1);
+}
+
+static lxd_client *client;
+
+static void emit(const char *op, const char *unit, const double *samples, int n) {
+    printf("{\"op\":\"%s\",\"client\":\"liblxdclient\",\"unit\":\"%s\",\"samples\":[", op, unit);
+    for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", samples[i]);
+    printf("]}\n");
+    fflush(stdout);
+}
+
+typedef struct {
+    int requests;
+    double elapsed_ms;
+} thread_job;
+
+static void *get_server_loop(void *arg) {
+    thread_job *job = arg;
+    lxd_error *err = NULL;
+    double t0 = now_ms();
+    for (int i = 0; i < job->requests; i++) {
+        char *json = NULL;
+        if (lxd_server_get(client, &json, NULL, &err) != LXD_RESULT_OK) die("get", err);
+        lxd_string_free(json);
+    }
+    job->elapsed_ms = now_ms() - t0;
+    return NULL;
+}
+
+/* Requests per second with `threads` threads sharing one client. */
+static double throughput(int threads, int per_thread) {
+    pthread_t tid[64];
+    thread_job jobs[64];
+    double t0 = now_ms();
+    for (int i = 0; i < threads; i++) {
+        jobs[i].requests = per_thread;
+        pthread_create(&tid[i], NULL, get_server_loop, &jobs[i]);
+    }
+    for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
+    return threads * per_thread / ((now_ms() - t0) / 1e3);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: lxdbench OP REPEATS [ARG]\n");
+        return 2;
+    }
+    const char *op = argv[1];
+    int n = atoi(argv[2]);
+    const char *arg = argc > 3 ? argv[3] : NULL;
+    lxd_error *err = NULL;
+    lxd_client_builder *b = NULL;
+    if (lxd_client_builder_new_unix(getenv("LXD_TEST_SOCKET"), &b, &err)) die("builder", err);
+    if (lxd_client_builder_build(b, &client, &err)) die("build", err);
+    lxd_client_builder_free(b);
+    double *s = calloc((size_t)n, sizeof *s);
+    char *json = NULL;
+    /* One warm-up call: connection set up, as every client's first call. */
+    if (lxd_server_get(client, &json, NULL, &err)) die("warm-up", err);
+    lxd_string_free(json);
+
+    if (!strcmp(op, "get_server")) {
+        for (int i = 0; i < n; i++) {
+            double t = now_ms();
+            if (lxd_server_get(client, &json, NULL, &err)) die("get", err);
+            s[i] = now_ms() - t;
+            lxd_string_free(json);
+        }
+        emit(op, "ms", s, n);
+    } else if (!strcmp(op, "list_instances_r1")) {
+        for (int i = 0; i < n; i++) {
+            double t = now_ms();
+            if (lxd_instance_list(client, 1, &json, &err)) die("list", err);
+            s[i] = now_ms() - t;
+            lxd_string_free(json);
+        }
+        emit(op, "ms", s, n);
+    } else if (!strcmp(op, "create_delete")) {
+        for (int i = 0; i < n; i++) {
+            char body[256], name[64];
+            snprintf(name, sizeof name, "bench-cd-%d-%d", (int)getpid(), i);
+            snprintf(body, sizeof body, "{\"name\":\"%s\",\"source\":{\"type\":\"image\",\"alias\":\"%s\"}}", name, arg ? arg : "busybox");
+            double t = now_ms();
+            if (lxd_instance_create(client, body, NULL, &err)) die("create", err);
+            if (lxd_instance_delete(client, name, NULL, &err)) die("delete", err);
+            s[i] = now_ms() - t;
+        }
+        emit(op, "ms", s, n);
+    } else if (!strcmp(op, "threads")) {
+        int threads = arg ? atoi(arg) : 16;
+        if (threads < 1 || threads > 64) threads = 16;
+        for (int i = 0; i < n; i++) s[i] = throughput(threads, 2000 / threads);
+        char name[32];
+        snprintf(name, sizeof name, "get_server_threads%d", threads);
+        emit(name, "req/s", s, n);
+    } else if (!strcmp(op, "exec_true") || !strcmp(op, "exec_stdout") || !strcmp(op, "exec_stdin")) {
+        /* ARG: the running instance. exec_stdout: 10 MB on stdout; exec_stdin: 10 MB through cat. */
+        const size_t mb10 = 10u * 1024 * 1024;
+        const char *argv_true[] = {"true"};
+        const char *argv_out[] = {"head", "-c", "10485760", "/dev/zero"};
+        const char *argv_in[] = {"sh", "-c", "cat > /dev/null"};
+        const char *const *av = argv_true;
+        size_t ac = 1;
+        uint8_t *in = NULL;
+        size_t in_len = 0;
+        if (!strcmp(op, "exec_stdout")) { av = argv_out; ac = 4; }
+        if (!strcmp(op, "exec_stdin")) { av = argv_in; ac = 3; in = calloc(mb10, 1); in_len = mb10; }
+        for (int i = 0; i < n; i++) {
+            int32_t code = -1;
+            uint8_t *out = NULL, *errb = NULL;
+            size_t out_len = 0, err_len = 0;
+            double t = now_ms();
+            if (lxd_instance_exec(client, arg, av, ac, NULL, in, in_len, &code, &out, &out_len, &errb, &err_len, &err)) die("exec", err);
+            double dt = now_ms() - t;
+            if (code != 0 || (!strcmp(op, "exec_stdout") && out_len != mb10)) { fprintf(stderr, "lxdbench: exec gave %d, %zu bytes\n", code, out_len); return 1; }
+            s[i] = !strcmp(op, "exec_true") ? dt : 10.0 * 1048576 / 1e6 / (dt / 1e3);
+            lxd_bytes_free(out, out_len);
+            lxd_bytes_free(errb, err_len);
+        }
+        free(in);
+        emit(op, !strcmp(op, "exec_true") ? "ms" : "MB/s", s, n);
+    } else {
+        fprintf(stderr, "lxdbench: unknown op %s\n", op);
+        return 2;
+    }
+    free(s);
+    lxd_client_free(client);
+    return 0;
+}

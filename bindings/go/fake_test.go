@@ -1,0 +1,220 @@
+//go:build cgo
+
+package lxdclient
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A stand-in LXD on a unix socket, for what a real daemon cannot show: the exact request the
+// client sends, a stalled or garbled reply.
+func fakeLXD(t *testing.T, h http.HandlerFunc) string {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "fake.socket")
+	l, err := net.Listen("unix", sock)
+	must(t, err)
+	srv := &http.Server{Handler: h}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return sock
+}
+
+const syncNames = `{"type":"sync","status":"Success","status_code":200,"metadata":["/1.0/instances/a","/1.0/instances/b"]}`
+
+func TestOptionsReachTheWire(t *testing.T) {
+	var mu sync.Mutex
+	var seen []*http.Request
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(syncNames))
+	})
+	c, err := Connect(WithUnixSocket(sock), WithUserAgent("go-binding-test/1"), WithProject("p1"), WithTarget("m1"),
+		WithTimeout(5*time.Second))
+	must(t, err)
+	defer c.Close()
+	ctx := testCtx(t)
+	names, err := c.ListInstanceNames(ctx)
+	must(t, err)
+	if len(names) != 2 || names[0] != "a" || names[1] != "b" {
+		t.Fatalf("names %v", names)
+	}
+	p2, err := c.WithProject("p2")
+	must(t, err)
+	defer p2.Close()
+	_, err = p2.ListInstanceNames(ctx)
+	must(t, err)
+	noTarget, err := c.WithTarget("")
+	must(t, err)
+	defer noTarget.Close()
+	_, err = noTarget.ListInstanceNames(ctx)
+	must(t, err)
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 3 {
+		t.Fatalf("%d requests", len(seen))
+	}
+	r := seen[0]
+	if r.Method != "GET" || r.URL.Path != "/1.0/instances" || r.UserAgent() != "go-binding-test/1" ||
+		r.URL.Query().Get("project") != "p1" || r.URL.Query().Get("target") != "m1" {
+		t.Fatalf("first request %s %s UA %q", r.Method, r.URL, r.UserAgent())
+	}
+	if q := seen[1].URL.Query(); q.Get("project") != "p2" || q.Get("target") != "m1" {
+		t.Fatalf("WithProject request %s", seen[1].URL)
+	}
+	if q := seen[2].URL.Query(); q.Get("project") != "p1" || q.Has("target") {
+		t.Fatalf("WithTarget(\"\") request %s", seen[2].URL)
+	}
+}
+
+// stallingLXD answers nothing until the test ends.
+func stallingLXD(t *testing.T) (sock string, requests chan struct{}) {
+	release := make(chan struct{})
+	requests = make(chan struct{}, 16)
+	sock = fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		requests <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	t.Cleanup(func() { close(release) })
+	return sock, requests
+}
+
+func TestClientTimeout(t *testing.T) {
+	sock, _ := stallingLXD(t)
+	c, err := Connect(WithUnixSocket(sock), WithTimeout(300*time.Millisecond))
+	must(t, err)
+	defer c.Close()
+	start := time.Now()
+	_, err = c.GetServer(context.Background())
+	mustIs(t, err, ErrTimeout)
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("timed out after %v", d)
+	}
+}
+
+// A plain request cannot be interrupted in the C library, but the method returns as soon as the
+// context ends; the abandoned call finishes (here: times out) in the background, and Close
+// waits for it.
+func TestPlainRequestContext(t *testing.T) {
+	sock, requests := stallingLXD(t)
+	c, err := Connect(WithUnixSocket(sock), WithTimeout(2*time.Second))
+	must(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-requests; time.Sleep(50 * time.Millisecond); cancel() }()
+	start := time.Now()
+	_, err = c.GetProfile(ctx, "default")
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("returned %v after the request, want promptly after the cancel", d)
+	}
+	mustIs(t, err, ErrCancelled)
+	mustIs(t, err, context.Canceled)
+
+	dctx, dcancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer dcancel()
+	_, err = c.ListProfiles(dctx)
+	mustIs(t, err, ErrTimeout)
+	mustIs(t, err, context.DeadlineExceeded)
+
+	// A context that has ended already sends nothing.
+	_, err = c.GetServer(ctx)
+	mustIs(t, err, context.Canceled)
+
+	start = time.Now()
+	must(t, c.Close()) // waits for the two abandoned calls (each bounded by the 2 s timeout)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("Close took %v", d)
+	}
+	_, err = c.GetServer(context.Background())
+	mustIs(t, err, ErrClosed)
+}
+
+func TestGarbledReply(t *testing.T) {
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"type":"sync","metadata":`))
+	})
+	c, err := Connect(WithUnixSocket(sock))
+	must(t, err)
+	defer c.Close()
+	_, err = c.GetServer(context.Background())
+	mustIs(t, err, ErrProtocol)
+	var e *Error
+	if !errors.As(err, &e) || e.HTTPStatus != 0 || e.Message == "" {
+		t.Fatalf("%#v", err)
+	}
+}
+
+func TestBadArgumentsSendNothing(t *testing.T) {
+	var calls int
+	var mu sync.Mutex
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		w.WriteHeader(500)
+	})
+	c, err := Connect(WithUnixSocket(sock))
+	must(t, err)
+	defer c.Close()
+	ctx := context.Background()
+	_, err = c.GetProfile(ctx, "a\x00b")
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = c.GetInstance(ctx, "not_a_hostname")
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = c.GetImage(ctx, "not-hex")
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = c.SetInstanceState(ctx, "c1", InstanceStatePut{Action: "explode"})
+	mustIs(t, err, ErrInvalidArgument)
+	mustIs(t, c.PatchProfile(ctx, "p", nil, ""), ErrInvalidArgument)
+	mustIs(t, c.PatchProfile(ctx, "p", unencodable{}, ""), ErrInvalidArgument)
+	_, err = c.RawRequest(ctx, "GET", "/1.0", "{not json")
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = c.RawRequest(ctx, "NOT A METHOD", "/1.0", nil)
+	mustIs(t, err, ErrInvalidArgument)
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 0 {
+		t.Fatalf("%d requests were sent", calls)
+	}
+}
+
+type unencodable struct{}
+
+func (unencodable) MarshalJSON() ([]byte, error) { return nil, errors.New("cannot") }
+
+func TestConnectErrors(t *testing.T) {
+	c, err := Connect(WithUnixSocket(filepath.Join(t.TempDir(), "none.socket")))
+	must(t, err) // nothing is opened yet
+	defer c.Close()
+	_, err = c.GetServer(context.Background())
+	mustIs(t, err, ErrConnection)
+
+	_, err = Connect(WithHTTPS("http://127.0.0.1:1"))
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = Connect(WithHTTPS("https://127.0.0.1:8443"), WithUnixSocket("/x"))
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = Connect(WithHTTPS("https://127.0.0.1:8443"), WithClientCertFiles("/nonexistent.crt", "/nonexistent.key"))
+	mustIs(t, err, ErrIO)
+	_, err = Connect(WithHTTPS("https://127.0.0.1:8443"), WithClientCert([]byte("junk"), []byte("junk")))
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = Connect(WithHTTPS("https://127.0.0.1:8443"), WithServerCert([]byte("junk")))
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = Connect(WithTimeout(-time.Second))
+	mustIs(t, err, ErrInvalidArgument)
+	_, err = Connect(WithUserAgent("bad\nagent"))
+	mustIs(t, err, ErrInvalidArgument)
+}

@@ -1,0 +1,3 @@
+module github.com/liblxdclient/lxdclient/bindings/go
+
+go 1.22

@@ -1,0 +1,127 @@
+//go:build cgo
+
+package lxdclient
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// The object lifecycle pylxd documents, once for every kind of object: an object read from the
+// server remembers the client, the ETag and the JSON it was read with, so it can tell whether it
+// was changed (Dirty), go back (Rollback), fetch itself again (Sync) and write itself back with
+// If-Match (Save).
+
+// objectMeta is the private state of an object read from the server.
+type objectMeta struct {
+	client *Client
+	etag   string
+	orig   []byte // the JSON as read
+	saved  []byte // the object decoded from orig, encoded again: Dirty compares against it
+	name   string // the key it was read under (name, fingerprint)
+	parent string // the instance, for snapshots
+}
+
+// object is a pointer to a model that has the lifecycle.
+type object[T any] interface {
+	*T
+	lifecycle() *objectMeta
+}
+
+func (v *Server) lifecycle() *objectMeta      { return &v.meta }
+func (v *Instance) lifecycle() *objectMeta    { return &v.meta }
+func (v *Snapshot) lifecycle() *objectMeta    { return &v.meta }
+func (v *Image) lifecycle() *objectMeta       { return &v.meta }
+func (v *ImageAlias) lifecycle() *objectMeta  { return &v.meta }
+func (v *Profile) lifecycle() *objectMeta     { return &v.meta }
+func (v *Network) lifecycle() *objectMeta     { return &v.meta }
+func (v *StoragePool) lifecycle() *objectMeta { return &v.meta }
+func (v *Certificate) lifecycle() *objectMeta { return &v.meta }
+
+// loadObject decodes an object read from the server and remembers where it came from.
+func loadObject[T any, P object[T]](c *Client, text []byte, etag string, key func(P) string, parent string) (P, error) {
+	p := P(new(T))
+	if err := decodeReply(string(text), p); err != nil {
+		return nil, err
+	}
+	m := p.lifecycle()
+	m.client, m.etag, m.parent = c, etag, parent
+	m.orig = append([]byte(nil), text...)
+	m.name = key(p)
+	saved, err := json.Marshal(p)
+	if err != nil {
+		return nil, &Error{Code: CodeProtocol, Message: "cannot encode " + typeName(p) + " again: " + err.Error()}
+	}
+	m.saved = saved
+	return p, nil
+}
+
+// loadList decodes a JSON array of objects (a recursion=1 listing; they carry no ETag).
+func loadList[T any, P object[T]](c *Client, text string, key func(P) string, parent string) ([]P, error) {
+	var raws []json.RawMessage
+	if err := decodeReply(text, &raws); err != nil {
+		return nil, err
+	}
+	out := make([]P, 0, len(raws))
+	for _, raw := range raws {
+		p, err := loadObject[T, P](c, raw, "", key, parent)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func decodeNames(text string) ([]string, error) {
+	var names []string
+	if err := decodeReply(text, &names); err != nil {
+		return nil, err
+	}
+	if names == nil {
+		names = []string{}
+	}
+	return names, nil
+}
+
+// isDirty reports whether the object differs from what the server sent.
+func isDirty[T any, P object[T]](p P) bool {
+	m := p.lifecycle()
+	if m.saved == nil {
+		return false
+	}
+	now, err := json.Marshal(p)
+	return err != nil || !bytes.Equal(now, m.saved)
+}
+
+// rollback puts the object back to what the server sent.
+func rollback[T any, P object[T]](p P) error {
+	m := *p.lifecycle()
+	if m.orig == nil {
+		return invalidArgument("%s was not read from a server: nothing to roll back to", typeName(p))
+	}
+	fresh := P(new(T))
+	if err := decodeReply(string(m.orig), fresh); err != nil {
+		return err
+	}
+	*p = *fresh
+	*p.lifecycle() = m
+	return nil
+}
+
+// replace makes p the freshly read object (Sync).
+func replace[T any, P object[T]](p, fresh P) {
+	*p = *fresh
+}
+
+// boundClient is the client an object was read with.
+func boundClient[T any, P object[T]](p P) (*Client, *objectMeta, error) {
+	if p == nil {
+		return nil, nil, invalidArgument("nil object")
+	}
+	m := p.lifecycle()
+	if m.client == nil {
+		return nil, nil, invalidArgument("%s was not read from a server (use the Client's methods)", typeName(p))
+	}
+	return m.client, m, nil
+}

@@ -1,0 +1,974 @@
+//! Websockets to LXD (exec channels, events) over the client's own connections.
+//!
+//! The connection comes from [`Endpoint::dial`] (the unix socket, or TLS with the client
+//! certificate), and the upgrade is tungstenite's client handshake on that stream. No `Origin`
+//! header is ever sent (LXD answers a mismatched one with 403). The handshake stream hands
+//! tungstenite exactly the response head and nothing more, so bytes LXD sends right after the
+//! `101` (a keep-alive ping, the first output) stay ours.
+//!
+//! After the upgrade the socket is split into a [`WsReader`] and a [`WsWriter`] that work from
+//! different threads at once (exec's interactive pty reads and writes one socket; a pong is
+//! written while another thread sends stdin). The frame layer is small and allocation-free per
+//! frame: payloads are handed out as slices of one read buffer, and outgoing frames are masked
+//! into one reused buffer. Pings are answered whenever the socket is read.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use lxd_core::Request;
+
+use crate::client::{Canceller, Client};
+use crate::error::{Error, Result};
+use crate::transport::{Endpoint, SocketShutdown, Stream};
+
+const OP_CONT: u8 = 0x0;
+const OP_TEXT: u8 = 0x1;
+const OP_BINARY: u8 = 0x2;
+const OP_CLOSE: u8 = 0x8;
+const OP_PING: u8 = 0x9;
+const OP_PONG: u8 = 0xA;
+
+/// Size of the read buffer: many of LXD's 4 KiB frames per read call.
+const READ_BUF: usize = 64 * 1024;
+/// Largest response head accepted in the handshake.
+const MAX_HEAD: usize = 64 * 1024;
+/// Largest error body read after a refused upgrade.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Kind of a data message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text (UTF-8 by the protocol; LXD uses it for JSON and for the end-of-stream barrier).
+    Text,
+    /// Binary (exec data).
+    Binary,
+}
+
+/// One step of reading.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chunk<'a> {
+    /// Part of a data message; `end_of_message` on its last part (an empty message is one empty,
+    /// final chunk).
+    Data {
+        /// Text or binary.
+        kind: Kind,
+        /// The bytes (borrowed from the reader's buffer until the next call).
+        bytes: &'a [u8],
+        /// True on the message's last chunk.
+        end_of_message: bool,
+    },
+    /// The peer sent a close frame (its status code, if any). It has been answered.
+    Close(Option<u16>),
+    /// The connection ended without a close frame (LXD's usual way).
+    Eof,
+}
+
+// ------------------------------------------------------------------------------------------
+// Split transport
+
+/// A TLS connection shared by the two halves: the rustls state behind a lock, the socket free
+/// for a blocking read on one thread while another writes.
+struct TlsShared {
+    conn: Mutex<rustls::ClientConnection>,
+    sock: TcpStream,
+}
+
+fn send_all(fd: &impl AsRawFd, mut buf: &[u8]) -> io::Result<()> {
+    // MSG_NOSIGNAL: a peer that went away is an EPIPE error, never a SIGPIPE that would kill the
+    // C program we are loaded into.
+    while !buf.is_empty() {
+        let n = crate::transport::send_nosignal(fd.as_raw_fd(), buf)?;
+        if n == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        buf = &buf[n..];
+    }
+    Ok(())
+}
+
+/// `Write` for a socket through send(2) with MSG_NOSIGNAL (rustls writes its records with it).
+struct NoSigPipe<'a>(&'a TcpStream);
+
+impl Write for NoSigPipe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        crate::transport::send_nosignal(self.0.as_raw_fd(), buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Send every TLS record rustls has queued.
+fn write_records(c: &mut rustls::ClientConnection, sock: &TcpStream) -> io::Result<()> {
+    let mut w = NoSigPipe(sock);
+    while c.wants_write() {
+        if c.write_tls(&mut w)? == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+    }
+    Ok(())
+}
+
+enum ReadIo {
+    Unix(UnixStream),
+    Tls { shared: Arc<TlsShared>, cipher: Box<[u8]>, start: usize, end: usize },
+}
+
+impl ReadIo {
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            ReadIo::Unix(s) => s.set_read_timeout(t),
+            ReadIo::Tls { shared, .. } => shared.sock.set_read_timeout(t),
+        }
+    }
+
+    /// Read plaintext. Ok(0) is the end of the connection.
+    fn read(&mut self, out: &mut [u8], writer: &WsWriter) -> io::Result<usize> {
+        match self {
+            ReadIo::Unix(s) => loop {
+                match s.read(out) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    r => return r,
+                }
+            },
+            ReadIo::Tls { shared, cipher, start, end } => loop {
+                let mut fed = false;
+                let mut flush = false;
+                {
+                    let mut c = lock(&shared.conn);
+                    match c.reader().read(out) {
+                        Ok(n) => return Ok(n),
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                        // The peer closed without close_notify: LXD does that; it is the end.
+                        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
+                        Err(e) => return Err(e),
+                    }
+                    if *start < *end {
+                        // Feed ciphertext only while no plaintext is pending, so rustls's
+                        // plaintext buffer never overflows.
+                        let mut rd = &cipher[*start..*end];
+                        let n = c.read_tls(&mut rd)?;
+                        if n == 0 {
+                            // After close_notify rustls takes nothing more: drop the rest.
+                            *start = *end;
+                        }
+                        *start += n;
+                        if let Err(e) = c.process_new_packets() {
+                            drop(c);
+                            let _ = writer.flush_tls();
+                            return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+                        }
+                        flush = c.wants_write();
+                        fed = true;
+                    }
+                }
+                if flush {
+                    writer.flush_tls()?;
+                }
+                if fed {
+                    // Hand out what was just decrypted before blocking on the socket again:
+                    // the server may send nothing more but its close.
+                    continue;
+                }
+                let n = loop {
+                    match (&shared.sock).read(cipher) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        r => break r?,
+                    }
+                };
+                if n == 0 {
+                    return Ok(0);
+                }
+                *start = 0;
+                *end = n;
+            },
+        }
+    }
+}
+
+enum WriteIo {
+    Unix(UnixStream),
+    Tls(Arc<TlsShared>),
+}
+
+struct WriteState {
+    /// The frame being sent (header + masked payload); reused.
+    frame: Vec<u8>,
+    /// xorshift64* state for masking keys.
+    rng: u64,
+    /// A close frame was sent: nothing more may follow.
+    close_sent: bool,
+}
+
+struct WriterInner {
+    io: WriteIo,
+    state: Mutex<WriteState>,
+}
+
+/// The sending half. Cheap to clone; every clone sends on the same socket, whole frames at a time
+/// (safe from many threads).
+#[derive(Clone)]
+pub struct WsWriter {
+    inner: Arc<WriterInner>,
+}
+
+impl std::fmt::Debug for WsWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WsWriter")
+    }
+}
+
+fn seed() -> u64 {
+    let mut b = [0u8; 8];
+    // SAFETY: writes at most 8 bytes into `b`.
+    let n = unsafe { libc::getrandom(b.as_mut_ptr().cast(), b.len(), 0) };
+    let mut s = u64::from_ne_bytes(b);
+    if n != 8 {
+        // Fallback: time and an address; masking keys only need to be unpredictable to
+        // intermediaries, and there are none on these connections.
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        s ^= t ^ (&b as *const _ as u64).rotate_left(32);
+    }
+    s | 1
+}
+
+/// XOR `src` with the 4-byte mask into `dst` (same length), 8 bytes at a time.
+fn mask_into(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
+    let k8 = u64::from_ne_bytes([key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3]]);
+    let mut d = dst.chunks_exact_mut(8);
+    let mut s = src.chunks_exact(8);
+    for (dc, sc) in (&mut d).zip(&mut s) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(sc);
+        dc.copy_from_slice(&(u64::from_ne_bytes(w) ^ k8).to_ne_bytes());
+    }
+    for (i, (dc, sc)) in d.into_remainder().iter_mut().zip(s.remainder()).enumerate() {
+        *dc = sc ^ key[i % 4];
+    }
+}
+
+impl WsWriter {
+    fn new(io: WriteIo) -> WsWriter {
+        WsWriter {
+            inner: Arc::new(WriterInner {
+                io,
+                state: Mutex::new(WriteState { frame: Vec::new(), rng: seed(), close_sent: false }),
+            }),
+        }
+    }
+
+    fn send_frame(&self, opcode: u8, payload: &[u8]) -> io::Result<()> {
+        let mut st = lock(&self.inner.state);
+        if st.close_sent {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "websocket: close already sent"));
+        }
+        if opcode == OP_CLOSE {
+            st.close_sent = true;
+        }
+        // xorshift64*
+        let mut x = st.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        st.rng = x;
+        let key = (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32) as u32;
+        let key = key.to_ne_bytes();
+        let frame = &mut st.frame;
+        frame.clear();
+        frame.push(0x80 | opcode);
+        let n = payload.len();
+        if n < 126 {
+            frame.push(0x80 | n as u8);
+        } else if n <= 0xFFFF {
+            frame.push(0x80 | 126);
+            frame.extend_from_slice(&(n as u16).to_be_bytes());
+        } else {
+            frame.push(0x80 | 127);
+            frame.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+        frame.extend_from_slice(&key);
+        let at = frame.len();
+        frame.resize(at + n, 0);
+        mask_into(&mut frame[at..], payload, key);
+        match &self.inner.io {
+            WriteIo::Unix(s) => send_all(s, frame),
+            WriteIo::Tls(shared) => {
+                // Under the connection lock: the peers of these sockets keep reading, and the
+                // reader never blocks on the socket while holding it.
+                let mut c = lock(&shared.conn);
+                c.writer().write_all(frame)?;
+                write_records(&mut c, &shared.sock)
+            }
+        }
+    }
+
+    /// Send pending TLS records (alerts, key updates) that reading produced.
+    fn flush_tls(&self) -> io::Result<()> {
+        let WriteIo::Tls(shared) = &self.inner.io else { return Ok(()) };
+        let _order = lock(&self.inner.state);
+        let mut c = lock(&shared.conn);
+        write_records(&mut c, &shared.sock)
+    }
+
+    /// Send one binary message.
+    pub fn send_binary(&self, data: &[u8]) -> io::Result<()> {
+        self.send_frame(OP_BINARY, data)
+    }
+
+    /// Send one text message (exec control JSON; the empty end-of-stdin barrier).
+    pub fn send_text(&self, text: &[u8]) -> io::Result<()> {
+        self.send_frame(OP_TEXT, text)
+    }
+
+    /// Send a close frame with a status code (1000: normal). Nothing can be sent after it.
+    pub fn send_close(&self, code: u16) -> io::Result<()> {
+        self.send_frame(OP_CLOSE, &code.to_be_bytes())
+    }
+
+    fn send_pong(&self, payload: &[u8]) -> io::Result<()> {
+        self.send_frame(OP_PONG, payload)
+    }
+
+    fn close_sent(&self) -> bool {
+        lock(&self.inner.state).close_sent
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Reader
+
+/// The receiving half: one thread reads at a time. Answers pings and close frames itself.
+pub struct WsReader {
+    io: ReadIo,
+    writer: WsWriter,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    /// Payload bytes left in the current data frame.
+    remaining: u64,
+    /// The current data frame is the message's last.
+    frame_fin: bool,
+    /// The kind of the message being read (None between messages).
+    message: Option<Kind>,
+    closed: bool,
+    /// Answer pings (the default).
+    pongs: bool,
+}
+
+impl std::fmt::Debug for WsReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WsReader").field("buffered", &(self.end - self.start)).field("closed", &self.closed).finish()
+    }
+}
+
+fn protocol(msg: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("websocket protocol error: {msg}"))
+}
+
+impl WsReader {
+    /// Whether pings are answered (default: yes). Turn it off on a channel the server never
+    /// reads (exec's stdout and stderr): an unread pong left in the server's receive buffer makes
+    /// its close a TCP reset, and a reset can discard the last output before it is read. LXD's
+    /// keep-alive does not need pongs (its liveness check is TCP keep-alive).
+    pub fn set_answer_pings(&mut self, on: bool) {
+        self.pongs = on;
+    }
+
+    /// Read timeout for the following calls (None: block). A call that times out fails with
+    /// `WouldBlock`/`TimedOut` and loses nothing: the next call resumes where it stopped.
+    pub fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        // A zero timeout would be refused by the socket; the shortest wait is 1 ms.
+        self.io.set_read_timeout(t.map(|d| d.max(Duration::from_millis(1))))
+    }
+
+    /// Bytes received but not yet handed out.
+    fn buffered(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Read more into the buffer; Ok(0) at the end of the connection.
+    fn fill(&mut self) -> io::Result<usize> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        } else if self.end == self.buf.len() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        let n = self.io.read(&mut self.buf[self.end..], &self.writer)?;
+        self.end += n;
+        Ok(n)
+    }
+
+    /// Make `k` bytes contiguous in the buffer. Ok(false): the connection ended first (with
+    /// `buffered()` bytes of an incomplete frame, or none).
+    fn need(&mut self, k: usize) -> io::Result<bool> {
+        while self.buffered() < k {
+            if self.buf.len() - self.start < k {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            }
+            if self.fill()? == 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The next piece of input, at most `max` (≥ 1) payload bytes. Control frames are handled
+    /// in between: pings answered, pongs dropped, a close frame answered and reported.
+    pub fn next_chunk(&mut self, max: usize) -> io::Result<Chunk<'_>> {
+        let max = max.max(1);
+        if self.closed {
+            return Ok(Chunk::Eof);
+        }
+        let (s, n, kind, eom) = loop {
+            if self.remaining > 0 {
+                if self.buffered() == 0 && self.fill()? == 0 {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "websocket: connection closed inside a frame"));
+                }
+                let n = (self.buffered() as u64).min(self.remaining).min(max as u64) as usize;
+                let s = self.start;
+                self.start += n;
+                self.remaining -= n as u64;
+                let kind = self.message.unwrap_or(Kind::Binary);
+                let eom = self.remaining == 0 && self.frame_fin;
+                if eom {
+                    self.message = None;
+                }
+                break (s, n, kind, eom);
+            }
+            if !self.need(2)? {
+                if self.buffered() == 0 && self.message.is_none() {
+                    self.closed = true;
+                    return Ok(Chunk::Eof);
+                }
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "websocket: connection closed inside a frame"));
+            }
+            let b0 = self.buf[self.start];
+            let b1 = self.buf[self.start + 1];
+            if b0 & 0x70 != 0 {
+                return Err(protocol("reserved bits set"));
+            }
+            if b1 & 0x80 != 0 {
+                return Err(protocol("masked frame from the server"));
+            }
+            let fin = b0 & 0x80 != 0;
+            let opcode = b0 & 0x0F;
+            let hlen = match b1 & 0x7F {
+                126 => 4,
+                127 => 10,
+                _ => 2,
+            };
+            if !self.need(hlen)? {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "websocket: connection closed inside a frame header"));
+            }
+            let h = &self.buf[self.start..self.start + hlen];
+            let len: u64 = match b1 & 0x7F {
+                126 => u64::from(u16::from_be_bytes([h[2], h[3]])),
+                127 => {
+                    let v = u64::from_be_bytes([h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9]]);
+                    if v >> 63 != 0 {
+                        return Err(protocol("frame length out of range"));
+                    }
+                    v
+                }
+                l => u64::from(l),
+            };
+            match opcode {
+                OP_CLOSE | OP_PING | OP_PONG => {
+                    if len > 125 || !fin {
+                        return Err(protocol("bad control frame"));
+                    }
+                    let total = hlen + len as usize;
+                    if !self.need(total)? {
+                        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "websocket: connection closed inside a control frame"));
+                    }
+                    let mut payload = [0u8; 125];
+                    let p = &mut payload[..len as usize];
+                    p.copy_from_slice(&self.buf[self.start + hlen..self.start + total]);
+                    self.start += total;
+                    match opcode {
+                        OP_PING if self.pongs => {
+                            // A failed pong means the socket is gone; the next read says so.
+                            let _ = self.writer.send_pong(p);
+                        }
+                        OP_CLOSE => {
+                            let code = (p.len() >= 2).then(|| u16::from_be_bytes([p[0], p[1]]));
+                            if !self.writer.close_sent() {
+                                let _ = self.writer.send_close(code.filter(|c| *c != 1005 && *c != 1006).unwrap_or(1000));
+                            }
+                            self.closed = true;
+                            return Ok(Chunk::Close(code));
+                        }
+                        _ => {}
+                    }
+                }
+                OP_TEXT | OP_BINARY | OP_CONT => {
+                    if opcode == OP_CONT {
+                        if self.message.is_none() {
+                            return Err(protocol("continuation frame outside a message"));
+                        }
+                    } else {
+                        if self.message.is_some() {
+                            return Err(protocol("new message inside a fragmented message"));
+                        }
+                        self.message = Some(if opcode == OP_TEXT { Kind::Text } else { Kind::Binary });
+                    }
+                    self.start += hlen;
+                    self.remaining = len;
+                    self.frame_fin = fin;
+                    if len == 0 && fin {
+                        let kind = self.message.take().unwrap_or(Kind::Binary);
+                        break (self.start, 0, kind, true);
+                    }
+                }
+                _ => return Err(protocol("unknown opcode")),
+            }
+        };
+        Ok(Chunk::Data { kind, bytes: &self.buf[s..s + n], end_of_message: eom })
+    }
+
+    /// Read one whole message into `out` (appended), at most `limit` bytes. Ok(None) when the
+    /// connection ended or was closed. A timeout (see [`WsReader::set_read_timeout`]) may leave
+    /// part of the message appended: call again with the same `out` to finish it.
+    pub fn read_message(&mut self, out: &mut Vec<u8>, limit: usize) -> io::Result<Option<Kind>> {
+        loop {
+            match self.next_chunk(READ_BUF)? {
+                Chunk::Data { kind, bytes, end_of_message } => {
+                    if out.len() + bytes.len() > limit {
+                        return Err(protocol(&format!("message larger than {limit} bytes")));
+                    }
+                    out.extend_from_slice(bytes);
+                    if end_of_message {
+                        return Ok(Some(kind));
+                    }
+                }
+                Chunk::Close(_) | Chunk::Eof => return Ok(None),
+            }
+        }
+    }
+}
+
+/// An open websocket: split it to read and write from different threads.
+pub struct WebSocket {
+    reader: WsReader,
+    writer: WsWriter,
+    fd: SocketFd,
+}
+
+enum SocketFd {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl std::fmt::Debug for WebSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSocket").field("reader", &self.reader).finish()
+    }
+}
+
+impl WebSocket {
+    /// A handle that shuts the socket down from any thread (a blocked read or write returns).
+    pub fn shutdown_handle(&self) -> io::Result<SocketShutdown> {
+        Ok(match &self.fd {
+            SocketFd::Unix(s) => SocketShutdown::Unix(s.try_clone()?),
+            SocketFd::Tcp(s) => SocketShutdown::Tcp(s.try_clone()?),
+        })
+    }
+    /// The two halves.
+    pub fn split(self) -> (WsReader, WsWriter) {
+        (self.reader, self.writer)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Handshake
+
+/// The stream tungstenite's handshake runs on: it hands out the response head and not one byte
+/// more; whatever follows stays in `buf[head_end..]` for the frame reader.
+struct HandshakeIo {
+    stream: Stream,
+    buf: Vec<u8>,
+    given: usize,
+    head_end: Option<usize>,
+}
+
+impl Read for HandshakeIo {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let limit = self.head_end.unwrap_or(self.buf.len());
+            if self.given < limit {
+                let n = out.len().min(limit - self.given);
+                out[..n].copy_from_slice(&self.buf[self.given..self.given + n]);
+                self.given += n;
+                return Ok(n);
+            }
+            if self.head_end.is_some() {
+                // tungstenite has the whole head; it never asks for more.
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            if self.buf.len() > MAX_HEAD {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "websocket handshake: response head too large"));
+            }
+            let mut tmp = [0u8; 4096];
+            let n = self.stream.read(&mut tmp)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let from = self.buf.len().saturating_sub(3);
+            self.buf.extend_from_slice(&tmp[..n]);
+            if let Some(p) = self.buf[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+                self.head_end = Some(from + p + 4);
+            }
+        }
+    }
+}
+
+impl Write for HandshakeIo {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.stream.write(b)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush()
+    }
+}
+
+impl HandshakeIo {
+    /// After a refused upgrade: the body (by Content-Length), bounded.
+    fn error_body(&mut self, content_length: Option<usize>) -> Vec<u8> {
+        let head_end = self.head_end.unwrap_or(self.buf.len());
+        let mut body = self.buf[head_end.min(self.buf.len())..].to_vec();
+        let want = content_length.unwrap_or(0).min(MAX_ERROR_BODY);
+        let mut tmp = [0u8; 4096];
+        while body.len() < want {
+            match self.stream.read(&mut tmp) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => body.extend_from_slice(&tmp[..n]),
+            }
+        }
+        body.truncate(MAX_ERROR_BODY);
+        body
+    }
+}
+
+fn handshake_error(e: tungstenite::Error) -> Error {
+    match e {
+        tungstenite::Error::Io(io) => Error::from_net_io(&io),
+        tungstenite::Error::Tls(t) => Error::Tls(t.to_string()),
+        other => Error::protocol(format!("websocket handshake failed: {other}")),
+    }
+}
+
+/// Open a websocket on `endpoint` at `path_and_query` (already encoded). `timeout` bounds the
+/// connect and the handshake; afterwards the socket blocks without limit (use
+/// [`WsReader::set_read_timeout`] or a [`Canceller`]).
+pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &str, timeout: Option<Duration>) -> Result<WebSocket> {
+    let stream = endpoint.dial(timeout).map_err(|e| Error::from_net_io(&e))?;
+    stream.set_timeouts(timeout, timeout).map_err(|e| Error::from_net_io(&e))?;
+    let (scheme, host) = match endpoint {
+        Endpoint::Unix(_) => ("ws", endpoint.host()),
+        Endpoint::Https { .. } => ("wss", endpoint.host()),
+    };
+    let uri = format!("{scheme}://{host}{path_and_query}");
+    // Exactly the headers the handshake needs, plus User-Agent. No Origin.
+    let request = http::Request::builder()
+        .method("GET")
+        .uri(uri.as_str())
+        .header("Host", host.as_str())
+        .header("Connection", "Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "13")
+        .header("Sec-WebSocket-Key", tungstenite::handshake::client::generate_key())
+        .header("User-Agent", user_agent)
+        .body(())
+        .map_err(|e| Error::invalid(format!("websocket request for {path_and_query:?}: {e}")))?;
+    let mut io = HandshakeIo { stream, buf: Vec::new(), given: 0, head_end: None };
+    match tungstenite::client::client(request, &mut io) {
+        Ok((_ws, _resp)) => {}
+        Err(tungstenite::HandshakeError::Interrupted(_)) => {
+            return Err(Error::Timeout(format!("websocket handshake for {path_and_query} did not complete")))
+        }
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(resp))) => {
+            let status = resp.status().as_u16();
+            let len = resp.headers().get("Content-Length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+            let body = io.error_body(len);
+            let r = lxd_core::Response::new(status, vec![], body);
+            return Err(match lxd_core::response::parse_envelope(&r) {
+                Err(e) => Error::Core(e),
+                Ok(_) => Error::protocol(format!("websocket upgrade refused with HTTP {status}")),
+            });
+        }
+        Err(tungstenite::HandshakeError::Failure(e)) => return Err(handshake_error(e)),
+    }
+    let HandshakeIo { stream, buf, head_end, .. } = io;
+    let leftover = &buf[head_end.unwrap_or(buf.len()).min(buf.len())..];
+    stream.set_timeouts(None, None).map_err(|e| Error::from_net_io(&e))?;
+    let io_err = |e: io::Error| Error::from_net_io(&e);
+    let (read_io, write_io, fd) = match stream {
+        Stream::Unix(s) => {
+            let w = s.try_clone().map_err(io_err)?;
+            let fd = s.try_clone().map_err(io_err)?;
+            (ReadIo::Unix(s), WriteIo::Unix(w), SocketFd::Unix(fd))
+        }
+        Stream::Tls(b) => {
+            let rustls::StreamOwned { mut conn, sock } = *b;
+            let sock = sock.0;
+            // Whole frames go into rustls at once; their records are sent right after.
+            conn.set_buffer_limit(None);
+            let fd = sock.try_clone().map_err(io_err)?;
+            let shared = Arc::new(TlsShared { conn: Mutex::new(conn), sock });
+            (
+                ReadIo::Tls { shared: shared.clone(), cipher: vec![0u8; 18 * 1024].into_boxed_slice(), start: 0, end: 0 },
+                WriteIo::Tls(shared),
+                SocketFd::Tcp(fd),
+            )
+        }
+    };
+    let writer = WsWriter::new(write_io);
+    let mut rbuf = vec![0u8; READ_BUF.max(leftover.len())].into_boxed_slice();
+    rbuf[..leftover.len()].copy_from_slice(leftover);
+    let reader = WsReader {
+        io: read_io,
+        writer: writer.clone(),
+        buf: rbuf,
+        start: 0,
+        end: leftover.len(),
+        remaining: 0,
+        frame_fin: false,
+        message: None,
+        closed: false,
+        pongs: true,
+    };
+    Ok(WebSocket { reader, writer, fd })
+}
+
+/// Open a websocket for an LXD request (its project is filled in from the client), and register
+/// it with `canceller` (when given) so another thread can shut it down.
+pub fn connect(client: &Client, mut req: Request, timeout: Option<Duration>, canceller: Option<&Canceller>) -> Result<WebSocket> {
+    req.apply_scope(client.project(), client.target());
+    if let Some(c) = canceller {
+        c.check()?;
+    }
+    let ws = connect_endpoint(client.endpoint(), &req.path_and_query(), client.user_agent(), timeout)?;
+    if let Some(c) = canceller {
+        c.register_socket(ws.shutdown_handle().map_err(|e| Error::Io(format!("cannot watch the websocket: {e}")))?);
+        c.check()?;
+    }
+    Ok(ws)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixStream;
+
+    /// A websocket over a socketpair; the other end plays the server with raw frames.
+    fn pair() -> (WsReader, WsWriter, UnixStream) {
+        let (a, b) = UnixStream::pair().unwrap();
+        let writer = WsWriter::new(WriteIo::Unix(a.try_clone().unwrap()));
+        let reader = WsReader {
+            io: ReadIo::Unix(a),
+            writer: writer.clone(),
+            buf: vec![0u8; 64].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            remaining: 0,
+            frame_fin: false,
+            message: None,
+            closed: false,
+            pongs: true,
+        };
+        (reader, writer, b)
+    }
+
+    fn frame(fin: bool, op: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![(if fin { 0x80 } else { 0 }) | op];
+        let n = payload.len();
+        if n < 126 {
+            f.push(n as u8);
+        } else if n <= 0xFFFF {
+            f.push(126);
+            f.extend_from_slice(&(n as u16).to_be_bytes());
+        } else {
+            f.push(127);
+            f.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+        f.extend_from_slice(payload);
+        f
+    }
+
+    /// Read one client frame from the server side and unmask it.
+    fn read_client_frame(s: &mut UnixStream) -> (u8, Vec<u8>) {
+        let mut h = [0u8; 2];
+        s.read_exact(&mut h).unwrap();
+        assert_eq!(h[0] & 0x80, 0x80, "fin");
+        assert_eq!(h[1] & 0x80, 0x80, "client frames are masked");
+        let len = match h[1] & 0x7F {
+            126 => {
+                let mut b = [0u8; 2];
+                s.read_exact(&mut b).unwrap();
+                u16::from_be_bytes(b) as usize
+            }
+            127 => {
+                let mut b = [0u8; 8];
+                s.read_exact(&mut b).unwrap();
+                u64::from_be_bytes(b) as usize
+            }
+            l => l as usize,
+        };
+        let mut key = [0u8; 4];
+        s.read_exact(&mut key).unwrap();
+        let mut p = vec![0u8; len];
+        s.read_exact(&mut p).unwrap();
+        for (i, b) in p.iter_mut().enumerate() {
+            *b ^= key[i % 4];
+        }
+        (h[0] & 0x0F, p)
+    }
+
+    #[test]
+    fn frames_in_pieces_pings_and_eof() {
+        let (mut r, _w, mut srv) = pair();
+        let big: Vec<u8> = (0..300u32).map(|i| (i * 7) as u8).collect();
+        let mut wire = frame(true, OP_BINARY, b"hello");
+        wire.extend(frame(true, OP_PING, b"keepalive"));
+        wire.extend(frame(false, OP_BINARY, &big[..100]));
+        wire.extend(frame(true, OP_CONT, &big[100..]));
+        wire.extend(frame(true, OP_TEXT, b""));
+        srv.write_all(&wire).unwrap();
+        drop(srv.try_clone().unwrap());
+        let mut got = Vec::new();
+        let mut messages = Vec::new();
+        loop {
+            match r.next_chunk(7).unwrap() {
+                Chunk::Data { kind, bytes, end_of_message } => {
+                    got.extend_from_slice(bytes);
+                    if end_of_message {
+                        messages.push((kind, std::mem::take(&mut got)));
+                    }
+                    if kind == Kind::Text {
+                        break;
+                    }
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(messages[0], (Kind::Binary, b"hello".to_vec()));
+        assert_eq!(messages[1], (Kind::Binary, big));
+        assert_eq!(messages[2], (Kind::Text, vec![]));
+        // The ping was answered with the same payload.
+        assert_eq!(read_client_frame(&mut srv), (OP_PONG, b"keepalive".to_vec()));
+        srv.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(r.next_chunk(10).unwrap(), Chunk::Eof);
+    }
+
+    #[test]
+    fn client_frames_are_masked_and_sized() {
+        let (_r, w, mut srv) = pair();
+        let sizes = [0usize, 1, 125, 126, 65535, 65536, 100_003];
+        let t = std::thread::spawn(move || {
+            for n in sizes {
+                let data: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+                w.send_binary(&data).unwrap();
+            }
+            w.send_text(b"").unwrap();
+            w.send_close(1000).unwrap();
+            assert!(w.send_text(b"x").is_err(), "nothing after close");
+        });
+        for n in sizes {
+            let (op, p) = read_client_frame(&mut srv);
+            assert_eq!(op, OP_BINARY);
+            assert_eq!(p, (0..n).map(|i| (i % 251) as u8).collect::<Vec<u8>>());
+        }
+        assert_eq!(read_client_frame(&mut srv), (OP_TEXT, vec![]));
+        assert_eq!(read_client_frame(&mut srv), (OP_CLOSE, 1000u16.to_be_bytes().to_vec()));
+        t.join().unwrap();
+    }
+
+    #[test]
+    fn close_is_answered_and_reported() {
+        let (mut r, _w, mut srv) = pair();
+        srv.write_all(&frame(true, OP_CLOSE, &1001u16.to_be_bytes())).unwrap();
+        assert_eq!(r.next_chunk(10).unwrap(), Chunk::Close(Some(1001)));
+        assert_eq!(read_client_frame(&mut srv), (OP_CLOSE, 1001u16.to_be_bytes().to_vec()));
+        assert_eq!(r.next_chunk(10).unwrap(), Chunk::Eof);
+    }
+
+    #[test]
+    fn timeouts_resume_without_loss() {
+        let (mut r, _w, mut srv) = pair();
+        r.set_read_timeout(Some(Duration::from_millis(30))).unwrap();
+        let f = frame(true, OP_TEXT, b"{\"type\":\"lifecycle\"}");
+        srv.write_all(&f[..1]).unwrap();
+        let mut out = Vec::new();
+        let e = r.read_message(&mut out, 1024).unwrap_err();
+        assert!(matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut), "{e:?}");
+        srv.write_all(&f[1..8]).unwrap();
+        assert!(r.read_message(&mut out, 1024).is_err());
+        srv.write_all(&f[8..]).unwrap();
+        assert_eq!(r.read_message(&mut out, 1024).unwrap(), Some(Kind::Text));
+        assert_eq!(out, b"{\"type\":\"lifecycle\"}");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for wire in [
+            vec![0x82u8, 0x85, 1, 2, 3, 4, 5],            // masked server frame
+            vec![0xC2, 0x01, 0],                          // RSV1
+            vec![0x83, 0x00],                             // unknown opcode
+            vec![0x09, 0x00],                             // fragmented ping
+            vec![0x89, 126, 0, 200],                      // ping too long
+            vec![0x80, 0x01, 0],                          // continuation outside message
+            vec![0x02, 0x01, b'a', 0x82, 0x01, b'b'],     // new message inside a fragmented one
+            vec![0x82, 127, 0x80, 0, 0, 0, 0, 0, 0, 0],   // length with the top bit set
+            vec![0x82, 0x05, b'a'],                       // truncated
+        ] {
+            let (mut r, _w, mut srv) = pair();
+            srv.write_all(&wire).unwrap();
+            srv.shutdown(std::net::Shutdown::Write).unwrap();
+            let mut res = Ok(());
+            for _ in 0..4 {
+                match r.next_chunk(100) {
+                    Ok(Chunk::Eof) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        res = Err(e);
+                        break;
+                    }
+                }
+            }
+            assert!(res.is_err(), "{wire:?}");
+        }
+    }
+
+    #[test]
+    fn handshake_keeps_bytes_after_the_head() {
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let mut io = HandshakeIo { stream: Stream::Unix(a), buf: Vec::new(), given: 0, head_end: None };
+        b.write_all(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x89\x00").unwrap();
+        let mut out = [0u8; 4096];
+        let mut head = Vec::new();
+        loop {
+            match io.read(&mut out) {
+                Ok(n) => head.extend_from_slice(&out[..n]),
+                Err(e) => {
+                    assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
+                    break;
+                }
+            }
+        }
+        assert!(head.ends_with(b"\r\n\r\n"));
+        assert_eq!(&io.buf[io.head_end.unwrap()..], b"\x89\x00");
+    }
+}
