@@ -213,7 +213,8 @@ pub fn error_from_reply(resp: &Response) -> Error {
 /// error becomes the LXD error (its body, when present, holds LXD's message).
 pub fn parse_download(resp: &Response) -> Result<FileInfo> {
     if resp.status >= 300 {
-        if resp.body.is_empty() {
+        // A bare 3xx is a redirect, not an LXD error: error_from_reply makes it a protocol error.
+        if resp.body.is_empty() && resp.status >= 400 {
             let message = match resp.status {
                 404 => "Not Found".to_string(),
                 403 => "Forbidden".to_string(),
@@ -305,6 +306,17 @@ pub fn join_path(dir: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_is_a_protocol_error_not_an_lxd_error() {
+        // Found by fuzzing (fuzz/ target `files`): a bodiless 301 became Error::Api { status: 301 }.
+        for status in [301, 302, 304, 307] {
+            let r = Response::new(status, vec![("Location".into(), "/elsewhere".into())], Vec::new());
+            assert!(matches!(parse_download(&r), Err(Error::Protocol(_))), "{status}");
+        }
+        let gone = Response::new(404, vec![], Vec::new());
+        assert!(matches!(parse_download(&gone), Err(Error::Api { status: 404, .. })));
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
