@@ -132,11 +132,19 @@ static int read_text(const char *path, char *buf, size_t n) {
     return 0;
 }
 
+static int64_t stub_lxd_read_cb(void * a0, uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
+static int64_t stub_lxd_write_cb(void * a0, const uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
+static int stub_lxd_progress_cb(void * a0, uint64_t a1, uint64_t a2) { (void)a0; (void)a1; (void)a2; return (int)0; }
 
 /* void lxd_string_free(char* s) */
 static void walk_lxd_string_free(void) {
     lxd_string_free(NULL);
     CHECK(1, "lxd_string_free(NULL)");
+}
+/* void lxd_bytes_free(uint8_t* buf, size_t len) */
+static void walk_lxd_bytes_free(void) {
+    lxd_bytes_free(NULL, 0);
+    CHECK(1, "lxd_bytes_free(NULL)");
 }
 /* const char * lxd_version() */
 static void walk_lxd_version(void) {
@@ -151,7 +159,9 @@ static void walk_lxd_certificate_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -159,7 +169,9 @@ static void walk_lxd_certificate_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -167,7 +179,9 @@ static void walk_lxd_certificate_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -176,7 +190,9 @@ static void walk_lxd_certificate_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -184,14 +200,18 @@ static void walk_lxd_certificate_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -199,7 +219,9 @@ static void walk_lxd_certificate_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -207,7 +229,9 @@ static void walk_lxd_certificate_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -220,7 +244,9 @@ static void walk_lxd_certificate_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -230,7 +256,9 @@ static void walk_lxd_certificate_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(NULL, "abcdef0123", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -240,7 +268,9 @@ static void walk_lxd_certificate_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(NULL, "abcdef0123", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -250,7 +280,9 @@ static void walk_lxd_certificate_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -260,7 +292,9 @@ static void walk_lxd_certificate_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -271,7 +305,9 @@ static void walk_lxd_certificate_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -281,7 +317,9 @@ static void walk_lxd_certificate_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -291,7 +329,9 @@ static void walk_lxd_certificate_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -301,7 +341,9 @@ static void walk_lxd_certificate_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, "abcdef0123", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -310,7 +352,9 @@ static void walk_lxd_certificate_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_get(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_get", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -322,37 +366,49 @@ static void walk_lxd_certificate_get(void) {
 static void walk_lxd_certificate_create(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_create", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_create(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -362,73 +418,97 @@ static void walk_lxd_certificate_create(void) {
 static void walk_lxd_certificate_update(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_update(client, "abcdef0123", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -438,73 +518,97 @@ static void walk_lxd_certificate_update(void) {
 static void walk_lxd_certificate_patch(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_patch(client, "abcdef0123", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -514,37 +618,49 @@ static void walk_lxd_certificate_patch(void) {
 static void walk_lxd_certificate_delete(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_delete(client, "abcdef0123", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_delete(NULL, "abcdef0123", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_delete(NULL, "abcdef0123", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_delete(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_delete", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_delete(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_delete", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_delete(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_delete", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -554,73 +670,97 @@ static void walk_lxd_certificate_delete(void) {
 static void walk_lxd_certificate_add(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, "abiwalk", "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(NULL, client_crt_pem, "abiwalk", "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(NULL, client_crt_pem, "abiwalk", "abiwalk-password", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, NULL, "abiwalk", "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(cert_pem=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "cert_pem=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, NULL, "abiwalk", "abiwalk-password", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(cert_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "cert_pem=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, NULL, "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, NULL, "abiwalk-password", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(password=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "password=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(password=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "password=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, BAD_UTF8, "abiwalk", "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(cert_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "cert_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, BAD_UTF8, "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_certificate_add(client, client_crt_pem, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add(password=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_certificate_add", "password=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -631,7 +771,9 @@ static void walk_lxd_client_builder_new_unix(void) {
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_unix(srv.socket, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_unix(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_unix", "valid", rc, err, EXPECT_VALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -639,7 +781,9 @@ static void walk_lxd_client_builder_new_unix(void) {
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_unix(NULL, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_unix(socket_path=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_unix", "socket_path=NULL", rc, err, EXPECT_ACCEPTED, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -647,7 +791,9 @@ static void walk_lxd_client_builder_new_unix(void) {
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_unix(NULL, &builder_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_unix(socket_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_unix", "socket_path=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -656,7 +802,9 @@ static void walk_lxd_client_builder_new_unix(void) {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         (void)builder_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_unix(srv.socket, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_unix(builder_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_unix", "builder_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -664,14 +812,18 @@ static void walk_lxd_client_builder_new_unix(void) {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         (void)builder_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_unix(srv.socket, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_unix(builder_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_unix", "builder_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_unix(BAD_UTF8, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_unix(socket_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_unix", "socket_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -683,7 +835,9 @@ static void walk_lxd_client_builder_new_https(void) {
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_https(https_url, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_https(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_https", "valid", rc, err, EXPECT_VALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -691,7 +845,9 @@ static void walk_lxd_client_builder_new_https(void) {
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_https(NULL, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_https(url=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_https", "url=NULL", rc, err, EXPECT_INVALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -699,7 +855,9 @@ static void walk_lxd_client_builder_new_https(void) {
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_https(NULL, &builder_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_https(url=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_https", "url=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -708,7 +866,9 @@ static void walk_lxd_client_builder_new_https(void) {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         (void)builder_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_https(https_url, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_https(builder_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_https", "builder_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -716,14 +876,18 @@ static void walk_lxd_client_builder_new_https(void) {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         (void)builder_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_https(https_url, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_https(builder_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_https", "builder_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_new_https(BAD_UTF8, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_https(url=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_new_https", "url=invalid UTF-8", rc, err, EXPECT_INVALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
         if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
         lxd_error_free(err);
@@ -735,27 +899,35 @@ static void walk_lxd_client_builder_set_client_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, client_crt_pem, client_key_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(NULL, client_crt_pem, client_key_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(NULL, client_crt_pem, client_key_pem, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, NULL, client_key_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(cert_pem=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "cert_pem=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -763,7 +935,9 @@ static void walk_lxd_client_builder_set_client_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, NULL, client_key_pem, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(cert_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "cert_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -771,7 +945,9 @@ static void walk_lxd_client_builder_set_client_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, client_crt_pem, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(key_pem=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "key_pem=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -779,7 +955,9 @@ static void walk_lxd_client_builder_set_client_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, client_crt_pem, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(key_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "key_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -787,7 +965,9 @@ static void walk_lxd_client_builder_set_client_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, BAD_UTF8, client_key_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(cert_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "cert_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -795,7 +975,9 @@ static void walk_lxd_client_builder_set_client_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_pem(builder, client_crt_pem, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_pem(key_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_pem", "key_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -807,27 +989,35 @@ static void walk_lxd_client_builder_set_client_cert_files(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, client_crt_path, client_key_path, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(NULL, client_crt_path, client_key_path, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(NULL, client_crt_path, client_key_path, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, NULL, client_key_path, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(cert_path=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "cert_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -835,7 +1025,9 @@ static void walk_lxd_client_builder_set_client_cert_files(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, NULL, client_key_path, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(cert_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "cert_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -843,7 +1035,9 @@ static void walk_lxd_client_builder_set_client_cert_files(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, client_crt_path, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(key_path=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "key_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -851,7 +1045,9 @@ static void walk_lxd_client_builder_set_client_cert_files(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, client_crt_path, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(key_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "key_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -859,7 +1055,9 @@ static void walk_lxd_client_builder_set_client_cert_files(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, BAD_UTF8, client_key_path, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(cert_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "cert_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -867,7 +1065,9 @@ static void walk_lxd_client_builder_set_client_cert_files(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_client_cert_files(builder, client_crt_path, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_client_cert_files(key_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_client_cert_files", "key_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -879,27 +1079,35 @@ static void walk_lxd_client_builder_pin_server_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_pem(builder, server_crt_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_pem(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_pem", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_pem(NULL, server_crt_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_pem(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_pem", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_pem(NULL, server_crt_pem, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_pem(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_pem", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_pem(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_pem(cert_pem=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_pem", "cert_pem=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -907,7 +1115,9 @@ static void walk_lxd_client_builder_pin_server_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_pem(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_pem(cert_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_pem", "cert_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -915,7 +1125,9 @@ static void walk_lxd_client_builder_pin_server_cert_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_pem(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_pem(cert_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_pem", "cert_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -927,27 +1139,35 @@ static void walk_lxd_client_builder_pin_server_cert_file(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_file(builder, server_crt_path, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_file(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_file", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_file(NULL, server_crt_path, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_file(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_file", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_file(NULL, server_crt_path, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_file(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_file", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_file(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_file(cert_path=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_file", "cert_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -955,7 +1175,9 @@ static void walk_lxd_client_builder_pin_server_cert_file(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_file(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_file(cert_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_file", "cert_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -963,7 +1185,9 @@ static void walk_lxd_client_builder_pin_server_cert_file(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_pin_server_cert_file(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_pin_server_cert_file(cert_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_pin_server_cert_file", "cert_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -975,27 +1199,35 @@ static void walk_lxd_client_builder_set_ca_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_ca_pem(builder, server_crt_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_ca_pem(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_ca_pem", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_ca_pem(NULL, server_crt_pem, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_ca_pem(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_ca_pem", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_ca_pem(NULL, server_crt_pem, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_ca_pem(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_ca_pem", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_ca_pem(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_ca_pem(ca_pem=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_ca_pem", "ca_pem=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1003,7 +1235,9 @@ static void walk_lxd_client_builder_set_ca_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_ca_pem(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_ca_pem(ca_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_ca_pem", "ca_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1011,7 +1245,9 @@ static void walk_lxd_client_builder_set_ca_pem(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_ca_pem(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_ca_pem(ca_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_ca_pem", "ca_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1023,20 +1259,26 @@ static void walk_lxd_client_builder_danger_accept_invalid_certs(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_danger_accept_invalid_certs(builder, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_danger_accept_invalid_certs(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_danger_accept_invalid_certs", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_danger_accept_invalid_certs(NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_danger_accept_invalid_certs(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_danger_accept_invalid_certs", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_danger_accept_invalid_certs(NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_danger_accept_invalid_certs(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_danger_accept_invalid_certs", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -1047,27 +1289,35 @@ static void walk_lxd_client_builder_set_timeout_ms(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_timeout_ms(builder, 2000, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_timeout_ms(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_timeout_ms", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_timeout_ms(NULL, 2000, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_timeout_ms(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_timeout_ms", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_timeout_ms(NULL, 2000, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_timeout_ms(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_timeout_ms", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_timeout_ms(builder, (uint64_t)UINT64_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_timeout_ms(timeout_ms=UINT64_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_timeout_ms", "timeout_ms=UINT64_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1079,27 +1329,35 @@ static void walk_lxd_client_builder_set_project(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_project(builder, "default", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_project(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_project", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_project(NULL, "default", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_project(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_project", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_project(NULL, "default", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_project(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_project", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_project(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_project(project=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_project", "project=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1107,7 +1365,9 @@ static void walk_lxd_client_builder_set_project(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_project(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_project(project=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_project", "project=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1115,7 +1375,9 @@ static void walk_lxd_client_builder_set_project(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_project(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_project(project=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_project", "project=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1127,27 +1389,35 @@ static void walk_lxd_client_builder_set_target(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_target(builder, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_target(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_target", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_target(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_target(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_target", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_target(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_target(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_target", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_target(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_target(target=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_target", "target=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1155,7 +1425,9 @@ static void walk_lxd_client_builder_set_target(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_target(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_target(target=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_target", "target=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1163,7 +1435,9 @@ static void walk_lxd_client_builder_set_target(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_target(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_target(target=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_target", "target=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1175,27 +1449,35 @@ static void walk_lxd_client_builder_set_user_agent(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_user_agent(builder, "abiwalk/1", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_user_agent(NULL, "abiwalk/1", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_user_agent(NULL, "abiwalk/1", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_user_agent(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(user_agent=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "user_agent=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1203,7 +1485,9 @@ static void walk_lxd_client_builder_set_user_agent(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_user_agent(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(user_agent=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "user_agent=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1211,7 +1495,9 @@ static void walk_lxd_client_builder_set_user_agent(void) {
     {
         lxd_client_builder *builder = new_builder();
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_set_user_agent(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(user_agent=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "user_agent=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1224,7 +1510,9 @@ static void walk_lxd_client_builder_build(void) {
         lxd_client_builder *builder = new_builder();
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_build(builder, &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_build(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_build", "valid", rc, err, EXPECT_VALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1233,7 +1521,9 @@ static void walk_lxd_client_builder_build(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_build(NULL, &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_build(builder=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_build", "builder=NULL", rc, err, EXPECT_INVALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1241,7 +1531,9 @@ static void walk_lxd_client_builder_build(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_build(NULL, &client_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_build(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_build", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1251,7 +1543,9 @@ static void walk_lxd_client_builder_build(void) {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         (void)client_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_build(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_build(client_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_build", "client_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1261,7 +1555,9 @@ static void walk_lxd_client_builder_build(void) {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         (void)client_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_builder_build(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_build(client_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_build", "client_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
@@ -1278,7 +1574,9 @@ static void walk_lxd_client_with_project(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(client, "default", &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "valid", rc, err, EXPECT_VALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1286,7 +1584,9 @@ static void walk_lxd_client_with_project(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(NULL, "default", &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "client=NULL", rc, err, EXPECT_INVALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1294,7 +1594,9 @@ static void walk_lxd_client_with_project(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(NULL, "default", &client_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1302,7 +1604,9 @@ static void walk_lxd_client_with_project(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(client, NULL, &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(project=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "project=NULL", rc, err, EXPECT_ACCEPTED, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1310,7 +1614,9 @@ static void walk_lxd_client_with_project(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(client, NULL, &client_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(project=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "project=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1319,7 +1625,9 @@ static void walk_lxd_client_with_project(void) {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         (void)client_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(client, "default", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(client_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "client_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1327,14 +1635,18 @@ static void walk_lxd_client_with_project(void) {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         (void)client_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(client, "default", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(client_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "client_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_project(client, BAD_UTF8, &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_project(project=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_project", "project=invalid UTF-8", rc, err, EXPECT_INVALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1346,7 +1658,9 @@ static void walk_lxd_client_with_target(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(client, "abiwalk", &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "valid", rc, err, EXPECT_VALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1354,7 +1668,9 @@ static void walk_lxd_client_with_target(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(NULL, "abiwalk", &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "client=NULL", rc, err, EXPECT_INVALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1362,7 +1678,9 @@ static void walk_lxd_client_with_target(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(NULL, "abiwalk", &client_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1370,7 +1688,9 @@ static void walk_lxd_client_with_target(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(client, NULL, &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(target=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "target=NULL", rc, err, EXPECT_ACCEPTED, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1378,7 +1698,9 @@ static void walk_lxd_client_with_target(void) {
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(client, NULL, &client_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(target=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "target=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1387,7 +1709,9 @@ static void walk_lxd_client_with_target(void) {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         (void)client_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(client_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "client_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1395,14 +1719,18 @@ static void walk_lxd_client_with_target(void) {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         (void)client_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(client_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "client_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_client *client_out_v = (lxd_client *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_with_target(client, BAD_UTF8, &client_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_with_target(target=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_with_target", "target=invalid UTF-8", rc, err, EXPECT_INVALID, 1, client_out_v == (lxd_client *)SENTINEL);
         if (client_out_v != (lxd_client *)SENTINEL) lxd_client_free(client_out_v);
         lxd_error_free(err);
@@ -1414,21 +1742,27 @@ static void walk_lxd_client_trusted(void) {
     {
         bool trusted_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_trusted(client, &trusted_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_trusted(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_trusted", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool trusted_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_trusted(NULL, &trusted_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_trusted(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_trusted", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool trusted_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_trusted(NULL, &trusted_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_trusted(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_trusted", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -1436,7 +1770,9 @@ static void walk_lxd_client_trusted(void) {
         bool trusted_out_v = false;
         (void)trusted_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_trusted(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_trusted(trusted_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_trusted", "trusted_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1444,7 +1780,9 @@ static void walk_lxd_client_trusted(void) {
         bool trusted_out_v = false;
         (void)trusted_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_trusted(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_trusted(trusted_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_trusted", "trusted_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -1454,37 +1792,49 @@ static void walk_lxd_client_trusted(void) {
 static void walk_lxd_client_authenticate(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_authenticate(client, "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_authenticate(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_authenticate", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_authenticate(NULL, "abiwalk-password", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_authenticate(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_authenticate", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_authenticate(NULL, "abiwalk-password", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_authenticate(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_authenticate", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_authenticate(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_authenticate(password=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_authenticate", "password=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_authenticate(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_authenticate(password=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_authenticate", "password=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_client_authenticate(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_authenticate(password=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_authenticate", "password=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1578,7 +1928,9 @@ static void walk_lxd_image_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1586,7 +1938,9 @@ static void walk_lxd_image_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1594,7 +1948,9 @@ static void walk_lxd_image_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1603,7 +1959,9 @@ static void walk_lxd_image_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1611,14 +1969,18 @@ static void walk_lxd_image_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1626,7 +1988,9 @@ static void walk_lxd_image_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1634,7 +1998,9 @@ static void walk_lxd_image_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1647,7 +2013,9 @@ static void walk_lxd_image_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, "abcdef0123", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -1657,7 +2025,9 @@ static void walk_lxd_image_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(NULL, "abcdef0123", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -1667,7 +2037,9 @@ static void walk_lxd_image_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(NULL, "abcdef0123", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -1677,7 +2049,9 @@ static void walk_lxd_image_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -1687,7 +2061,9 @@ static void walk_lxd_image_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -1698,7 +2074,9 @@ static void walk_lxd_image_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, "abcdef0123", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -1708,7 +2086,9 @@ static void walk_lxd_image_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, "abcdef0123", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -1718,7 +2098,9 @@ static void walk_lxd_image_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, "abcdef0123", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1728,7 +2110,9 @@ static void walk_lxd_image_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, "abcdef0123", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -1737,7 +2121,9 @@ static void walk_lxd_image_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -1750,35 +2136,45 @@ static void walk_lxd_image_exists(void) {
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(client, "abcdef0123", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(NULL, "abcdef0123", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(NULL, "abcdef0123", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -1786,7 +2182,9 @@ static void walk_lxd_image_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(client, "abcdef0123", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1794,14 +2192,18 @@ static void walk_lxd_image_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(client, "abcdef0123", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_exists(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_exists", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -1812,7 +2214,9 @@ static void walk_lxd_image_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(client, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1820,7 +2224,9 @@ static void walk_lxd_image_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1828,7 +2234,9 @@ static void walk_lxd_image_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1836,7 +2244,9 @@ static void walk_lxd_image_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1844,7 +2254,9 @@ static void walk_lxd_image_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1853,7 +2265,9 @@ static void walk_lxd_image_create(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(client, "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -1861,14 +2275,18 @@ static void walk_lxd_image_create(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(client, "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_create(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1880,7 +2298,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1888,7 +2308,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1896,7 +2318,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1904,7 +2328,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1912,7 +2338,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1920,7 +2348,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1928,7 +2358,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1936,7 +2368,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1944,7 +2378,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1953,7 +2389,9 @@ static void walk_lxd_image_update(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -1961,14 +2399,18 @@ static void walk_lxd_image_update(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1976,7 +2418,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1984,7 +2428,9 @@ static void walk_lxd_image_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_update(client, "abcdef0123", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -1996,7 +2442,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2004,7 +2452,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2012,7 +2462,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(NULL, "abcdef0123", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2020,7 +2472,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2028,7 +2482,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2036,7 +2492,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2044,7 +2502,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2052,7 +2512,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2060,7 +2522,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2069,7 +2533,9 @@ static void walk_lxd_image_patch(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -2077,14 +2543,18 @@ static void walk_lxd_image_patch(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2092,7 +2562,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2100,7 +2572,9 @@ static void walk_lxd_image_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_patch(client, "abcdef0123", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2112,7 +2586,9 @@ static void walk_lxd_image_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(client, "abcdef0123", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2120,7 +2596,9 @@ static void walk_lxd_image_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(NULL, "abcdef0123", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2128,7 +2606,9 @@ static void walk_lxd_image_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(NULL, "abcdef0123", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2136,7 +2616,9 @@ static void walk_lxd_image_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2144,7 +2626,9 @@ static void walk_lxd_image_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2153,7 +2637,9 @@ static void walk_lxd_image_delete(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(client, "abcdef0123", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -2161,14 +2647,18 @@ static void walk_lxd_image_delete(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(client, "abcdef0123", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_delete(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_delete(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_delete", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -2180,7 +2670,9 @@ static void walk_lxd_image_alias_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2188,7 +2680,9 @@ static void walk_lxd_image_alias_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2196,7 +2690,9 @@ static void walk_lxd_image_alias_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2205,7 +2701,9 @@ static void walk_lxd_image_alias_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2213,14 +2711,18 @@ static void walk_lxd_image_alias_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2228,7 +2730,9 @@ static void walk_lxd_image_alias_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2236,7 +2740,9 @@ static void walk_lxd_image_alias_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2249,7 +2755,9 @@ static void walk_lxd_image_alias_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2259,7 +2767,9 @@ static void walk_lxd_image_alias_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2269,7 +2779,9 @@ static void walk_lxd_image_alias_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2279,7 +2791,9 @@ static void walk_lxd_image_alias_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2289,7 +2803,9 @@ static void walk_lxd_image_alias_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2300,7 +2816,9 @@ static void walk_lxd_image_alias_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -2310,7 +2828,9 @@ static void walk_lxd_image_alias_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -2320,7 +2840,9 @@ static void walk_lxd_image_alias_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2330,7 +2852,9 @@ static void walk_lxd_image_alias_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2339,7 +2863,9 @@ static void walk_lxd_image_alias_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2352,35 +2878,45 @@ static void walk_lxd_image_alias_exists(void) {
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -2388,7 +2924,9 @@ static void walk_lxd_image_alias_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2396,14 +2934,18 @@ static void walk_lxd_image_alias_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2413,73 +2955,97 @@ static void walk_lxd_image_alias_exists(void) {
 static void walk_lxd_image_alias_update(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2489,73 +3055,97 @@ static void walk_lxd_image_alias_update(void) {
 static void walk_lxd_image_alias_patch(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2565,55 +3155,73 @@ static void walk_lxd_image_alias_patch(void) {
 static void walk_lxd_image_alias_rename(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2623,37 +3231,49 @@ static void walk_lxd_image_alias_rename(void) {
 static void walk_lxd_image_alias_delete(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_delete(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2665,7 +3285,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2675,7 +3297,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2685,7 +3309,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2695,7 +3321,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(alias=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "alias=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2705,7 +3333,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(alias=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "alias=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2716,7 +3346,9 @@ static void walk_lxd_image_get_by_alias(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -2726,7 +3358,9 @@ static void walk_lxd_image_get_by_alias(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -2736,7 +3370,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2746,7 +3382,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2755,7 +3393,9 @@ static void walk_lxd_image_get_by_alias(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_get_by_alias(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_by_alias(alias=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_get_by_alias", "alias=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2767,73 +3407,97 @@ static void walk_lxd_image_get_by_alias(void) {
 static void walk_lxd_image_alias_create(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", "abcdef0123", "abi walk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(NULL, "abiwalk", "abcdef0123", "abi walk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(NULL, "abiwalk", "abcdef0123", "abi walk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, NULL, "abcdef0123", "abi walk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, NULL, "abcdef0123", "abi walk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", NULL, "abi walk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(target_fingerprint=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "target_fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", NULL, "abi walk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(target_fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "target_fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", "abcdef0123", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(description=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "description=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", "abcdef0123", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(description=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "description=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, BAD_UTF8, "abcdef0123", "abi walk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", BAD_UTF8, "abi walk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(target_fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "target_fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_image_alias_create(client, "abiwalk", "abcdef0123", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_create(description=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_image_alias_create", "description=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2844,7 +3508,9 @@ static void walk_lxd_instance_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2852,7 +3518,9 @@ static void walk_lxd_instance_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2860,7 +3528,9 @@ static void walk_lxd_instance_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2869,7 +3539,9 @@ static void walk_lxd_instance_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -2877,14 +3549,18 @@ static void walk_lxd_instance_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2892,7 +3568,9 @@ static void walk_lxd_instance_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2900,7 +3578,9 @@ static void walk_lxd_instance_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2913,7 +3593,9 @@ static void walk_lxd_instance_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2923,7 +3605,9 @@ static void walk_lxd_instance_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2933,7 +3617,9 @@ static void walk_lxd_instance_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2943,7 +3629,9 @@ static void walk_lxd_instance_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2953,7 +3641,9 @@ static void walk_lxd_instance_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -2964,7 +3654,9 @@ static void walk_lxd_instance_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -2974,7 +3666,9 @@ static void walk_lxd_instance_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -2984,7 +3678,9 @@ static void walk_lxd_instance_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -2994,7 +3690,9 @@ static void walk_lxd_instance_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3003,7 +3701,9 @@ static void walk_lxd_instance_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -3016,35 +3716,45 @@ static void walk_lxd_instance_exists(void) {
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -3052,7 +3762,9 @@ static void walk_lxd_instance_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -3060,14 +3772,18 @@ static void walk_lxd_instance_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -3078,7 +3794,9 @@ static void walk_lxd_instance_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(client, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3086,7 +3804,9 @@ static void walk_lxd_instance_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3094,7 +3814,9 @@ static void walk_lxd_instance_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3102,7 +3824,9 @@ static void walk_lxd_instance_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3110,7 +3834,9 @@ static void walk_lxd_instance_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3119,7 +3845,9 @@ static void walk_lxd_instance_create(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(client, "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3127,14 +3855,18 @@ static void walk_lxd_instance_create(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(client, "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_create(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3146,7 +3878,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3154,7 +3888,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3162,7 +3898,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3170,7 +3908,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3178,7 +3918,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3186,7 +3928,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3194,7 +3938,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3202,7 +3948,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3210,7 +3958,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3219,7 +3969,9 @@ static void walk_lxd_instance_update(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3227,14 +3979,18 @@ static void walk_lxd_instance_update(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3242,7 +3998,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3250,7 +4008,9 @@ static void walk_lxd_instance_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_update(client, "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3262,7 +4022,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3270,7 +4032,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3278,7 +4042,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3286,7 +4052,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3294,7 +4062,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3302,7 +4072,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3310,7 +4082,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3318,7 +4092,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3326,7 +4102,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3335,7 +4113,9 @@ static void walk_lxd_instance_patch(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3343,14 +4123,18 @@ static void walk_lxd_instance_patch(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3358,7 +4142,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3366,7 +4152,9 @@ static void walk_lxd_instance_patch(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_patch(client, "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3378,7 +4166,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3386,7 +4176,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3394,7 +4186,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3402,7 +4196,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3410,7 +4206,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3418,7 +4216,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3426,7 +4226,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3435,7 +4237,9 @@ static void walk_lxd_instance_rename(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3443,14 +4247,18 @@ static void walk_lxd_instance_rename(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3458,7 +4266,9 @@ static void walk_lxd_instance_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_rename(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3470,7 +4280,9 @@ static void walk_lxd_instance_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(client, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3478,7 +4290,9 @@ static void walk_lxd_instance_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3486,7 +4300,9 @@ static void walk_lxd_instance_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3494,7 +4310,9 @@ static void walk_lxd_instance_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3502,7 +4320,9 @@ static void walk_lxd_instance_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3511,7 +4331,9 @@ static void walk_lxd_instance_delete(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3519,14 +4341,18 @@ static void walk_lxd_instance_delete(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_delete(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3538,7 +4364,9 @@ static void walk_lxd_instance_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3546,7 +4374,9 @@ static void walk_lxd_instance_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3554,7 +4384,9 @@ static void walk_lxd_instance_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3562,7 +4394,9 @@ static void walk_lxd_instance_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3570,7 +4404,9 @@ static void walk_lxd_instance_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3579,7 +4415,9 @@ static void walk_lxd_instance_state(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -3587,14 +4425,18 @@ static void walk_lxd_instance_state(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_state(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -3606,7 +4448,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3614,7 +4458,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(NULL, "abiwalk", "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3622,7 +4468,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(NULL, "abiwalk", "start", 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3630,7 +4478,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, NULL, "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3638,7 +4488,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, NULL, "start", 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3646,7 +4498,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", NULL, 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(action=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "action=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3654,7 +4508,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", NULL, 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(action=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "action=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3663,7 +4519,9 @@ static void walk_lxd_instance_set_state(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", 30, false, false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3671,14 +4529,18 @@ static void walk_lxd_instance_set_state(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", 30, false, false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, BAD_UTF8, "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3686,7 +4548,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", BAD_UTF8, 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(action=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "action=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3694,7 +4558,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", (int32_t)INT32_MIN, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(timeout=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "timeout=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3702,7 +4568,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", (int32_t)-1, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(timeout=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "timeout=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3710,7 +4578,9 @@ static void walk_lxd_instance_set_state(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_set_state(client, "abiwalk", "start", (int32_t)INT32_MAX, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state(timeout=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_set_state", "timeout=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3722,7 +4592,9 @@ static void walk_lxd_instance_start(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(client, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3730,7 +4602,9 @@ static void walk_lxd_instance_start(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3738,7 +4612,9 @@ static void walk_lxd_instance_start(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3746,7 +4622,9 @@ static void walk_lxd_instance_start(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3754,7 +4632,9 @@ static void walk_lxd_instance_start(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3763,7 +4643,9 @@ static void walk_lxd_instance_start(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3771,14 +4653,18 @@ static void walk_lxd_instance_start(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_start(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_start(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_start", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3790,7 +4676,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, "abiwalk", 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3798,7 +4686,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(NULL, "abiwalk", 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3806,7 +4696,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(NULL, "abiwalk", 30, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3814,7 +4706,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, NULL, 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3822,7 +4716,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, NULL, 30, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3831,7 +4727,9 @@ static void walk_lxd_instance_stop(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, "abiwalk", 30, false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3839,14 +4737,18 @@ static void walk_lxd_instance_stop(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, "abiwalk", 30, false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, BAD_UTF8, 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3854,7 +4756,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, "abiwalk", (int32_t)INT32_MIN, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(timeout=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "timeout=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3862,7 +4766,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, "abiwalk", (int32_t)-1, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(timeout=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "timeout=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3870,7 +4776,9 @@ static void walk_lxd_instance_stop(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_stop(client, "abiwalk", (int32_t)INT32_MAX, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_stop(timeout=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_stop", "timeout=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3882,7 +4790,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, "abiwalk", 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3890,7 +4800,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(NULL, "abiwalk", 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3898,7 +4810,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(NULL, "abiwalk", 30, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3906,7 +4820,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, NULL, 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3914,7 +4830,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, NULL, 30, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3923,7 +4841,9 @@ static void walk_lxd_instance_restart(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, "abiwalk", 30, false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -3931,14 +4851,18 @@ static void walk_lxd_instance_restart(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, "abiwalk", 30, false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, BAD_UTF8, 30, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3946,7 +4870,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, "abiwalk", (int32_t)INT32_MIN, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(timeout=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "timeout=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3954,7 +4880,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, "abiwalk", (int32_t)-1, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(timeout=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "timeout=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3962,7 +4890,9 @@ static void walk_lxd_instance_restart(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_restart(client, "abiwalk", (int32_t)INT32_MAX, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_restart(timeout=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_restart", "timeout=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3974,7 +4904,9 @@ static void walk_lxd_instance_freeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(client, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3982,7 +4914,9 @@ static void walk_lxd_instance_freeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3990,7 +4924,9 @@ static void walk_lxd_instance_freeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -3998,7 +4934,9 @@ static void walk_lxd_instance_freeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4006,7 +4944,9 @@ static void walk_lxd_instance_freeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4015,7 +4955,9 @@ static void walk_lxd_instance_freeze(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -4023,14 +4965,18 @@ static void walk_lxd_instance_freeze(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_freeze(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_freeze(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_freeze", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4042,7 +4988,9 @@ static void walk_lxd_instance_unfreeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(client, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4050,7 +4998,9 @@ static void walk_lxd_instance_unfreeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4058,7 +5008,9 @@ static void walk_lxd_instance_unfreeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4066,7 +5018,9 @@ static void walk_lxd_instance_unfreeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4074,7 +5028,9 @@ static void walk_lxd_instance_unfreeze(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4083,7 +5039,9 @@ static void walk_lxd_instance_unfreeze(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -4091,14 +5049,18 @@ static void walk_lxd_instance_unfreeze(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_instance_unfreeze(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_unfreeze(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_instance_unfreeze", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4110,7 +5072,9 @@ static void walk_lxd_network_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4118,7 +5082,9 @@ static void walk_lxd_network_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4126,7 +5092,9 @@ static void walk_lxd_network_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4135,7 +5103,9 @@ static void walk_lxd_network_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4143,14 +5113,18 @@ static void walk_lxd_network_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4158,7 +5132,9 @@ static void walk_lxd_network_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4166,7 +5142,9 @@ static void walk_lxd_network_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4179,7 +5157,9 @@ static void walk_lxd_network_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -4189,7 +5169,9 @@ static void walk_lxd_network_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -4199,7 +5181,9 @@ static void walk_lxd_network_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -4209,7 +5193,9 @@ static void walk_lxd_network_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -4219,7 +5205,9 @@ static void walk_lxd_network_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -4230,7 +5218,9 @@ static void walk_lxd_network_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -4240,7 +5230,9 @@ static void walk_lxd_network_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -4250,7 +5242,9 @@ static void walk_lxd_network_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4260,7 +5254,9 @@ static void walk_lxd_network_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4269,7 +5265,9 @@ static void walk_lxd_network_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -4282,35 +5280,45 @@ static void walk_lxd_network_exists(void) {
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -4318,7 +5326,9 @@ static void walk_lxd_network_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4326,14 +5336,18 @@ static void walk_lxd_network_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4343,37 +5357,49 @@ static void walk_lxd_network_exists(void) {
 static void walk_lxd_network_create(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_create", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_create(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4383,73 +5409,97 @@ static void walk_lxd_network_create(void) {
 static void walk_lxd_network_update(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4459,73 +5509,97 @@ static void walk_lxd_network_update(void) {
 static void walk_lxd_network_patch(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4535,55 +5609,73 @@ static void walk_lxd_network_patch(void) {
 static void walk_lxd_network_rename(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4593,37 +5685,49 @@ static void walk_lxd_network_rename(void) {
 static void walk_lxd_network_delete(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_delete(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4634,7 +5738,9 @@ static void walk_lxd_network_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4642,7 +5748,9 @@ static void walk_lxd_network_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4650,7 +5758,9 @@ static void walk_lxd_network_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4658,7 +5768,9 @@ static void walk_lxd_network_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4666,7 +5778,9 @@ static void walk_lxd_network_state(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4675,7 +5789,9 @@ static void walk_lxd_network_state(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4683,14 +5799,18 @@ static void walk_lxd_network_state(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_network_state(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4702,7 +5822,9 @@ static void walk_lxd_operation_open(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(client, "op-ok", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4710,7 +5832,9 @@ static void walk_lxd_operation_open(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(NULL, "op-ok", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4718,7 +5842,9 @@ static void walk_lxd_operation_open(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(NULL, "op-ok", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4726,7 +5852,9 @@ static void walk_lxd_operation_open(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(id=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "id=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4734,7 +5862,9 @@ static void walk_lxd_operation_open(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(id=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "id=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4743,7 +5873,9 @@ static void walk_lxd_operation_open(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(client, "op-ok", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "op_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4751,14 +5883,18 @@ static void walk_lxd_operation_open(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(client, "op-ok", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "op_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_open(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_open(id=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_open", "id=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -4770,7 +5906,9 @@ static void walk_lxd_operation_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_list(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4778,7 +5916,9 @@ static void walk_lxd_operation_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_list(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4786,7 +5926,9 @@ static void walk_lxd_operation_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_list(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4795,7 +5937,9 @@ static void walk_lxd_operation_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_list(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -4803,7 +5947,9 @@ static void walk_lxd_operation_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_list(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -4817,20 +5963,26 @@ static void walk_lxd_operation_wait(void) {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_wait: cannot make a lxd_operation with lxd_operation_open");
         }
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_wait(op_h, 2000, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_wait", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_wait(NULL, 2000, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait(op=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_wait", "op=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_wait(NULL, 2000, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait(op=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_wait", "op=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -4840,7 +5992,9 @@ static void walk_lxd_operation_wait(void) {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_wait: cannot make a lxd_operation with lxd_operation_open");
         }
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_wait(op_h, (int64_t)INT64_MIN, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait(timeout_ms=INT64_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_wait", "timeout_ms=INT64_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
@@ -4851,7 +6005,9 @@ static void walk_lxd_operation_wait(void) {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_wait: cannot make a lxd_operation with lxd_operation_open");
         }
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_wait(op_h, (int64_t)-1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait(timeout_ms=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_wait", "timeout_ms=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
@@ -4862,7 +6018,9 @@ static void walk_lxd_operation_wait(void) {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_wait: cannot make a lxd_operation with lxd_operation_open");
         }
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_wait(op_h, (int64_t)INT64_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait(timeout_ms=INT64_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_wait", "timeout_ms=INT64_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
@@ -4894,20 +6052,26 @@ static void walk_lxd_operation_cancel(void) {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_cancel: cannot make a lxd_operation with lxd_operation_open");
         }
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_cancel(op_h, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_cancel(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_cancel", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_cancel(NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_cancel(op=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_cancel", "op=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_cancel(NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_cancel(op=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_cancel", "op=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -4921,20 +6085,26 @@ static void walk_lxd_operation_refresh(void) {
             CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_refresh: cannot make a lxd_operation with lxd_operation_open");
         }
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_refresh(op_h, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_refresh(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_refresh", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_refresh(NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_refresh(op=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_refresh", "op=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_refresh(NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_refresh(op=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_refresh", "op=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -4984,7 +6154,9 @@ static void walk_lxd_operation_json(void) {
         }
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_json(op_h, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_json(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_json", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -4993,7 +6165,9 @@ static void walk_lxd_operation_json(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_json(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_json(op=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_json", "op=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5001,7 +6175,9 @@ static void walk_lxd_operation_json(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_json(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_json(op=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_json", "op=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5014,7 +6190,9 @@ static void walk_lxd_operation_json(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_json(op_h, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_json(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_json", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
@@ -5027,7 +6205,9 @@ static void walk_lxd_operation_json(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_operation_json(op_h, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_json(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_json", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
         lxd_operation_free(op_h);
@@ -5044,7 +6224,9 @@ static void walk_lxd_profile_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5052,7 +6234,9 @@ static void walk_lxd_profile_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5060,7 +6244,9 @@ static void walk_lxd_profile_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5069,7 +6255,9 @@ static void walk_lxd_profile_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5077,14 +6265,18 @@ static void walk_lxd_profile_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5092,7 +6284,9 @@ static void walk_lxd_profile_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5100,7 +6294,9 @@ static void walk_lxd_profile_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5113,7 +6309,9 @@ static void walk_lxd_profile_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5123,7 +6321,9 @@ static void walk_lxd_profile_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5133,7 +6333,9 @@ static void walk_lxd_profile_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5143,7 +6345,9 @@ static void walk_lxd_profile_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5153,7 +6357,9 @@ static void walk_lxd_profile_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5164,7 +6370,9 @@ static void walk_lxd_profile_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -5174,7 +6382,9 @@ static void walk_lxd_profile_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -5184,7 +6394,9 @@ static void walk_lxd_profile_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5194,7 +6406,9 @@ static void walk_lxd_profile_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5203,7 +6417,9 @@ static void walk_lxd_profile_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5216,35 +6432,45 @@ static void walk_lxd_profile_exists(void) {
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -5252,7 +6478,9 @@ static void walk_lxd_profile_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5260,14 +6488,18 @@ static void walk_lxd_profile_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5277,37 +6509,49 @@ static void walk_lxd_profile_exists(void) {
 static void walk_lxd_profile_create(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_create", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_create(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5317,73 +6561,97 @@ static void walk_lxd_profile_create(void) {
 static void walk_lxd_profile_update(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5393,73 +6661,97 @@ static void walk_lxd_profile_update(void) {
 static void walk_lxd_profile_patch(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5469,55 +6761,73 @@ static void walk_lxd_profile_patch(void) {
 static void walk_lxd_profile_rename(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5527,37 +6837,49 @@ static void walk_lxd_profile_rename(void) {
 static void walk_lxd_profile_delete(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_delete(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_profile_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_profile_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_profile_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5570,7 +6892,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "valid", rc, err, EXPECT_VALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5581,7 +6905,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(NULL, "GET", "/1.0", "{}", &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "client=NULL", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5592,7 +6918,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(NULL, "GET", "/1.0", "{}", &status_out_v, &body_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5603,7 +6931,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, NULL, "/1.0", "{}", &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(method=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "method=NULL", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5614,7 +6944,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, NULL, "/1.0", "{}", &status_out_v, &body_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(method=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "method=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5625,7 +6957,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", NULL, "{}", &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(path=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "path=NULL", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5636,7 +6970,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", NULL, "{}", &status_out_v, &body_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5647,7 +6983,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", NULL, &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(body_json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "body_json=NULL", rc, err, EXPECT_ACCEPTED, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5658,7 +6996,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", NULL, &status_out_v, &body_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(body_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "body_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5670,7 +7010,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", NULL, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(status_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "status_out=NULL", rc, err, EXPECT_INVALID, 1, body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5682,7 +7024,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", NULL, &body_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(status_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "status_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5694,7 +7038,9 @@ static void walk_lxd_raw_request(void) {
         (void)body_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(body_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "body_out=NULL", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -5705,7 +7051,9 @@ static void walk_lxd_raw_request(void) {
         (void)body_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(body_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "body_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, status_out_v == (uint16_t)0x5a && etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -5716,7 +7064,9 @@ static void walk_lxd_raw_request(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, &body_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         lxd_error_free(err);
@@ -5727,7 +7077,9 @@ static void walk_lxd_raw_request(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", "{}", &status_out_v, &body_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         lxd_error_free(err);
@@ -5737,7 +7089,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, BAD_UTF8, "/1.0", "{}", &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(method=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "method=invalid UTF-8", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5748,7 +7102,9 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", BAD_UTF8, "{}", &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5759,10 +7115,478 @@ static void walk_lxd_raw_request(void) {
         char *body_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_raw_request(client, "GET", "/1.0", BAD_UTF8, &status_out_v, &body_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_raw_request(body_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_raw_request", "body_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, status_out_v == (uint16_t)0x5a && body_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (body_out_v != (char *)SENTINEL) lxd_string_free(body_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_new_remote(const char* config_dir, const char* remote, struct lxd_client_builder** builder_out, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_new_remote(void) {
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(config_dir_path, "abiwalk", &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "valid", rc, err, EXPECT_VALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(NULL, "abiwalk", &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(config_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "config_dir=NULL", rc, err, EXPECT_ACCEPTED, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(NULL, "abiwalk", &builder_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(config_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "config_dir=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(config_dir_path, NULL, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(remote=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "remote=NULL", rc, err, EXPECT_ACCEPTED, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(config_dir_path, NULL, &builder_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(remote=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "remote=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        (void)builder_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(config_dir_path, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(builder_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "builder_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        (void)builder_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(config_dir_path, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(builder_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "builder_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(BAD_UTF8, "abiwalk", &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(config_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "config_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder_out_v = (lxd_client_builder *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_new_remote(config_dir_path, BAD_UTF8, &builder_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_new_remote(remote=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_new_remote", "remote=invalid UTF-8", rc, err, EXPECT_INVALID, 1, builder_out_v == (lxd_client_builder *)SENTINEL);
+        if (builder_out_v != (lxd_client_builder *)SENTINEL) lxd_client_builder_free(builder_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_config_remotes(const char* config_dir, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_config_remotes(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_remotes(config_dir_path, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_remotes(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_remotes", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_remotes(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_remotes(config_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_remotes", "config_dir=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_remotes(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_remotes(config_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_remotes", "config_dir=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_remotes(config_dir_path, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_remotes(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_remotes", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_remotes(config_dir_path, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_remotes(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_remotes", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_remotes(BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_remotes(config_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_remotes", "config_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_config_ensure_client_cert(const char* config_dir, bool* generated_out, struct lxd_error** err_out) */
+static void walk_lxd_config_ensure_client_cert(void) {
+    {
+        bool generated_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_ensure_client_cert(config_dir_path, &generated_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_ensure_client_cert(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_ensure_client_cert", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool generated_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_ensure_client_cert(NULL, &generated_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_ensure_client_cert(config_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_ensure_client_cert", "config_dir=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool generated_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_ensure_client_cert(NULL, &generated_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_ensure_client_cert(config_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_ensure_client_cert", "config_dir=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool generated_out_v = false;
+        (void)generated_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_ensure_client_cert(config_dir_path, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_ensure_client_cert(generated_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_ensure_client_cert", "generated_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool generated_out_v = false;
+        (void)generated_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_ensure_client_cert(config_dir_path, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_ensure_client_cert(generated_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_ensure_client_cert", "generated_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool generated_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_ensure_client_cert(BAD_UTF8, &generated_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_ensure_client_cert(config_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_ensure_client_cert", "config_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_config_add_remote(const char* config_dir, const char* name, const char* url, const char* password, const char* expected_fingerprint, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_config_add_remote(void) {
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "valid", rc, err, EXPECT_VALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(NULL, "abiwalk", https_url, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(config_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "config_dir=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(NULL, "abiwalk", https_url, "abiwalk-password", server_fp, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(config_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "config_dir=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, NULL, https_url, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "name=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, NULL, https_url, "abiwalk-password", server_fp, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", NULL, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(url=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "url=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", NULL, "abiwalk-password", server_fp, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(url=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "url=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, NULL, server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(password=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "password=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, NULL, server_fp, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(password=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "password=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, "abiwalk-password", NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(expected_fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "expected_fingerprint=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, "abiwalk-password", NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(expected_fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "expected_fingerprint=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, "abiwalk-password", server_fp, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, "abiwalk-password", server_fp, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(BAD_UTF8, "abiwalk", https_url, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(config_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "config_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, BAD_UTF8, https_url, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", BAD_UTF8, "abiwalk-password", server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(url=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "url=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, BAD_UTF8, server_fp, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(password=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "password=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, "abiwalk-password", BAD_UTF8, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_config_add_remote(expected_fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_config_add_remote", "expected_fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_certificate_fingerprint(const char* cert_pem, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_certificate_fingerprint(void) {
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_fingerprint(client_crt_pem, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_fingerprint(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_fingerprint", "valid", rc, err, EXPECT_VALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_fingerprint(NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_fingerprint(cert_pem=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_fingerprint", "cert_pem=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_fingerprint(NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_fingerprint(cert_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_fingerprint", "cert_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_fingerprint(client_crt_pem, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_fingerprint(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_fingerprint", "fingerprint_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_fingerprint(client_crt_pem, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_fingerprint(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_fingerprint", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_fingerprint(BAD_UTF8, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_fingerprint(cert_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_fingerprint", "cert_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
         lxd_error_free(err);
     }
 }
@@ -5773,7 +7597,9 @@ static void walk_lxd_server_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(client, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5783,7 +7609,9 @@ static void walk_lxd_server_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5793,7 +7621,9 @@ static void walk_lxd_server_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -5804,7 +7634,9 @@ static void walk_lxd_server_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(client, NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -5814,7 +7646,9 @@ static void walk_lxd_server_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(client, NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -5824,7 +7658,9 @@ static void walk_lxd_server_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(client, &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5834,7 +7670,9 @@ static void walk_lxd_server_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_get(client, &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -5845,55 +7683,73 @@ static void walk_lxd_server_get(void) {
 static void walk_lxd_server_update(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_update(client, "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5903,55 +7759,73 @@ static void walk_lxd_server_update(void) {
 static void walk_lxd_server_patch(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_patch(client, "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -5962,35 +7836,45 @@ static void walk_lxd_server_has_extension(void) {
     {
         bool has_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(client, "abiwalk", &has_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool has_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(NULL, "abiwalk", &has_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool has_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(NULL, "abiwalk", &has_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool has_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(client, NULL, &has_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool has_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(client, NULL, &has_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -5998,7 +7882,9 @@ static void walk_lxd_server_has_extension(void) {
         bool has_out_v = false;
         (void)has_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(has_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "has_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -6006,14 +7892,18 @@ static void walk_lxd_server_has_extension(void) {
         bool has_out_v = false;
         (void)has_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(has_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "has_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool has_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_has_extension(client, BAD_UTF8, &has_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_has_extension(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_has_extension", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -6024,7 +7914,9 @@ static void walk_lxd_server_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_resources(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_resources(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_resources", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6032,7 +7924,9 @@ static void walk_lxd_server_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_resources(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_resources(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_resources", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6040,7 +7934,9 @@ static void walk_lxd_server_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_resources(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_resources(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_resources", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6049,7 +7945,9 @@ static void walk_lxd_server_resources(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_resources(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_resources(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_resources", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -6057,7 +7955,9 @@ static void walk_lxd_server_resources(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_server_resources(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_resources(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_resources", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -6068,7 +7968,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6076,7 +7978,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6084,7 +7988,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6092,7 +7998,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "instance=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6100,7 +8008,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6109,7 +8019,9 @@ static void walk_lxd_snapshot_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -6117,14 +8029,18 @@ static void walk_lxd_snapshot_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6132,7 +8048,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6140,7 +8058,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6148,7 +8068,9 @@ static void walk_lxd_snapshot_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6161,7 +8083,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6171,7 +8095,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6181,7 +8107,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6191,7 +8119,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "instance=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6201,7 +8131,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6211,7 +8143,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6221,7 +8155,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6232,7 +8168,9 @@ static void walk_lxd_snapshot_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -6242,7 +8180,9 @@ static void walk_lxd_snapshot_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -6252,7 +8192,9 @@ static void walk_lxd_snapshot_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6262,7 +8204,9 @@ static void walk_lxd_snapshot_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6271,7 +8215,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6281,7 +8227,9 @@ static void walk_lxd_snapshot_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6294,7 +8242,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6302,7 +8252,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6310,7 +8262,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6318,7 +8272,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6326,7 +8282,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6334,7 +8292,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6342,7 +8302,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6350,7 +8312,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6358,7 +8322,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6366,7 +8332,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6374,7 +8342,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6383,7 +8353,9 @@ static void walk_lxd_snapshot_update(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -6391,14 +8363,18 @@ static void walk_lxd_snapshot_update(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6406,7 +8382,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6414,7 +8392,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6422,7 +8402,9 @@ static void walk_lxd_snapshot_update(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_update(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6434,7 +8416,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6442,7 +8426,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6450,7 +8436,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6458,7 +8446,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6466,7 +8456,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6474,7 +8466,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6482,7 +8476,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6490,7 +8486,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6498,7 +8496,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6507,7 +8507,9 @@ static void walk_lxd_snapshot_rename(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -6515,14 +8517,18 @@ static void walk_lxd_snapshot_rename(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6530,7 +8536,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6538,7 +8546,9 @@ static void walk_lxd_snapshot_rename(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_rename(client, "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6550,7 +8560,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6558,7 +8570,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6566,7 +8580,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6574,7 +8590,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6582,7 +8600,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6590,7 +8610,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6598,7 +8620,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6607,7 +8631,9 @@ static void walk_lxd_snapshot_delete(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -6615,14 +8641,18 @@ static void walk_lxd_snapshot_delete(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6630,7 +8660,9 @@ static void walk_lxd_snapshot_delete(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_delete(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6642,7 +8674,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6650,7 +8684,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(NULL, "abiwalk", "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6658,7 +8694,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(NULL, "abiwalk", "abiwalk", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6666,7 +8704,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, NULL, "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6674,7 +8714,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, NULL, "abiwalk", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6682,7 +8724,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", NULL, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6690,7 +8734,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", NULL, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6699,7 +8745,9 @@ static void walk_lxd_snapshot_create(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", "abiwalk", false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -6707,14 +8755,18 @@ static void walk_lxd_snapshot_create(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", "abiwalk", false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, BAD_UTF8, "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6722,7 +8774,9 @@ static void walk_lxd_snapshot_create(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", BAD_UTF8, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6734,7 +8788,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6742,7 +8798,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(NULL, "abiwalk", "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6750,7 +8808,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(NULL, "abiwalk", "abiwalk", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6758,7 +8818,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, NULL, "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(instance=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6766,7 +8828,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, NULL, "abiwalk", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6774,7 +8838,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", NULL, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6782,7 +8848,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", NULL, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6791,7 +8859,9 @@ static void walk_lxd_snapshot_restore(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", "abiwalk", false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(op_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
@@ -6799,14 +8869,18 @@ static void walk_lxd_snapshot_restore(void) {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         (void)op_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", "abiwalk", false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, BAD_UTF8, "abiwalk", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6814,7 +8888,9 @@ static void walk_lxd_snapshot_restore(void) {
     {
         lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_snapshot_restore(client, "abiwalk", BAD_UTF8, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_restore(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_snapshot_restore", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
@@ -6826,7 +8902,9 @@ static void walk_lxd_storage_pool_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6834,7 +8912,9 @@ static void walk_lxd_storage_pool_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6842,7 +8922,9 @@ static void walk_lxd_storage_pool_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6851,7 +8933,9 @@ static void walk_lxd_storage_pool_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -6859,14 +8943,18 @@ static void walk_lxd_storage_pool_list(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6874,7 +8962,9 @@ static void walk_lxd_storage_pool_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(recursion=-1) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6882,7 +8972,9 @@ static void walk_lxd_storage_pool_list(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6895,7 +8987,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6905,7 +8999,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6915,7 +9011,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6925,7 +9023,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6935,7 +9035,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6946,7 +9048,9 @@ static void walk_lxd_storage_pool_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -6956,7 +9060,9 @@ static void walk_lxd_storage_pool_get(void) {
         (void)json_out_v;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
         lxd_error_free(err);
@@ -6966,7 +9072,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6976,7 +9084,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *etag_out_v = (char *)SENTINEL;
         (void)etag_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -6985,7 +9095,9 @@ static void walk_lxd_storage_pool_get(void) {
         char *json_out_v = (char *)SENTINEL;
         char *etag_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
@@ -6998,35 +9110,45 @@ static void walk_lxd_storage_pool_exists(void) {
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
@@ -7034,7 +9156,9 @@ static void walk_lxd_storage_pool_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7042,14 +9166,18 @@ static void walk_lxd_storage_pool_exists(void) {
         bool exists_out_v = false;
         (void)exists_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         bool exists_out_v = false;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7059,37 +9187,49 @@ static void walk_lxd_storage_pool_exists(void) {
 static void walk_lxd_storage_pool_create(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_create(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_create", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_create(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_create(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7099,73 +9239,97 @@ static void walk_lxd_storage_pool_create(void) {
 static void walk_lxd_storage_pool_update(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7175,73 +9339,97 @@ static void walk_lxd_storage_pool_update(void) {
 static void walk_lxd_storage_pool_patch(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(json=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7251,37 +9439,49 @@ static void walk_lxd_storage_pool_patch(void) {
 static void walk_lxd_storage_pool_delete(void) {
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_delete(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_delete(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_delete(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7292,7 +9492,9 @@ static void walk_lxd_storage_pool_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(valid) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -7300,7 +9502,9 @@ static void walk_lxd_storage_pool_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(client=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -7308,7 +9512,9 @@ static void walk_lxd_storage_pool_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -7316,7 +9522,9 @@ static void walk_lxd_storage_pool_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(name=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -7324,7 +9532,9 @@ static void walk_lxd_storage_pool_resources(void) {
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
@@ -7333,7 +9543,9 @@ static void walk_lxd_storage_pool_resources(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(json_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
         lxd_error_free(err);
     }
@@ -7341,23 +9553,5779 @@ static void walk_lxd_storage_pool_resources(void) {
         char *json_out_v = (char *)SENTINEL;
         (void)json_out_v;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
     {
         char *json_out_v = (char *)SENTINEL;
         lxd_error *err = NULL;
+        double t0 = hs_now();
         lxd_result rc = lxd_storage_pool_resources(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_pool_resources(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_storage_pool_resources", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
     }
 }
 
-/* 113 functions. */
+/* enum lxd_result lxd_instance_exec(const struct lxd_client* client, const char* instance, const char* const* argv, size_t argc, const char* options_json, const uint8_t* stdin_data, size_t stdin_len, int32_t* exit_code_out, uint8_t** stdout_out, size_t* stdout_len_out, uint8_t** stderr_out, size_t* stderr_len_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_exec(void) {
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "valid", rc, err, EXPECT_VALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(NULL, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "client=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(NULL, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, NULL, abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "instance=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, NULL, abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", NULL, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(argv=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "argv=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", NULL, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(argv=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "argv=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, NULL, (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, NULL, (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", NULL, 1, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stdin_data=NULL, stdin_len>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stdin_data=NULL, stdin_len>0", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", NULL, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stdin_data=NULL, stdin_len=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stdin_data=NULL, stdin_len=0", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, NULL, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(exit_code_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "exit_code_out=NULL", rc, err, EXPECT_INVALID, 1, stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, NULL, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(exit_code_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "exit_code_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        (void)stdout_out_v;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, NULL, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stdout_out=NULL alone) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stdout_out=NULL alone", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        (void)stdout_out_v;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        (void)stdout_len_out_v;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, NULL, NULL, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stdout_out=NULL, stdout_len_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stdout_out=NULL, stdout_len_out=NULL", rc, err, EXPECT_ACCEPTED, 1, exit_code_out_v == (int32_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        (void)stdout_len_out_v;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, NULL, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stdout_len_out=NULL alone) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stdout_len_out=NULL alone", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        (void)stderr_out_v;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, NULL, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stderr_out=NULL alone) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stderr_out=NULL alone", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        (void)stderr_out_v;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        (void)stderr_len_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, NULL, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stderr_out=NULL, stderr_len_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stderr_out=NULL, stderr_len_out=NULL", rc, err, EXPECT_ACCEPTED, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        (void)stderr_len_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(stderr_len_out=NULL alone) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "stderr_len_out=NULL alone", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, BAD_UTF8, abi_argv, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv_bad, 1, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(argv[0]=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "argv[0]=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 2, "{}", (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(argv[1]=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "argv[1]=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        uint8_t *stdout_out_v = (uint8_t *)SENTINEL;
+        size_t stdout_len_out_v = (size_t)0x5a;
+        uint8_t *stderr_out_v = (uint8_t *)SENTINEL;
+        size_t stderr_len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec(client, "abiwalk", abi_argv, 1, BAD_UTF8, (const uint8_t*)abi_buffer, 0, &exit_code_out_v, &stdout_out_v, &stdout_len_out_v, &stderr_out_v, &stderr_len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a && stdout_out_v == (uint8_t *)SENTINEL && stdout_len_out_v == (size_t)0x5a && stderr_out_v == (uint8_t *)SENTINEL && stderr_len_out_v == (size_t)0x5a);
+        if (stdout_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stdout_out_v, stdout_len_out_v);
+        if (stderr_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(stderr_out_v, stderr_len_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_exec_fds(const struct lxd_client* client, const char* instance, const char* const* argv, size_t argc, const char* options_json, int stdin_fd, int stdout_fd, int stderr_fd, int32_t* exit_code_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_exec_fds(void) {
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "valid", rc, err, EXPECT_VALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(NULL, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "client=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(NULL, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, NULL, abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "instance=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, NULL, abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", NULL, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(argv=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "argv=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", NULL, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(argv=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "argv=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, NULL, abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, NULL, abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(exit_code_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "exit_code_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(exit_code_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "exit_code_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, BAD_UTF8, abi_argv, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv_bad, 1, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(argv[0]=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "argv[0]=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 2, "{}", abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(argv[1]=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "argv[1]=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, BAD_UTF8, abi_devnull(), abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", (int)INT_MIN, abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stdin_fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stdin_fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", (int)-1, abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stdin_fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stdin_fd=-1", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", (int)INT_MAX, abi_devnull(), abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stdin_fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stdin_fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), (int)INT_MIN, abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stdout_fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stdout_fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), (int)-1, abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stdout_fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stdout_fd=-1", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), (int)INT_MAX, abi_devnull(), &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stdout_fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stdout_fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), (int)INT_MIN, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stderr_fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stderr_fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), (int)-1, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stderr_fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stderr_fd=-1", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_fds(client, "abiwalk", abi_argv, 1, "{}", abi_devnull(), abi_devnull(), (int)INT_MAX, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_fds(stderr_fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_fds", "stderr_fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_exec_new(const struct lxd_client* client, const char* instance, const char* const* argv, size_t argc, const char* options_json, struct lxd_exec** exec_out, struct lxd_error** err_out) */
+static void walk_lxd_exec_new(void) {
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "valid", rc, err, EXPECT_VALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(NULL, "abiwalk", abi_argv, 1, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "client=NULL", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(NULL, "abiwalk", abi_argv, 1, "{}", &exec_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, NULL, abi_argv, 1, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "instance=NULL", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, NULL, abi_argv, 1, "{}", &exec_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", NULL, 1, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(argv=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "argv=NULL", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", NULL, 1, "{}", &exec_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(argv=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "argv=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 1, NULL, &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 1, NULL, &exec_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        (void)exec_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(exec_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "exec_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        (void)exec_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(exec_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "exec_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, BAD_UTF8, abi_argv, 1, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv_bad, 1, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(argv[0]=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "argv[0]=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 2, "{}", &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(argv[1]=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "argv[1]=NULL", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_out_v = (lxd_exec *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_new(client, "abiwalk", abi_argv, 1, BAD_UTF8, &exec_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_new(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_new", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, exec_out_v == (lxd_exec *)SENTINEL);
+        if (exec_out_v != (lxd_exec *)SENTINEL) lxd_exec_free(exec_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_exec_set_stdin_fd(struct lxd_exec* exec, int fd, struct lxd_error** err_out) */
+static void walk_lxd_exec_set_stdin_fd(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_fd(exec_h, abi_devnull(), &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_fd(NULL, abi_devnull(), &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_fd(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_fd", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_fd(NULL, abi_devnull(), NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_fd(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_fd", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_fd(exec_h, (int)INT_MIN, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_fd(exec_h, (int)-1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_fd(exec_h, (int)INT_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_set_stdout_fd(struct lxd_exec* exec, int fd, struct lxd_error** err_out) */
+static void walk_lxd_exec_set_stdout_fd(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_fd(exec_h, abi_devnull(), &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_fd(NULL, abi_devnull(), &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_fd(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_fd", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_fd(NULL, abi_devnull(), NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_fd(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_fd", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_fd(exec_h, (int)INT_MIN, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_fd(exec_h, (int)-1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_fd(exec_h, (int)INT_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_set_stderr_fd(struct lxd_exec* exec, int fd, struct lxd_error** err_out) */
+static void walk_lxd_exec_set_stderr_fd(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_fd(exec_h, abi_devnull(), &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_fd(NULL, abi_devnull(), &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_fd(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_fd", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_fd(NULL, abi_devnull(), NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_fd(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_fd", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_fd(exec_h, (int)INT_MIN, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_fd(exec_h, (int)-1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_fd: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_fd(exec_h, (int)INT_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_set_stdin_cb(struct lxd_exec* exec, lxd_read_cb cb, void* user, struct lxd_error** err_out) */
+static void walk_lxd_exec_set_stdin_cb(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(exec_h, stub_lxd_read_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(NULL, stub_lxd_read_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(NULL, stub_lxd_read_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(exec_h, NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(cb=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "cb=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(exec_h, NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(cb=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "cb=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(exec_h, stub_lxd_read_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdin_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdin_cb(exec_h, stub_lxd_read_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdin_cb(user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdin_cb", "user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_set_stdout_cb(struct lxd_exec* exec, lxd_write_cb cb, void* user, struct lxd_error** err_out) */
+static void walk_lxd_exec_set_stdout_cb(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(exec_h, stub_lxd_write_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(NULL, stub_lxd_write_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(NULL, stub_lxd_write_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(exec_h, NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(cb=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "cb=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(exec_h, NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(cb=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "cb=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(exec_h, stub_lxd_write_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stdout_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stdout_cb(exec_h, stub_lxd_write_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stdout_cb(user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stdout_cb", "user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_set_stderr_cb(struct lxd_exec* exec, lxd_write_cb cb, void* user, struct lxd_error** err_out) */
+static void walk_lxd_exec_set_stderr_cb(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(exec_h, stub_lxd_write_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(NULL, stub_lxd_write_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(NULL, stub_lxd_write_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(exec_h, NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(cb=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "cb=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(exec_h, NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(cb=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "cb=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(exec_h, stub_lxd_write_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_set_stderr_cb: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_set_stderr_cb(exec_h, stub_lxd_write_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_set_stderr_cb(user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_set_stderr_cb", "user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_run(struct lxd_exec* exec, int32_t* exit_code_out, struct lxd_error** err_out) */
+static void walk_lxd_exec_run(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_run: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_run(exec_h, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_run(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_run", "valid", rc, err, EXPECT_VALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_run(NULL, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_run(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_run", "exec=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_run(NULL, &exit_code_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_run(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_run", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_run: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_run(exec_h, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_run(exit_code_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_run", "exit_code_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_run: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_run(exec_h, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_run(exit_code_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_run", "exit_code_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_start(struct lxd_exec* exec, struct lxd_error** err_out) */
+static void walk_lxd_exec_start(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_start: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_start(exec_h, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_start(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_start", "valid", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_start(NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_start(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_start", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_start(NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_start(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_start", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_exec_write(const struct lxd_exec* exec, const uint8_t* data, size_t len, struct lxd_error** err_out) */
+static void walk_lxd_exec_write(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_write: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_write(exec_h, (const uint8_t*)abi_buffer, 16, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_write(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_write", "valid", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_write(NULL, (const uint8_t*)abi_buffer, 16, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_write(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_write", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_write(NULL, (const uint8_t*)abi_buffer, 16, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_write(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_write", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_write: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_write(exec_h, NULL, 1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_write(data=NULL, len>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_write", "data=NULL, len>0", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_write: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_write(exec_h, NULL, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_write(data=NULL, len=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_write", "data=NULL, len=0", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_read(const struct lxd_exec* exec, uint8_t* buf, size_t cap, int64_t timeout_ms, size_t* n_out, struct lxd_error** err_out) */
+static void walk_lxd_exec_read(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_read: cannot make a lxd_exec with lxd_exec_new");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(exec_h, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "valid", rc, err, EXPECT_NO_PANIC, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(NULL, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "exec=NULL", rc, err, EXPECT_INVALID, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(NULL, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, &n_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_read: cannot make a lxd_exec with lxd_exec_new");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(exec_h, NULL, 1, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(buf=NULL, cap>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "buf=NULL, cap>0", rc, err, EXPECT_INVALID, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_read: cannot make a lxd_exec with lxd_exec_new");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(exec_h, NULL, 0, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(buf=NULL, cap=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "buf=NULL, cap=0", rc, err, EXPECT_NO_PANIC, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_read: cannot make a lxd_exec with lxd_exec_new");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        (void)n_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(exec_h, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(n_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "n_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_read: cannot make a lxd_exec with lxd_exec_new");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        (void)n_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(exec_h, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(n_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "n_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_read: cannot make a lxd_exec with lxd_exec_new");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_read(exec_h, (uint8_t*)abi_buffer, sizeof abi_buffer, (int64_t)1, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_read(timeout_ms=1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_read", "timeout_ms=1", rc, err, EXPECT_NO_PANIC, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_resize(const struct lxd_exec* exec, uint32_t width, uint32_t height, struct lxd_error** err_out) */
+static void walk_lxd_exec_resize(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_resize: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_resize(exec_h, 80, 24, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_resize(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_resize", "valid", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_resize(NULL, 80, 24, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_resize(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_resize", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_resize(NULL, 80, 24, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_resize(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_resize", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_resize: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_resize(exec_h, (uint32_t)UINT32_MAX, 24, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_resize(width=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_resize", "width=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_resize: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_resize(exec_h, 80, (uint32_t)UINT32_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_resize(height=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_resize", "height=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_signal(const struct lxd_exec* exec, int32_t signal, struct lxd_error** err_out) */
+static void walk_lxd_exec_signal(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_signal: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_signal(exec_h, 15, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_signal(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_signal", "valid", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_signal(NULL, 15, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_signal(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_signal", "exec=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_signal(NULL, 15, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_signal(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_signal", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_signal: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_signal(exec_h, (int32_t)INT32_MIN, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_signal(signal=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_signal", "signal=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_signal: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_signal(exec_h, (int32_t)-1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_signal(signal=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_signal", "signal=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_signal: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_signal(exec_h, (int32_t)INT32_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_signal(signal=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_signal", "signal=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* enum lxd_result lxd_exec_wait(const struct lxd_exec* exec, int64_t timeout_ms, int32_t* exit_code_out, struct lxd_error** err_out) */
+static void walk_lxd_exec_wait(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_wait: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_wait(exec_h, 2000, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_wait(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_wait", "valid", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_wait(NULL, 2000, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_wait(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_wait", "exec=NULL", rc, err, EXPECT_INVALID, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_wait(NULL, 2000, &exit_code_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_wait(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_wait", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_wait: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_wait(exec_h, 2000, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_wait(exit_code_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_wait", "exit_code_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_wait: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        (void)exit_code_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_wait(exec_h, 2000, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_wait(exit_code_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_wait", "exit_code_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_wait: cannot make a lxd_exec with lxd_exec_new");
+        }
+        int32_t exit_code_out_v = (int32_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_wait(exec_h, (int64_t)1, &exit_code_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_wait(timeout_ms=1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_wait", "timeout_ms=1", rc, err, EXPECT_NO_PANIC, 1, exit_code_out_v == (int32_t)0x5a);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* void lxd_exec_cancel(const struct lxd_exec* exec) */
+static void walk_lxd_exec_cancel(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_cancel: cannot make a lxd_exec with lxd_exec_new");
+        }
+        lxd_exec_cancel(exec_h);
+        CHECK(1, "lxd_exec_cancel: returned");
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec_cancel(NULL);
+        CHECK(1, "lxd_exec_cancel: returned");
+    }
+}
+
+/* enum lxd_result lxd_exec_result_json(const struct lxd_exec* exec, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_exec_result_json(void) {
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_result_json: cannot make a lxd_exec with lxd_exec_new");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_result_json(exec_h, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_result_json(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_result_json", "valid", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_result_json(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_result_json(exec=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_result_json", "exec=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_result_json(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_result_json(exec=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_result_json", "exec=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_result_json: cannot make a lxd_exec with lxd_exec_new");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_result_json(exec_h, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_result_json(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_result_json", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+    {
+        lxd_exec *exec_h = NULL;
+        {
+            CHECK(lxd_exec_new(client, "abiwalk", abi_argv, 1, "{}", &exec_h, NULL) == LXD_RESULT_OK && exec_h, "lxd_exec_result_json: cannot make a lxd_exec with lxd_exec_new");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_exec_result_json(exec_h, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_exec_result_json(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_exec_result_json", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_exec_free(exec_h);
+    }
+}
+
+/* void lxd_exec_free(struct lxd_exec* exec) */
+static void walk_lxd_exec_free(void) {
+    lxd_exec_free(NULL);
+    CHECK(1, "lxd_exec_free(NULL)");
+}
+/* enum lxd_result lxd_event_listener_open(const struct lxd_client* client, const char* types, bool all_projects, struct lxd_event_listener** listener_out, struct lxd_error** err_out) */
+static void walk_lxd_event_listener_open(void) {
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(client, "lifecycle", false, &listener_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "valid", rc, err, EXPECT_VALID, 1, listener_out_v == (lxd_event_listener *)SENTINEL);
+        if (listener_out_v != (lxd_event_listener *)SENTINEL) lxd_event_listener_free(listener_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(NULL, "lifecycle", false, &listener_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "client=NULL", rc, err, EXPECT_INVALID, 1, listener_out_v == (lxd_event_listener *)SENTINEL);
+        if (listener_out_v != (lxd_event_listener *)SENTINEL) lxd_event_listener_free(listener_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(NULL, "lifecycle", false, &listener_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, listener_out_v == (lxd_event_listener *)SENTINEL);
+        if (listener_out_v != (lxd_event_listener *)SENTINEL) lxd_event_listener_free(listener_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(client, NULL, false, &listener_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(types=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "types=NULL", rc, err, EXPECT_ACCEPTED, 1, listener_out_v == (lxd_event_listener *)SENTINEL);
+        if (listener_out_v != (lxd_event_listener *)SENTINEL) lxd_event_listener_free(listener_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(client, NULL, false, &listener_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(types=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "types=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, listener_out_v == (lxd_event_listener *)SENTINEL);
+        if (listener_out_v != (lxd_event_listener *)SENTINEL) lxd_event_listener_free(listener_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        (void)listener_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(client, "lifecycle", false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(listener_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "listener_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        (void)listener_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(client, "lifecycle", false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(listener_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "listener_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_out_v = (lxd_event_listener *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_open(client, BAD_UTF8, false, &listener_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_open(types=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_open", "types=invalid UTF-8", rc, err, EXPECT_INVALID, 1, listener_out_v == (lxd_event_listener *)SENTINEL);
+        if (listener_out_v != (lxd_event_listener *)SENTINEL) lxd_event_listener_free(listener_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_event_listener_next(const struct lxd_event_listener* listener, int64_t timeout_ms, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_event_listener_next(void) {
+    {
+        lxd_event_listener *listener_h = NULL;
+        {
+            CHECK(lxd_event_listener_open(client, "lifecycle", false, &listener_h, NULL) == LXD_RESULT_OK && listener_h, "lxd_event_listener_next: cannot make a lxd_event_listener with lxd_event_listener_open");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_next(listener_h, 2000, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_next(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_next", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+        lxd_event_listener_free(listener_h);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_next(NULL, 2000, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_next(listener=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_next", "listener=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_next(NULL, 2000, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_next(listener=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_next", "listener=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_event_listener *listener_h = NULL;
+        {
+            CHECK(lxd_event_listener_open(client, "lifecycle", false, &listener_h, NULL) == LXD_RESULT_OK && listener_h, "lxd_event_listener_next: cannot make a lxd_event_listener with lxd_event_listener_open");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_next(listener_h, 2000, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_next(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_next", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_event_listener_free(listener_h);
+    }
+    {
+        lxd_event_listener *listener_h = NULL;
+        {
+            CHECK(lxd_event_listener_open(client, "lifecycle", false, &listener_h, NULL) == LXD_RESULT_OK && listener_h, "lxd_event_listener_next: cannot make a lxd_event_listener with lxd_event_listener_open");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_next(listener_h, 2000, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_next(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_next", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_event_listener_free(listener_h);
+    }
+    {
+        lxd_event_listener *listener_h = NULL;
+        {
+            CHECK(lxd_event_listener_open(client, "lifecycle", false, &listener_h, NULL) == LXD_RESULT_OK && listener_h, "lxd_event_listener_next: cannot make a lxd_event_listener with lxd_event_listener_open");
+        }
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_event_listener_next(listener_h, (int64_t)1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_event_listener_next(timeout_ms=1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_event_listener_next", "timeout_ms=1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+        lxd_event_listener_free(listener_h);
+    }
+}
+
+/* void lxd_event_listener_close(const struct lxd_event_listener* listener) */
+static void walk_lxd_event_listener_close(void) {
+    {
+        lxd_event_listener *listener_h = NULL;
+        {
+            CHECK(lxd_event_listener_open(client, "lifecycle", false, &listener_h, NULL) == LXD_RESULT_OK && listener_h, "lxd_event_listener_close: cannot make a lxd_event_listener with lxd_event_listener_open");
+        }
+        lxd_event_listener_close(listener_h);
+        CHECK(1, "lxd_event_listener_close: returned");
+        lxd_event_listener_free(listener_h);
+    }
+    {
+        lxd_event_listener_close(NULL);
+        CHECK(1, "lxd_event_listener_close: returned");
+    }
+}
+
+/* void lxd_event_listener_free(struct lxd_event_listener* listener) */
+static void walk_lxd_event_listener_free(void) {
+    lxd_event_listener_free(NULL);
+    CHECK(1, "lxd_event_listener_free(NULL)");
+}
+/* enum lxd_result lxd_file_push_path(const struct lxd_client* client, const char* instance, const char* remote_path, const char* local_path, const struct lxd_file_options* opts, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_file_push_path(void) {
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(NULL, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(NULL, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, NULL, "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, NULL, "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", NULL, local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(remote_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "remote_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", NULL, local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(remote_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "remote_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", NULL, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(local_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "local_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", NULL, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(local_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "local_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(opts=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "opts=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(opts=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "opts=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, BAD_UTF8, "/tmp/abiwalk", local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", BAD_UTF8, local_file_path, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(remote_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "remote_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_path(client, "abiwalk", "/tmp/abiwalk", BAD_UTF8, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_path(local_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_path", "local_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_push_fd(const struct lxd_client* client, const char* instance, const char* remote_path, int fd, const struct lxd_file_options* opts, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_file_push_fd(void) {
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(NULL, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(NULL, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, NULL, "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, NULL, "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", NULL, abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(remote_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "remote_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", NULL, abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(remote_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "remote_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), NULL, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(opts=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "opts=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), NULL, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(opts=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "opts=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, BAD_UTF8, "/tmp/abiwalk", abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", BAD_UTF8, abi_devnull(), &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(remote_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "remote_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", (int)INT_MIN, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", (int)-1, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_fd(client, "abiwalk", "/tmp/abiwalk", (int)INT_MAX, &opts_s, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_push_bytes(const struct lxd_client* client, const char* instance, const char* remote_path, const uint8_t* data, size_t len, const struct lxd_file_options* opts, struct lxd_error** err_out) */
+static void walk_lxd_file_push_bytes(void) {
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(NULL, "abiwalk", "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(NULL, "abiwalk", "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, NULL, "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, NULL, "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", NULL, (const uint8_t*)abi_buffer, 16, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(remote_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "remote_path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", NULL, (const uint8_t*)abi_buffer, 16, &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(remote_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "remote_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", "/tmp/abiwalk", NULL, 1, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(data=NULL, len>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "data=NULL, len>0", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", "/tmp/abiwalk", NULL, 0, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(data=NULL, len=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "data=NULL, len=0", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(opts=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "opts=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(opts=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "opts=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, BAD_UTF8, "/tmp/abiwalk", (const uint8_t*)abi_buffer, 16, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_bytes(client, "abiwalk", BAD_UTF8, (const uint8_t*)abi_buffer, 16, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_bytes(remote_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_bytes", "remote_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_pull_path(const struct lxd_client* client, const char* instance, const char* remote_path, const char* local_path, lxd_progress_cb progress, void* progress_user, struct lxd_file_info* info_out, struct lxd_error** err_out) */
+static void walk_lxd_file_pull_path(void) {
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "valid", rc, err, EXPECT_VALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(NULL, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "client=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(NULL, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, NULL, "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "instance=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, NULL, "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", NULL, local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(remote_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "remote_path=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", NULL, local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(remote_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "remote_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(local_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "local_path=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(local_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "local_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, NULL, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, NULL, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, NULL, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, NULL, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(info_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "info_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(info_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "info_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, BAD_UTF8, "/tmp/abiwalk", local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", BAD_UTF8, local_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(remote_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "remote_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_path(client, "abiwalk", "/tmp/abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_path(local_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_path", "local_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_pull_fd(const struct lxd_client* client, const char* instance, const char* remote_path, int fd, lxd_progress_cb progress, void* progress_user, struct lxd_file_info* info_out, struct lxd_error** err_out) */
+static void walk_lxd_file_pull_fd(void) {
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "valid", rc, err, EXPECT_VALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(NULL, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(NULL, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, NULL, "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "instance=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, NULL, "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(remote_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "remote_path=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(remote_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "remote_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), NULL, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), NULL, (void *)abi_buffer, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(info_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "info_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(info_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "info_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, BAD_UTF8, "/tmp/abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", BAD_UTF8, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(remote_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "remote_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", (int)INT_MIN, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", (int)-1, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_fd(client, "abiwalk", "/tmp/abiwalk", (int)INT_MAX, stub_lxd_progress_cb, (void *)abi_buffer, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_pull_bytes(const struct lxd_client* client, const char* instance, const char* remote_path, uint64_t max_len, uint8_t** data_out, size_t* len_out, struct lxd_file_info* info_out, struct lxd_error** err_out) */
+static void walk_lxd_file_pull_bytes(void) {
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "valid", rc, err, EXPECT_VALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(NULL, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "client=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(NULL, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, NULL, "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "instance=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, NULL, "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", NULL, 1, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(remote_path=NULL, max_len>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "remote_path=NULL, max_len>0", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", NULL, 0, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(remote_path=NULL, max_len=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "remote_path=NULL, max_len=0", rc, err, EXPECT_NO_PANIC, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        (void)data_out_v;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, NULL, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(data_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "data_out=NULL", rc, err, EXPECT_INVALID, 1, len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        (void)data_out_v;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, NULL, &len_out_v, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(data_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "data_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        (void)len_out_v;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, NULL, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(len_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "len_out=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        (void)len_out_v;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, NULL, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(len_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "len_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(info_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "info_out=NULL", rc, err, EXPECT_ACCEPTED, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(info_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "info_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, BAD_UTF8, "/tmp/abiwalk", 1048576, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_bytes(client, "abiwalk", BAD_UTF8, 1048576, &data_out_v, &len_out_v, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_bytes(remote_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_bytes", "remote_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a && abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_stat(const struct lxd_client* client, const char* instance, const char* path, struct lxd_file_info* info_out, struct lxd_error** err_out) */
+static void walk_lxd_file_stat(void) {
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, "abiwalk", "/1.0", &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "valid", rc, err, EXPECT_VALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(NULL, "abiwalk", "/1.0", &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "client=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(NULL, "abiwalk", "/1.0", &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, NULL, "/1.0", &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "instance=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, NULL, "/1.0", &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, "abiwalk", NULL, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "path=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, "abiwalk", NULL, &info_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, "abiwalk", "/1.0", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(info_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "info_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        (void)info_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, "abiwalk", "/1.0", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(info_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "info_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, BAD_UTF8, "/1.0", &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_info info_out_v; memset(&info_out_v, 0x5a, sizeof info_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_stat(client, "abiwalk", BAD_UTF8, &info_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_stat(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_stat", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&info_out_v, sizeof info_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_list(const struct lxd_client* client, const char* instance, const char* path, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_file_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, "abiwalk", "/1.0", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(NULL, "abiwalk", "/1.0", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(NULL, "abiwalk", "/1.0", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, NULL, "/1.0", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "instance=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, NULL, "/1.0", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, "abiwalk", NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "path=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, "abiwalk", NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, "abiwalk", "/1.0", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, "abiwalk", "/1.0", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, BAD_UTF8, "/1.0", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_list(client, "abiwalk", BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_list(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_list", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_mkdir(const struct lxd_client* client, const char* instance, const char* path, const struct lxd_file_options* opts, struct lxd_error** err_out) */
+static void walk_lxd_file_mkdir(void) {
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, "abiwalk", "/1.0", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(NULL, "abiwalk", "/1.0", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(NULL, "abiwalk", "/1.0", &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, NULL, "/1.0", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, NULL, "/1.0", &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, "abiwalk", NULL, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, "abiwalk", NULL, &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, "abiwalk", "/1.0", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(opts=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "opts=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, "abiwalk", "/1.0", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(opts=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "opts=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, BAD_UTF8, "/1.0", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_mkdir(client, "abiwalk", BAD_UTF8, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_mkdir(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_mkdir", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_symlink(const struct lxd_client* client, const char* instance, const char* path, const char* target, const struct lxd_file_options* opts, struct lxd_error** err_out) */
+static void walk_lxd_file_symlink(void) {
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", "/1.0", "abiwalk", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(NULL, "abiwalk", "/1.0", "abiwalk", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(NULL, "abiwalk", "/1.0", "abiwalk", &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, NULL, "/1.0", "abiwalk", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, NULL, "/1.0", "abiwalk", &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", NULL, "abiwalk", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", NULL, "abiwalk", &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", "/1.0", NULL, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(target=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "target=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", "/1.0", NULL, &opts_s, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(target=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "target=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", "/1.0", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(opts=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "opts=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", "/1.0", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(opts=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "opts=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, BAD_UTF8, "/1.0", "abiwalk", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", BAD_UTF8, "abiwalk", &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_file_options opts_s;
+        memset(&opts_s, 0, sizeof opts_s);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_symlink(client, "abiwalk", "/1.0", BAD_UTF8, &opts_s, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_symlink(target=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_symlink", "target=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_delete(const struct lxd_client* client, const char* instance, const char* path, struct lxd_error** err_out) */
+static void walk_lxd_file_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, "abiwalk", "/1.0", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(NULL, "abiwalk", "/1.0", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(NULL, "abiwalk", "/1.0", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, NULL, "/1.0", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, NULL, "/1.0", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, BAD_UTF8, "/1.0", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_delete(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_delete", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_push_tree(const struct lxd_client* client, const char* instance, const char* local_dir, const char* remote_dir, lxd_progress_cb progress, void* progress_user, struct lxd_tree_stats* stats_out, struct lxd_error** err_out) */
+static void walk_lxd_file_push_tree(void) {
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "valid", rc, err, EXPECT_VALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(NULL, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "client=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(NULL, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, NULL, local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "instance=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, NULL, local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", NULL, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(local_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "local_dir=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", NULL, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(local_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "local_dir=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(remote_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "remote_dir=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(remote_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "remote_dir=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", NULL, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", NULL, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, NULL, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, NULL, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        (void)stats_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(stats_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "stats_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        (void)stats_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(stats_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "stats_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, BAD_UTF8, local_dir_path, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", BAD_UTF8, "/tmp/abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(local_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "local_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_push_tree(client, "abiwalk", local_dir_path, BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_push_tree(remote_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_push_tree", "remote_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_file_pull_tree(const struct lxd_client* client, const char* instance, const char* remote_dir, const char* local_dir, lxd_progress_cb progress, void* progress_user, struct lxd_tree_stats* stats_out, struct lxd_error** err_out) */
+static void walk_lxd_file_pull_tree(void) {
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "valid", rc, err, EXPECT_VALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(NULL, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "client=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(NULL, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, NULL, "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "instance=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, NULL, "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", NULL, local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(remote_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "remote_dir=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", NULL, local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(remote_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "remote_dir=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(local_dir=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "local_dir=NULL", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(local_dir=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "local_dir=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, NULL, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, NULL, (void *)abi_buffer, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, NULL, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, NULL, &stats_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        (void)stats_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(stats_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "stats_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        (void)stats_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(stats_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "stats_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, BAD_UTF8, "/tmp/abiwalk", local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", BAD_UTF8, local_dir_path, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(remote_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "remote_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+    {
+        struct lxd_tree_stats stats_out_v; memset(&stats_out_v, 0x5a, sizeof stats_out_v);
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_file_pull_tree(client, "abiwalk", "/tmp/abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &stats_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_file_pull_tree(local_dir=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_file_pull_tree", "local_dir=invalid UTF-8", rc, err, EXPECT_INVALID, 1, abi_all_bytes(&stats_out_v, sizeof stats_out_v, 0x5a));
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_upload_path(const struct lxd_client* client, const char* path, const char* options_json, lxd_progress_cb progress, void* progress_user, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_image_upload_path(void) {
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "valid", rc, err, EXPECT_VALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(NULL, "/1.0", "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "client=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(NULL, "/1.0", "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, NULL, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "path=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, NULL, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", NULL, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", NULL, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", stub_lxd_progress_cb, NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", stub_lxd_progress_cb, NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", "{}", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, BAD_UTF8, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_path(client, "/1.0", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_path(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_path", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_upload_split(const struct lxd_client* client, const char* meta_path, const char* rootfs_path, const char* options_json, lxd_progress_cb progress, void* progress_user, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_image_upload_split(void) {
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "valid", rc, err, EXPECT_VALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(NULL, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "client=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(NULL, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, NULL, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(meta_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "meta_path=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, NULL, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(meta_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "meta_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, NULL, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(rootfs_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "rootfs_path=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, NULL, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(rootfs_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "rootfs_path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", NULL, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", NULL, (void *)abi_buffer, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, BAD_UTF8, rootfs_file_path, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(meta_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "meta_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, BAD_UTF8, "{}", stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(rootfs_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "rootfs_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_upload_split(client, meta_file_path, rootfs_file_path, BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_upload_split(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_upload_split", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_export_path(const struct lxd_client* client, const char* fingerprint, const char* path, const char* rootfs_path, lxd_progress_cb progress, void* progress_user, bool* split_out, struct lxd_error** err_out) */
+static void walk_lxd_image_export_path(void) {
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(NULL, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(NULL, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, NULL, "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, NULL, "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", NULL, rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", NULL, rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(rootfs_path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "rootfs_path=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(rootfs_path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "rootfs_path=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, NULL, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, NULL, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, NULL, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, NULL, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        (void)split_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(split_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "split_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        (void)split_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(split_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "split_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, BAD_UTF8, "/1.0", rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", BAD_UTF8, rootfs_file_path, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_path(client, "abcdef0123", "/1.0", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_path(rootfs_path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_path", "rootfs_path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_export_fd(const struct lxd_client* client, const char* fingerprint, int fd, int rootfs_fd, lxd_progress_cb progress, void* progress_user, bool* split_out, struct lxd_error** err_out) */
+static void walk_lxd_image_export_fd(void) {
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(NULL, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(NULL, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, NULL, abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, NULL, abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), NULL, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), NULL, (void *)abi_buffer, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, NULL, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, NULL, &split_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        (void)split_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(split_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "split_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        (void)split_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(split_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "split_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, BAD_UTF8, abi_devnull(), abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", (int)INT_MIN, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", (int)-1, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", (int)INT_MAX, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), (int)INT_MIN, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(rootfs_fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "rootfs_fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), (int)-1, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(rootfs_fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "rootfs_fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool split_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_export_fd(client, "abcdef0123", abi_devnull(), (int)INT_MAX, stub_lxd_progress_cb, (void *)abi_buffer, &split_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_export_fd(rootfs_fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_export_fd", "rootfs_fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_copy_to(const struct lxd_client* source, const char* fingerprint, const struct lxd_client* target, const char* options_json, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_image_copy_to(void) {
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", client, "{}", &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "valid", rc, err, EXPECT_VALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(NULL, "abcdef0123", client, "{}", &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(source=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "source=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(NULL, "abcdef0123", client, "{}", &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(source=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "source=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, NULL, client, "{}", &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, NULL, client, "{}", &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", NULL, "{}", &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(target=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "target=NULL", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", NULL, "{}", &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(target=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "target=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", client, NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", client, NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", client, "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", client, "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, BAD_UTF8, client, "{}", &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_copy_to(client, "abcdef0123", client, BAD_UTF8, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_copy_to(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_copy_to", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_create_from_url(const struct lxd_client* client, const char* url, const char* options_json, struct lxd_operation** op_out, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_image_create_from_url(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(NULL, https_url, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(NULL, https_url, "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, NULL, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(url=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "url=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, NULL, "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(url=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "url=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, NULL, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, NULL, &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, "{}", NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, "{}", NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, "{}", &op_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, "{}", &op_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, BAD_UTF8, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(url=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "url=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_url(client, https_url, BAD_UTF8, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_url(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_url", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_create_from_simplestreams(const struct lxd_client* client, const char* server, const char* alias, const char* options_json, struct lxd_operation** op_out, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_image_create_from_simplestreams(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(NULL, https_url, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(NULL, https_url, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, NULL, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(server=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "server=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, NULL, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(server=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "server=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, NULL, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(alias=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "alias=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, NULL, "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(alias=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "alias=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", NULL, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", NULL, &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", "{}", NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", "{}", NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", "{}", &op_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", "{}", &op_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, BAD_UTF8, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(server=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "server=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, BAD_UTF8, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(alias=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "alias=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_create_from_simplestreams(client, https_url, "abiwalk", BAD_UTF8, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_create_from_simplestreams(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_create_from_simplestreams", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_publish(const struct lxd_client* client, const char* instance, const char* options_json, struct lxd_operation** op_out, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_publish(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(NULL, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(NULL, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, NULL, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, NULL, "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", NULL, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", NULL, &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", "{}", NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", "{}", NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", "{}", &op_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", "{}", &op_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, BAD_UTF8, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_publish(client, "abiwalk", BAD_UTF8, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_publish(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_publish", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_snapshot_publish(const struct lxd_client* client, const char* instance, const char* snapshot, const char* options_json, struct lxd_operation** op_out, char** fingerprint_out, struct lxd_error** err_out) */
+static void walk_lxd_snapshot_publish(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(NULL, "abiwalk", "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(NULL, "abiwalk", "abiwalk", "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, NULL, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, NULL, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", NULL, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(snapshot=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "snapshot=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", NULL, "{}", &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(snapshot=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "snapshot=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", NULL, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", NULL, &op_out_v, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", "{}", NULL, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", "{}", NULL, &fingerprint_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, fingerprint_out_v == (char *)SENTINEL);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", "{}", &op_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(fingerprint_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "fingerprint_out=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        (void)fingerprint_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", "{}", &op_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(fingerprint_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "fingerprint_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, BAD_UTF8, "abiwalk", "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", BAD_UTF8, "{}", &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(snapshot=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "snapshot=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        char *fingerprint_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_publish(client, "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &fingerprint_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_publish(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_publish", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL && fingerprint_out_v == (char *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        if (fingerprint_out_v != (char *)SENTINEL) lxd_string_free(fingerprint_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_copy_local(const struct lxd_client* client, const char* source, const char* target_name, const char* options_json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_copy_local(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", "abiwalk2", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(NULL, "abiwalk", "abiwalk2", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(NULL, "abiwalk", "abiwalk2", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, NULL, "abiwalk2", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(source=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "source=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, NULL, "abiwalk2", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(source=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "source=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(target_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "target_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(target_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "target_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", "abiwalk2", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", "abiwalk2", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", "abiwalk2", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", "abiwalk2", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, BAD_UTF8, "abiwalk2", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(source=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "source=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(target_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "target_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_local(client, "abiwalk", "abiwalk2", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_local(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_local", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_copy_to(const struct lxd_client* source, const char* name, const struct lxd_client* target, const char* target_name, const char* options_json, struct lxd_error** err_out) */
+static void walk_lxd_instance_copy_to(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(NULL, "abiwalk", client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(source=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "source=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(NULL, "abiwalk", client, "abiwalk2", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(source=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "source=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, NULL, client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, NULL, client, "abiwalk2", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", NULL, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(target=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "target=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", NULL, "abiwalk2", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(target=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "target=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(target_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "target_name=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(target_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "target_name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, BAD_UTF8, client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(target_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "target_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_copy_to(client, "abiwalk", client, "abiwalk2", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_copy_to(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_copy_to", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_migrate_to(const struct lxd_client* source, const char* name, const struct lxd_client* target, const char* target_name, const char* options_json, struct lxd_error** err_out) */
+static void walk_lxd_instance_migrate_to(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(NULL, "abiwalk", client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(source=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "source=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(NULL, "abiwalk", client, "abiwalk2", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(source=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "source=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, NULL, client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, NULL, client, "abiwalk2", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", NULL, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(target=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "target=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", NULL, "abiwalk2", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(target=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "target=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(target_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "target_name=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(target_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "target_name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, BAD_UTF8, client, "abiwalk2", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(target_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "target_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_migrate_to(client, "abiwalk", client, "abiwalk2", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_migrate_to(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_migrate_to", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* 167 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
+    walk_lxd_bytes_free();
     walk_lxd_version();
     walk_lxd_certificate_list();
     walk_lxd_certificate_get();
@@ -7450,6 +15418,11 @@ static void walk_all(void) {
     walk_lxd_profile_rename();
     walk_lxd_profile_delete();
     walk_lxd_raw_request();
+    walk_lxd_client_builder_new_remote();
+    walk_lxd_config_remotes();
+    walk_lxd_config_ensure_client_cert();
+    walk_lxd_config_add_remote();
+    walk_lxd_certificate_fingerprint();
     walk_lxd_server_get();
     walk_lxd_server_update();
     walk_lxd_server_patch();
@@ -7470,6 +15443,54 @@ static void walk_all(void) {
     walk_lxd_storage_pool_patch();
     walk_lxd_storage_pool_delete();
     walk_lxd_storage_pool_resources();
+    walk_lxd_instance_exec();
+    walk_lxd_instance_exec_fds();
+    walk_lxd_exec_new();
+    walk_lxd_exec_set_stdin_fd();
+    walk_lxd_exec_set_stdout_fd();
+    walk_lxd_exec_set_stderr_fd();
+    walk_lxd_exec_set_stdin_cb();
+    walk_lxd_exec_set_stdout_cb();
+    walk_lxd_exec_set_stderr_cb();
+    walk_lxd_exec_run();
+    walk_lxd_exec_start();
+    walk_lxd_exec_write();
+    walk_lxd_exec_read();
+    walk_lxd_exec_resize();
+    walk_lxd_exec_signal();
+    walk_lxd_exec_wait();
+    walk_lxd_exec_cancel();
+    walk_lxd_exec_result_json();
+    walk_lxd_exec_free();
+    walk_lxd_event_listener_open();
+    walk_lxd_event_listener_next();
+    walk_lxd_event_listener_close();
+    walk_lxd_event_listener_free();
+    walk_lxd_file_push_path();
+    walk_lxd_file_push_fd();
+    walk_lxd_file_push_bytes();
+    walk_lxd_file_pull_path();
+    walk_lxd_file_pull_fd();
+    walk_lxd_file_pull_bytes();
+    walk_lxd_file_stat();
+    walk_lxd_file_list();
+    walk_lxd_file_mkdir();
+    walk_lxd_file_symlink();
+    walk_lxd_file_delete();
+    walk_lxd_file_push_tree();
+    walk_lxd_file_pull_tree();
+    walk_lxd_image_upload_path();
+    walk_lxd_image_upload_split();
+    walk_lxd_image_export_path();
+    walk_lxd_image_export_fd();
+    walk_lxd_image_copy_to();
+    walk_lxd_image_create_from_url();
+    walk_lxd_image_create_from_simplestreams();
+    walk_lxd_instance_publish();
+    walk_lxd_snapshot_publish();
+    walk_lxd_instance_copy_local();
+    walk_lxd_instance_copy_to();
+    walk_lxd_instance_migrate_to();
 }
 
 /* Hand-written edges the generic walk cannot express. */
@@ -7526,6 +15547,13 @@ int main(void) {
     CHECK(read_text(client_key_path, client_key_pem, sizeof client_key_pem) == 0, "client.key");
     CHECK(read_text(server_crt_path, server_crt_pem, sizeof server_crt_pem) == 0, "server.crt");
     make_local_paths();
+    /* Defaults the library looks up (lxc config dir, LXD socket) point into the temp dir too, so
+     * a NULL that means "the default" never touches the real ~/.config/lxc or a real LXD. */
+    setenv("LXD_CONF", config_dir_path, 1);
+    setenv("HOME", srv.dir, 1);
+    setenv("XDG_CONFIG_HOME", srv.dir, 1);
+    setenv("LXD_SOCKET", srv.socket, 1);
+    unsetenv("LXD_DIR");
 
     lxd_client_builder *b = new_builder();
     CHECK(lxd_client_builder_set_timeout_ms(b, 5000, NULL) == LXD_RESULT_OK, "timeout");
@@ -7533,6 +15561,18 @@ int main(void) {
     lxd_client_builder_free(b);
     CHECK(lxd_operation_open(client, "op-ok", &op, NULL) == LXD_RESULT_OK && op, "operation handle");
     CHECK(lxd_client_builder_new_https("http://not-https", &b, &error_obj) == LXD_RESULT_INVALID_ARGUMENT && error_obj, "an error object");
+    {
+        char *fp = NULL;
+        CHECK(lxd_certificate_fingerprint(server_crt_pem, &fp, NULL) == LXD_RESULT_OK && fp, "server fingerprint");
+        if (fp) snprintf(server_fp, sizeof server_fp, "%s", fp);
+        lxd_string_free(fp);
+    }
+    {
+        char *fp = NULL;
+        lxd_result r = lxd_config_add_remote(config_dir_path, "abiwalk", https_url, NULL, server_fp, &fp, NULL);
+        CHECK(r == LXD_RESULT_OK, "config_add_remote for the walk: %s", lxd_result_name(r));
+        lxd_string_free(fp);
+    }
 
     if (client && op && error_obj) {
         walk_all();
