@@ -206,3 +206,9 @@ fuzz-stable:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --no-default-features --target-dir $(ROOT)/target --all-targets -- -D warnings
+
+# Wire the reliability checks into the main targets (prerequisites only): the C suite loop above
+# compiles tests/c/test_hostile.c and the regenerated tests/c/test_abi_walk.c, which need
+# lxd-hostile; `make test` also runs clippy and the stable fuzz harness (no nightly needed).
+test-c: hostile-bin abi-walk
+test: lint fuzz-stable
