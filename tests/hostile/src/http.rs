@@ -364,11 +364,16 @@ fn base64(data: &[u8]) -> String {
 /// Accept a websocket upgrade (RFC 6455 handshake), then send nothing until the client leaves:
 /// an event stream with no events, for handles that need one to exist.
 pub fn websocket_idle(c: &mut dyn Conn, req: &Req) -> io::Result<Next> {
+    websocket_accept(c, req)?;
+    hold_until_client_leaves(c, Duration::from_secs(300))
+}
+
+/// Answer a websocket upgrade with 101 (RFC 6455 handshake).
+pub fn websocket_accept(c: &mut dyn Conn, req: &Req) -> io::Result<()> {
     let key = req.header("Sec-WebSocket-Key").unwrap_or("");
     let accept = base64(&sha1(format!("{key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11").as_bytes()));
     c.write_all(format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n").as_bytes())?;
-    c.flush()?;
-    hold_until_client_leaves(c, Duration::from_secs(300))
+    c.flush()
 }
 
 #[cfg(test)]

@@ -67,6 +67,13 @@ pub const ALL: &[(&str, &str)] = &[
     ("list-not-array", "a collection listing whose metadata is an object"),
     ("list-bad-url", "a collection listing with a URL that is not UTF-8 once decoded"),
     ("list-null", "a collection listing with null metadata (valid: empty)"),
+    ("ws-garbage-event", "event websocket: a text message that is not JSON"),
+    ("ws-close", "event websocket: upgraded, then closed without a close frame"),
+    ("ws-bad-frame", "event websocket: a frame with a reserved opcode"),
+    ("ws-huge-frame", "event websocket: a frame header announcing 2^62 bytes"),
+    ("ws-refused", "event websocket: the upgrade answered with 200 and a JSON body"),
+    ("file-truncated", "file download: X-LXD-type file, Content-Length 100000, 10 bytes, close"),
+    ("file-bad-headers", "file download: X-LXD-mode \"rwx\", X-LXD-uid -1, X-LXD-type \"pipe\""),
     ("op-never", "operations start and never finish; wait returns running after its timeout; cancel is refused"),
     ("op-stall", "operations start; a wait on them never gets an answer"),
     ("op-vanish", "operations start; waiting on them gives 404"),
@@ -267,10 +274,47 @@ fn close_delimited(c: &mut dyn Conn, status_line: &str) -> io::Result<Next> {
     raw(c, &out)
 }
 
+/// Websocket scenarios: upgrade, then misbehave.
+fn websocket(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    if scenario == "ws-refused" || !req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        return reply(c, 200, &[], &sync("{}"));
+    }
+    crate::http::websocket_accept(c, req)?;
+    match scenario {
+        "ws-garbage-event" => {
+            let msg = b"this is not an event";
+            c.write_all(&[0x81, msg.len() as u8])?;
+            c.write_all(msg)?;
+        }
+        "ws-bad-frame" => c.write_all(&[0x83, 0x02, b'h', b'i'])?,
+        "ws-huge-frame" => {
+            c.write_all(&[0x82, 127])?;
+            c.write_all(&(1u64 << 62).to_be_bytes())?;
+            c.write_all(&[0u8; 1024])?;
+        }
+        _ => return Ok(Next::Close), // ws-close
+    }
+    c.flush()?;
+    hold_until_client_leaves(c, Duration::from_secs(300))
+}
+
+fn file(scenario: &str, c: &mut dyn Conn) -> io::Result<Next> {
+    if scenario == "file-bad-headers" {
+        return raw(c, b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-LXD-type: pipe\r\nX-LXD-mode: rwx\r\nX-LXD-uid: -1\r\nContent-Length: 2\r\n\r\nhi");
+    }
+    raw(c, &[b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-LXD-type: file\r\nX-LXD-mode: 0644\r\nX-LXD-uid: 0\r\nX-LXD-gid: 0\r\nContent-Length: 100000\r\n\r\n".as_slice(), b"0123456789"].concat())
+}
+
 /// Answer one request as `scenario` says.
 pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
     if scenario.starts_with("op-") {
         return operation(scenario, req, c);
+    }
+    if scenario.starts_with("ws-") {
+        return websocket(scenario, req, c);
+    }
+    if scenario.starts_with("file-") {
+        return file(scenario, c);
     }
     match scenario {
         "invalid-json" => reply(c, 200, &[], b"{\"type\":\"sync\",\"metadata\":{\"a\":"),
