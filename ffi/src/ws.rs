@@ -544,17 +544,23 @@ impl WsReader {
     /// part of the message appended: call again with the same `out` to finish it.
     pub fn read_message(&mut self, out: &mut Vec<u8>, limit: usize) -> io::Result<Option<Kind>> {
         loop {
-            match self.next_chunk(READ_BUF)? {
+            let (kind, end_of_message) = match self.next_chunk(READ_BUF)? {
                 Chunk::Data { kind, bytes, end_of_message } => {
                     if out.len() + bytes.len() > limit {
                         return Err(protocol(&format!("message larger than {limit} bytes")));
                     }
                     out.extend_from_slice(bytes);
-                    if end_of_message {
-                        return Ok(Some(kind));
-                    }
+                    (kind, end_of_message)
                 }
                 Chunk::Close(_) | Chunk::Eof => return Ok(None),
+            };
+            // A frame that announces more than the limit is refused at its header, not after
+            // waiting for (and buffering) up to `limit` bytes of it.
+            if (out.len() as u64).saturating_add(self.remaining) > limit as u64 {
+                return Err(protocol(&format!("message larger than {limit} bytes")));
+            }
+            if end_of_message {
+                return Ok(Some(kind));
             }
         }
     }
