@@ -95,7 +95,7 @@ def render(ops):
     w("}")
     w("")
     w("/// Every operation, sorted by `id`.")
-    w(f"pub const OPERATIONS: [OperationSpec; {len(ops)}] = [")
+    w(f"pub static OPERATIONS: [OperationSpec; {len(ops)}] = [")
     for o in ops:
         w("    OperationSpec {")
         w(f"        id: {rust_str(o['id'])},")

@@ -38,7 +38,7 @@ impl OperationSpec {
 }
 
 /// Every operation, sorted by `id`.
-pub const OPERATIONS: [OperationSpec; 220] = [
+pub static OPERATIONS: [OperationSpec; 220] = [
     OperationSpec {
         id: "api_get",
         method: "GET",
