@@ -59,16 +59,25 @@ pub fn join_token(server_name: &str) -> Result<Call<Operation>> {
 }
 
 /// The join token string: base64 of `{"server_name", "fingerprint", "addresses", "secret",
-/// "expires_at"}` from the token operation's metadata (LXD's `ClusterMemberJoinToken`).
+/// "expires_at"}` from the token operation's metadata (LXD's `ClusterMemberJoinToken`, fields in
+/// the order `lxc cluster add` writes them).
 pub fn join_token_from_operation(op: &Operation) -> Result<String> {
-    let secret = metadata_str(op, "secret")?;
-    let fingerprint = metadata_str(op, "fingerprint")?;
-    let server_name = metadata_str(op, "serverName")?;
-    let addresses = op.metadata.get("addresses").cloned().unwrap_or_else(|| json!([]));
-    let mut token = json!({ "server_name": server_name, "fingerprint": fingerprint, "addresses": addresses, "secret": secret });
-    if let Some(exp) = op.metadata.get("expiresAt").filter(|v| !v.is_null()) {
-        token["expires_at"] = exp.clone();
+    #[derive(serde::Serialize)]
+    struct JoinToken<'a> {
+        server_name: &'a str,
+        fingerprint: &'a str,
+        addresses: Value,
+        secret: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Value>,
     }
+    let token = JoinToken {
+        server_name: metadata_str(op, "serverName")?,
+        fingerprint: metadata_str(op, "fingerprint")?,
+        addresses: op.metadata.get("addresses").cloned().unwrap_or_else(|| json!([])),
+        secret: metadata_str(op, "secret")?,
+        expires_at: op.metadata.get("expiresAt").filter(|v| !v.is_null()).cloned(),
+    };
     let text = serde_json::to_vec(&token).map_err(|e| Error::protocol(e.to_string()))?;
     Ok(base64_encode(&text))
 }
@@ -144,6 +153,6 @@ mod tests {
         assert_eq!(g.request.path, "/1.0/cluster/groups/g1");
         let op: Operation = serde_json::from_value(json!({"id": "t", "metadata": {"serverName": "m4", "secret": "s", "fingerprint": "f", "addresses": ["127.0.0.2:1"], "expiresAt": "2030-01-01T00:00:00Z"}})).unwrap();
         let tok = join_token_from_operation(&op).unwrap();
-        assert_eq!(tok, base64_encode(br#"{"addresses":["127.0.0.2:1"],"expires_at":"2030-01-01T00:00:00Z","fingerprint":"f","secret":"s","server_name":"m4"}"#));
+        assert_eq!(tok, base64_encode(br#"{"server_name":"m4","fingerprint":"f","addresses":["127.0.0.2:1"],"secret":"s","expires_at":"2030-01-01T00:00:00Z"}"#));
     }
 }

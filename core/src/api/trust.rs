@@ -32,17 +32,25 @@ pub fn token_create(name: &str, restricted: bool, projects: &[&str]) -> Result<C
 }
 
 /// The token string `lxc config trust add` prints: base64 of `{"client_name", "fingerprint",
-/// "addresses", "secret", "expires_at"}` built from the token operation's metadata. A client
+/// "addresses", "secret", "expires_at"}` (in that order) built from the token operation's metadata. A client
 /// passes it as the trust password (`POST /1.0/certificates` `password` field, LXD 5.0.2).
 pub fn token_from_operation(op: &Operation) -> Result<String> {
-    let secret = metadata_str(op, "secret")?;
-    let fingerprint = metadata_str(op, "fingerprint")?;
-    let name = op.metadata.get("request").and_then(|r| r.get("name")).and_then(Value::as_str).unwrap_or("");
-    let addresses = op.metadata.get("addresses").cloned().unwrap_or_else(|| json!([]));
-    let mut token = json!({ "client_name": name, "fingerprint": fingerprint, "addresses": addresses, "secret": secret });
-    if let Some(exp) = op.metadata.get("expiresAt").filter(|v| !v.is_null()) {
-        token["expires_at"] = exp.clone();
+    #[derive(serde::Serialize)]
+    struct AddToken<'a> {
+        client_name: &'a str,
+        fingerprint: &'a str,
+        addresses: Value,
+        secret: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Value>,
     }
+    let token = AddToken {
+        client_name: op.metadata.get("request").and_then(|r| r.get("name")).and_then(Value::as_str).unwrap_or(""),
+        fingerprint: metadata_str(op, "fingerprint")?,
+        addresses: op.metadata.get("addresses").cloned().unwrap_or_else(|| json!([])),
+        secret: metadata_str(op, "secret")?,
+        expires_at: op.metadata.get("expiresAt").filter(|v| !v.is_null()).cloned(),
+    };
     let text = serde_json::to_vec(&token).map_err(|e| Error::protocol(e.to_string()))?;
     Ok(base64_encode(&text))
 }
@@ -74,7 +82,7 @@ mod tests {
         }))
         .unwrap();
         let t = token_from_operation(&op).unwrap();
-        assert_eq!(t, base64_encode(br#"{"addresses":["127.0.0.1:8443"],"client_name":"bob","fingerprint":"ff","secret":"s3"}"#));
+        assert_eq!(t, base64_encode(br#"{"client_name":"bob","fingerprint":"ff","addresses":["127.0.0.1:8443"],"secret":"s3"}"#));
         let bad = Operation { id: "y".into(), ..Default::default() };
         assert!(token_from_operation(&bad).is_err());
         let c = token_create("bob", true, &["p1"]).unwrap();
