@@ -135,6 +135,7 @@ pub struct Collection {
     scope: Scope,
     check: fn(&str) -> Result<()>,
     ops: Option<CollectionOps>,
+    rename_field: &'static str,
 }
 
 fn check_any(_: &str) -> Result<()> {
@@ -144,7 +145,7 @@ fn check_any(_: &str) -> Result<()> {
 impl Collection {
     /// A collection at `/1.0/<segments>`; `kind` names it in errors.
     pub fn new(kind: &'static str, segments: &[&str], scope: Scope) -> Collection {
-        Collection { kind, segments: segments.iter().map(|s| s.to_string()).collect(), scope, check: check_any, ops: None }
+        Collection { kind, segments: segments.iter().map(|s| s.to_string()).collect(), scope, check: check_any, ops: None, rename_field: "name" }
     }
     /// Check member names with `check` too (on top of the generic segment checks).
     pub fn with_check(mut self, check: fn(&str) -> Result<()>) -> Collection {
@@ -154,6 +155,11 @@ impl Collection {
     /// Take each verb's scope from its operation in [`crate::spec`] instead of one scope for all.
     pub fn with_ops(mut self, ops: CollectionOps) -> Collection {
         self.ops = Some(ops);
+        self
+    }
+    /// The body field that carries the new name of a rename (`name`; cluster members: `server_name`).
+    pub fn with_rename_field(mut self, field: &'static str) -> Collection {
+        self.rename_field = field;
         self
     }
     /// The operations of this collection's verbs, when known.
@@ -223,7 +229,9 @@ impl Collection {
     pub fn rename(&self, name: &str, new_name: &str) -> Result<Call<Option<Operation>>> {
         self.check(name)?;
         self.check(new_name)?;
-        Ok(Call::new(self.verb_req(crate::request::Method::POST, &[name], |o| o.rename)?.json(&json!({ "name": new_name }))?, parse_sync_or_async))
+        let mut body = serde_json::Map::new();
+        body.insert(self.rename_field.to_string(), Value::from(new_name));
+        Ok(Call::new(self.verb_req(crate::request::Method::POST, &[name], |o| o.rename)?.json(&body)?, parse_sync_or_async))
     }
     /// `DELETE` a member (sync for most, an operation for instances, snapshots and images).
     pub fn delete(&self, name: &str) -> Result<Call<Option<Operation>>> {

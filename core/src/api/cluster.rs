@@ -34,10 +34,11 @@ pub fn update_certificate(cert_pem: &str, key_pem: &str, etag: Option<&str>) -> 
 }
 
 /// The members (`/1.0/cluster/members`, keyed by member name): list, get, update (`PUT`, e.g.
-/// roles, failure domain, groups), patch, rename and delete (removal from the cluster). Its
-/// `create_async` is `POST /1.0/cluster/members`, which makes a join token; use [`join_token`].
+/// roles, failure domain, groups), patch, rename (`{"server_name": new}`) and delete (removal from
+/// the cluster). Its `create_async` is `POST /1.0/cluster/members`, which makes a join token; use
+/// [`join_token`].
 pub fn members() -> Collection {
-    Collection::new("cluster member", &["cluster", "members"], crate::request::Scope::NONE).with_ops(CollectionOps {
+    Collection::new("cluster member", &["cluster", "members"], crate::request::Scope::NONE).with_rename_field("server_name").with_ops(CollectionOps {
         list: "cluster_members_get",
         create: "cluster_members_post",
         get: "cluster_member_get",
@@ -151,6 +152,9 @@ mod tests {
         assert!(update_certificate("junk", "junk", None).is_err());
         let g = groups().rename("g1", "g2").unwrap();
         assert_eq!(g.request.path, "/1.0/cluster/groups/g1");
+        assert_eq!(g.request.body_bytes(), br#"{"name":"g2"}"#);
+        let m = members().rename("m1", "m2").unwrap();
+        assert_eq!(m.request.body_bytes(), br#"{"server_name":"m2"}"#);
         let op: Operation = serde_json::from_value(json!({"id": "t", "metadata": {"serverName": "m4", "secret": "s", "fingerprint": "f", "addresses": ["127.0.0.2:1"], "expiresAt": "2030-01-01T00:00:00Z"}})).unwrap();
         let tok = join_token_from_operation(&op).unwrap();
         assert_eq!(tok, base64_encode(br#"{"server_name":"m4","fingerprint":"f","addresses":["127.0.0.2:1"],"secret":"s","expires_at":"2030-01-01T00:00:00Z"}"#));
