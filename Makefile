@@ -10,7 +10,7 @@ HARNESS := tests/harness/with-lxd.sh
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
 
-.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster
+.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster gen-check
 
 all: lib
 
@@ -81,6 +81,12 @@ test-cluster: lib
 	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	$(HARNESS) --cluster -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster
+
+## gen-check: the generated C functions and docs/coverage.md are current (core/src/spec.rs is held to
+## the spec by core/tests/coverage.rs).
+gen-check:
+	@python3 tools/gen_capi.py --check
+	@python3 tools/gen_coverage_table.py --check
 
 ## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates).
 demo: deps lib

@@ -51,6 +51,8 @@ mod tests {
         let a = attach("c1", 80, 24, "console").unwrap();
         assert_eq!(a.request.body_bytes(), br#"{"height":24,"type":"console","width":80}"#);
         assert!(attach("c1", 0, 0, "tty").is_err());
+        // VMs also have a VGA console (SPICE); only the request shape can be tested without KVM.
+        assert_eq!(attach("vm1", 0, 0, "vga").unwrap().request.body_bytes(), br#"{"height":0,"type":"vga","width":0}"#);
         let l = log("c1").unwrap();
         assert_eq!(l.parse(&Response::new(200, vec![], b"hello\n".to_vec())).unwrap(), b"hello\n");
         let empty = Response::new(500, vec![], br#"{"type":"error","error":"open : no such file or directory","error_code":500}"#.to_vec());
