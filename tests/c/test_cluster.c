@@ -3,7 +3,7 @@
  * (tests/harness/with-lxd.sh --cluster; `make test-cluster`): members listed and online,
  * `target=` honoured, an instance placed on member 2, moved to member 3, member 3 evacuated and
  * restored, cluster groups, member updates and renames, join tokens made and revoked, the
- * cluster certificate replaced by itself, and operations seen from every member.
+ * cluster certificate replaced by itself, and operations and events seen from every member.
  *
  * HTTPS to member 1 pins the cluster certificate (its names do not match 127.0.0.x). Enabling,
  * joining or leaving a cluster (PUT /1.0/cluster) and removing a member would change the
@@ -277,7 +277,26 @@ static void section_instance(void) {
     if (CHECK_OK(lxd_instance_get(t2, name, &json, NULL, ERR)))
         CHECK_HAS(json, name);
     SFREE(json);
+    /* Events of member 2's instance, observed from member 3 (LXD relays them across members). */
+    lxd_event_listener *ev = NULL;
+    CHECK_OK(lxd_event_listener_open(via3, "lifecycle", false, &ev, ERR));
     CHECK_OK(lxd_instance_start(c, name, NULL, ERR));
+    if (ev) {
+        char *want_source = t_fmt("/1.0/instances/%s", name);
+        char *want_location = t_fmt("\"location\":\"%s\"", m2);
+        bool seen = false;
+        double deadline = t_now() + 20;
+        while (!seen && t_now() < deadline) {
+            char *evjson = NULL;
+            if (lxd_event_listener_next(ev, 1000, &evjson, NULL) == LXD_RESULT_OK)
+                seen = strstr(evjson, "\"instance-started\"") && strstr(evjson, want_source) && strstr(evjson, want_location);
+            lxd_string_free(evjson);
+        }
+        CHECKF(seen, "no instance-started event of %s from %s seen on %s", name, m2, m3);
+        free(want_source);
+        free(want_location);
+    }
+    lxd_event_listener_free(ev);
     char *st = status_of(via3, name);
     CHECK(st && strcmp(st, "Running") == 0);
     free(st);

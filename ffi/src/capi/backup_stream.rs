@@ -1,180 +1,59 @@
 //! Streamed backups: export an instance or volume backup to a file or descriptor, and import one as
 //! a new instance or volume, with a progress callback that can cancel. Nothing is held in memory
-//! whole.
-//!
-//! Kept apart from `backup.rs` so the streaming plumbing can be swapped for the shared one of the
-//! file/image transfers at merge time; `lxd_progress_cb` has the same definition as theirs.
+//! whole: the plumbing is the file/image transfers' (`crate::stream`), progress as `lxd_progress_cb`.
 
 use std::ffi::{c_char, c_int, c_void};
 use std::fs::File;
-use std::io::{self, Read, Write};
-use std::mem::ManuallyDrop;
-use std::os::fd::FromRawFd;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io::{Read, Write};
+use std::path::Path;
 
 use lxd_core::api::{self, Call};
 use lxd_core::{Operation, Request};
 
 use super::client::{client_ref, lxd_client};
+use super::file::{lxd_progress_cb, with_progress};
 use super::operation::{finish_op, lxd_operation};
 use super::{arg_opt_str, arg_str, guard, lxd_error, lxd_result};
-use crate::client::read_response;
 use crate::error::{Error, Result};
-use crate::{Canceller, Client};
+use crate::stream::{self, AtomicFile, BorrowedFd, Progress, ProgressFn};
+use crate::Client;
 
-/// Progress callback of a transfer: `done` bytes so far out of `total` (0 when the total is not
-/// known). Called on the thread that runs the transfer, once at the start and after each chunk.
-/// Return 0 to continue, anything else to cancel: the transfer stops and its function returns
-/// `LXD_RESULT_CANCELLED`. `user` is the pointer given next to the callback.
-pub type lxd_progress_cb = Option<unsafe extern "C" fn(user: *mut c_void, done: u64, total: u64) -> c_int>;
-
-const CHUNK: usize = 256 * 1024;
-
-struct Progress {
-    cb: lxd_progress_cb,
-    user: *mut c_void,
-    done: u64,
-    total: u64,
-}
-
-impl Progress {
-    fn new(cb: lxd_progress_cb, user: *mut c_void) -> Progress {
-        Progress { cb, user, done: 0, total: 0 }
-    }
-    /// Report; false when the caller asked to cancel.
-    fn report(&mut self) -> bool {
-        match self.cb {
-            // SAFETY: the caller's callback with the caller's pointer (contract).
-            Some(cb) => (unsafe { cb(self.user, self.done, self.total) }) == 0,
-            None => true,
-        }
-    }
-}
-
-/// Stream the body of a GET to `sink`. A non-2xx reply is LXD's error.
-fn download(c: &Client, req: Request, sink: &mut dyn Write, progress: &mut Progress) -> Result<u64> {
-    let canceller = Canceller::new();
-    let agent = c.cancellable_agent(&canceller);
-    let (b, _) = c.http_request(req)?;
-    let hreq = b.body(()).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
-    let resp = agent.run(hreq).map_err(Error::from_ureq)?;
-    if resp.status().as_u16() >= 300 {
-        let r = read_response(resp)?;
-        return Err(Error::Core(api::replies::parse_bytes(&r).err().unwrap_or_else(|| lxd_core::Error::protocol("error status without error"))));
-    }
-    progress.total = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
-    if !progress.report() {
-        return Err(Error::Cancelled);
-    }
-    let mut body = resp.into_body().into_reader();
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match body.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::from_net_io(&e)),
-        };
-        sink.write_all(&buf[..n]).map_err(|e| Error::Io(format!("cannot write the backup: {e}")))?;
-        progress.done += n as u64;
-        if !progress.report() {
-            canceller.cancel();
-            return Err(Error::Cancelled);
-        }
-    }
+/// Stream the body of a GET to `sink`; a short body (fewer bytes than `Content-Length`) is an error.
+fn download<'a>(c: &Client, req: Request, sink: &mut dyn Write, cb: Option<&'a mut ProgressFn<'a>>) -> Result<u64> {
+    let dl = stream::download(c, req)?;
+    let total = dl.content_length();
+    let mut progress = Progress::new(cb, total.unwrap_or(0));
+    progress.report()?;
+    let mut body = dl.body.into_reader();
+    let n = stream::copy_body(&mut body, sink, &mut progress, None)?;
     sink.flush().map_err(|e| Error::Io(format!("cannot write the backup: {e}")))?;
-    if progress.total != 0 && progress.done != progress.total {
-        return Err(Error::protocol(format!("backup download ended after {} of {} bytes", progress.done, progress.total)));
-    }
-    Ok(progress.done)
-}
-
-/// A reader that reports progress and stops when the callback cancels.
-struct ProgressReader<'a> {
-    inner: &'a mut dyn Read,
-    progress: &'a mut Progress,
-    cancelled: bool,
-    io_error: Option<String>,
-}
-
-impl Read for ProgressReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.cancelled {
-            return Err(io::Error::other("cancelled by the progress callback"));
+    if let Some(t) = total {
+        if n != t {
+            return Err(Error::protocol(format!("backup download ended after {n} of {t} bytes")));
         }
-        let n = self.inner.read(buf).inspect_err(|e| self.io_error = Some(e.to_string()))?;
-        self.progress.done += n as u64;
-        if !self.progress.report() {
-            self.cancelled = true;
-            return Err(io::Error::other("cancelled by the progress callback"));
-        }
-        Ok(n)
     }
+    Ok(n)
 }
 
-/// Stream `source` as the body of an import call (`Body::Stream`) and parse the operation.
-fn upload(c: &Client, call: Call<Operation>, source: &mut dyn Read, len: Option<u64>, progress: &mut Progress) -> Result<Operation> {
-    progress.total = len.unwrap_or(0);
-    if !progress.report() {
-        return Err(Error::Cancelled);
-    }
-    let mut req = call.request.clone();
-    if let Some(l) = len {
-        req = req.header("Content-Length", l.to_string());
-    }
-    let canceller = Canceller::new();
-    let agent = c.cancellable_agent(&canceller);
-    let mut reader = ProgressReader { inner: source, progress, cancelled: false, io_error: None };
-    let sent = c.send_streaming(&agent, req, &mut reader);
-    if reader.cancelled {
-        return Err(Error::Cancelled);
-    }
-    if let Some(e) = reader.io_error.take() {
-        return Err(Error::Io(format!("cannot read the backup: {e}")));
-    }
-    let resp = read_response(sent?)?;
+/// Download into `path`, which appears only once the whole backup arrived.
+fn download_to_path<'a>(c: &Client, req: Request, path: &Path, cb: Option<&'a mut ProgressFn<'a>>) -> Result<u64> {
+    let mut file = AtomicFile::create(path)?;
+    let n = download(c, req, file.file(), cb)?;
+    file.commit(Some(0o644))?;
+    Ok(n)
+}
+
+/// Stream `source` as the body of an import call (`Body::Stream`) and parse its operation.
+fn upload<'a>(c: &Client, call: Call<Operation>, source: &mut dyn Read, len: Option<u64>, cb: Option<&'a mut ProgressFn<'a>>) -> Result<Operation> {
+    let mut progress = Progress::new(cb, len.unwrap_or(0));
+    let resp = stream::upload(c, call.request.clone(), source, len, &mut progress)?;
     Ok(call.parse(&resp)?)
-}
-
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Download into `path` through a temporary file next to it, renamed into place on success.
-fn download_to_path(c: &Client, req: Request, path: &Path, progress: &mut Progress) -> Result<u64> {
-    let name = path.file_name().ok_or_else(|| Error::invalid(format!("{} is not a file path", path.display())))?;
-    let mut tmp_name = name.to_os_string();
-    tmp_name.push(format!(".part-{}-{}", std::process::id(), TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let tmp: PathBuf = path.with_file_name(tmp_name);
-    let mut file = File::create(&tmp).map_err(|e| Error::Io(format!("cannot create {}: {e}", tmp.display())))?;
-    let result = download(c, req, &mut file, progress).and_then(|n| {
-        file.sync_all().map_err(|e| Error::Io(format!("cannot write {}: {e}", tmp.display())))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::Io(format!("cannot move the download to {}: {e}", path.display())))?;
-        Ok(n)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Borrow a caller's descriptor as a `File` that is never closed here.
-fn borrow_fd(fd: c_int) -> Result<ManuallyDrop<File>> {
-    if fd < 0 {
-        return Err(Error::invalid("fd is negative"));
-    }
-    // SAFETY: a descriptor the caller owns and keeps open during the call (contract); ManuallyDrop
-    // keeps it from being closed.
-    Ok(ManuallyDrop::new(unsafe { File::from_raw_fd(fd) }))
 }
 
 fn open_source(path: &str) -> Result<(File, u64)> {
     let f = File::open(path).map_err(|e| Error::Io(format!("cannot open {path:?}: {e}")))?;
     let len = f.metadata().map_err(|e| Error::Io(format!("cannot stat {path:?}: {e}")))?.len();
     Ok((f, len))
-}
-
-fn fd_len(f: &File) -> Option<u64> {
-    f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len())
 }
 
 unsafe fn instance_export_req(instance: *const c_char, name: *const c_char) -> Result<Request> {
@@ -196,7 +75,7 @@ pub unsafe extern "C" fn lxd_instance_backup_export_path(client: *const lxd_clie
         let c = client_ref(client)?;
         let req = instance_export_req(instance, name)?;
         let path = arg_str(path, "path")?;
-        download_to_path(c, req, Path::new(path), &mut Progress::new(progress, progress_user)).map(|_| ())
+        with_progress(progress, progress_user, |cb| download_to_path(c, req, Path::new(path), cb)).map(|_| ())
     })
 }
 
@@ -207,16 +86,17 @@ pub unsafe extern "C" fn lxd_instance_backup_export_fd(client: *const lxd_client
     guard(err_out, || unsafe {
         let c = client_ref(client)?;
         let req = instance_export_req(instance, name)?;
-        let mut f = borrow_fd(fd)?;
-        download(c, req, &mut *f, &mut Progress::new(progress, progress_user)).map(|_| ())
+        let mut f = BorrowedFd::new(fd)?;
+        with_progress(progress, progress_user, |cb| download(c, req, &mut f, cb)).map(|_| ())
     })
 }
 
-unsafe fn instance_import(client: *const lxd_client, source: &mut dyn Read, len: Option<u64>, name: *const c_char, pool: *const c_char, progress: &mut Progress, op_out: *mut *mut lxd_operation) -> Result<()> {
+unsafe fn instance_import(client: *const lxd_client, source: &mut dyn Read, len: Option<u64>, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
     let c = unsafe { client_ref(client) }?;
     let name = unsafe { arg_opt_str(name, "name") }?;
     let pool = unsafe { arg_opt_str(pool, "pool") }?;
-    let op = upload(c, api::instances_extra::import_backup(name, pool)?, source, len, progress)?;
+    let call = api::instances_extra::import_backup(name, pool)?;
+    let op = with_progress(progress, progress_user, |cb| upload(c, call, source, len, cb))?;
     finish_op(c, Some(op), op_out)
 }
 
@@ -229,7 +109,7 @@ unsafe fn instance_import(client: *const lxd_client, source: &mut dyn Read, len:
 pub unsafe extern "C" fn lxd_instance_backup_import_path(client: *const lxd_client, path: *const c_char, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let (mut f, len) = open_source(arg_str(path, "path")?)?;
-        instance_import(client, &mut f, Some(len), name, pool, &mut Progress::new(progress, progress_user), op_out)
+        instance_import(client, &mut f, Some(len), name, pool, progress, progress_user, op_out)
     })
 }
 
@@ -238,9 +118,9 @@ pub unsafe extern "C" fn lxd_instance_backup_import_path(client: *const lxd_clie
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_backup_import_fd(client: *const lxd_client, fd: c_int, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let mut f = borrow_fd(fd)?;
-        let len = fd_len(&f);
-        instance_import(client, &mut *f, len, name, pool, &mut Progress::new(progress, progress_user), op_out)
+        let mut f = BorrowedFd::new(fd)?;
+        let len = f.remaining_len();
+        instance_import(client, &mut f, len, name, pool, progress, progress_user, op_out)
     })
 }
 
@@ -253,7 +133,7 @@ pub unsafe extern "C" fn lxd_storage_volume_backup_export_path(client: *const lx
         let c = client_ref(client)?;
         let req = volume_export_req(pool, volume_type, volume, name)?;
         let path = arg_str(path, "path")?;
-        download_to_path(c, req, Path::new(path), &mut Progress::new(progress, progress_user)).map(|_| ())
+        with_progress(progress, progress_user, |cb| download_to_path(c, req, Path::new(path), cb)).map(|_| ())
     })
 }
 
@@ -263,16 +143,17 @@ pub unsafe extern "C" fn lxd_storage_volume_backup_export_fd(client: *const lxd_
     guard(err_out, || unsafe {
         let c = client_ref(client)?;
         let req = volume_export_req(pool, volume_type, volume, name)?;
-        let mut f = borrow_fd(fd)?;
-        download(c, req, &mut *f, &mut Progress::new(progress, progress_user)).map(|_| ())
+        let mut f = BorrowedFd::new(fd)?;
+        with_progress(progress, progress_user, |cb| download(c, req, &mut f, cb)).map(|_| ())
     })
 }
 
-unsafe fn volume_import(client: *const lxd_client, pool: *const c_char, name: *const c_char, source: &mut dyn Read, len: Option<u64>, progress: &mut Progress, op_out: *mut *mut lxd_operation) -> Result<()> {
+unsafe fn volume_import(client: *const lxd_client, pool: *const c_char, name: *const c_char, source: &mut dyn Read, len: Option<u64>, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
     let c = unsafe { client_ref(client) }?;
     let pool = unsafe { arg_str(pool, "pool") }?;
     let name = unsafe { arg_opt_str(name, "name") }?;
-    let op = upload(c, api::storage_volumes::import_backup(pool, name)?, source, len, progress)?;
+    let call = api::storage_volumes::import_backup(pool, name)?;
+    let op = with_progress(progress, progress_user, |cb| upload(c, call, source, len, cb))?;
     finish_op(c, Some(op), op_out)
 }
 
@@ -284,7 +165,7 @@ unsafe fn volume_import(client: *const lxd_client, pool: *const c_char, name: *c
 pub unsafe extern "C" fn lxd_storage_volume_backup_import_path(client: *const lxd_client, pool: *const c_char, path: *const c_char, name: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let (mut f, len) = open_source(arg_str(path, "path")?)?;
-        volume_import(client, pool, name, &mut f, Some(len), &mut Progress::new(progress, progress_user), op_out)
+        volume_import(client, pool, name, &mut f, Some(len), progress, progress_user, op_out)
     })
 }
 
@@ -292,8 +173,8 @@ pub unsafe extern "C" fn lxd_storage_volume_backup_import_path(client: *const lx
 #[no_mangle]
 pub unsafe extern "C" fn lxd_storage_volume_backup_import_fd(client: *const lxd_client, pool: *const c_char, fd: c_int, name: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let mut f = borrow_fd(fd)?;
-        let len = fd_len(&f);
-        volume_import(client, pool, name, &mut *f, len, &mut Progress::new(progress, progress_user), op_out)
+        let mut f = BorrowedFd::new(fd)?;
+        let len = f.remaining_len();
+        volume_import(client, pool, name, &mut f, len, progress, progress_user, op_out)
     })
 }
