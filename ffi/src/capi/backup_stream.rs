@@ -91,6 +91,7 @@ pub unsafe extern "C" fn lxd_instance_backup_export_fd(client: *const lxd_client
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 unsafe fn instance_import(client: *const lxd_client, source: &mut dyn Read, len: Option<u64>, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
     let c = unsafe { client_ref(client) }?;
     let name = unsafe { arg_opt_str(name, "name") }?;
@@ -148,6 +149,7 @@ pub unsafe extern "C" fn lxd_storage_volume_backup_export_fd(client: *const lxd_
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 unsafe fn volume_import(client: *const lxd_client, pool: *const c_char, name: *const c_char, source: &mut dyn Read, len: Option<u64>, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
     let c = unsafe { client_ref(client) }?;
     let pool = unsafe { arg_str(pool, "pool") }?;
