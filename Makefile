@@ -48,8 +48,9 @@ test-wasm-node:
 
 ## test: everything — Rust unit tests, wasm build of core, header check, then the C, C++ and Go
 ## suites against real LXD daemons started (and stopped) by the harness.
-test: deps header-check test-rust test-wasm lib
+test: deps header-check gen-check test-rust test-wasm lib
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-cluster
 
 test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo
 
@@ -87,6 +88,12 @@ test-cluster: lib
 gen-check:
 	@python3 tools/gen_capi.py --check
 	@python3 tools/gen_coverage_table.py --check
+	@python3 tools/readme_coverage.py --check
+
+## coverage-table: regenerate docs/coverage.md and the copy in README.md.
+coverage-table:
+	python3 tools/gen_coverage_table.py
+	python3 tools/readme_coverage.py
 
 ## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates).
 demo: deps lib
