@@ -48,11 +48,23 @@ test-wasm-node:
 
 ## test: everything — Rust unit tests, wasm build of core, header check, then the C, C++ and Go
 ## suites against real LXD daemons started (and stopped) by the harness.
-test: deps header-check gen-check test-rust test-wasm lib
+test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-cluster
 
-test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo
+test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c
+
+## test-consumer-c: an out-of-tree C program built only with pkg-config against a `make install` prefix.
+test-consumer-c: lib
+	@rm -rf $(BUILD)/c-prefix && $(MAKE) --no-print-directory install PREFIX=$(BUILD)/c-prefix >/dev/null
+	cc tests/consumer-c/main.c -o $(BUILD)/consumer-c $$(PKG_CONFIG_PATH=$(BUILD)/c-prefix/lib/pkgconfig pkg-config --cflags --libs lxdclient) -Wl,-rpath,$(BUILD)/c-prefix/lib
+	$(BUILD)/consumer-c
+	@ldd $(BUILD)/consumer-c | grep -q '$(BUILD)/c-prefix/lib/liblxdclient.so.0' && echo "consumer-c: linked against the installed liblxdclient.so.0"
+
+## abi-check: exported symbols only grow (tests/abi/symbols.txt); rustdoc builds without warnings.
+abi-check: lib
+	bash tests/abi/check_symbols.sh
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -q -p lxd-core -p lxdclient
 
 ## test-examples: every C block of README.md and examples/c/quickstart.c compile and run.
 test-examples: lib
