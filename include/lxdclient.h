@@ -89,6 +89,24 @@ typedef enum lxd_result {
 } lxd_result;
 
 /**
+ * What a path in the instance is.
+ */
+typedef enum lxd_file_type {
+  /**
+   * A regular file.
+   */
+  LXD_FILE_TYPE_FILE = 0,
+  /**
+   * A directory.
+   */
+  LXD_FILE_TYPE_DIRECTORY = 1,
+  /**
+   * A symbolic link (pulling it gives its target).
+   */
+  LXD_FILE_TYPE_SYMLINK = 2,
+} lxd_file_type;
+
+/**
  * A connection to one LXD server: immutable, and safe to use from many threads at once. Free with
  * `lxd_client_free` once no call is using it.
  */
@@ -143,6 +161,91 @@ typedef int64_t (*lxd_read_cb)(void *user, uint8_t *buf, size_t len);
  */
 typedef int64_t (*lxd_write_cb)(void *user, const uint8_t *buf, size_t len);
 
+/**
+ * Owner and permissions of a created file, directory or symlink, and the write mode. A
+ * zero-initialized struct (or passing NULL) means LXD's defaults: owner root, LXD's default mode,
+ * overwrite. LXD applies owner and mode only when it creates the path; overwriting an existing
+ * file keeps its owner and mode.
+ */
+typedef struct lxd_file_options {
+  /**
+   * Owner uid inside the instance (0: root, LXD's default).
+   */
+  uint32_t uid;
+  /**
+   * Owner gid inside the instance (0: root, LXD's default).
+   */
+  uint32_t gid;
+  /**
+   * Permission bits, e.g. `0644` (0: LXD's default). Sent to LXD in octal with a leading 0.
+   */
+  uint32_t mode;
+  /**
+   * Append to an existing file instead of replacing its content (files only).
+   */
+  bool append;
+} lxd_file_options;
+
+/**
+ * Progress callback of a transfer: `done` bytes so far out of `total` (0 when the total is not
+ * known). Called on the thread that runs the transfer, after each chunk and once at the start.
+ * Return 0 to continue, anything else to cancel: the transfer stops and its function returns
+ * `LXD_RESULT_CANCELLED`. `user` is the pointer given next to the callback.
+ */
+typedef int (*lxd_progress_cb)(void *user, uint64_t done, uint64_t total);
+
+/**
+ * What LXD reports about a path (its `X-LXD-*` headers).
+ */
+typedef struct lxd_file_info {
+  /**
+   * File, directory or symlink.
+   */
+  enum lxd_file_type kind;
+  /**
+   * Owner uid inside the instance.
+   */
+  uint32_t uid;
+  /**
+   * Owner gid inside the instance.
+   */
+  uint32_t gid;
+  /**
+   * Permission bits (e.g. `0644`).
+   */
+  uint32_t mode;
+  /**
+   * Size in bytes as LXD announced it, or -1 when unknown (directories, `lxd_file_stat`).
+   */
+  int64_t size;
+} lxd_file_info;
+
+/**
+ * What a tree transfer did.
+ */
+typedef struct lxd_tree_stats {
+  /**
+   * Regular files transferred.
+   */
+  uint64_t files;
+  /**
+   * Directories created (the top one included).
+   */
+  uint64_t directories;
+  /**
+   * Symlinks created.
+   */
+  uint64_t symlinks;
+  /**
+   * Entries skipped: unsafe names listed by the instance (pull), sockets/fifos/devices (push).
+   */
+  uint64_t skipped;
+  /**
+   * Bytes of file content transferred.
+   */
+  uint64_t bytes;
+} lxd_tree_stats;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -151,6 +254,12 @@ extern "C" {
  * Free a string returned by this library. NULL is fine; never pass a string from anywhere else.
  */
 void lxd_string_free(char *s);
+
+/**
+ * Free a byte buffer returned by this library (`lxd_instance_exec`'s output,
+ * `lxd_file_pull_bytes`), with the length it came with. NULL is fine.
+ */
+void lxd_bytes_free(uint8_t *buf, size_t len);
 
 /**
  * The library version, e.g. `"0.1.0"` (static string; do not free).
@@ -1245,11 +1354,6 @@ enum lxd_result lxd_instance_exec(const struct lxd_client *client,
                                   struct lxd_error **err_out);
 
 /**
- * Free a byte buffer returned by this library, with the length it came with. NULL is fine.
- */
-void lxd_bytes_free(uint8_t *buf, size_t len);
-
-/**
  * Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
  * end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
  * output dropped). The descriptors stay yours (not closed) and must stay open during the call.
@@ -1453,6 +1557,375 @@ void lxd_event_listener_close(const struct lxd_event_listener *listener);
  * Free a listener (closing it first). NULL is fine. No call may be using it.
  */
 void lxd_event_listener_free(struct lxd_event_listener *listener);
+
+/**
+ * Upload the local file `local_path` to `remote_path` in `instance` (`POST
+ * /1.0/instances/<instance>/files?path=<remote_path>`), streamed: the file is never held in memory,
+ * its size is sent as `Content-Length`. `opts` may be NULL (LXD's defaults). `progress` may be
+ * NULL; it is called with `progress_user`. Returns `LXD_RESULT_CANCELLED` if the callback
+ * cancelled (LXD may keep the part it received), `LXD_RESULT_IO` if the local file cannot be read,
+ * `LXD_RESULT_NOT_FOUND` if the instance or the remote directory does not exist.
+ */
+enum lxd_result lxd_file_push_path(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *remote_path,
+                                   const char *local_path,
+                                   const struct lxd_file_options *opts,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_error **err_out);
+
+/**
+ * As `lxd_file_push_path`, reading from the open descriptor `fd` from its current offset to its
+ * end (a regular file's remaining size is sent as `Content-Length`; pipes and sockets are sent
+ * chunked, progress total 0). `fd` is not closed. Negative `fd`: `LXD_RESULT_INVALID_ARGUMENT`.
+ * From a pipe, an upload LXD refuses before reading it (missing instance or directory) may end
+ * as `LXD_RESULT_CONNECTION` (broken pipe) instead of LXD's error once more than 256 KiB are
+ * sent: Go's server closes the connection on large unread bodies of unknown length.
+ */
+enum lxd_result lxd_file_push_fd(const struct lxd_client *client,
+                                 const char *instance,
+                                 const char *remote_path,
+                                 int fd,
+                                 const struct lxd_file_options *opts,
+                                 lxd_progress_cb progress,
+                                 void *progress_user,
+                                 struct lxd_error **err_out);
+
+/**
+ * Upload `len` bytes at `data` to `remote_path` (small content from memory). `data` may be NULL
+ * only when `len` is 0 (an empty file). `opts` may be NULL.
+ */
+enum lxd_result lxd_file_push_bytes(const struct lxd_client *client,
+                                    const char *instance,
+                                    const char *remote_path,
+                                    const uint8_t *data,
+                                    size_t len,
+                                    const struct lxd_file_options *opts,
+                                    struct lxd_error **err_out);
+
+/**
+ * Download `remote_path` from `instance` (`GET …/files?path=`) to the local path `local_path`,
+ * ATOMICALLY: the data streams into a hidden temporary file in the same directory, which is
+ * renamed over `local_path` (with the remote file's permission bits) only when complete. On any
+ * failure — missing file (`LXD_RESULT_NOT_FOUND`), a directory (`LXD_RESULT_INVALID_ARGUMENT`),
+ * network error, cancel (`LXD_RESULT_CANCELLED`) — nothing is left behind and an existing
+ * `local_path` is untouched. A remote symlink becomes a local symlink to the same target.
+ * `progress` may be NULL. `info_out` may be NULL; else it receives the remote file's type, owner,
+ * mode and size.
+ */
+enum lxd_result lxd_file_pull_path(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *remote_path,
+                                   const char *local_path,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_file_info *info_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Download `remote_path` into the open descriptor `fd` (written from its current offset; not
+ * closed, not truncated). A symlink gives its target path as the content. On failure some data
+ * may already have been written to `fd`. `progress` and `info_out` may be NULL.
+ */
+enum lxd_result lxd_file_pull_fd(const struct lxd_client *client,
+                                 const char *instance,
+                                 const char *remote_path,
+                                 int fd,
+                                 lxd_progress_cb progress,
+                                 void *progress_user,
+                                 struct lxd_file_info *info_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * Download `remote_path` into memory: `*data_out` receives a buffer of `*len_out` bytes, freed
+ * with `lxd_bytes_free(data, len)` (`*data_out` is NULL when the file is empty). A file larger
+ * than `max_len` bytes fails with `LXD_RESULT_IO` (`max_len` 0: no limit). `info_out` may be NULL.
+ */
+enum lxd_result lxd_file_pull_bytes(const struct lxd_client *client,
+                                    const char *instance,
+                                    const char *remote_path,
+                                    uint64_t max_len,
+                                    uint8_t **data_out,
+                                    size_t *len_out,
+                                    struct lxd_file_info *info_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * Type, owner, permissions of `path` without its content (`HEAD …/files?path=`, API extension
+ * `instance_file_head`); `info_out->size` is -1. Missing: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_file_stat(const struct lxd_client *client,
+                              const char *instance,
+                              const char *path,
+                              struct lxd_file_info *info_out,
+                              struct lxd_error **err_out);
+
+/**
+ * List the directory `path` (`GET …/files?path=`): `*json_out` is a JSON array of entry names
+ * exactly as LXD returns them (freed with `lxd_string_free`). A file that is not a directory:
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_file_list(const struct lxd_client *client,
+                              const char *instance,
+                              const char *path,
+                              char **json_out,
+                              struct lxd_error **err_out);
+
+/**
+ * Create the directory `path` (`POST …/files?path=` with `X-LXD-type: directory`); its parent must
+ * exist. An existing directory is fine (left as is). `opts` may be NULL; `append` must be false.
+ */
+enum lxd_result lxd_file_mkdir(const struct lxd_client *client,
+                               const char *instance,
+                               const char *path,
+                               const struct lxd_file_options *opts,
+                               struct lxd_error **err_out);
+
+/**
+ * Create a symlink at `path` pointing to `target` (`POST …/files?path=` with `X-LXD-type:
+ * symlink`, API extension `file_symlinks`). `opts` may be NULL.
+ */
+enum lxd_result lxd_file_symlink(const struct lxd_client *client,
+                                 const char *instance,
+                                 const char *path,
+                                 const char *target,
+                                 const struct lxd_file_options *opts,
+                                 struct lxd_error **err_out);
+
+/**
+ * Delete a file, symlink or empty directory (`DELETE …/files?path=`, API extension `file_delete`).
+ * Missing: `LXD_RESULT_NOT_FOUND`; a non-empty directory: `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_file_delete(const struct lxd_client *client,
+                                const char *instance,
+                                const char *path,
+                                struct lxd_error **err_out);
+
+/**
+ * Upload the local directory tree `local_dir` so that `remote_dir` in the instance (created if
+ * missing, its parent must exist) holds the same entries: directories and files keep their
+ * permission bits, symlinks are recreated as symlinks, sockets/fifos/devices are skipped. Every
+ * file streams. `progress` (may be NULL) counts file bytes against the total of all files.
+ * `stats_out` may be NULL; else it receives the counts.
+ */
+enum lxd_result lxd_file_push_tree(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *local_dir,
+                                   const char *remote_dir,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_tree_stats *stats_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Download the directory tree `remote_dir` into the NEW local directory `local_dir` (it must not
+ * exist; its parent must). Directories and files keep their permission bits; symlinks are
+ * recreated, never followed. Entry names that are not one safe path component — `.`, `..`,
+ * absolute names, names containing `/` — are dropped, so a hostile instance cannot write outside
+ * `local_dir`; nothing is ever written through an existing path. On failure `local_dir` is removed
+ * again. `progress` (may be NULL) reports bytes done with total 0 (unknown). `stats_out` may be
+ * NULL; else it receives the counts (`skipped`: the unsafe names dropped).
+ */
+enum lxd_result lxd_file_pull_tree(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *remote_dir,
+                                   const char *local_dir,
+                                   lxd_progress_cb progress,
+                                   void *progress_user,
+                                   struct lxd_tree_stats *stats_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Upload a unified image tarball from the file `path` (`POST /1.0/images`, body streamed from the
+ * file with its size as `Content-Length`), wait until LXD has unpacked it, then create the
+ * requested aliases. `options_json` (may be NULL): `{"public": bool, "filename": "...",
+ * "properties": {"k": "v"}, "aliases": ["name", {"name": "...", "description": "..."}]}` (sent as
+ * `X-LXD-public`, `X-LXD-filename`, `X-LXD-properties`; unknown keys are refused). `progress` (may
+ * be NULL) counts uploaded bytes. `fingerprint_out` may be NULL; else `*fingerprint_out` gets the
+ * new image's fingerprint. Uploading an image that already exists fails with
+ * `LXD_RESULT_OPERATION_FAILED` ("Image with same fingerprint already exists").
+ */
+enum lxd_result lxd_image_upload_path(const struct lxd_client *client,
+                                      const char *path,
+                                      const char *options_json,
+                                      lxd_progress_cb progress,
+                                      void *progress_user,
+                                      char **fingerprint_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Upload a split image: the metadata tarball `meta_path` and the root filesystem `rootfs_path`,
+ * sent as one `multipart/form-data` body (`metadata` part first, then `rootfs`) streamed from the
+ * two files. Options, progress and `fingerprint_out` as in `lxd_image_upload_path`.
+ */
+enum lxd_result lxd_image_upload_split(const struct lxd_client *client,
+                                       const char *meta_path,
+                                       const char *rootfs_path,
+                                       const char *options_json,
+                                       lxd_progress_cb progress,
+                                       void *progress_user,
+                                       char **fingerprint_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Export an image (`GET /1.0/images/<fingerprint>/export`; a unique prefix of the fingerprint is
+ * fine) to files, streamed and ATOMIC: a unified image becomes `path`; a split image becomes
+ * `path` (metadata tarball) and `rootfs_path` (root filesystem), which must then be non-NULL
+ * (else `LXD_RESULT_INVALID_ARGUMENT`). For a unified image `rootfs_path` may be NULL and is not
+ * created. The files appear only when all data arrived and its SHA-256 matches the fingerprint
+ * (mismatch: `LXD_RESULT_PROTOCOL`); on any failure nothing is left behind. `progress` (may be
+ * NULL) counts bytes against the image's size. `split_out` may be NULL; else it tells whether the
+ * image was split.
+ */
+enum lxd_result lxd_image_export_path(const struct lxd_client *client,
+                                      const char *fingerprint,
+                                      const char *path,
+                                      const char *rootfs_path,
+                                      lxd_progress_cb progress,
+                                      void *progress_user,
+                                      bool *split_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * As `lxd_image_export_path`, writing to open descriptors (from their current offsets; not
+ * closed): `fd` gets the unified tarball or the metadata tarball, `rootfs_fd` the rootfs of a
+ * split image (-1 when there is none; a split image then fails with
+ * `LXD_RESULT_INVALID_ARGUMENT`). On failure some data may already have been written.
+ */
+enum lxd_result lxd_image_export_fd(const struct lxd_client *client,
+                                    const char *fingerprint,
+                                    int fd,
+                                    int rootfs_fd,
+                                    lxd_progress_cb progress,
+                                    void *progress_user,
+                                    bool *split_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * Copy the image `fingerprint` (or a unique prefix) from `source` to `target` as LXD's own
+ * client does: `POST /1.0/images/<fp>/secret` on the source, then `POST /1.0/images` on the target
+ * with `source: {type: image, mode: pull, server: <source URL>, certificate: <source server
+ * certificate>, secret, fingerprint}`, and wait. The target downloads the image from the source
+ * over HTTPS, so the source must listen on the network (`core.https_address`); the target need not
+ * be trusted by it. `options_json` (may be NULL): `public`, `auto_update`, `aliases` for the
+ * target, and `source_url` (the source's `https://host:port` as the target reaches it; default:
+ * the source client's URL, else the first of its `environment.addresses`). `fingerprint_out` may
+ * be NULL. On failure the unused secret is revoked.
+ */
+enum lxd_result lxd_image_copy_to(const struct lxd_client *source,
+                                  const char *fingerprint,
+                                  const struct lxd_client *target,
+                                  const char *options_json,
+                                  char **fingerprint_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * Have LXD download an image from `url` (`POST /1.0/images` with `source: {type: url, url}`; the
+ * URL must answer with LXD's `LXD-Image-Hash` / `LXD-Image-URL` headers). `options_json` (may be
+ * NULL) adds ImagesPost fields (`public`, `auto_update`, `aliases`, `properties`; a `source`
+ * object adds source fields). `op_out` NULL: wait, then `*fingerprint_out` (may be NULL) gets the
+ * fingerprint; else `*op_out` gets the running operation (its metadata holds `fingerprint` once
+ * done) and `*fingerprint_out`, if given, is set to NULL.
+ */
+enum lxd_result lxd_image_create_from_url(const struct lxd_client *client,
+                                          const char *url,
+                                          const char *options_json,
+                                          struct lxd_operation **op_out,
+                                          char **fingerprint_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Have LXD download `alias` (or a fingerprint) from the simplestreams server `server` (e.g.
+ * `"https://images.example.org"`): `POST /1.0/images` with `source: {type: image, mode: pull,
+ * protocol: simplestreams, server, alias}`. Options, `op_out` and `fingerprint_out` as in
+ * `lxd_image_create_from_url` (e.g. `{"auto_update": true, "source": {"image_type":
+ * "virtual-machine"}}`).
+ */
+enum lxd_result lxd_image_create_from_simplestreams(const struct lxd_client *client,
+                                                    const char *server,
+                                                    const char *alias,
+                                                    const char *options_json,
+                                                    struct lxd_operation **op_out,
+                                                    char **fingerprint_out,
+                                                    struct lxd_error **err_out);
+
+/**
+ * Publish the instance `instance` as an image (`POST /1.0/images` with `source: {type: instance,
+ * name}`); a container must be stopped. `options_json` (may be NULL) adds ImagesPost fields:
+ * `public`, `properties`, `aliases` (`[{"name": ...}]`), `compression_algorithm`, `expires_at`.
+ * `op_out` NULL: wait, then `*fingerprint_out` (may be NULL) gets the new image's fingerprint;
+ * else `*op_out` gets the running operation (its metadata holds `fingerprint` when done) and
+ * `*fingerprint_out`, if given, is set to NULL.
+ */
+enum lxd_result lxd_instance_publish(const struct lxd_client *client,
+                                     const char *instance,
+                                     const char *options_json,
+                                     struct lxd_operation **op_out,
+                                     char **fingerprint_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Publish the snapshot `instance/snapshot` as an image (`POST /1.0/images` with `source: {type:
+ * snapshot, name: "<instance>/<snapshot>"}`). Options, `op_out` and `fingerprint_out` as in
+ * `lxd_instance_publish`.
+ */
+enum lxd_result lxd_snapshot_publish(const struct lxd_client *client,
+                                     const char *instance,
+                                     const char *snapshot,
+                                     const char *options_json,
+                                     struct lxd_operation **op_out,
+                                     char **fingerprint_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Copy an instance within one server (`GET` the source, then `POST /1.0/instances` with its
+ * writable fields and `source: {type: copy, source}`): `source` is an instance name, or
+ * `"instance/snapshot"` to make a new instance from a snapshot.
+ * The copy takes the source's config, devices and profiles (minus its `volatile.*` state) unless
+ * `options_json` overrides them; the source's snapshots come along unless `instance_only`. Name
+ * taken: `LXD_RESULT_CONFLICT` or `LXD_RESULT_OPERATION_FAILED`. `op_out` NULL: wait for the copy;
+ * else `*op_out` gets the running operation.
+ */
+enum lxd_result lxd_instance_copy_local(const struct lxd_client *client,
+                                        const char *source,
+                                        const char *target_name,
+                                        const char *options_json,
+                                        struct lxd_operation **op_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Copy the instance `name` from the server of `source` to the server of `target`, as
+ * `target_name` (NULL: the same name), in pull mode like LXD's own client: `POST
+ * /1.0/instances/<name> {migration: true}` on the source gives one-time websocket secrets; `POST
+ * /1.0/instances` on the target with `source: {type: migration, mode: pull, operation: <source
+ * operation URL>, certificate: <source server certificate>, secrets}` makes the target connect to
+ * the source and pull the instance; then both operations are waited for. The source stays; its
+ * snapshots come along unless `instance_only`; the copy gets fresh `volatile.*` state (MAC
+ * addresses). The source server must listen on the network (`core.https_address`) where the
+ * target can reach it; see `source_url`. On failure the source's migration operation is
+ * cancelled. Blocks until done.
+ */
+enum lxd_result lxd_instance_copy_to(const struct lxd_client *source,
+                                     const char *name,
+                                     const struct lxd_client *target,
+                                     const char *target_name,
+                                     const char *options_json,
+                                     struct lxd_error **err_out);
+
+/**
+ * Move the instance `name` from the server of `source` to the server of `target` (as
+ * `target_name`, NULL: the same name): as `lxd_instance_copy_to`, keeping the `volatile.*` state,
+ * then the source instance and its snapshots are deleted (`DELETE /1.0/instances/<name>`). A
+ * running instance is refused (`LXD_RESULT_INVALID_ARGUMENT`) unless `live`: stop it first.
+ * Blocks until done.
+ */
+enum lxd_result lxd_instance_migrate_to(const struct lxd_client *source,
+                                        const char *name,
+                                        const struct lxd_client *target,
+                                        const char *target_name,
+                                        const char *options_json,
+                                        struct lxd_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

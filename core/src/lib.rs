@@ -23,6 +23,8 @@ pub mod request;
 pub mod response;
 pub mod exec;
 pub mod events;
+pub mod files;
+pub mod transfer;
 
 pub use api::{Call, Collection, WithEtag};
 pub use error::{Error, Result};

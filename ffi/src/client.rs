@@ -299,6 +299,12 @@ impl Client {
         &self.shared.user_agent
     }
 
+    /// The client's shared agent (its connection pool). Long transfers run on it with their own
+    /// per-request timeouts (see `stream::configure_transfer`).
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.shared.agent
+    }
+
     /// A separate agent with its own connections and no global timeout, for a long call that a
     /// [`Canceller`] may interrupt.
     pub fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {

@@ -17,3 +17,7 @@ pub mod lxcconfig;
 pub mod ws;
 pub mod exec;
 pub mod events;
+pub mod stream;
+pub mod files;
+pub mod images;
+pub mod migrate;

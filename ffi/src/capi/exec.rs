@@ -291,17 +291,6 @@ pub unsafe extern "C" fn lxd_instance_exec(
     })
 }
 
-/// Free a byte buffer returned by this library, with the length it came with. NULL is fine.
-#[no_mangle]
-pub unsafe extern "C" fn lxd_bytes_free(buf: *mut u8, len: usize) {
-    if !buf.is_null() {
-        let _ = std::panic::catch_unwind(|| {
-            // SAFETY: allocated as a boxed slice of `len` bytes by this library.
-            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(buf, len)) })
-        });
-    }
-}
-
 /// Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
 /// end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
 /// output dropped). The descriptors stay yours (not closed) and must stay open during the call.

@@ -25,6 +25,9 @@ pub mod snapshot;
 pub mod storage;
 pub mod exec;
 pub mod events;
+pub mod file;
+pub mod image_transfer;
+pub mod migrate;
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -132,6 +135,18 @@ pub unsafe extern "C" fn lxd_string_free(s: *mut c_char) {
         let _ = catch_unwind(AssertUnwindSafe(|| {
             // SAFETY: allocated by `CString::into_raw` in this library.
             drop(unsafe { CString::from_raw(s) })
+        }));
+    }
+}
+
+/// Free a byte buffer returned by this library (`lxd_instance_exec`'s output,
+/// `lxd_file_pull_bytes`), with the length it came with. NULL is fine.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_bytes_free(buf: *mut u8, len: usize) {
+    if !buf.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: allocated as a boxed slice of exactly `len` bytes by this library.
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(buf, len)) })
         }));
     }
 }
