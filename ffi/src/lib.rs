@@ -21,3 +21,8 @@ pub mod stream;
 pub mod files;
 pub mod images;
 pub mod migrate;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,1476 @@
+// lxdclient.hpp: header-only C++17 binding over liblxdclient's C ABI (lxdclient.h).
+//
+// * Handles (`Client`, `ClientBuilder`, `Operation`) are move-only and own their C handle in a
+//   std::unique_ptr whose deleter is the C free function; a moved-from handle is empty.
+//   `native_handle()` gives the C handle for functions this header does not wrap (yet).
+// * Every C failure becomes an exception: `lxd::Error` (a std::runtime_error with `code()`,
+//   `http_status()` and LXD's message), or one of its subclasses `NotFound`, `Conflict`,
+//   `PreconditionFailed`, `Cancelled`, `Timeout`. Destructors never throw.
+// * JSON crosses as nlohmann::json in LXD's own schema. Objects fetched from the client
+//   (`Instance`, `Profile`, `Image`, `ImageAlias`, `Network`, `StoragePool`, `Snapshot`,
+//   `Certificate`, `Server`) follow pylxd's lifecycle: change them locally (`json()` or the
+//   setters), check `dirty()`, `rollback()` local changes, `sync()` with the server, and `save()`
+//   them: a PUT carrying the ETag they were read with, so a change made on the server in between
+//   raises `PreconditionFailed` (HTTP 412) instead of being overwritten.
+// * An object borrows the client's C handle: the `Client` it came from (or the object it was moved
+//   into) must outlive it. A `Client` is safe to use from many threads at once; objects are not.
+// * Optional string arguments take "" for "none" (the C ABI's NULL).
+// * `LxcConfig` reads and writes the `lxc` tool's configuration (remotes, certificates).
+//
+// Behaviour lives in the C library once; this header only converts types, ownership and errors.
+#ifndef LXDCLIENT_HPP
+#define LXDCLIENT_HPP
+
+#include <lxdclient.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lxd {
+
+/// The C library's version (`lxd_version()`), e.g. "0.1.0".
+inline std::string version() { return lxd_version(); }
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// The C ABI's result codes (`lxd_result`), same numbers.
+enum class ErrorCode : int {
+    Ok = LXD_RESULT_OK,
+    InvalidArgument = LXD_RESULT_INVALID_ARGUMENT,
+    NotFound = LXD_RESULT_NOT_FOUND,
+    Conflict = LXD_RESULT_CONFLICT,
+    PreconditionFailed = LXD_RESULT_PRECONDITION_FAILED,
+    Forbidden = LXD_RESULT_FORBIDDEN,
+    Api = LXD_RESULT_API,
+    OperationFailed = LXD_RESULT_OPERATION_FAILED,
+    Protocol = LXD_RESULT_PROTOCOL,
+    Connection = LXD_RESULT_CONNECTION,
+    Tls = LXD_RESULT_TLS,
+    Timeout = LXD_RESULT_TIMEOUT,
+    Cancelled = LXD_RESULT_CANCELLED,
+    Io = LXD_RESULT_IO,
+    Panic = LXD_RESULT_PANIC,
+};
+
+/// The C name of a code ("LXD_RESULT_NOT_FOUND"); static, never NULL.
+inline const char* to_string(ErrorCode code) noexcept { return lxd_result_name(static_cast<std::int32_t>(code)); }
+
+/// Any failure reported by liblxdclient. `what()` is the library's message (LXD's own text when
+/// LXD refused). Copying never throws.
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, std::uint16_t http_status, const std::string& message,
+          std::shared_ptr<const std::string> operation_metadata = nullptr)
+        : std::runtime_error(message), code_(code), http_status_(http_status),
+          operation_metadata_(std::move(operation_metadata)) {}
+
+    /// The result code.
+    ErrorCode code() const noexcept { return code_; }
+    /// The code's C name, e.g. "LXD_RESULT_CONFLICT".
+    const char* code_name() const noexcept { return to_string(code_); }
+    /// The HTTP status LXD answered with (404, 409, 412, ...); 0 when LXD did not answer.
+    std::uint16_t http_status() const noexcept { return http_status_; }
+    /// The message (same text as `what()`).
+    std::string message() const { return what(); }
+    /// For `ErrorCode::OperationFailed`: the failed operation's metadata (exec keeps the exit code
+    /// in "return"); nullopt when there is none.
+    std::optional<nlohmann::json> operation_metadata() const {
+        if (!operation_metadata_) return std::nullopt;
+        nlohmann::json j = nlohmann::json::parse(*operation_metadata_, nullptr, false);
+        if (j.is_discarded()) return nlohmann::json(*operation_metadata_);
+        return j;
+    }
+
+private:
+    ErrorCode code_;
+    std::uint16_t http_status_;
+    std::shared_ptr<const std::string> operation_metadata_;
+};
+
+/// LXD answered 404 (or an object is missing).
+class NotFound : public Error { public: using Error::Error; };
+/// LXD answered 409: the name is taken or the object is busy.
+class Conflict : public Error { public: using Error::Error; };
+/// LXD answered 412: the object changed on the server since it was read (stale ETag).
+class PreconditionFailed : public Error { public: using Error::Error; };
+/// Interrupted from another thread (`Operation::interrupt`).
+class Cancelled : public Error { public: using Error::Error; };
+/// A timeout passed.
+class Timeout : public Error { public: using Error::Error; };
+
+namespace detail {
+
+struct ErrorFree { void operator()(lxd_error* e) const noexcept { lxd_error_free(e); } };
+struct ClientFree { void operator()(lxd_client* c) const noexcept { lxd_client_free(c); } };
+struct BuilderFree { void operator()(lxd_client_builder* b) const noexcept { lxd_client_builder_free(b); } };
+struct OperationFree { void operator()(lxd_operation* o) const noexcept { lxd_operation_free(o); } };
+
+/// Turn a failed C call into the matching exception. Takes ownership of `raw` (may be NULL) and
+/// frees it before the exception leaves, whatever happens.
+[[noreturn]] inline void throw_error(lxd_result rc, lxd_error* raw) {
+    std::unique_ptr<lxd_error, ErrorFree> err(raw);
+    const auto code = static_cast<ErrorCode>(err ? lxd_error_code(err.get()) : rc);
+    std::uint16_t status = 0;
+    std::string message;
+    std::shared_ptr<const std::string> metadata;
+    if (err) {
+        status = lxd_error_http_status(err.get());
+        message = lxd_error_message(err.get());
+        if (const char* m = lxd_error_operation_metadata(err.get())) metadata = std::make_shared<const std::string>(m);
+    } else {
+        message = lxd_result_name(static_cast<std::int32_t>(rc));
+    }
+    err.reset();
+    switch (code) {
+    case ErrorCode::NotFound: throw NotFound(code, status, message, std::move(metadata));
+    case ErrorCode::Conflict: throw Conflict(code, status, message, std::move(metadata));
+    case ErrorCode::PreconditionFailed: throw PreconditionFailed(code, status, message, std::move(metadata));
+    case ErrorCode::Cancelled: throw Cancelled(code, status, message, std::move(metadata));
+    case ErrorCode::Timeout: throw Timeout(code, status, message, std::move(metadata));
+    default: throw Error(code, status, message, std::move(metadata));
+    }
+}
+
+/// The one place a C result is checked: success passes, anything else throws.
+inline void check(lxd_result rc, lxd_error* err) {
+    if (rc != LXD_RESULT_OK) throw_error(rc, err);
+    lxd_error_free(err); // never set on success; freeing NULL is fine
+}
+
+/// Call a fallible C function, appending its `lxd_error **err_out`, and check the result.
+template <class Fn, class... Args>
+inline void call(Fn fn, Args... args) {
+    lxd_error* err = nullptr;
+    const lxd_result rc = fn(args..., &err);
+    check(rc, err);
+}
+
+/// RAII guard for a string the library returns: freed with lxd_string_free when the guard goes,
+/// which is right after its text has been copied out.
+class OwnedString {
+public:
+    OwnedString() noexcept = default;
+    OwnedString(const OwnedString&) = delete;
+    OwnedString& operator=(const OwnedString&) = delete;
+    ~OwnedString() { lxd_string_free(p_); }
+    char** out() noexcept { return &p_; }
+    std::string str() const { return p_ ? std::string(p_) : std::string(); }
+    std::optional<std::string> opt() const { return p_ ? std::optional<std::string>(p_) : std::nullopt; }
+
+private:
+    char* p_ = nullptr;
+};
+
+/// Parse JSON text that came from the library; anything else is a protocol error.
+inline nlohmann::json parse(const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw Error(ErrorCode::Protocol, 0, "liblxdclient returned text that is not JSON");
+    return j;
+}
+
+/// "" stands for NULL in optional string arguments.
+inline const char* opt_cstr(const std::string& s) noexcept { return s.empty() ? nullptr : s.c_str(); }
+
+inline std::string str_at(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+inline bool bool_at(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return false;
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+inline std::int64_t int_at(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return 0;
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+}
+inline std::vector<std::string> strings_at(const nlohmann::json& j, const char* key) {
+    std::vector<std::string> out;
+    if (!j.is_object()) return out;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_array()) return out;
+    for (const auto& v : *it)
+        if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+inline const nlohmann::json& empty_object() {
+    static const nlohmann::json empty = nlohmann::json::object();
+    return empty;
+}
+inline const nlohmann::json& const_object_at(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return empty_object();
+    auto it = j.find(key);
+    return it != j.end() && it->is_object() ? *it : empty_object();
+}
+/// Mutable access to a map member, created (as {}) when missing.
+inline nlohmann::json& object_at(nlohmann::json& j, const char* key) {
+    nlohmann::json& v = j[key];
+    if (!v.is_object()) v = nlohmann::json::object();
+    return v;
+}
+inline std::vector<std::string> names_from(const std::string& json_text) {
+    return parse(json_text).get<std::vector<std::string>>();
+}
+
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Operation
+// ---------------------------------------------------------------------------------------------
+
+/// A background operation on the server (move-only). An empty Operation stands for work that
+/// LXD finished synchronously: `wait()` on it returns at once.
+class Operation {
+public:
+    Operation() noexcept = default;
+    /// Adopt a handle from the C API (this object frees it).
+    explicit Operation(lxd_operation* adopt) noexcept : h_(adopt) {}
+
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    lxd_operation* native_handle() const noexcept { return h_.get(); }
+    /// Give up ownership of the C handle (free it with lxd_operation_free).
+    lxd_operation* release() noexcept { return h_.release(); }
+
+    /// The operation's id (UUID); "" when empty.
+    std::string id() const { return lxd_operation_id(h_.get()); }
+    /// Last known status code (103 Running, 200 Success, 400 Failure, 401 Cancelled); -1 when empty.
+    int status_code() const noexcept { return lxd_operation_status_code(h_.get()); }
+    /// Last known state as LXD's operation object (`id`, `class`, `status_code`, `metadata`, `err`).
+    nlohmann::json json() const {
+        detail::OwnedString s;
+        detail::call(lxd_operation_json, h_.get(), s.out());
+        return detail::parse(s.str());
+    }
+    /// Wait until it finishes (`GET /1.0/operations/<id>/wait`). Throws `Error` (OperationFailed)
+    /// when it failed, `Cancelled` when interrupted.
+    void wait() const {
+        if (h_) detail::call(lxd_operation_wait, h_.get(), std::int64_t{-1});
+    }
+    /// As `wait()`, giving up after `timeout` with `Timeout` (the operation keeps running).
+    void wait(std::chrono::milliseconds timeout) const {
+        if (h_) detail::call(lxd_operation_wait, h_.get(), static_cast<std::int64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+    }
+    /// Make a `wait()` blocked in another thread throw `Cancelled` now (and every later wait). The
+    /// server-side operation keeps running (see `cancel`). Thread-safe.
+    void interrupt() const noexcept { lxd_operation_interrupt(h_.get()); }
+    /// Cancel it on the server (`DELETE /1.0/operations/<id>`); only cancellable operations accept.
+    void cancel() const { detail::call(lxd_operation_cancel, h_.get()); }
+    /// Fetch its current state (`GET /1.0/operations/<id>`) into `status_code()` / `json()`.
+    void refresh() const { detail::call(lxd_operation_refresh, h_.get()); }
+
+private:
+    std::unique_ptr<lxd_operation, detail::OperationFree> h_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle base for objects fetched from the server
+// ---------------------------------------------------------------------------------------------
+
+/// pylxd's object lifecycle over a JSON document in LXD's schema. Copyable; borrows the client.
+class Object {
+public:
+    virtual ~Object() = default;
+
+    /// The local representation (LXD's JSON).
+    const nlohmann::json& json() const noexcept { return local_; }
+    /// Mutable local representation: change it, then `save()`. (Use `.at()` or the const overload
+    /// to read: nlohmann's `operator[]` inserts missing keys, which is a change.)
+    nlohmann::json& json() noexcept { return local_; }
+    /// The representation last read from the server.
+    const nlohmann::json& server_json() const noexcept { return remote_; }
+    /// Whether the local representation differs from the one last read from the server.
+    bool dirty() const { return local_ != remote_; }
+    /// Discard local changes: back to the representation last read from the server (no I/O).
+    void rollback() { local_ = remote_; }
+    /// Re-read the object from the server, with its new ETag. Local changes to top-level keys are
+    /// kept (the object stays dirty) unless `discard_local_changes`.
+    void sync(bool discard_local_changes = false) { merge(fetch(), discard_local_changes); }
+    /// Write the local representation back (PUT), sending the ETag it was read with as If-Match:
+    /// throws `PreconditionFailed` if the object changed on the server meanwhile (the local changes
+    /// stay). On success the object is re-read (new ETag) and is clean. Objects from a listing
+    /// carry no ETag until `sync()`, and LXD 5.0.2 sends none for storage pools: without an ETag
+    /// the save is unconditional.
+    void save() {
+        put(local_.dump(), etag_ ? etag_->c_str() : nullptr);
+        merge(fetch(), true);
+    }
+    /// The ETag the object was last read with (nullopt: none, e.g. from a listing).
+    const std::optional<std::string>& etag() const noexcept { return etag_; }
+    /// The C client handle this object uses (borrowed).
+    lxd_client* client_handle() const noexcept { return client_; }
+
+    /// Description (most objects have one).
+    std::string description() const { return detail::str_at(local_, "description"); }
+    void set_description(const std::string& d) { local_["description"] = d; }
+
+protected:
+    struct Fetched {
+        nlohmann::json json;
+        std::optional<std::string> etag;
+    };
+    Object(lxd_client* client, nlohmann::json json, std::optional<std::string> etag)
+        : client_(client), local_(json), remote_(std::move(json)), etag_(std::move(etag)) {}
+    Object(const Object&) = default;
+    Object(Object&&) noexcept = default;
+    Object& operator=(const Object&) = default;
+    Object& operator=(Object&&) noexcept = default;
+
+    /// GET the object with its ETag.
+    virtual Fetched fetch() const = 0;
+    /// PUT `body` with `etag` (may be NULL) as If-Match, waiting for any operation.
+    virtual void put(const std::string& body, const char* etag) const = 0;
+
+    /// PATCH-style helper: run `fn(body, etag)` then re-read, keeping other local changes.
+    template <class Fn>
+    void patch_with(const nlohmann::json& changes, Fn fn) {
+        fn(changes.dump(), etag_ ? etag_->c_str() : nullptr);
+        merge(fetch(), false);
+    }
+    static Fetched fetched(detail::OwnedString& json, detail::OwnedString& etag) {
+        return Fetched{detail::parse(json.str()), etag.opt()};
+    }
+
+    lxd_client* client_ = nullptr;
+    nlohmann::json local_;
+    nlohmann::json remote_;
+    std::optional<std::string> etag_;
+
+private:
+    void merge(Fetched f, bool discard_local) {
+        if (discard_local || !local_.is_object() || !remote_.is_object() || !f.json.is_object()) {
+            local_ = f.json;
+        } else {
+            nlohmann::json merged = f.json;
+            for (auto it = local_.begin(); it != local_.end(); ++it) {
+                auto old = remote_.find(it.key());
+                const bool changed = old == remote_.end() || *old != it.value();
+                if (changed) merged[it.key()] = it.value();
+            }
+            for (auto it = remote_.begin(); it != remote_.end(); ++it)
+                if (!local_.contains(it.key())) merged.erase(it.key()); // removed locally
+            local_ = std::move(merged);
+        }
+        remote_ = std::move(f.json);
+        etag_ = std::move(f.etag);
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+// ---------------------------------------------------------------------------------------------
+
+/// An instance snapshot (`/1.0/instances/<instance>/snapshots/<name>`).
+class Snapshot : public Object {
+public:
+    Snapshot(lxd_client* client, std::string instance, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), instance_(std::move(instance)),
+          name_(detail::str_at(local_, "name")) {}
+
+    /// The snapshot's name (its key, as read).
+    const std::string& name() const noexcept { return name_; }
+    /// The instance it belongs to.
+    const std::string& instance() const noexcept { return instance_; }
+    std::string created_at() const { return detail::str_at(local_, "created_at"); }
+    std::string expires_at() const { return detail::str_at(local_, "expires_at"); }
+    void set_expires_at(const std::string& when) { local_["expires_at"] = when; }
+    bool stateful() const { return detail::bool_at(local_, "stateful"); }
+
+    /// Rename it (`POST .../snapshots/<name>`), waiting for the operation.
+    void rename(const std::string& new_name) {
+        detail::call(lxd_snapshot_rename, client_, instance_.c_str(), name_.c_str(), new_name.c_str(), static_cast<lxd_operation**>(nullptr));
+        name_ = new_name;
+        sync();
+    }
+    /// As `rename`, returning the operation; this object keeps the old name (fetch the renamed
+    /// snapshot with `Snapshots::get`).
+    Operation rename_async(const std::string& new_name) const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_snapshot_rename, client_, instance_.c_str(), name_.c_str(), new_name.c_str(), &op);
+        return Operation(op);
+    }
+    /// Delete it (`DELETE .../snapshots/<name>`), waiting for the operation.
+    void remove() const {
+        detail::call(lxd_snapshot_delete, client_, instance_.c_str(), name_.c_str(), static_cast<lxd_operation**>(nullptr));
+    }
+    Operation remove_async() const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_snapshot_delete, client_, instance_.c_str(), name_.c_str(), &op);
+        return Operation(op);
+    }
+    /// Restore the instance to this snapshot, waiting for the operation.
+    void restore(bool stateful = false) const {
+        detail::call(lxd_snapshot_restore, client_, instance_.c_str(), name_.c_str(), stateful, static_cast<lxd_operation**>(nullptr));
+    }
+    Operation restore_async(bool stateful = false) const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_snapshot_restore, client_, instance_.c_str(), name_.c_str(), stateful, &op);
+        return Operation(op);
+    }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_snapshot_get, client_, instance_.c_str(), name_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_snapshot_update, client_, instance_.c_str(), name_.c_str(), body.c_str(), etag, static_cast<lxd_operation**>(nullptr));
+    }
+
+private:
+    std::string instance_;
+    std::string name_;
+};
+
+/// The snapshots of one instance (pylxd's `instance.snapshots`).
+class Snapshots {
+public:
+    Snapshots(lxd_client* client, std::string instance) : client_(client), instance_(std::move(instance)) {}
+
+    /// Snapshot names (`GET .../snapshots`).
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_snapshot_list, client_, instance_.c_str(), std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    /// Every snapshot (`recursion=1`); they carry no ETag until `sync()`.
+    std::vector<Snapshot> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_snapshot_list, client_, instance_.c_str(), std::int32_t{1}, s.out());
+        std::vector<Snapshot> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, instance_, std::move(j));
+        return out;
+    }
+    /// One snapshot, with its ETag. Missing: `NotFound`.
+    Snapshot get(const std::string& name) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_snapshot_get, client_, instance_.c_str(), name.c_str(), j.out(), e.out());
+        return Snapshot(client_, instance_, detail::parse(j.str()), e.opt());
+    }
+    /// Take a snapshot (`POST .../snapshots`), wait, and return it.
+    Snapshot create(const std::string& name, bool stateful = false) const {
+        detail::call(lxd_snapshot_create, client_, instance_.c_str(), name.c_str(), stateful, static_cast<lxd_operation**>(nullptr));
+        return get(name);
+    }
+    Operation create_async(const std::string& name, bool stateful = false) const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_snapshot_create, client_, instance_.c_str(), name.c_str(), stateful, &op);
+        return Operation(op);
+    }
+
+private:
+    lxd_client* client_;
+    std::string instance_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Instances
+// ---------------------------------------------------------------------------------------------
+
+/// A container or virtual machine (`/1.0/instances/<name>`).
+class Instance : public Object {
+public:
+    Instance(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+
+    /// The name (its key, as read; change it with `rename`).
+    const std::string& name() const noexcept { return name_; }
+    /// "Running", "Stopped", "Frozen", ... as last read (`sync()` to refresh).
+    std::string status() const { return detail::str_at(local_, "status"); }
+    int status_code() const { return static_cast<int>(detail::int_at(local_, "status_code")); }
+    std::string architecture() const { return detail::str_at(local_, "architecture"); }
+    /// "container" or "virtual-machine".
+    std::string type() const { return detail::str_at(local_, "type"); }
+    std::string location() const { return detail::str_at(local_, "location"); }
+    std::string created_at() const { return detail::str_at(local_, "created_at"); }
+    std::string last_used_at() const { return detail::str_at(local_, "last_used_at"); }
+    bool stateful() const { return detail::bool_at(local_, "stateful"); }
+    bool ephemeral() const { return detail::bool_at(local_, "ephemeral"); }
+    void set_ephemeral(bool e) { local_["ephemeral"] = e; }
+    std::vector<std::string> profiles() const { return detail::strings_at(local_, "profiles"); }
+    void set_profiles(const std::vector<std::string>& p) { local_["profiles"] = p; }
+    /// Local config (string values). The mutable overload marks changes for `save()`.
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    void unset_config(const std::string& key) { config().erase(key); }
+    /// Local devices (name → settings).
+    const nlohmann::json& devices() const { return detail::const_object_at(local_, "devices"); }
+    nlohmann::json& devices() { return detail::object_at(local_, "devices"); }
+    const nlohmann::json& expanded_config() const { return detail::const_object_at(local_, "expanded_config"); }
+    const nlohmann::json& expanded_devices() const { return detail::const_object_at(local_, "expanded_devices"); }
+
+    /// Runtime state (`GET /1.0/instances/<name>/state`: status, pid, processes, memory, network).
+    nlohmann::json state() const {
+        detail::OwnedString s;
+        detail::call(lxd_instance_state, client_, name_.c_str(), s.out());
+        return detail::parse(s.str());
+    }
+    /// Start it, wait, and re-read it (local changes kept).
+    void start() { act([&](lxd_operation** op) { detail::call(lxd_instance_start, client_, name_.c_str(), op); }); }
+    /// Stop it: `timeout` seconds for a clean shutdown (-1: no limit), `force` kills at once.
+    void stop(int timeout = -1, bool force = false) {
+        act([&](lxd_operation** op) { detail::call(lxd_instance_stop, client_, name_.c_str(), std::int32_t{timeout}, force, op); });
+    }
+    void restart(int timeout = -1, bool force = false) {
+        act([&](lxd_operation** op) { detail::call(lxd_instance_restart, client_, name_.c_str(), std::int32_t{timeout}, force, op); });
+    }
+    void freeze() { act([&](lxd_operation** op) { detail::call(lxd_instance_freeze, client_, name_.c_str(), op); }); }
+    void unfreeze() { act([&](lxd_operation** op) { detail::call(lxd_instance_unfreeze, client_, name_.c_str(), op); }); }
+    /// Any state change (`PUT .../state`): "start", "stop", "restart", "freeze", "unfreeze".
+    void set_state(const std::string& action, int timeout = -1, bool force = false, bool stateful = false) {
+        act([&](lxd_operation** op) {
+            detail::call(lxd_instance_set_state, client_, name_.c_str(), action.c_str(), std::int32_t{timeout}, force, stateful, op);
+        });
+    }
+    /// The `_async` forms return the operation instead of waiting (and do not re-read the object).
+    Operation start_async() const { return async([&](lxd_operation** op) { detail::call(lxd_instance_start, client_, name_.c_str(), op); }); }
+    Operation stop_async(int timeout = -1, bool force = false) const {
+        return async([&](lxd_operation** op) { detail::call(lxd_instance_stop, client_, name_.c_str(), std::int32_t{timeout}, force, op); });
+    }
+    Operation restart_async(int timeout = -1, bool force = false) const {
+        return async([&](lxd_operation** op) { detail::call(lxd_instance_restart, client_, name_.c_str(), std::int32_t{timeout}, force, op); });
+    }
+    Operation freeze_async() const { return async([&](lxd_operation** op) { detail::call(lxd_instance_freeze, client_, name_.c_str(), op); }); }
+    Operation unfreeze_async() const { return async([&](lxd_operation** op) { detail::call(lxd_instance_unfreeze, client_, name_.c_str(), op); }); }
+    Operation set_state_async(const std::string& action, int timeout = -1, bool force = false, bool stateful = false) const {
+        return async([&](lxd_operation** op) {
+            detail::call(lxd_instance_set_state, client_, name_.c_str(), action.c_str(), std::int32_t{timeout}, force, stateful, op);
+        });
+    }
+
+    /// Merge `changes` on the server (`PATCH`, with the ETag as If-Match), then re-read.
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_instance_patch, client_, name_.c_str(), body.c_str(), etag, static_cast<lxd_operation**>(nullptr));
+        });
+    }
+    /// Rename it (the instance must be stopped), waiting; the object follows the new name.
+    void rename(const std::string& new_name) {
+        detail::call(lxd_instance_rename, client_, name_.c_str(), new_name.c_str(), static_cast<lxd_operation**>(nullptr));
+        name_ = new_name;
+        sync();
+    }
+    Operation rename_async(const std::string& new_name) const {
+        return async([&](lxd_operation** op) { detail::call(lxd_instance_rename, client_, name_.c_str(), new_name.c_str(), op); });
+    }
+    /// Delete it (must be stopped), waiting for the operation.
+    void remove() const { detail::call(lxd_instance_delete, client_, name_.c_str(), static_cast<lxd_operation**>(nullptr)); }
+    Operation remove_async() const {
+        return async([&](lxd_operation** op) { detail::call(lxd_instance_delete, client_, name_.c_str(), op); });
+    }
+    /// Restore it to snapshot `snapshot` (`PUT {"restore": ...}`), wait, re-read.
+    void restore(const std::string& snapshot, bool stateful = false) {
+        act([&](lxd_operation** op) { detail::call(lxd_snapshot_restore, client_, name_.c_str(), snapshot.c_str(), stateful, op); });
+    }
+    /// Its snapshots (list, get, create).
+    Snapshots snapshots() const { return Snapshots(client_, name_); }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_instance_get, client_, name_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_instance_update, client_, name_.c_str(), body.c_str(), etag, static_cast<lxd_operation**>(nullptr));
+    }
+
+private:
+    template <class Fn> void act(Fn fn) {
+        fn(static_cast<lxd_operation**>(nullptr));
+        sync();
+    }
+    template <class Fn> static Operation async(Fn fn) {
+        lxd_operation* op = nullptr;
+        fn(&op);
+        return Operation(op);
+    }
+    std::string name_;
+};
+
+/// `client.instances()`.
+class Instances {
+public:
+    explicit Instances(lxd_client* client) noexcept : client_(client) {}
+    /// Instance names (`GET /1.0/instances`).
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_instance_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    /// Every instance (`recursion` 1; 2 adds each one's state). No ETags until `sync()`.
+    std::vector<Instance> all(int recursion = 1) const {
+        detail::OwnedString s;
+        detail::call(lxd_instance_list, client_, std::int32_t{recursion < 1 ? 1 : recursion}, s.out());
+        std::vector<Instance> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    /// One instance with its ETag. Missing: `NotFound`.
+    Instance get(const std::string& name) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_instance_get, client_, name.c_str(), j.out(), e.out());
+        return Instance(client_, detail::parse(j.str()), e.opt());
+    }
+    bool exists(const std::string& name) const {
+        bool out = false;
+        detail::call(lxd_instance_exists, client_, name.c_str(), &out);
+        return out;
+    }
+    /// Create from LXD's InstancesPost object (`{"name": ..., "source": {...}}`), wait, and return it.
+    Instance create(const nlohmann::json& config) const {
+        detail::call(lxd_instance_create, client_, config.dump().c_str(), static_cast<lxd_operation**>(nullptr));
+        return get(detail::str_at(config, "name"));
+    }
+    Operation create_async(const nlohmann::json& config) const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_instance_create, client_, config.dump().c_str(), &op);
+        return Operation(op);
+    }
+
+private:
+    lxd_client* client_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Images and aliases
+// ---------------------------------------------------------------------------------------------
+
+/// An image alias (`/1.0/images/aliases/<name>`).
+class ImageAlias : public Object {
+public:
+    ImageAlias(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    const std::string& name() const noexcept { return name_; }
+    /// The fingerprint it points at.
+    std::string target() const { return detail::str_at(local_, "target"); }
+    void set_target(const std::string& fingerprint) { local_["target"] = fingerprint; }
+    std::string type() const { return detail::str_at(local_, "type"); }
+
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_image_alias_patch, client_, name_.c_str(), body.c_str(), etag);
+        });
+    }
+    void rename(const std::string& new_name) {
+        detail::call(lxd_image_alias_rename, client_, name_.c_str(), new_name.c_str());
+        name_ = new_name;
+        sync();
+    }
+    void remove() const { detail::call(lxd_image_alias_delete, client_, name_.c_str()); }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_image_alias_get, client_, name_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_image_alias_update, client_, name_.c_str(), body.c_str(), etag);
+    }
+
+private:
+    std::string name_;
+};
+
+/// `client.images().aliases()`.
+class ImageAliases {
+public:
+    explicit ImageAliases(lxd_client* client) noexcept : client_(client) {}
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_image_alias_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    std::vector<ImageAlias> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_image_alias_list, client_, std::int32_t{1}, s.out());
+        std::vector<ImageAlias> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    ImageAlias get(const std::string& name) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_image_alias_get, client_, name.c_str(), j.out(), e.out());
+        return ImageAlias(client_, detail::parse(j.str()), e.opt());
+    }
+    bool exists(const std::string& name) const {
+        bool out = false;
+        detail::call(lxd_image_alias_exists, client_, name.c_str(), &out);
+        return out;
+    }
+    /// Create alias `name` for image `target_fingerprint` and return it. Taken: `Conflict`.
+    ImageAlias create(const std::string& name, const std::string& target_fingerprint, const std::string& description = {}) const {
+        detail::call(lxd_image_alias_create, client_, name.c_str(), target_fingerprint.c_str(), detail::opt_cstr(description));
+        return get(name);
+    }
+
+private:
+    lxd_client* client_;
+};
+
+/// An image (`/1.0/images/<fingerprint>`).
+class Image : public Object {
+public:
+    Image(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), fingerprint_(detail::str_at(local_, "fingerprint")) {}
+    /// The full fingerprint (its key).
+    const std::string& fingerprint() const noexcept { return fingerprint_; }
+    std::string filename() const { return detail::str_at(local_, "filename"); }
+    std::string architecture() const { return detail::str_at(local_, "architecture"); }
+    std::string type() const { return detail::str_at(local_, "type"); }
+    std::int64_t size() const { return detail::int_at(local_, "size"); }
+    bool cached() const { return detail::bool_at(local_, "cached"); }
+    bool is_public() const { return detail::bool_at(local_, "public"); }
+    void set_public(bool p) { local_["public"] = p; }
+    bool auto_update() const { return detail::bool_at(local_, "auto_update"); }
+    void set_auto_update(bool a) { local_["auto_update"] = a; }
+    const nlohmann::json& properties() const { return detail::const_object_at(local_, "properties"); }
+    nlohmann::json& properties() { return detail::object_at(local_, "properties"); }
+    /// Alias names as last read.
+    std::vector<std::string> aliases() const {
+        std::vector<std::string> out;
+        auto it = local_.find("aliases");
+        if (it != local_.end() && it->is_array())
+            for (const auto& a : *it) out.push_back(detail::str_at(a, "name"));
+        return out;
+    }
+
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_image_patch, client_, fingerprint_.c_str(), body.c_str(), etag, static_cast<lxd_operation**>(nullptr));
+        });
+    }
+    /// pylxd's `add_alias`: create alias `name` pointing here, then re-read.
+    void add_alias(const std::string& name, const std::string& description = {}) {
+        detail::call(lxd_image_alias_create, client_, name.c_str(), fingerprint_.c_str(), detail::opt_cstr(description));
+        sync();
+    }
+    /// pylxd's `delete_alias`.
+    void delete_alias(const std::string& name) {
+        detail::call(lxd_image_alias_delete, client_, name.c_str());
+        sync();
+    }
+    void remove() const { detail::call(lxd_image_delete, client_, fingerprint_.c_str(), static_cast<lxd_operation**>(nullptr)); }
+    Operation remove_async() const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_image_delete, client_, fingerprint_.c_str(), &op);
+        return Operation(op);
+    }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_image_get, client_, fingerprint_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_image_update, client_, fingerprint_.c_str(), body.c_str(), etag, static_cast<lxd_operation**>(nullptr));
+    }
+
+private:
+    std::string fingerprint_;
+};
+
+/// `client.images()`.
+class Images {
+public:
+    explicit Images(lxd_client* client) noexcept : client_(client) {}
+    /// Fingerprints (`GET /1.0/images`).
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_image_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    std::vector<Image> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_image_list, client_, std::int32_t{1}, s.out());
+        std::vector<Image> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    /// By fingerprint (or a unique prefix of it). Missing: `NotFound`.
+    Image get(const std::string& fingerprint) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_image_get, client_, fingerprint.c_str(), j.out(), e.out());
+        return Image(client_, detail::parse(j.str()), e.opt());
+    }
+    bool exists(const std::string& fingerprint) const {
+        bool out = false;
+        detail::call(lxd_image_exists, client_, fingerprint.c_str(), &out);
+        return out;
+    }
+    /// pylxd's `get_by_alias`.
+    Image get_by_alias(const std::string& alias) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_image_get_by_alias, client_, alias.c_str(), j.out(), e.out());
+        return Image(client_, detail::parse(j.str()), e.opt());
+    }
+    /// Create from LXD's ImagesPost object (e.g. publish: `{"source": {"type": "instance",
+    /// "name": ...}}`), wait, and return the new image (its fingerprint is in the operation's
+    /// metadata).
+    Image create(const nlohmann::json& request) const {
+        Operation op = create_async(request);
+        op.wait();
+        nlohmann::json done = op.json();
+        std::string fp;
+        if (done.contains("metadata")) fp = detail::str_at(done["metadata"], "fingerprint");
+        if (fp.empty()) throw Error(ErrorCode::Protocol, 0, "image created, but the operation did not report its fingerprint");
+        return get(fp);
+    }
+    Operation create_async(const nlohmann::json& request) const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_image_create, client_, request.dump().c_str(), &op);
+        return Operation(op);
+    }
+    /// Create from LXD's ImagesPost object and wait, without fetching the result.
+    void create_and_wait(const nlohmann::json& request) const {
+        detail::call(lxd_image_create, client_, request.dump().c_str(), static_cast<lxd_operation**>(nullptr));
+    }
+    ImageAliases aliases() const { return ImageAliases(client_); }
+
+private:
+    lxd_client* client_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Profiles, networks, storage pools
+// ---------------------------------------------------------------------------------------------
+
+/// A profile (`/1.0/profiles/<name>`).
+class Profile : public Object {
+public:
+    Profile(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    const std::string& name() const noexcept { return name_; }
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    void unset_config(const std::string& key) { config().erase(key); }
+    const nlohmann::json& devices() const { return detail::const_object_at(local_, "devices"); }
+    nlohmann::json& devices() { return detail::object_at(local_, "devices"); }
+    std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
+
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_profile_patch, client_, name_.c_str(), body.c_str(), etag);
+        });
+    }
+    void rename(const std::string& new_name) {
+        detail::call(lxd_profile_rename, client_, name_.c_str(), new_name.c_str());
+        name_ = new_name;
+        sync();
+    }
+    void remove() const { detail::call(lxd_profile_delete, client_, name_.c_str()); }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_profile_get, client_, name_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_profile_update, client_, name_.c_str(), body.c_str(), etag);
+    }
+
+private:
+    std::string name_;
+};
+
+/// `client.profiles()`.
+class Profiles {
+public:
+    explicit Profiles(lxd_client* client) noexcept : client_(client) {}
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_profile_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    std::vector<Profile> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_profile_list, client_, std::int32_t{1}, s.out());
+        std::vector<Profile> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    Profile get(const std::string& name) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_profile_get, client_, name.c_str(), j.out(), e.out());
+        return Profile(client_, detail::parse(j.str()), e.opt());
+    }
+    bool exists(const std::string& name) const {
+        bool out = false;
+        detail::call(lxd_profile_exists, client_, name.c_str(), &out);
+        return out;
+    }
+    /// Create from LXD's ProfilesPost object (`{"name": ..., "config": {...}, "devices": {...}}`).
+    Profile create(const nlohmann::json& profile) const {
+        detail::call(lxd_profile_create, client_, profile.dump().c_str());
+        return get(detail::str_at(profile, "name"));
+    }
+    /// pylxd's `create(name, config, devices)`.
+    Profile create(const std::string& name, const nlohmann::json& config, const nlohmann::json& devices = nlohmann::json::object()) const {
+        return create(nlohmann::json{{"name", name}, {"config", config}, {"devices", devices}});
+    }
+
+private:
+    lxd_client* client_;
+};
+
+/// A network (`/1.0/networks/<name>`).
+class Network : public Object {
+public:
+    Network(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    const std::string& name() const noexcept { return name_; }
+    /// "bridge", "physical", "loopback", ...
+    std::string type() const { return detail::str_at(local_, "type"); }
+    bool managed() const { return detail::bool_at(local_, "managed"); }
+    std::string status() const { return detail::str_at(local_, "status"); }
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    void unset_config(const std::string& key) { config().erase(key); }
+    std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
+
+    /// Runtime state (`GET /1.0/networks/<name>/state`).
+    nlohmann::json state() const {
+        detail::OwnedString s;
+        detail::call(lxd_network_state, client_, name_.c_str(), s.out());
+        return detail::parse(s.str());
+    }
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_network_patch, client_, name_.c_str(), body.c_str(), etag);
+        });
+    }
+    void rename(const std::string& new_name) {
+        detail::call(lxd_network_rename, client_, name_.c_str(), new_name.c_str());
+        name_ = new_name;
+        sync();
+    }
+    void remove() const { detail::call(lxd_network_delete, client_, name_.c_str()); }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_network_get, client_, name_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_network_update, client_, name_.c_str(), body.c_str(), etag);
+    }
+
+private:
+    std::string name_;
+};
+
+/// `client.networks()`.
+class Networks {
+public:
+    explicit Networks(lxd_client* client) noexcept : client_(client) {}
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_network_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    std::vector<Network> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_network_list, client_, std::int32_t{1}, s.out());
+        std::vector<Network> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    Network get(const std::string& name) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_network_get, client_, name.c_str(), j.out(), e.out());
+        return Network(client_, detail::parse(j.str()), e.opt());
+    }
+    bool exists(const std::string& name) const {
+        bool out = false;
+        detail::call(lxd_network_exists, client_, name.c_str(), &out);
+        return out;
+    }
+    /// Create from LXD's NetworksPost object (`{"name": ..., "type": "bridge", "config": {...}}`).
+    Network create(const nlohmann::json& network) const {
+        detail::call(lxd_network_create, client_, network.dump().c_str());
+        return get(detail::str_at(network, "name"));
+    }
+
+private:
+    lxd_client* client_;
+};
+
+/// A storage pool (`/1.0/storage-pools/<name>`).
+class StoragePool : public Object {
+public:
+    StoragePool(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    const std::string& name() const noexcept { return name_; }
+    /// "dir", "zfs", "btrfs", ...
+    std::string driver() const { return detail::str_at(local_, "driver"); }
+    std::string status() const { return detail::str_at(local_, "status"); }
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    void unset_config(const std::string& key) { config().erase(key); }
+    std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
+
+    /// Usage (`GET /1.0/storage-pools/<name>/resources`: space and inodes).
+    nlohmann::json resources() const {
+        detail::OwnedString s;
+        detail::call(lxd_storage_pool_resources, client_, name_.c_str(), s.out());
+        return detail::parse(s.str());
+    }
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_storage_pool_patch, client_, name_.c_str(), body.c_str(), etag);
+        });
+    }
+    void remove() const { detail::call(lxd_storage_pool_delete, client_, name_.c_str()); }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_storage_pool_get, client_, name_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_storage_pool_update, client_, name_.c_str(), body.c_str(), etag);
+    }
+
+private:
+    std::string name_;
+};
+
+/// `client.storage_pools()`.
+class StoragePools {
+public:
+    explicit StoragePools(lxd_client* client) noexcept : client_(client) {}
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_storage_pool_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    std::vector<StoragePool> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_storage_pool_list, client_, std::int32_t{1}, s.out());
+        std::vector<StoragePool> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    StoragePool get(const std::string& name) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_storage_pool_get, client_, name.c_str(), j.out(), e.out());
+        return StoragePool(client_, detail::parse(j.str()), e.opt());
+    }
+    bool exists(const std::string& name) const {
+        bool out = false;
+        detail::call(lxd_storage_pool_exists, client_, name.c_str(), &out);
+        return out;
+    }
+    /// Create from LXD's StoragePoolsPost object (the WHOLE object: `{"name": ..., "driver":
+    /// "dir", "config": {...}}`).
+    StoragePool create(const nlohmann::json& pool) const {
+        detail::call(lxd_storage_pool_create, client_, pool.dump().c_str());
+        return get(detail::str_at(pool, "name"));
+    }
+
+private:
+    lxd_client* client_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Certificates, operations, server
+// ---------------------------------------------------------------------------------------------
+
+/// A trusted certificate (`/1.0/certificates/<fingerprint>`).
+class Certificate : public Object {
+public:
+    Certificate(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)), fingerprint_(detail::str_at(local_, "fingerprint")) {}
+    const std::string& fingerprint() const noexcept { return fingerprint_; }
+    std::string name() const { return detail::str_at(local_, "name"); }
+    void set_name(const std::string& n) { local_["name"] = n; }
+    /// "client" or "metrics".
+    std::string type() const { return detail::str_at(local_, "type"); }
+    /// The certificate, PEM.
+    std::string certificate() const { return detail::str_at(local_, "certificate"); }
+    bool restricted() const { return detail::bool_at(local_, "restricted"); }
+    std::vector<std::string> projects() const { return detail::strings_at(local_, "projects"); }
+
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_certificate_patch, client_, fingerprint_.c_str(), body.c_str(), etag);
+        });
+    }
+    /// Stop trusting it.
+    void remove() const { detail::call(lxd_certificate_delete, client_, fingerprint_.c_str()); }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_certificate_get, client_, fingerprint_.c_str(), j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_certificate_update, client_, fingerprint_.c_str(), body.c_str(), etag);
+    }
+
+private:
+    std::string fingerprint_;
+};
+
+/// `client.certificates()`.
+class Certificates {
+public:
+    explicit Certificates(lxd_client* client) noexcept : client_(client) {}
+    /// Fingerprints.
+    std::vector<std::string> names() const {
+        detail::OwnedString s;
+        detail::call(lxd_certificate_list, client_, std::int32_t{0}, s.out());
+        return detail::names_from(s.str());
+    }
+    std::vector<Certificate> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_certificate_list, client_, std::int32_t{1}, s.out());
+        std::vector<Certificate> out;
+        for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
+        return out;
+    }
+    Certificate get(const std::string& fingerprint) const {
+        detail::OwnedString j, e;
+        detail::call(lxd_certificate_get, client_, fingerprint.c_str(), j.out(), e.out());
+        return Certificate(client_, detail::parse(j.str()), e.opt());
+    }
+    /// Create from LXD's CertificatesPost object (`certificate` is base64 DER, i.e. the PEM body).
+    void create(const nlohmann::json& request) const { detail::call(lxd_certificate_create, client_, request.dump().c_str()); }
+    /// Trust `cert_pem` ("": this client's own certificate, which needs `password`), named `name`
+    /// (may be ""), with the trust password or a token (`password`, "" when already trusted).
+    void add(const std::string& cert_pem, const std::string& name = {}, const std::string& password = {}) const {
+        detail::call(lxd_certificate_add, client_, detail::opt_cstr(cert_pem), detail::opt_cstr(name), detail::opt_cstr(password));
+    }
+
+private:
+    lxd_client* client_;
+};
+
+/// `client.operations()`.
+class Operations {
+public:
+    explicit Operations(lxd_client* client) noexcept : client_(client) {}
+    /// Every operation the server knows, as LXD's operation objects.
+    std::vector<nlohmann::json> all() const {
+        detail::OwnedString s;
+        detail::call(lxd_operation_list, client_, s.out());
+        return detail::parse(s.str()).get<std::vector<nlohmann::json>>();
+    }
+    /// A handle on an existing operation (`GET /1.0/operations/<id>`). Missing: `NotFound`.
+    Operation get(const std::string& id) const {
+        lxd_operation* op = nullptr;
+        detail::call(lxd_operation_open, client_, id.c_str(), &op);
+        return Operation(op);
+    }
+    /// pylxd's `wait_for_operation`.
+    Operation wait_for(const std::string& id) const {
+        Operation op = get(id);
+        op.wait();
+        return op;
+    }
+
+private:
+    lxd_client* client_;
+};
+
+/// The server (`GET /1.0`): config, environment, extensions; `save()` PUTs `{"config": ...}`.
+class Server : public Object {
+public:
+    Server(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
+        : Object(client, std::move(json), std::move(etag)) {}
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    void unset_config(const std::string& key) { config().erase(key); }
+    const nlohmann::json& environment() const { return detail::const_object_at(local_, "environment"); }
+    std::vector<std::string> api_extensions() const { return detail::strings_at(local_, "api_extensions"); }
+    std::string api_version() const { return detail::str_at(local_, "api_version"); }
+    /// "trusted" or "untrusted".
+    std::string auth() const { return detail::str_at(local_, "auth"); }
+    /// The LXD version (`environment.server_version`).
+    std::string server_version() const { return detail::str_at(environment(), "server_version"); }
+
+    void patch(const nlohmann::json& changes) {
+        patch_with(changes, [&](const std::string& body, const char* etag) {
+            detail::call(lxd_server_patch, client_, body.c_str(), etag);
+        });
+    }
+
+protected:
+    Fetched fetch() const override {
+        detail::OwnedString j, e;
+        detail::call(lxd_server_get, client_, j.out(), e.out());
+        return fetched(j, e);
+    }
+    void put(const std::string& body, const char* etag) const override {
+        detail::call(lxd_server_update, client_, body.c_str(), etag);
+    }
+};
+
+/// What `Client::raw` got back: any HTTP status is a success here.
+struct RawResponse {
+    std::uint16_t status = 0;
+    std::string body;
+    std::optional<std::string> etag;
+    /// The body parsed as JSON (LXD's envelope); throws `Error` (Protocol) when it is not JSON.
+    nlohmann::json json() const { return detail::parse(body); }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Client and builder
+// ---------------------------------------------------------------------------------------------
+
+/// A connection to one LXD server (move-only; safe to use from many threads at once).
+class Client {
+public:
+    Client() noexcept = default;
+    /// Adopt a handle from the C API (this object frees it).
+    explicit Client(lxd_client* adopt) noexcept : h_(adopt) {}
+
+    /// The local unix socket (`socket_path` "": discover it as lxc does).
+    static Client local(const std::string& socket_path = {});
+
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    lxd_client* native_handle() const noexcept { return h_.get(); }
+    lxd_client* release() noexcept { return h_.release(); }
+
+    /// A new client on the same server and connections with another project ("": default).
+    Client with_project(const std::string& project) const {
+        lxd_client* c = nullptr;
+        detail::call(lxd_client_with_project, h_.get(), detail::opt_cstr(project), &c);
+        return Client(c);
+    }
+    /// A new client with another default cluster member ("": none).
+    Client with_target(const std::string& target) const {
+        lxd_client* c = nullptr;
+        detail::call(lxd_client_with_target, h_.get(), detail::opt_cstr(target), &c);
+        return Client(c);
+    }
+    /// Whether the server trusts this client (`GET /1.0`).
+    bool trusted() const {
+        bool out = false;
+        detail::call(lxd_client_trusted, h_.get(), &out);
+        return out;
+    }
+    /// Ask the server to trust this client's certificate with its trust password or a token.
+    void authenticate(const std::string& password) const { detail::call(lxd_client_authenticate, h_.get(), password.c_str()); }
+
+    /// The server object (`GET /1.0`) with its ETag.
+    Server server() const {
+        detail::OwnedString j, e;
+        detail::call(lxd_server_get, h_.get(), j.out(), e.out());
+        return Server(h_.get(), detail::parse(j.str()), e.opt());
+    }
+    /// Whether the server has API extension `name`.
+    bool has_extension(const std::string& name) const {
+        bool out = false;
+        detail::call(lxd_server_has_extension, h_.get(), name.c_str(), &out);
+        return out;
+    }
+    /// The host's hardware (`GET /1.0/resources`).
+    nlohmann::json resources() const {
+        detail::OwnedString s;
+        detail::call(lxd_server_resources, h_.get(), s.out());
+        return detail::parse(s.str());
+    }
+    /// Any request: `path` with its query, percent-encoded (`"/1.0/instances?recursion=1"`). The
+    /// client's project and target are not added. Whatever LXD answers is returned, not thrown.
+    RawResponse raw(const std::string& method, const std::string& path) const { return raw_impl(method, path, nullptr); }
+    RawResponse raw(const std::string& method, const std::string& path, const nlohmann::json& body) const {
+        const std::string text = body.dump();
+        return raw_impl(method, path, text.c_str());
+    }
+
+    Instances instances() const noexcept { return Instances(h_.get()); }
+    Images images() const noexcept { return Images(h_.get()); }
+    ImageAliases image_aliases() const noexcept { return ImageAliases(h_.get()); }
+    Profiles profiles() const noexcept { return Profiles(h_.get()); }
+    Networks networks() const noexcept { return Networks(h_.get()); }
+    StoragePools storage_pools() const noexcept { return StoragePools(h_.get()); }
+    Certificates certificates() const noexcept { return Certificates(h_.get()); }
+    Operations operations() const noexcept { return Operations(h_.get()); }
+
+private:
+    RawResponse raw_impl(const std::string& method, const std::string& path, const char* body) const {
+        RawResponse r;
+        detail::OwnedString b, e;
+        detail::call(lxd_raw_request, h_.get(), method.c_str(), path.c_str(), body, &r.status, b.out(), e.out());
+        r.body = b.str();
+        r.etag = e.opt();
+        return r;
+    }
+    std::unique_ptr<lxd_client, detail::ClientFree> h_;
+};
+
+/// Connection settings (move-only); `build()` any number of clients from it.
+///
+///     auto client = lxd::ClientBuilder::https("https://127.0.0.1:8443")
+///                       .set_client_cert_files("client.crt", "client.key")
+///                       .pin_server_cert_file("server.crt")
+///                       .build();
+class ClientBuilder {
+public:
+    ClientBuilder() noexcept = default;
+    explicit ClientBuilder(lxd_client_builder* adopt) noexcept : h_(adopt) {}
+
+    /// The local unix socket (`socket_path` "": discover LXD_SOCKET, LXD_DIR/unix.socket, the
+    /// snap's, /var/lib/lxd/unix.socket).
+    static ClientBuilder unix_socket(const std::string& socket_path = {}) {
+        lxd_client_builder* b = nullptr;
+        detail::call(lxd_client_builder_new_unix, detail::opt_cstr(socket_path), &b);
+        return ClientBuilder(b);
+    }
+    /// LXD over HTTPS, e.g. "https://127.0.0.1:8443".
+    static ClientBuilder https(const std::string& url) {
+        lxd_client_builder* b = nullptr;
+        detail::call(lxd_client_builder_new_https, url.c_str(), &b);
+        return ClientBuilder(b);
+    }
+    /// A remote of an lxc configuration directory, as `lxc` connects to it (`remote` "": the
+    /// default remote; `config_dir` "": $LXD_CONF, ~/.config/lxc, the snap's). See `LxcConfig`.
+    static ClientBuilder remote(const std::string& remote = {}, const std::string& config_dir = {}) {
+        lxd_client_builder* b = nullptr;
+        detail::call(lxd_client_builder_new_remote, detail::opt_cstr(config_dir), detail::opt_cstr(remote), &b);
+        return ClientBuilder(b);
+    }
+
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    lxd_client_builder* native_handle() const noexcept { return h_.get(); }
+    lxd_client_builder* release() noexcept { return h_.release(); }
+
+    /// Client certificate and key, PEM text.
+    ClientBuilder& set_client_cert_pem(const std::string& cert_pem, const std::string& key_pem) {
+        detail::call(lxd_client_builder_set_client_cert_pem, h_.get(), cert_pem.c_str(), key_pem.c_str());
+        return *this;
+    }
+    /// Client certificate and key, PEM files.
+    ClientBuilder& set_client_cert_files(const std::string& cert_path, const std::string& key_path) {
+        detail::call(lxd_client_builder_set_client_cert_files, h_.get(), cert_path.c_str(), key_path.c_str());
+        return *this;
+    }
+    /// Accept exactly this server certificate (PEM), as `lxc remote add` does.
+    ClientBuilder& pin_server_cert_pem(const std::string& cert_pem) {
+        detail::call(lxd_client_builder_pin_server_cert_pem, h_.get(), cert_pem.c_str());
+        return *this;
+    }
+    ClientBuilder& pin_server_cert_file(const std::string& cert_path) {
+        detail::call(lxd_client_builder_pin_server_cert_file, h_.get(), cert_path.c_str());
+        return *this;
+    }
+    /// Verify the server against these CAs (PEM) instead of public roots; its name must match.
+    ClientBuilder& set_ca_pem(const std::string& ca_pem) {
+        detail::call(lxd_client_builder_set_ca_pem, h_.get(), ca_pem.c_str());
+        return *this;
+    }
+    /// DANGER: no server verification at all. Throwaway test setups only.
+    ClientBuilder& danger_accept_invalid_certs() {
+        detail::call(lxd_client_builder_danger_accept_invalid_certs, h_.get());
+        return *this;
+    }
+    /// Per-request timeout (0: none; default 30 s).
+    ClientBuilder& set_timeout(std::chrono::milliseconds timeout) {
+        detail::call(lxd_client_builder_set_timeout_ms, h_.get(), static_cast<std::uint64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+        return *this;
+    }
+    /// Default project ("": the server's default).
+    ClientBuilder& set_project(const std::string& project) {
+        detail::call(lxd_client_builder_set_project, h_.get(), detail::opt_cstr(project));
+        return *this;
+    }
+    /// Default cluster member ("": none).
+    ClientBuilder& set_target(const std::string& target) {
+        detail::call(lxd_client_builder_set_target, h_.get(), detail::opt_cstr(target));
+        return *this;
+    }
+    /// User-Agent ("": liblxdclient/<version>).
+    ClientBuilder& set_user_agent(const std::string& user_agent) {
+        detail::call(lxd_client_builder_set_user_agent, h_.get(), detail::opt_cstr(user_agent));
+        return *this;
+    }
+    /// A new client (nothing is sent yet; the builder stays usable).
+    Client build() const {
+        lxd_client* c = nullptr;
+        detail::call(lxd_client_builder_build, h_.get(), &c);
+        return Client(c);
+    }
+
+private:
+    std::unique_ptr<lxd_client_builder, detail::BuilderFree> h_;
+};
+
+inline Client Client::local(const std::string& socket_path) { return ClientBuilder::unix_socket(socket_path).build(); }
+
+/// The SHA-256 fingerprint of the first certificate in `cert_pem`, as lxc and LXD show it.
+inline std::string certificate_fingerprint(const std::string& cert_pem) {
+    detail::OwnedString fp;
+    detail::call(lxd_certificate_fingerprint, cert_pem.c_str(), fp.out());
+    return fp.str();
+}
+
+/// An lxc configuration directory (`config.yml`, `client.crt`/`client.key`, `servercerts/`), shared
+/// with the `lxc` command line tool.
+class LxcConfig {
+public:
+    /// `dir` "": $LXD_CONF, else ~/.config/lxc, else the snap's ~/snap/lxd/common/config.
+    explicit LxcConfig(std::string dir = {}) : dir_(std::move(dir)) {}
+    const std::string& dir() const noexcept { return dir_; }
+
+    /// The remotes: `{"default": name, "remotes": [{"name", "addr", "protocol", "project"}, ...]}`.
+    nlohmann::json remotes() const {
+        detail::OwnedString s;
+        detail::call(lxd_config_remotes, detail::opt_cstr(dir_), s.out());
+        return detail::parse(s.str());
+    }
+    /// Create client.crt / client.key unless both exist (as lxc does on first use); true when
+    /// new ones were made.
+    bool ensure_client_cert() const {
+        bool generated = false;
+        detail::call(lxd_config_ensure_client_cert, detail::opt_cstr(dir_), &generated);
+        return generated;
+    }
+    /// `lxc remote add NAME URL`: fetch the server certificate, check it against
+    /// `expected_fingerprint` (hex; a prefix is enough; "" accepts it on first use — only on a
+    /// network you trust), store it, make a client certificate if needed, authenticate with
+    /// `password` (trust password or token; "" when already trusted) and add the remote. Returns
+    /// the server certificate's fingerprint. A mismatch throws `Error` (Tls) and writes nothing.
+    std::string add_remote(const std::string& name, const std::string& url, const std::string& expected_fingerprint,
+                           const std::string& password = {}) const {
+        detail::OwnedString fp;
+        detail::call(lxd_config_add_remote, detail::opt_cstr(dir_), name.c_str(), url.c_str(), detail::opt_cstr(password),
+                     detail::opt_cstr(expected_fingerprint), fp.out());
+        return fp.str();
+    }
+    /// A builder for `remote` ("": the default remote), to adjust before `build()`.
+    ClientBuilder builder(const std::string& remote = {}) const { return ClientBuilder::remote(remote, dir_); }
+    /// A client for `remote` ("": the default remote).
+    Client connect(const std::string& remote = {}) const { return builder(remote).build(); }
+
+private:
+    std::string dir_;
+};
+
+} // namespace lxd
+
+#endif // LXDCLIENT_HPP

@@ -1,0 +1,133 @@
+// Shared helpers for the C++ binding tests. Every test runs against the real LXD daemons the
+// harness started (tests/harness/with-lxd.sh --second); a missing LXD_TEST_* variable is a failure.
+#pragma once
+
+#include <lxdclient.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LXD_TEST_HAVE_LSAN 1
+#else
+#define LXD_TEST_HAVE_LSAN 0
+#endif
+
+namespace lxdtest {
+
+/// An LXD_TEST_* variable; throws (so the test fails) when the harness did not set it.
+inline std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0')
+        throw std::runtime_error(std::string("environment variable ") + name +
+                                 " is not set: run the tests under tests/harness/with-lxd.sh --second");
+    return v;
+}
+
+inline std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// A short random hex suffix: names must be unique per run (cgroups are shared between daemons).
+inline std::string suffix(std::size_t n = 8) {
+    static std::mt19937_64 rng(std::random_device{}() ^
+                               static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    static const char* hex = "0123456789abcdef";
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += hex[rng() % 16];
+    return s;
+}
+
+/// A unique instance-safe name: letters, digits and hyphens.
+inline std::string unique(const std::string& prefix) { return "cpp-" + prefix + "-" + suffix(); }
+
+/// A client on daemon "a"'s unix socket.
+inline lxd::Client local() { return lxd::Client::local(env("LXD_TEST_SOCKET")); }
+
+/// LXD's InstancesPost for a busybox container.
+inline nlohmann::json busybox(const std::string& name) {
+    return {{"name", name}, {"type", "container"}, {"source", {{"type", "image"}, {"alias", env("LXD_TEST_IMAGE_ALIAS")}}}};
+}
+
+/// Runs a cleanup at scope exit, swallowing errors (the test body asserts what matters).
+class Cleanup {
+public:
+    explicit Cleanup(std::function<void()> fn) : fn_(std::move(fn)) {}
+    Cleanup(const Cleanup&) = delete;
+    Cleanup& operator=(const Cleanup&) = delete;
+    ~Cleanup() {
+        if (!fn_) return;
+        try {
+            fn_();
+        } catch (...) {
+        }
+    }
+    void dismiss() { fn_ = nullptr; }
+
+private:
+    std::function<void()> fn_;
+};
+
+/// Force-stop and delete an instance through the C ABI (never throws).
+inline void destroy_instance(lxd_client* c, const std::string& name) {
+    lxd_instance_stop(c, name.c_str(), 0, true, nullptr, nullptr);
+    lxd_instance_delete(c, name.c_str(), nullptr, nullptr);
+}
+
+/// Compare PEM certificates ignoring line breaks and trailing whitespace.
+inline std::string pem_body(const std::string& pem) {
+    std::string out;
+    for (char ch : pem)
+        if (ch != '\n' && ch != '\r' && ch != ' ') out += ch;
+    return out;
+}
+
+/// The base64 DER body of a PEM certificate (what LXD's CertificatesPost `certificate` wants).
+inline std::string pem_to_base64_der(const std::string& pem) {
+    const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+    auto b = pem.find(begin), e = pem.find(end);
+    if (b == std::string::npos || e == std::string::npos) throw std::runtime_error("not a PEM certificate");
+    std::string out;
+    for (char ch : pem.substr(b + begin.size(), e - b - begin.size()))
+        if (ch != '\n' && ch != '\r' && ch != ' ') out += ch;
+    return out;
+}
+
+/// The fingerprint of `pem` if the server trusts it, else "".
+inline std::string trusted_fingerprint(const lxd::Client& c, const std::string& pem) {
+    const std::string fp = lxd::certificate_fingerprint(pem);
+    for (const auto& name : c.certificates().names())
+        if (name == fp) return fp;
+    return {};
+}
+
+/// Whether LeakSanitizer finds leaks right now (always false without ASan).
+inline bool leaks_now() {
+#if LXD_TEST_HAVE_LSAN
+    return __lsan_do_recoverable_leak_check() != 0;
+#else
+    return false;
+#endif
+}
+
+template <class F>
+inline double seconds(F&& f) {
+    auto t0 = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace lxdtest
