@@ -69,11 +69,13 @@ type FileOptions struct {
 	Progress ProgressFunc
 }
 
-func (o *FileOptions) c() *C.lxd_file_options {
+// fileOptions copies o to C memory freed with a's strings (nil for nil).
+func (a *cArgs) fileOptions(o *FileOptions) *C.lxd_file_options {
 	if o == nil {
 		return nil
 	}
 	p := (*C.lxd_file_options)(C.calloc(1, C.size_t(unsafe.Sizeof(C.lxd_file_options{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
 	p.uid, p.gid, p.mode, p.append = C.uint32_t(o.UID), C.uint32_t(o.GID), C.uint32_t(o.Mode&os.ModePerm), C.bool(o.Append)
 	return p
 }
@@ -106,8 +108,7 @@ func (c *Client) PushFile(ctx context.Context, instance, remotePath string, r io
 	}
 	var a cArgs
 	inst, rp := a.str(instance), a.str(remotePath)
-	co := opts.c()
-	defer C.free(unsafe.Pointer(co))
+	co := a.fileOptions(opts)
 	prog := newProgress(ctx, opts.progress())
 	defer prog.release()
 
@@ -157,8 +158,7 @@ func (c *Client) PushFile(ctx context.Context, instance, remotePath string, r io
 func (c *Client) PushFileFromPath(ctx context.Context, instance, remotePath, localPath string, opts *FileOptions) error {
 	var a cArgs
 	inst, rp, lp := a.str(instance), a.str(remotePath), a.str(localPath)
-	co := opts.c()
-	defer C.free(unsafe.Pointer(co))
+	co := a.fileOptions(opts)
 	prog := newProgress(ctx, opts.progress())
 	defer prog.release()
 	return prog.explain(c.transfer(ctx, &a, func(p *C.lxd_client) error {
@@ -172,14 +172,13 @@ func (c *Client) PushFileFromPath(ctx context.Context, instance, remotePath, loc
 func (c *Client) WriteFile(ctx context.Context, instance, remotePath string, data []byte, opts *FileOptions) error {
 	var a cArgs
 	inst, rp := a.str(instance), a.str(remotePath)
-	co := opts.c()
+	co := a.fileOptions(opts)
 	var buf unsafe.Pointer
 	if len(data) > 0 {
 		buf = C.CBytes(data)
+		a.ptrs = append(a.ptrs, buf) // freed with the strings, once the call is over
 	}
 	return c.use(ctx, &a, func(p *C.lxd_client) error {
-		defer C.free(unsafe.Pointer(co))
-		defer C.free(buf)
 		var cerr *C.lxd_error
 		return takeError(C.lxd_file_push_bytes(p, inst, rp, (*C.uint8_t)(buf), C.size_t(len(data)), co, &cerr), cerr)
 	})
@@ -327,9 +326,8 @@ func (c *Client) ListFiles(ctx context.Context, instance, dir string) ([]string,
 func (c *Client) Mkdir(ctx context.Context, instance, path string, opts *FileOptions) error {
 	var a cArgs
 	inst, rp := a.str(instance), a.str(path)
-	co := opts.c()
+	co := a.fileOptions(opts)
 	return c.use(ctx, &a, func(p *C.lxd_client) error {
-		defer C.free(unsafe.Pointer(co))
 		var cerr *C.lxd_error
 		return takeError(C.lxd_file_mkdir(p, inst, rp, co, &cerr), cerr)
 	})
@@ -339,9 +337,8 @@ func (c *Client) Mkdir(ctx context.Context, instance, path string, opts *FileOpt
 func (c *Client) Symlink(ctx context.Context, instance, path, target string, opts *FileOptions) error {
 	var a cArgs
 	inst, rp, tg := a.str(instance), a.str(path), a.str(target)
-	co := opts.c()
+	co := a.fileOptions(opts)
 	return c.use(ctx, &a, func(p *C.lxd_client) error {
-		defer C.free(unsafe.Pointer(co))
 		var cerr *C.lxd_error
 		return takeError(C.lxd_file_symlink(p, inst, rp, tg, co, &cerr), cerr)
 	})
