@@ -438,6 +438,9 @@ impl Client {
 
     fn exec_streams(&self, live: &Live<'_>, flow: &ExecFlow, socks: ExecSockets, interactive: bool, io: ExecIo<'_>, deadline: Option<Instant>) -> Result<ExecResult> {
         let ExecIo { stdin, stdout, stderr } = io;
+        // Wait for the operation from the start, on its own thread: LXD forgets a finished
+        // operation ~5 s after it ends, and draining a large output can take longer than that.
+        let (stop_waiting, waited) = self.spawn_exec_waiter(flow, &live.ctl.canceller);
         // Control first: registered before the command can start, so closing it (cancel, abort)
         // always makes LXD kill the command.
         let control = live.open(socks.control, deadline)?;
@@ -549,8 +552,21 @@ impl Client {
                         let _ = w.send_text(b"");
                     }
                 }
-                live.wait_final(flow, deadline)
+                match deadline {
+                    // Cancelled: the command was killed, so its operation may well have "ended".
+                    _ if live.ctl.canceller.is_cancelled() => Err(Error::Cancelled),
+                    None => waited.recv().unwrap_or(Err(Error::Cancelled)),
+                    Some(d) => match waited.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                        Ok(r) => r,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            live.timed_out.store(true, Ordering::SeqCst);
+                            Err(Error::Timeout("exec did not finish within its timeout".into()))
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::Cancelled),
+                    },
+                }
             };
+            stop_waiting.store(true, Ordering::SeqCst);
             // Stop whatever still runs: stdin, control, the stdin descriptor poll.
             stop_stdin.store(true, Ordering::SeqCst);
             live.sockets.shutdown_all();
@@ -565,6 +581,34 @@ impl Client {
             }
         });
         outcome
+    }
+
+    /// Poll the exec operation to its end on a detached thread (1 s slices; it stops within a
+    /// slice once `stop` is set or the exec is cancelled) and hand back its result.
+    fn spawn_exec_waiter(&self, flow: &ExecFlow, canceller: &crate::Canceller) -> (Arc<AtomicBool>, mpsc::Receiver<Result<ExecResult>>) {
+        let (client, flow, canceller) = (self.clone(), flow.clone(), canceller.clone());
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_seen = stop.clone();
+        let (tx, rx) = mpsc::channel();
+        let spawned = thread::Builder::new().name("lxd-exec-wait".into()).spawn(move || {
+            let r = (|| loop {
+                if stop_seen.load(Ordering::SeqCst) {
+                    return Err(Error::Cancelled);
+                }
+                canceller.check()?;
+                let resp = client.send(flow.wait_request(WAIT_SLICE_SECS as i64)?)?;
+                if let Some(r) = flow.handle_wait(&resp)? {
+                    return Ok(r);
+                }
+            })();
+            let _ = tx.send(r);
+        });
+        if let Err(e) = spawned {
+            let (tx, rx2) = mpsc::channel();
+            let _ = tx.send(Err(Error::Io(format!("cannot start the exec waiter thread: {e}"))));
+            return (stop, rx2);
+        }
+        (stop, rx)
     }
 
     /// Run a command and collect its output in memory: stdin from `stdin` (empty: none), stdout

@@ -64,16 +64,22 @@ static bool instance_exists(lxd_client *c, const char *name) {
     return there;
 }
 
-/* Operations on the server that are still running (status below 200). */
+/* Operations on the server that are still running (status below 200) and concern instance `src`
+ * (other suites run at the same time on the same daemon: their operations do not count). */
 static int running_ops(lxd_client *c) {
     char *json = NULL;
     int n = -1;
+    char *needle = t_fmt("\"/1.0/instances/%s\"", src);
     if (CHECK_OK(lxd_operation_list(c, &json, ERR))) {
         n = 0;
-        for (const char *p = json; (p = strstr(p, "\"id\":\"")) != NULL; p++)
-            if (t_json_int(p, "status_code", 0) < 200)
+        for (const char *p = json; (p = strstr(p, "\"id\":\"")) != NULL; p++) {
+            const char *next = strstr(p + 1, "\"id\":\"");
+            const char *hit = strstr(p, needle);
+            if (t_json_int(p, "status_code", 0) < 200 && hit && (!next || hit < next))
                 n++;
+        }
     }
+    free(needle);
     lxd_string_free(json);
     return n;
 }

@@ -100,6 +100,7 @@ pub unsafe extern "C" fn lxd_operation_wait(op: *const lxd_operation, timeout_ms
                 if let Error::Core(lxd_core::Error::OperationFailed { status_code, message, metadata }) = &e {
                     let mut s = o.snapshot();
                     s.status_code = *status_code;
+                    s.status = if *status_code == ops::status::CANCELLED { "Cancelled" } else { "Failure" }.to_string();
                     s.err = message.clone();
                     s.metadata = serde_json::from_str(metadata).unwrap_or_default();
                     o.set(s);
