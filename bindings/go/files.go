@@ -196,42 +196,17 @@ func (c *Client) PullFile(ctx context.Context, instance, remotePath string, w io
 	prog := newProgress(ctx, progress)
 	defer prog.release()
 
-	var fd uintptr
-	var keep any
-	var pr, pw *os.File
-	var wg sync.WaitGroup
-	if f, ok := w.(*os.File); ok && isRegular(f) {
-		fd, keep = f.Fd(), f
-	} else {
-		var err error
-		if pr, pw, err = os.Pipe(); err != nil {
-			a.free()
-			return nil, &Error{Code: CodeIO, Message: "pipe: " + err.Error(), cause: err}
-		}
-		fd = pw.Fd() // blocking mode, for the library's writes
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := io.Copy(w, pr); err != nil {
-				prog.stop(err)
-				_, _ = io.Copy(io.Discard, pr) // the library's writes must not block
-			}
-		}()
+	sink, err := newSink(w, prog)
+	if err != nil {
+		a.free()
+		return nil, err
 	}
 	var info C.lxd_file_info
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
+	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
 		var cerr *C.lxd_error
-		return takeError(C.lxd_file_pull_fd(p, inst, rp, C.int(fd), prog.cb(), prog.user(), &info, &cerr), cerr)
+		return takeError(C.lxd_file_pull_fd(p, inst, rp, C.int(sink.fd), prog.cb(), prog.user(), &info, &cerr), cerr)
 	})
-	runtime.KeepAlive(keep)
-	if pw != nil {
-		pw.Close()
-		wg.Wait()
-		pr.Close()
-		if a := prog.abort.Load(); a != nil && err == nil {
-			err = &Error{Code: CodeIO, Message: (*a).Error(), cause: *a}
-		}
-	}
+	err = sink.finish(err)
 	if err := prog.explain(err); err != nil {
 		return nil, err
 	}
@@ -390,6 +365,55 @@ func (c *Client) tree(ctx context.Context, instance, from, to string, progress P
 		return nil, err
 	}
 	return &TreeStats{Files: uint64(st.files), Directories: uint64(st.directories), Symlinks: uint64(st.symlinks), Skipped: uint64(st.skipped), Bytes: uint64(st.bytes)}, nil
+}
+
+// sink is a descriptor the library writes to, feeding an io.Writer: a regular *os.File's own
+// descriptor, else a pipe drained by a goroutine.
+type sink struct {
+	fd     uintptr
+	keep   any
+	pr, pw *os.File
+	wg     sync.WaitGroup
+	prog   *progress
+}
+
+// newSink prepares w; a failing w stops the transfer through prog at its next chunk.
+func newSink(w io.Writer, prog *progress) (*sink, error) {
+	s := &sink{prog: prog}
+	if f, ok := w.(*os.File); ok && isRegular(f) {
+		s.fd, s.keep = f.Fd(), f
+		return s, nil
+	}
+	var err error
+	if s.pr, s.pw, err = os.Pipe(); err != nil {
+		return nil, &Error{Code: CodeIO, Message: "pipe: " + err.Error(), cause: err}
+	}
+	s.fd = s.pw.Fd() // blocking mode, for the library's writes
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if _, err := io.Copy(w, s.pr); err != nil {
+			prog.stop(err)
+			_, _ = io.Copy(io.Discard, s.pr) // the library's writes must not block
+		}
+	}()
+	return s, nil
+}
+
+// finish is called once the library is done writing: it waits until w has everything, and
+// returns err, or w's failure when the transfer itself succeeded.
+func (s *sink) finish(err error) error {
+	runtime.KeepAlive(s.keep)
+	if s.pw == nil {
+		return err
+	}
+	s.pw.Close()
+	s.wg.Wait()
+	s.pr.Close()
+	if a := s.prog.abort.Load(); a != nil && err == nil {
+		return &Error{Code: CodeIO, Message: (*a).Error(), cause: *a}
+	}
+	return err
 }
 
 func isRegular(f *os.File) bool {

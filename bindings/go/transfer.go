@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"context"
+	"io"
 	"runtime"
 )
 
@@ -81,6 +82,47 @@ func (c *Client) ExportImage(ctx context.Context, fingerprint, path, rootfsPath 
 		var cerr *C.lxd_error
 		return takeError(C.lxd_image_export_path(p, fp, p1, p2, prog.cb(), prog.user(), &s, &cerr), cerr)
 	})
+	if err := prog.explain(err); err != nil {
+		return false, err
+	}
+	return bool(s), nil
+}
+
+// ExportImageTo downloads an image into w, streamed: a unified image's tarball, or a split
+// image's metadata tarball, with its root filesystem going to rootfs (nil: a split image is
+// refused with ErrInvalidArgument). The data is checked against the fingerprint; on failure
+// some of it may already have been written. It reports whether the image was split.
+func (c *Client) ExportImageTo(ctx context.Context, fingerprint string, w, rootfs io.Writer, progress ProgressFunc) (split bool, err error) {
+	if w == nil {
+		return false, invalidArgument("nil writer")
+	}
+	var a cArgs
+	fp := a.str(fingerprint)
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	main, err := newSink(w, prog)
+	if err != nil {
+		a.free()
+		return false, err
+	}
+	rootfsFD := C.int(-1)
+	var rs *sink
+	if rootfs != nil {
+		if rs, err = newSink(rootfs, prog); err != nil {
+			a.free()
+			return false, main.finish(err)
+		}
+		rootfsFD = C.int(rs.fd)
+	}
+	var s C.bool
+	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(C.lxd_image_export_fd(p, fp, C.int(main.fd), rootfsFD, prog.cb(), prog.user(), &s, &cerr), cerr)
+	})
+	err = main.finish(err)
+	if rs != nil {
+		err = rs.finish(err)
+	}
 	if err := prog.explain(err); err != nil {
 		return false, err
 	}

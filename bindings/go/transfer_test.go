@@ -106,6 +106,14 @@ func TestImageTransfer(t *testing.T) {
 		t.Fatalf("export: split %v, sha %s", split, fileSHA(t, out))
 	}
 
+	// to writers: the unified tarball through a pipe, checked against the fingerprint
+	h := sha256.New()
+	split, err = a.ExportImageTo(ctx, ufp, h, nil, nil)
+	must(t, err)
+	if split || hex.EncodeToString(h.Sum(nil)) != ufp {
+		t.Fatalf("export to a writer: split %v", split)
+	}
+
 	fp, err = a.UploadSplitImage(ctx, meta, rootfs, ImageUploadOptions{})
 	must(t, err)
 	t.Cleanup(func() { deleteImage(a, sfp) })
@@ -118,6 +126,17 @@ func TestImageTransfer(t *testing.T) {
 	if !split || fileSHA(t, m, r) != sfp {
 		t.Fatalf("split export: split %v", split)
 	}
+	var mw, rw countingWriter
+	mw.w, rw.w = io.Discard, io.Discard
+	split, err = a.ExportImageTo(ctx, sfp, &mw, &rw, nil)
+	must(t, err)
+	ms, _ := os.Stat(m)
+	rs, _ := os.Stat(r)
+	if !split || int64(mw.get()) != ms.Size() || int64(rw.get()) != rs.Size() {
+		t.Fatalf("split export to writers: %v %d %d", split, mw.get(), rw.get())
+	}
+	_, err = a.ExportImageTo(ctx, sfp, io.Discard, nil, nil)
+	mustIs(t, err, ErrInvalidArgument)
 
 	// copy to the second daemon (it pulls from the first over HTTPS)
 	fp, err = a.CopyImageTo(ctx, ufp, b, ImageCopyOptions{Aliases: []string{alias}})
