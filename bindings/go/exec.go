@@ -110,7 +110,8 @@ func (o *ExecOptions) json(interactive bool) ([]byte, error) {
 // When ctx ends, the command is killed (lxd_exec_cancel from another goroutine) and Exec returns
 // promptly with ErrCancelled wrapping context.Canceled (or ErrTimeout wrapping
 // context.DeadlineExceeded). A failing Stdin, Stdout or Stderr ends the exec with an ErrIO error
-// wrapping that failure.
+// wrapping that failure. The exec holds its own reference to the client's connections: closing
+// the Client does not end it (cancel ctx for that).
 func (c *Client) Exec(ctx context.Context, instance string, cmd []string, opts ExecOptions) (int, error) {
 	x, err := c.newExec(ctx, instance, cmd, &opts, false)
 	if err != nil {

@@ -115,6 +115,19 @@ func TestExec(t *testing.T) {
 		}
 	})
 
+	t.Run("StdinNotRead", func(t *testing.T) {
+		// the command exits without reading its stdin: Exec ends, the rest is not pumped
+		start := time.Now()
+		code, err := c.Exec(testCtx(t), name, []string{"true"}, ExecOptions{Stdin: &patternReader{left: 1 << 40}})
+		must(t, err)
+		if code != 0 {
+			t.Fatalf("exit code %d", code)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Fatalf("took %v", took)
+		}
+	})
+
 	t.Run("StdoutAndStderr10MB", func(t *testing.T) {
 		ctx := testCtx(t)
 		const size = 10 << 20
