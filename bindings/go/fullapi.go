@@ -1,4 +1,4 @@
-//go:build cgo && lxdclient_fullapi
+//go:build cgo
 
 package lxdclient
 
@@ -12,11 +12,6 @@ import (
 	"encoding/json"
 	"time"
 )
-
-// The lxdclient_fullapi build tag keeps this file out until main's include/lxdclient.h has the
-// full-API functions (branch full-api); remove the tag from this file and fullapi_test.go when
-// merging it. Tested against the full-api branch's library: projects, volumes, warnings on the
-// harness daemon, cluster members on the harness's 3-member cluster (--cluster).
 
 // Typed wrappers of the rest of LXD's API: projects, storage volumes, cluster members and
 // warnings. Objects are plain structs (members this version does not know are kept in Extra);

@@ -1,4 +1,4 @@
-//go:build cgo && lxdclient_fullapi
+//go:build cgo
 
 package lxdclient
 
