@@ -404,6 +404,17 @@ public:
     using Writer = std::function<void(const char* data, std::size_t len)>;
 
     ExecSession() = default;
+    ExecSession(ExecSession&&) noexcept = default;
+    /// The session assigned over is freed (its command killed) before its callbacks' state goes.
+    ExecSession& operator=(ExecSession&& other) noexcept {
+        if (this != &other) {
+            h_.reset();
+            state_ = std::move(other.state_);
+            h_ = std::move(other.h_);
+        }
+        return *this;
+    }
+    ~ExecSession() { h_.reset(); }
     /// Prepare `argv` in `instance` (nothing is sent yet). `options` in LXD's names: `environment`,
     /// `cwd`, `user`, `group`, `record-output`, `interactive`, `width`, `height`, plus `timeout_ms`.
     ExecSession(lxd_client* client, const std::string& instance, const std::vector<std::string>& argv,
