@@ -1,7 +1,8 @@
 // lxdclient.hpp: header-only C++17 binding over liblxdclient's C ABI (lxdclient.h).
 //
-// * Handles (`Client`, `ClientBuilder`, `Operation`) are move-only and own their C handle in a
-//   std::unique_ptr whose deleter is the C free function; a moved-from handle is empty.
+// * Handles (`Client`, `ClientBuilder`, `Operation`, `ExecSession`, `EventListener`) are move-only
+//   and own their C handle in a std::unique_ptr whose deleter is the C free function; a moved-from
+//   handle is empty.
 //   `native_handle()` gives the C handle for functions this header does not wrap (yet).
 // * Every C failure becomes an exception: `lxd::Error` (a std::runtime_error with `code()`,
 //   `http_status()` and LXD's message), or one of its subclasses `NotFound`, `Conflict`,
@@ -16,6 +17,10 @@
 //   into) must outlive it. A `Client` is safe to use from many threads at once; objects are not.
 // * Optional string arguments take "" for "none" (the C ABI's NULL).
 // * `LxcConfig` reads and writes the `lxc` tool's configuration (remotes, certificates).
+// * Callbacks (`Progress`, exec readers/writers) are std::functions behind C trampolines whose
+//   `void *user` points at them. An exception thrown in a callback never crosses the C boundary:
+//   it is stored, the transfer or command is cancelled, and the exception is rethrown once the C
+//   call returned.
 //
 // Behaviour lives in the C library once; this header only converts types, ownership and errors.
 #ifndef LXDCLIENT_HPP
@@ -108,7 +113,8 @@ class NotFound : public Error { public: using Error::Error; };
 class Conflict : public Error { public: using Error::Error; };
 /// LXD answered 412: the object changed on the server since it was read (stale ETag).
 class PreconditionFailed : public Error { public: using Error::Error; };
-/// Interrupted from another thread (`Operation::interrupt`).
+/// Interrupted from another thread (`Operation::interrupt`, `ExecSession::cancel`), or a progress
+/// callback returned false.
 class Cancelled : public Error { public: using Error::Error; };
 /// A timeout passed.
 class Timeout : public Error { public: using Error::Error; };
