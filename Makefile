@@ -10,7 +10,7 @@ HARNESS := tests/harness/with-lxd.sh
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
 
-.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc
+.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster gen-check
 
 all: lib
 
@@ -48,10 +48,23 @@ test-wasm-node:
 
 ## test: everything — Rust unit tests, wasm build of core, header check, then the C, C++ and Go
 ## suites against real LXD daemons started (and stopped) by the harness.
-test: deps header-check test-rust test-wasm lib
+test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-cluster
 
-test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo
+test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c
+
+## test-consumer-c: an out-of-tree C program built only with pkg-config against a `make install` prefix.
+test-consumer-c: lib
+	@rm -rf $(BUILD)/c-prefix && $(MAKE) --no-print-directory install PREFIX=$(BUILD)/c-prefix >/dev/null
+	cc tests/consumer-c/main.c -o $(BUILD)/consumer-c $$(PKG_CONFIG_PATH=$(BUILD)/c-prefix/lib/pkgconfig pkg-config --cflags --libs lxdclient) -Wl,-rpath,$(BUILD)/c-prefix/lib
+	$(BUILD)/consumer-c
+	@ldd $(BUILD)/consumer-c | grep -q '$(BUILD)/c-prefix/lib/liblxdclient.so.0' && echo "consumer-c: linked against the installed liblxdclient.so.0"
+
+## abi-check: exported symbols only grow (tests/abi/symbols.txt); rustdoc builds without warnings.
+abi-check: lib
+	bash tests/abi/check_symbols.sh
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -q -p lxd-core -p lxdclient
 
 ## test-examples: every C block of README.md and examples/c/quickstart.c compile and run.
 test-examples: lib
@@ -68,11 +81,31 @@ test-demo: lib
 ## test-c: C suite against the daemons in $LXD_TEST_* (run inside the harness), under valgrind.
 test-c: lib
 	@mkdir -p tests/c/bin
-	@set -e; for src in tests/c/test_*.c; do \
+	@set -e; for src in $(filter-out tests/c/test_cluster.c,$(wildcard tests/c/test_*.c)); do \
 	  bin=tests/c/bin/$$(basename $$src .c); \
 	  gcc $(CFLAGS_TEST) $$src -o $$bin -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread; \
 	done
 	@bash tests/c/run.sh
+
+## test-cluster: the C cluster suite against a 3-member loopback cluster started (and stopped) by
+## the harness, under valgrind.
+test-cluster: lib
+	@mkdir -p $(BUILD)
+	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(HARNESS) --cluster -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster
+
+## gen-check: the generated C functions and docs/coverage.md are current (core/src/spec.rs is held to
+## the spec by core/tests/coverage.rs).
+gen-check:
+	@python3 tools/gen_capi.py --check
+	@python3 tools/gen_coverage_table.py --check
+	@python3 tools/readme_coverage.py --check
+
+## coverage-table: regenerate docs/coverage.md and the copy in README.md.
+coverage-table:
+	python3 tools/gen_coverage_table.py
+	python3 tools/readme_coverage.py
 
 ## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates).
 demo: deps lib

@@ -1927,6 +1927,1728 @@ enum lxd_result lxd_instance_migrate_to(const struct lxd_client *source,
                                         const char *options_json,
                                         struct lxd_error **err_out);
 
+/**
+ * List the backups of an instance (`GET /1.0/instances/<instance>/backups`). `instance` is the
+ * instance's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array
+ * of full objects. `*json_out` is yours, freed with `lxd_string_free`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_instance_backup_list(const struct lxd_client *client,
+                                         const char *instance,
+                                         int32_t recursion,
+                                         char **json_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Get one instance backup (`GET /1.0/instances/<instance>/backups/<name>`) as JSON in `*json_out`.
+ * `instance` is the instance's name. `etag_out` may be NULL; else `*etag_out` gets the ETag to
+ * pass to an update (NULL if LXD sent none). Both strings are yours, freed with `lxd_string_free`.
+ * Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_instance_backup_get(const struct lxd_client *client,
+                                        const char *instance,
+                                        const char *name,
+                                        char **json_out,
+                                        char **etag_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Rename a instance backup (`POST /1.0/instances/<instance>/backups/<name>` with `{"name":
+ * new_name}`). `instance` is the instance's name. Target name taken: `LXD_RESULT_CONFLICT`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
+ * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously), freed
+ * with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_backup_rename(const struct lxd_client *client,
+                                           const char *instance,
+                                           const char *name,
+                                           const char *new_name,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Delete a instance backup (`DELETE /1.0/instances/<instance>/backups/<name>`). `instance` is the
+ * instance's name. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_backup_delete(const struct lxd_client *client,
+                                           const char *instance,
+                                           const char *name,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * List the backups of a custom storage volume (`GET
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/backups`). `pool` is the storage pool's
+ * name; `volume_type` is the volume type (`"custom"`, `"container"`, `"virtual-machine"` or
+ * `"image"`); `volume` is the volume's name. `recursion` 0: `*json_out` is a JSON array of names;
+ * 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_backup_list(const struct lxd_client *client,
+                                               const char *pool,
+                                               const char *volume_type,
+                                               const char *volume,
+                                               int32_t recursion,
+                                               char **json_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Get one volume backup (`GET
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/backups/<name>`) as JSON in
+ * `*json_out`. `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`); `volume` is the volume's name. `etag_out` may
+ * be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both
+ * strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`)
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_backup_get(const struct lxd_client *client,
+                                              const char *pool,
+                                              const char *volume_type,
+                                              const char *volume,
+                                              const char *name,
+                                              char **json_out,
+                                              char **etag_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * Rename a volume backup (`POST
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/backups/<name>` with `{"name":
+ * new_name}`). `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`); `volume` is the volume's name. Target name
+ * taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its
+ * failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL when
+ * LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_backup_rename(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *volume_type,
+                                                 const char *volume,
+                                                 const char *name,
+                                                 const char *new_name,
+                                                 struct lxd_operation **op_out,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Delete a volume backup (`DELETE
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/backups/<name>`). `pool` is the storage
+ * pool's name; `volume_type` is the volume type (`"custom"`, `"container"`, `"virtual-machine"` or
+ * `"image"`); `volume` is the volume's name. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes
+ * (its failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL
+ * when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_backup_delete(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *volume_type,
+                                                 const char *volume,
+                                                 const char *name,
+                                                 struct lxd_operation **op_out,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Back up an instance (`POST /1.0/instances/<instance>/backups`) with `json`, LXD's
+ * `InstanceBackupsPost` object (`name`, `expires_at`, `instance_only`, `optimized_storage`,
+ * `compression_algorithm`), or NULL for LXD's defaults (name `backup0`, ...). `op_out` NULL: wait
+ * until done (its failure is this call's error); else `*op_out` gets the operation handle, freed
+ * with `lxd_operation_free`. Download it with `lxd_instance_backup_export_path`.
+ */
+enum lxd_result lxd_instance_backup_create(const struct lxd_client *client,
+                                           const char *instance,
+                                           const char *json,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Back up a custom volume (`POST /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/backups`)
+ * with `json`, LXD's `StoragePoolVolumeBackupsPost` object, or NULL for defaults. `op_out` as in
+ * `lxd_instance_backup_create`.
+ */
+enum lxd_result lxd_storage_volume_backup_create(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *volume_type,
+                                                 const char *volume,
+                                                 const char *json,
+                                                 struct lxd_operation **op_out,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Download an instance backup (`GET /1.0/instances/<instance>/backups/<name>/export`, a tarball)
+ * into the file `path`, through a temporary file next to it that replaces `path` only once the
+ * whole backup arrived. `progress` (may be NULL) is called with `progress_user`. Arguments are
+ * borrowed; NULL strings: `LXD_RESULT_INVALID_ARGUMENT`. Cancelled by the callback:
+ * `LXD_RESULT_CANCELLED` (nothing left behind).
+ */
+enum lxd_result lxd_instance_backup_export_path(const struct lxd_client *client,
+                                                const char *instance,
+                                                const char *name,
+                                                const char *path,
+                                                lxd_progress_cb progress,
+                                                void *progress_user,
+                                                struct lxd_error **err_out);
+
+/**
+ * As `lxd_instance_backup_export_path`, writing to the open descriptor `fd` (a file, pipe or
+ * socket; it stays yours and open). On failure part of the backup may have been written.
+ */
+enum lxd_result lxd_instance_backup_export_fd(const struct lxd_client *client,
+                                              const char *instance,
+                                              const char *name,
+                                              int fd,
+                                              lxd_progress_cb progress,
+                                              void *progress_user,
+                                              struct lxd_error **err_out);
+
+/**
+ * Create an instance from a backup tarball in the file `path` (`POST /1.0/instances` with the
+ * file as an `application/octet-stream` body, streamed). `name` (may be NULL: the backup's) names
+ * the new instance; `pool` (may be NULL: the backup's) is its storage pool. `progress` (may be
+ * NULL) reports the upload. `op_out` NULL: wait until the instance exists (failure is this
+ * call's error); else `*op_out` gets the operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_backup_import_path(const struct lxd_client *client,
+                                                const char *path,
+                                                const char *name,
+                                                const char *pool,
+                                                lxd_progress_cb progress,
+                                                void *progress_user,
+                                                struct lxd_operation **op_out,
+                                                struct lxd_error **err_out);
+
+/**
+ * As `lxd_instance_backup_import_path`, reading the backup from the open descriptor `fd` to its
+ * end (it stays yours and open).
+ */
+enum lxd_result lxd_instance_backup_import_fd(const struct lxd_client *client,
+                                              int fd,
+                                              const char *name,
+                                              const char *pool,
+                                              lxd_progress_cb progress,
+                                              void *progress_user,
+                                              struct lxd_operation **op_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * Download a custom volume backup (`GET
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/backups/<name>/export`) into the file
+ * `path` (atomically, as `lxd_instance_backup_export_path`). `progress` may be NULL.
+ */
+enum lxd_result lxd_storage_volume_backup_export_path(const struct lxd_client *client,
+                                                      const char *pool,
+                                                      const char *volume_type,
+                                                      const char *volume,
+                                                      const char *name,
+                                                      const char *path,
+                                                      lxd_progress_cb progress,
+                                                      void *progress_user,
+                                                      struct lxd_error **err_out);
+
+/**
+ * As `lxd_storage_volume_backup_export_path`, writing to the open descriptor `fd` (it stays yours).
+ */
+enum lxd_result lxd_storage_volume_backup_export_fd(const struct lxd_client *client,
+                                                    const char *pool,
+                                                    const char *volume_type,
+                                                    const char *volume,
+                                                    const char *name,
+                                                    int fd,
+                                                    lxd_progress_cb progress,
+                                                    void *progress_user,
+                                                    struct lxd_error **err_out);
+
+/**
+ * Create a custom volume in `pool` from a volume backup tarball in the file `path` (`POST
+ * /1.0/storage-pools/<pool>/volumes/custom` with the file as the body, streamed). `name` (may be
+ * NULL: the backup's) names it. `progress` may be NULL. `op_out` as in
+ * `lxd_instance_backup_import_path`.
+ */
+enum lxd_result lxd_storage_volume_backup_import_path(const struct lxd_client *client,
+                                                      const char *pool,
+                                                      const char *path,
+                                                      const char *name,
+                                                      lxd_progress_cb progress,
+                                                      void *progress_user,
+                                                      struct lxd_operation **op_out,
+                                                      struct lxd_error **err_out);
+
+/**
+ * As `lxd_storage_volume_backup_import_path`, reading from the open descriptor `fd` to its end.
+ */
+enum lxd_result lxd_storage_volume_backup_import_fd(const struct lxd_client *client,
+                                                    const char *pool,
+                                                    int fd,
+                                                    const char *name,
+                                                    lxd_progress_cb progress,
+                                                    void *progress_user,
+                                                    struct lxd_operation **op_out,
+                                                    struct lxd_error **err_out);
+
+/**
+ * Make a trust token for a new client called `name` (`POST /1.0/certificates` with `{"type":
+ * "client", "name", "token": true}`). `*token_out` gets the token string `lxc config trust add`
+ * prints (yours, freed with `lxd_string_free`): the new client passes it as its trust password
+ * (`lxd_client_authenticate`); it works once. Until used it can be revoked: `op_out` (may be
+ * NULL) gets the token operation's handle, whose `lxd_operation_cancel` revokes it (free it with
+ * `lxd_operation_free`). The call does not wait.
+ */
+enum lxd_result lxd_certificate_token_create(const struct lxd_client *client,
+                                             const char *name,
+                                             char **token_out,
+                                             struct lxd_operation **op_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * Trust this client's own certificate (`POST /1.0/certificates?public` with `{"type": "client",
+ * "password", "name"}`): `password` is the server's trust password or a token from
+ * `lxd_certificate_token_create`; `name` may be NULL. Already trusted: `LXD_RESULT_API` (400).
+ * Wrong password: `LXD_RESULT_FORBIDDEN`.
+ */
+enum lxd_result lxd_certificate_add_untrusted(const struct lxd_client *client,
+                                              const char *password,
+                                              const char *name,
+                                              struct lxd_error **err_out);
+
+/**
+ * List the cluster members (`GET /1.0/cluster/members`). `recursion` 0: `*json_out` is a JSON
+ * array of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_member_list(const struct lxd_client *client,
+                                        int32_t recursion,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Get one cluster member (`GET /1.0/cluster/members/<name>`) as JSON in `*json_out`. `etag_out`
+ * may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both
+ * strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`)
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_member_get(const struct lxd_client *client,
+                                       const char *name,
+                                       char **json_out,
+                                       char **etag_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Replace a cluster member (`PUT /1.0/cluster/members/<name>`) with `json` (JSON text). `etag`
+ * (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_member_update(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *json,
+                                          const char *etag,
+                                          struct lxd_error **err_out);
+
+/**
+ * Merge changes into a cluster member (`PATCH /1.0/cluster/members/<name>`) with `json` (JSON
+ * text). `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_member_patch(const struct lxd_client *client,
+                                         const char *name,
+                                         const char *json,
+                                         const char *etag,
+                                         struct lxd_error **err_out);
+
+/**
+ * Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"name": new_name}`). Target
+ * name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_member_rename(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *new_name,
+                                          struct lxd_error **err_out);
+
+/**
+ * Delete a cluster member (`DELETE /1.0/cluster/members/<name>`). Removes the member from the
+ * cluster (it must have no instances left). String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_member_delete(const struct lxd_client *client,
+                                          const char *name,
+                                          struct lxd_error **err_out);
+
+/**
+ * List the cluster groups (`GET /1.0/cluster/groups`). `recursion` 0: `*json_out` is a JSON array
+ * of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_list(const struct lxd_client *client,
+                                       int32_t recursion,
+                                       char **json_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Get one cluster group (`GET /1.0/cluster/groups/<name>`) as JSON in `*json_out`. `etag_out` may
+ * be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both
+ * strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`)
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_get(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      char **etag_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Create a cluster group (`POST /1.0/cluster/groups`) from `json`, LXD's `ClusterGroupsPost`
+ * object (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_create(const struct lxd_client *client,
+                                         const char *json,
+                                         struct lxd_error **err_out);
+
+/**
+ * Replace a cluster group (`PUT /1.0/cluster/groups/<name>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_update(const struct lxd_client *client,
+                                         const char *name,
+                                         const char *json,
+                                         const char *etag,
+                                         struct lxd_error **err_out);
+
+/**
+ * Merge changes into a cluster group (`PATCH /1.0/cluster/groups/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_patch(const struct lxd_client *client,
+                                        const char *name,
+                                        const char *json,
+                                        const char *etag,
+                                        struct lxd_error **err_out);
+
+/**
+ * Rename a cluster group (`POST /1.0/cluster/groups/<name>` with `{"name": new_name}`). Target
+ * name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_rename(const struct lxd_client *client,
+                                         const char *name,
+                                         const char *new_name,
+                                         struct lxd_error **err_out);
+
+/**
+ * Delete a cluster group (`DELETE /1.0/cluster/groups/<name>`). String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_cluster_group_delete(const struct lxd_client *client,
+                                         const char *name,
+                                         struct lxd_error **err_out);
+
+/**
+ * The cluster (`GET /1.0/cluster`: `server_name`, `enabled`, `member_config`) as JSON in
+ * `*json_out`; `etag_out` may be NULL, else gets the ETag for `lxd_cluster_update` (NULL if none).
+ * Both strings are yours, freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_cluster_get(const struct lxd_client *client,
+                                char **json_out,
+                                char **etag_out,
+                                struct lxd_error **err_out);
+
+/**
+ * Change the cluster (`PUT /1.0/cluster` with LXD's `ClusterPut` JSON): enable clustering on a
+ * standalone server, join a cluster, or leave it. `etag` (may be NULL) is sent as `If-Match`.
+ * `json` is borrowed. `op_out` NULL: wait until the operation finishes (its failure is this call's
+ * error); else `*op_out` gets the operation handle (NULL when LXD finished synchronously), freed
+ * with `lxd_operation_free`.
+ */
+enum lxd_result lxd_cluster_update(const struct lxd_client *client,
+                                   const char *json,
+                                   const char *etag,
+                                   struct lxd_operation **op_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Replace the certificate every member serves (`PUT /1.0/cluster/certificate` with the PEM
+ * certificate and key). `etag` may be NULL. The PEM strings are borrowed; the key is never put in
+ * an error message.
+ */
+enum lxd_result lxd_cluster_update_certificate(const struct lxd_client *client,
+                                               const char *cert_pem,
+                                               const char *key_pem,
+                                               const char *etag,
+                                               struct lxd_error **err_out);
+
+/**
+ * Make a join token for a new member called `server_name` (`POST /1.0/cluster/members`).
+ * `*token_out` gets the token string `lxc cluster add` prints (yours, freed with
+ * `lxd_string_free`), which the joining server is given (`lxd init`). The token stays valid until used, expired or revoked: `op_out` (may be NULL) gets the token
+ * operation's handle, whose `lxd_operation_cancel` revokes it (free it with `lxd_operation_free`).
+ * The call does not wait.
+ */
+enum lxd_result lxd_cluster_member_join_token(const struct lxd_client *client,
+                                              const char *server_name,
+                                              char **token_out,
+                                              struct lxd_operation **op_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * Evacuate or restore a cluster member (`POST /1.0/cluster/members/<name>/state` with
+ * `{"action", "mode"}`): `action` is `"evacuate"` or `"restore"`; `mode` (may be NULL: LXD's
+ * default) is how evacuation treats instances (`"auto"`, `"stop"`, `"migrate"`, `"live-migrate"`).
+ * Arguments are borrowed. `op_out` NULL: wait until done (its failure is this call's error); else
+ * `*op_out` gets the operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_cluster_member_set_state(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *action,
+                                             const char *mode,
+                                             struct lxd_operation **op_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * Evacuate a cluster member (`lxd_cluster_member_set_state` with `"evacuate"` and LXD's default
+ * mode): its instances move or stop, and no new ones are placed there.
+ */
+enum lxd_result lxd_cluster_member_evacuate(const struct lxd_client *client,
+                                            const char *name,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * Restore an evacuated cluster member (`lxd_cluster_member_set_state` with `"restore"`): its
+ * instances come back and start again.
+ */
+enum lxd_result lxd_cluster_member_restore(const struct lxd_client *client,
+                                           const char *name,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Refresh an image from its source now (`POST /1.0/images/<fingerprint>/refresh`); only images
+ * with a source (`auto_update`) can be refreshed. `op_out` NULL: wait until done (its failure is
+ * this call's error); else `*op_out` gets the operation handle, whose JSON says in
+ * `metadata.refreshed` whether a newer image arrived (free it with `lxd_operation_free`).
+ */
+enum lxd_result lxd_image_refresh(const struct lxd_client *client,
+                                  const char *fingerprint,
+                                  struct lxd_operation **op_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * A one-time secret that lets an untrusted client fetch this private image (`POST
+ * /1.0/images/<fingerprint>/secret`): `*secret_out` gets it (yours, freed with `lxd_string_free`);
+ * see `lxd_image_get_public`. It stays valid until used or revoked: `op_out` (may be NULL) gets
+ * the token operation's handle, whose `lxd_operation_cancel` revokes it. The call does not wait.
+ */
+enum lxd_result lxd_image_secret(const struct lxd_client *client,
+                                 const char *fingerprint,
+                                 char **secret_out,
+                                 struct lxd_operation **op_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * An image as an untrusted client may see it (`GET /1.0/images/<fingerprint>?public&secret=…`):
+ * a public image, or a private one with `secret` from `lxd_image_secret` (NULL: none). JSON in
+ * `*json_out` (yours). Private without a valid secret: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_image_get_public(const struct lxd_client *client,
+                                     const char *fingerprint,
+                                     const char *secret,
+                                     char **json_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * The public images (`GET /1.0/images?public`): `recursion` 0 gives a JSON array of
+ * fingerprints, 1 (or more) objects. `*json_out` is yours.
+ */
+enum lxd_result lxd_image_list_public(const struct lxd_client *client,
+                                      int32_t recursion,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * An alias of a public image (`GET /1.0/images/aliases/<name>?public`) as JSON in `*json_out`
+ * (yours). An alias of a private image: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_image_alias_get_public(const struct lxd_client *client,
+                                           const char *name,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Images filtered by LXD's collection filter (`GET /1.0/images?filter=…`, e.g.
+ * `"properties.os eq busybox"`; NULL: all): `recursion` 0 gives fingerprints, 1 objects.
+ */
+enum lxd_result lxd_image_list_filtered(const struct lxd_client *client,
+                                        int32_t recursion,
+                                        const char *filter,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
+ * `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
+ * server, `aliases`, `project`). `op_out` NULL: wait until done; else `*op_out` gets the operation.
+ */
+enum lxd_result lxd_image_push_to(const struct lxd_client *client,
+                                  const char *fingerprint,
+                                  const char *json,
+                                  struct lxd_operation **op_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * A container's console log (`GET /1.0/instances/<name>/console`) as text in `*text_out` (yours,
+ * freed with `lxd_string_free`; bytes that are not UTF-8, and NULs, become U+FFFD). An empty
+ * console buffer gives "" (LXD 5.0.2 reports it as an error; the library does not). VMs:
+ * `LXD_RESULT_API` (400).
+ */
+enum lxd_result lxd_instance_console_log(const struct lxd_client *client,
+                                         const char *name,
+                                         char **text_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Clear a container's console log (`DELETE /1.0/instances/<name>/console`).
+ */
+enum lxd_result lxd_instance_console_log_clear(const struct lxd_client *client,
+                                               const char *name,
+                                               struct lxd_error **err_out);
+
+/**
+ * Open a console session (`POST /1.0/instances/<name>/console` with `{"width", "height",
+ * "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
+ * default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
+ * holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
+ * both to connect. Free it with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_console_create(const struct lxd_client *client,
+                                            const char *name,
+                                            uint32_t width,
+                                            uint32_t height,
+                                            const char *kind,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * An instance's log files (`GET /1.0/instances/<name>/logs`): a JSON array of file names
+ * (`"lxc.log"`, `"lxc.conf"`, ...) in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_instance_log_list(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * One log file of an instance (`GET /1.0/instances/<name>/logs/<file>`) as text in `*text_out`
+ * (yours, freed with `lxd_string_free`; invalid UTF-8 and NULs become U+FFFD).
+ */
+enum lxd_result lxd_instance_log_get(const struct lxd_client *client,
+                                     const char *name,
+                                     const char *file,
+                                     char **text_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Delete a log file of an instance (`DELETE /1.0/instances/<name>/logs/<file>`). LXD refuses
+ * the logs a running instance writes (`lxc.log`): `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_instance_log_delete(const struct lxd_client *client,
+                                        const char *name,
+                                        const char *file,
+                                        struct lxd_error **err_out);
+
+/**
+ * An instance's image metadata (`GET /1.0/instances/<name>/metadata`: `architecture`,
+ * `creation_date`, `properties`, `templates`) as JSON in `*json_out`; `etag_out` may be NULL,
+ * else gets the ETag for an update. Both strings are yours, freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_instance_metadata_get(const struct lxd_client *client,
+                                          const char *name,
+                                          char **json_out,
+                                          char **etag_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
+ * `etag` (may be NULL) is sent as `If-Match` (stale: `LXD_RESULT_PRECONDITION_FAILED`).
+ */
+enum lxd_result lxd_instance_metadata_update(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *json,
+                                             const char *etag,
+                                             struct lxd_error **err_out);
+
+/**
+ * Merge changes into an instance's image metadata (`PATCH /1.0/instances/<name>/metadata`);
+ * `etag` as in `lxd_instance_metadata_update`.
+ */
+enum lxd_result lxd_instance_metadata_patch(const struct lxd_client *client,
+                                            const char *name,
+                                            const char *json,
+                                            const char *etag,
+                                            struct lxd_error **err_out);
+
+/**
+ * An instance's template files (`GET /1.0/instances/<name>/metadata/templates`): a JSON array
+ * of names in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_instance_template_list(const struct lxd_client *client,
+                                           const char *name,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * One template's content (`GET /1.0/instances/<name>/metadata/templates?path=<template>`) as
+ * text in `*text_out` (yours, freed with `lxd_string_free`). Missing: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_instance_template_get(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *template_,
+                                          char **text_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Create or replace a template file (`POST /1.0/instances/<name>/metadata/templates?path=<template>`
+ * with `content` as the body). `template` is a plain file name (`"hostname.tpl"`); reference it
+ * from the metadata's `templates` (`lxd_instance_metadata_patch`) for LXD to render it.
+ */
+enum lxd_result lxd_instance_template_put(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *template_,
+                                          const char *content,
+                                          struct lxd_error **err_out);
+
+/**
+ * Delete a template file (`DELETE /1.0/instances/<name>/metadata/templates?path=<template>`).
+ */
+enum lxd_result lxd_instance_template_delete(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *template_,
+                                             struct lxd_error **err_out);
+
+/**
+ * Change the state of every instance of the client's project at once (`PUT /1.0/instances` with
+ * `{"state": {"action", "timeout", "force", "stateful"}}`): `action` is `"start"`, `"stop"`,
+ * `"restart"`, `"freeze"` or `"unfreeze"`. `op_out` NULL: wait until done (its failure is this
+ * call's error); else `*op_out` gets the operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_set_state_all(const struct lxd_client *client,
+                                           const char *action,
+                                           int32_t timeout,
+                                           bool force,
+                                           bool stateful,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * An instance with its state, snapshots and backups (`GET /1.0/instances/<name>?recursion=1`) as
+ * JSON in `*json_out`; `etag_out` as in `lxd_instance_get`. Both strings are yours.
+ */
+enum lxd_result lxd_instance_get_full(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      char **etag_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * List instances with filters (`GET /1.0/instances`): `instance_type` `"container"`,
+ * `"virtual-machine"` or NULL (both); `filter` LXD's collection filter (`"status eq Running"`) or
+ * NULL; `all_projects` lists every project instead of the client's. `recursion` 0: a JSON array
+ * of names; 1: objects; 2: objects with state, snapshots and backups. `*json_out` is yours.
+ */
+enum lxd_result lxd_instance_list_filtered(const struct lxd_client *client,
+                                           int32_t recursion,
+                                           const char *instance_type,
+                                           const char *filter,
+                                           bool all_projects,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Create an instance from a local image (`POST /1.0/instances`): `name`; `instance_type`
+ * `"container"`, `"virtual-machine"` or NULL (container); `image` a local image alias, or
+ * `"fingerprint:<hex>"` for an image by fingerprint (or a unique prefix of it); `options_json`
+ * (may be NULL) more `InstancesPost` fields
+ * (`profiles`, `config`, `devices`, `ephemeral`, `description`). The client's `target` picks the
+ * cluster member. `op_out` NULL: wait until created; else `*op_out` gets the operation handle.
+ */
+enum lxd_result lxd_instance_create_from_image(const struct lxd_client *client,
+                                               const char *name,
+                                               const char *instance_type,
+                                               const char *image,
+                                               const char *options_json,
+                                               struct lxd_operation **op_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Move a stopped instance to another cluster member (`POST /1.0/instances/<name>?target=<member>`
+ * with `{"name", "migration": true}`). `op_out` NULL: wait until moved; else `*op_out` gets the
+ * operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
+                                            const char *name,
+                                            const char *member,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * Merge changes into a snapshot (`PATCH /1.0/instances/<instance>/snapshots/<name>`, e.g.
+ * `{"expires_at": ...}`); `etag` (may be NULL) is sent as `If-Match`. `op_out` NULL: wait until
+ * done; else `*op_out` gets the operation handle (NULL when LXD finished synchronously).
+ */
+enum lxd_result lxd_snapshot_patch(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *name,
+                                   const char *json,
+                                   const char *etag,
+                                   struct lxd_operation **op_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * The server's metrics (`GET /1.0/metrics`) in OpenMetrics text format, ending with `# EOF`, in
+ * `*text_out` (yours, freed with `lxd_string_free`). The client's project selects the instances
+ * reported, its target the cluster member. Over HTTPS LXD serves them to trusted clients and to
+ * certificates of type `metrics`; others: `LXD_RESULT_FORBIDDEN`.
+ */
+enum lxd_result lxd_metrics_get(const struct lxd_client *client,
+                                char **text_out,
+                                struct lxd_error **err_out);
+
+/**
+ * List the network ACLs (`GET /1.0/network-acls`). `recursion` 0: `*json_out` is a JSON array of
+ * names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_list(const struct lxd_client *client,
+                                     int32_t recursion,
+                                     char **json_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Get one network ACL (`GET /1.0/network-acls/<name>`) as JSON in `*json_out`. `etag_out` may be
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings
+ * are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_get(const struct lxd_client *client,
+                                    const char *name,
+                                    char **json_out,
+                                    char **etag_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * Whether a network ACL exists (`GET /1.0/network-acls/<name>`; 404 gives false). `*exists_out` is
+ * written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_exists(const struct lxd_client *client,
+                                       const char *name,
+                                       bool *exists_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Create a network ACL (`POST /1.0/network-acls`) from `json`, LXD's `NetworkACLsPost` object
+ * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_create(const struct lxd_client *client,
+                                       const char *json,
+                                       struct lxd_error **err_out);
+
+/**
+ * Replace a network ACL (`PUT /1.0/network-acls/<name>`) with `json` (JSON text). `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_update(const struct lxd_client *client,
+                                       const char *name,
+                                       const char *json,
+                                       const char *etag,
+                                       struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network ACL (`PATCH /1.0/network-acls/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_patch(const struct lxd_client *client,
+                                      const char *name,
+                                      const char *json,
+                                      const char *etag,
+                                      struct lxd_error **err_out);
+
+/**
+ * Rename a network ACL (`POST /1.0/network-acls/<name>` with `{"name": new_name}`). Target name
+ * taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_rename(const struct lxd_client *client,
+                                       const char *name,
+                                       const char *new_name,
+                                       struct lxd_error **err_out);
+
+/**
+ * Delete a network ACL (`DELETE /1.0/network-acls/<name>`). String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_delete(const struct lxd_client *client,
+                                       const char *name,
+                                       struct lxd_error **err_out);
+
+/**
+ * A network ACL's log (`GET /1.0/network-acls/<name>/log`) as text in `*text_out` (yours, freed
+ * with `lxd_string_free`; bytes that are not UTF-8 become U+FFFD). Only OVN networks log; others:
+ * `LXD_RESULT_API`. `name` is borrowed; NULL: `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_acl_log(const struct lxd_client *client,
+                                    const char *name,
+                                    char **text_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * List the forwards of a network (`GET /1.0/networks/<network>/forwards`). `network` is the
+ * network's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array
+ * of full objects. `*json_out` is yours, freed with `lxd_string_free`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_forward_list(const struct lxd_client *client,
+                                         const char *network,
+                                         int32_t recursion,
+                                         char **json_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Get one network forward (`GET /1.0/networks/<network>/forwards/<listen_address>`) as JSON in
+ * `*json_out`. `network` is the network's name. `etag_out` may be NULL; else `*etag_out` gets the
+ * ETag to pass to an update (NULL if LXD sent none). Both strings are yours, freed with
+ * `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_forward_get(const struct lxd_client *client,
+                                        const char *network,
+                                        const char *listen_address,
+                                        char **json_out,
+                                        char **etag_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Create a network forward (`POST /1.0/networks/<network>/forwards`) from `json`, LXD's
+ * `NetworkForwardsPost` object (JSON text, borrowed for the call). `network` is the network's
+ * name. Exists already: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL
+ * or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_forward_create(const struct lxd_client *client,
+                                           const char *network,
+                                           const char *json,
+                                           struct lxd_error **err_out);
+
+/**
+ * Replace a network forward (`PUT /1.0/networks/<network>/forwards/<listen_address>`) with `json`
+ * (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as `If-Match`: if the
+ * object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_forward_update(const struct lxd_client *client,
+                                           const char *network,
+                                           const char *listen_address,
+                                           const char *json,
+                                           const char *etag,
+                                           struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network forward (`PATCH /1.0/networks/<network>/forwards/<listen_address>`)
+ * with `json` (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as
+ * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_forward_patch(const struct lxd_client *client,
+                                          const char *network,
+                                          const char *listen_address,
+                                          const char *json,
+                                          const char *etag,
+                                          struct lxd_error **err_out);
+
+/**
+ * Delete a network forward (`DELETE /1.0/networks/<network>/forwards/<listen_address>`). `network`
+ * is the network's name. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_forward_delete(const struct lxd_client *client,
+                                           const char *network,
+                                           const char *listen_address,
+                                           struct lxd_error **err_out);
+
+/**
+ * The DHCP leases of a managed network (`GET /1.0/networks/<name>/leases`): a JSON array of
+ * `{hostname, hw_address, address, type, location, project}` in `*json_out` (yours, freed with
+ * `lxd_string_free`). Unmanaged networks: `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_network_leases(const struct lxd_client *client,
+                                   const char *name,
+                                   char **json_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * List the peers of a network (`GET /1.0/networks/<network>/peers`). `network` is the network's
+ * name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array of full
+ * objects. `*json_out` is yours, freed with `lxd_string_free`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_peer_list(const struct lxd_client *client,
+                                      const char *network,
+                                      int32_t recursion,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Get one network peer (`GET /1.0/networks/<network>/peers/<name>`) as JSON in `*json_out`.
+ * `network` is the network's name. `etag_out` may be NULL; else `*etag_out` gets the ETag to pass
+ * to an update (NULL if LXD sent none). Both strings are yours, freed with `lxd_string_free`.
+ * Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_peer_get(const struct lxd_client *client,
+                                     const char *network,
+                                     const char *name,
+                                     char **json_out,
+                                     char **etag_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Create a network peer (`POST /1.0/networks/<network>/peers`) from `json`, LXD's
+ * `NetworkPeersPost` object (JSON text, borrowed for the call). `network` is the network's name.
+ * Exists already: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_peer_create(const struct lxd_client *client,
+                                        const char *network,
+                                        const char *json,
+                                        struct lxd_error **err_out);
+
+/**
+ * Replace a network peer (`PUT /1.0/networks/<network>/peers/<name>`) with `json` (JSON text).
+ * `network` is the network's name. `etag` (may be NULL) is sent as `If-Match`: if the object
+ * changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_peer_update(const struct lxd_client *client,
+                                        const char *network,
+                                        const char *name,
+                                        const char *json,
+                                        const char *etag,
+                                        struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network peer (`PATCH /1.0/networks/<network>/peers/<name>`) with `json`
+ * (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as `If-Match`: if the
+ * object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_peer_patch(const struct lxd_client *client,
+                                       const char *network,
+                                       const char *name,
+                                       const char *json,
+                                       const char *etag,
+                                       struct lxd_error **err_out);
+
+/**
+ * Delete a network peer (`DELETE /1.0/networks/<network>/peers/<name>`). `network` is the
+ * network's name. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_peer_delete(const struct lxd_client *client,
+                                        const char *network,
+                                        const char *name,
+                                        struct lxd_error **err_out);
+
+/**
+ * List the network zones (`GET /1.0/network-zones`). `recursion` 0: `*json_out` is a JSON array of
+ * names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_list(const struct lxd_client *client,
+                                      int32_t recursion,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * Get one network zone (`GET /1.0/network-zones/<name>`) as JSON in `*json_out`. `etag_out` may be
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings
+ * are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_get(const struct lxd_client *client,
+                                     const char *name,
+                                     char **json_out,
+                                     char **etag_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Whether a network zone exists (`GET /1.0/network-zones/<name>`; 404 gives false). `*exists_out`
+ * is written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_exists(const struct lxd_client *client,
+                                        const char *name,
+                                        bool *exists_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Create a network zone (`POST /1.0/network-zones`) from `json`, LXD's `NetworkZonesPost` object
+ * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_create(const struct lxd_client *client,
+                                        const char *json,
+                                        struct lxd_error **err_out);
+
+/**
+ * Replace a network zone (`PUT /1.0/network-zones/<name>`) with `json` (JSON text). `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_update(const struct lxd_client *client,
+                                        const char *name,
+                                        const char *json,
+                                        const char *etag,
+                                        struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network zone (`PATCH /1.0/network-zones/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_patch(const struct lxd_client *client,
+                                       const char *name,
+                                       const char *json,
+                                       const char *etag,
+                                       struct lxd_error **err_out);
+
+/**
+ * Delete a network zone (`DELETE /1.0/network-zones/<name>`). String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_delete(const struct lxd_client *client,
+                                        const char *name,
+                                        struct lxd_error **err_out);
+
+/**
+ * List the records of a network zone (`GET /1.0/network-zones/<zone>/records`). `zone` is the
+ * zone's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array of
+ * full objects. `*json_out` is yours, freed with `lxd_string_free`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_record_list(const struct lxd_client *client,
+                                             const char *zone,
+                                             int32_t recursion,
+                                             char **json_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * Get one network zone record (`GET /1.0/network-zones/<zone>/records/<name>`) as JSON in
+ * `*json_out`. `zone` is the zone's name. `etag_out` may be NULL; else `*etag_out` gets the ETag
+ * to pass to an update (NULL if LXD sent none). Both strings are yours, freed with
+ * `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_record_get(const struct lxd_client *client,
+                                            const char *zone,
+                                            const char *name,
+                                            char **json_out,
+                                            char **etag_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * Create a network zone record (`POST /1.0/network-zones/<zone>/records`) from `json`, LXD's
+ * `NetworkZoneRecordsPost` object (JSON text, borrowed for the call). `zone` is the zone's name.
+ * Exists already: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_record_create(const struct lxd_client *client,
+                                               const char *zone,
+                                               const char *json,
+                                               struct lxd_error **err_out);
+
+/**
+ * Replace a network zone record (`PUT /1.0/network-zones/<zone>/records/<name>`) with `json` (JSON
+ * text). `zone` is the zone's name. `etag` (may be NULL) is sent as `If-Match`: if the object
+ * changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_record_update(const struct lxd_client *client,
+                                               const char *zone,
+                                               const char *name,
+                                               const char *json,
+                                               const char *etag,
+                                               struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network zone record (`PATCH /1.0/network-zones/<zone>/records/<name>`) with
+ * `json` (JSON text). `zone` is the zone's name. `etag` (may be NULL) is sent as `If-Match`: if
+ * the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_record_patch(const struct lxd_client *client,
+                                              const char *zone,
+                                              const char *name,
+                                              const char *json,
+                                              const char *etag,
+                                              struct lxd_error **err_out);
+
+/**
+ * Delete a network zone record (`DELETE /1.0/network-zones/<zone>/records/<name>`). `zone` is the
+ * zone's name. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_zone_record_delete(const struct lxd_client *client,
+                                               const char *zone,
+                                               const char *name,
+                                               struct lxd_error **err_out);
+
+/**
+ * The ids of every operation the server knows (`GET /1.0/operations`), all statuses, as a JSON
+ * array in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
+                                       char **json_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Wait on an operation as an untrusted client holding its secret (`GET
+ * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
+ * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
+ * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
+ */
+enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
+                                             const char *id,
+                                             const char *secret,
+                                             int64_t timeout_secs,
+                                             char **json_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * List the projects (`GET /1.0/projects`). `recursion` 0: `*json_out` is a JSON array of names; 1
+ * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_list(const struct lxd_client *client,
+                                 int32_t recursion,
+                                 char **json_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * Get one project (`GET /1.0/projects/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_get(const struct lxd_client *client,
+                                const char *name,
+                                char **json_out,
+                                char **etag_out,
+                                struct lxd_error **err_out);
+
+/**
+ * Whether a project exists (`GET /1.0/projects/<name>`; 404 gives false). `*exists_out` is written
+ * on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_exists(const struct lxd_client *client,
+                                   const char *name,
+                                   bool *exists_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Create a project (`POST /1.0/projects`) from `json`, LXD's `ProjectsPost` object (JSON text,
+ * borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_create(const struct lxd_client *client,
+                                   const char *json,
+                                   struct lxd_error **err_out);
+
+/**
+ * Replace a project (`PUT /1.0/projects/<name>`) with `json` (JSON text). `etag` (may be NULL) is
+ * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_update(const struct lxd_client *client,
+                                   const char *name,
+                                   const char *json,
+                                   const char *etag,
+                                   struct lxd_error **err_out);
+
+/**
+ * Merge changes into a project (`PATCH /1.0/projects/<name>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_patch(const struct lxd_client *client,
+                                  const char *name,
+                                  const char *json,
+                                  const char *etag,
+                                  struct lxd_error **err_out);
+
+/**
+ * Rename a project (`POST /1.0/projects/<name>` with `{"name": new_name}`). Target name taken:
+ * `LXD_RESULT_CONFLICT`. The project must be empty. String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation
+ * finishes (its failure is this call's error); else `*op_out` gets the operation handle to wait on
+ * (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_project_rename(const struct lxd_client *client,
+                                   const char *name,
+                                   const char *new_name,
+                                   struct lxd_operation **op_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Delete a project (`DELETE /1.0/projects/<name>`). The project must be empty (no instances,
+ * images, profiles or volumes): else `LXD_RESULT_API` (400). String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_delete(const struct lxd_client *client,
+                                   const char *name,
+                                   struct lxd_error **err_out);
+
+/**
+ * A project's resource usage and limits (`GET /1.0/projects/<name>/state`: `{"resources":
+ * {"instances": {"Limit", "Usage"}, ...}}`) as JSON in `*json_out` (yours, freed with
+ * `lxd_string_free`). `name` is borrowed; NULL: `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_project_state(const struct lxd_client *client,
+                                  const char *name,
+                                  char **json_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * The API versions the server offers (`GET /`): a JSON array such as `["/1.0"]` in `*json_out`
+ * (yours, freed with `lxd_string_free`). Works for untrusted clients too.
+ */
+enum lxd_result lxd_server_api_versions(const struct lxd_client *client,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * The server as an untrusted client sees it (`GET /1.0?public`: `api_extensions`, `auth`,
+ * `auth_methods`, `api_version`, ...) as JSON in `*json_out` (yours). LXD answers by the caller's
+ * trust, so a trusted client gets the full view here too.
+ */
+enum lxd_result lxd_server_get_public(const struct lxd_client *client,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * List the storage volumes of one type in a pool (`GET
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>`). `pool` is the storage pool's name;
+ * `volume_type` is the volume type (`"custom"`, `"container"`, `"virtual-machine"` or `"image"`).
+ * `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array of full objects.
+ * `*json_out` is yours, freed with `lxd_string_free`. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_list(const struct lxd_client *client,
+                                        const char *pool,
+                                        const char *volume_type,
+                                        int32_t recursion,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Get one storage volume (`GET /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>`) as JSON in
+ * `*json_out`. `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`). `etag_out` may be NULL; else `*etag_out` gets
+ * the ETag to pass to an update (NULL if LXD sent none). Both strings are yours, freed with
+ * `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_get(const struct lxd_client *client,
+                                       const char *pool,
+                                       const char *volume_type,
+                                       const char *name,
+                                       char **json_out,
+                                       char **etag_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Whether a storage volume exists (`GET /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>`;
+ * 404 gives false). `pool` is the storage pool's name; `volume_type` is the volume type
+ * (`"custom"`, `"container"`, `"virtual-machine"` or `"image"`). `*exists_out` is written on
+ * success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_exists(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *volume_type,
+                                          const char *name,
+                                          bool *exists_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Replace a storage volume (`PUT /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>`) with
+ * `json` (JSON text). `pool` is the storage pool's name; `volume_type` is the volume type
+ * (`"custom"`, `"container"`, `"virtual-machine"` or `"image"`). `etag` (may be NULL) is sent as
+ * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_update(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *volume_type,
+                                          const char *name,
+                                          const char *json,
+                                          const char *etag,
+                                          struct lxd_operation **op_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Merge changes into a storage volume (`PATCH
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>`) with `json` (JSON text). `pool` is the
+ * storage pool's name; `volume_type` is the volume type (`"custom"`, `"container"`,
+ * `"virtual-machine"` or `"image"`). `etag` (may be NULL) is sent as `If-Match`: if the object
+ * changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out`
+ * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
+ * the operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_patch(const struct lxd_client *client,
+                                         const char *pool,
+                                         const char *volume_type,
+                                         const char *name,
+                                         const char *json,
+                                         const char *etag,
+                                         struct lxd_operation **op_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Rename a storage volume (`POST /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>` with
+ * `{"name": new_name}`). `pool` is the storage pool's name; `volume_type` is the volume type
+ * (`"custom"`, `"container"`, `"virtual-machine"` or `"image"`). Target name taken:
+ * `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_rename(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *volume_type,
+                                          const char *name,
+                                          const char *new_name,
+                                          struct lxd_operation **op_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Delete a storage volume (`DELETE /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>`).
+ * `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`, `"container"`,
+ * `"virtual-machine"` or `"image"`). String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes
+ * (its failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL
+ * when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_delete(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *volume_type,
+                                          const char *name,
+                                          struct lxd_operation **op_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * List the snapshots of a storage volume (`GET
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots`). `pool` is the storage
+ * pool's name; `volume_type` is the volume type (`"custom"`, `"container"`, `"virtual-machine"` or
+ * `"image"`); `volume` is the volume's name. `recursion` 0: `*json_out` is a JSON array of names;
+ * 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_list(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *volume_type,
+                                                 const char *volume,
+                                                 int32_t recursion,
+                                                 char **json_out,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Get one volume snapshot (`GET
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots/<name>`) as JSON in
+ * `*json_out`. `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`); `volume` is the volume's name. `etag_out` may
+ * be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both
+ * strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`)
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_get(const struct lxd_client *client,
+                                                const char *pool,
+                                                const char *volume_type,
+                                                const char *volume,
+                                                const char *name,
+                                                char **json_out,
+                                                char **etag_out,
+                                                struct lxd_error **err_out);
+
+/**
+ * Replace a volume snapshot (`PUT
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots/<name>`) with `json` (JSON
+ * text). `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`); `volume` is the volume's name. `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_update(const struct lxd_client *client,
+                                                   const char *pool,
+                                                   const char *volume_type,
+                                                   const char *volume,
+                                                   const char *name,
+                                                   const char *json,
+                                                   const char *etag,
+                                                   struct lxd_operation **op_out,
+                                                   struct lxd_error **err_out);
+
+/**
+ * Merge changes into a volume snapshot (`PATCH
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots/<name>`) with `json` (JSON
+ * text). `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`); `volume` is the volume's name. `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_patch(const struct lxd_client *client,
+                                                  const char *pool,
+                                                  const char *volume_type,
+                                                  const char *volume,
+                                                  const char *name,
+                                                  const char *json,
+                                                  const char *etag,
+                                                  struct lxd_operation **op_out,
+                                                  struct lxd_error **err_out);
+
+/**
+ * Rename a volume snapshot (`POST
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots/<name>` with `{"name":
+ * new_name}`). `pool` is the storage pool's name; `volume_type` is the volume type (`"custom"`,
+ * `"container"`, `"virtual-machine"` or `"image"`); `volume` is the volume's name. Target name
+ * taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its
+ * failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL when
+ * LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_rename(const struct lxd_client *client,
+                                                   const char *pool,
+                                                   const char *volume_type,
+                                                   const char *volume,
+                                                   const char *name,
+                                                   const char *new_name,
+                                                   struct lxd_operation **op_out,
+                                                   struct lxd_error **err_out);
+
+/**
+ * Delete a volume snapshot (`DELETE
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots/<name>`). `pool` is the
+ * storage pool's name; `volume_type` is the volume type (`"custom"`, `"container"`,
+ * `"virtual-machine"` or `"image"`); `volume` is the volume's name. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait
+ * until the operation finishes (its failure is this call's error); else `*op_out` gets the
+ * operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_delete(const struct lxd_client *client,
+                                                   const char *pool,
+                                                   const char *volume_type,
+                                                   const char *volume,
+                                                   const char *name,
+                                                   struct lxd_operation **op_out,
+                                                   struct lxd_error **err_out);
+
+/**
+ * Every volume of a pool (`GET /1.0/storage-pools/<pool>/volumes`): `recursion` 0 gives a JSON
+ * array of `"type/name"` strings (`"custom/vol1"`, `"container/c1"`), 1 (or more) full objects.
+ * `filter` (may be NULL) is LXD's collection filter (`"type eq custom"`). `*json_out` is yours,
+ * freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_storage_volume_list_all(const struct lxd_client *client,
+                                            const char *pool,
+                                            int32_t recursion,
+                                            const char *filter,
+                                            char **json_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * Create a storage volume from `json`, LXD's `StorageVolumesPost` object (`name`, `type`,
+ * `config`, `description`, `content_type`, `source`): with `volume_type` NULL it goes to `POST
+ * /1.0/storage-pools/<pool>/volumes` (the type from `json`, default `custom`), else to `POST
+ * …/volumes/<volume_type>`. A plain create is synchronous; a copy or migration `source` makes it an
+ * operation. `op_out` NULL: wait until done (its failure is this call's error); else `*op_out` gets
+ * the operation handle or NULL when LXD finished synchronously (free with `lxd_operation_free`).
+ * Exists already: `LXD_RESULT_CONFLICT`.
+ */
+enum lxd_result lxd_storage_volume_create(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *volume_type,
+                                          const char *json,
+                                          struct lxd_operation **op_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Copy a custom volume (or a snapshot of one, `"vol/snap"`) to `new_name` in `target_pool`
+ * (`POST /1.0/storage-pools/<target_pool>/volumes/custom` with a `copy` source); `volume_only`
+ * leaves its snapshots behind. `op_out` as in `lxd_storage_volume_create`.
+ */
+enum lxd_result lxd_storage_volume_copy(const struct lxd_client *client,
+                                        const char *source_pool,
+                                        const char *source_name,
+                                        const char *target_pool,
+                                        const char *new_name,
+                                        bool volume_only,
+                                        struct lxd_operation **op_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Move a volume to another pool, maybe renaming it (`POST
+ * /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>` with `{"name": new_name, "pool":
+ * new_pool}`). Renaming within one pool is `lxd_storage_volume_rename`. The volume must not be in
+ * use. `op_out` as in `lxd_storage_volume_create`.
+ */
+enum lxd_result lxd_storage_volume_move(const struct lxd_client *client,
+                                        const char *pool,
+                                        const char *volume_type,
+                                        const char *name,
+                                        const char *new_pool,
+                                        const char *new_name,
+                                        struct lxd_operation **op_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * A volume's usage (`GET /1.0/storage-pools/<pool>/volumes/<volume_type>/<name>/state`:
+ * `{"usage": {"used", "total"}}`) as JSON in `*json_out` (yours, freed with `lxd_string_free`).
+ * Not every driver reports it (`dir` without quotas: `LXD_RESULT_API`).
+ */
+enum lxd_result lxd_storage_volume_state(const struct lxd_client *client,
+                                         const char *pool,
+                                         const char *volume_type,
+                                         const char *name,
+                                         char **json_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Snapshot a volume (`POST /1.0/storage-pools/<pool>/volumes/<volume_type>/<volume>/snapshots`
+ * with `{"name", "expires_at"}`): `name` NULL lets LXD pick (`snap0`, ...); `expires_at` is RFC
+ * 3339 or NULL (never). `op_out` NULL: wait until done; else `*op_out` gets the operation handle,
+ * freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_volume_snapshot_create(const struct lxd_client *client,
+                                                   const char *pool,
+                                                   const char *volume_type,
+                                                   const char *volume,
+                                                   const char *name,
+                                                   const char *expires_at,
+                                                   struct lxd_operation **op_out,
+                                                   struct lxd_error **err_out);
+
+/**
+ * List the warnings (`GET /1.0/warnings`). `recursion` 0: `*json_out` is a JSON array of names; 1
+ * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_warning_list(const struct lxd_client *client,
+                                 int32_t recursion,
+                                 char **json_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * Get one warning (`GET /1.0/warnings/<uuid>`) as JSON in `*json_out`. `etag_out` may be NULL;
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_warning_get(const struct lxd_client *client,
+                                const char *uuid,
+                                char **json_out,
+                                char **etag_out,
+                                struct lxd_error **err_out);
+
+/**
+ * Replace a warning (`PUT /1.0/warnings/<uuid>`) with `json` (JSON text). `etag` (may be NULL) is
+ * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_warning_update(const struct lxd_client *client,
+                                   const char *uuid,
+                                   const char *json,
+                                   const char *etag,
+                                   struct lxd_error **err_out);
+
+/**
+ * Merge changes into a warning (`PATCH /1.0/warnings/<uuid>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_warning_patch(const struct lxd_client *client,
+                                  const char *uuid,
+                                  const char *json,
+                                  const char *etag,
+                                  struct lxd_error **err_out);
+
+/**
+ * Delete a warning (`DELETE /1.0/warnings/<uuid>`). String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_warning_delete(const struct lxd_client *client,
+                                   const char *uuid,
+                                   struct lxd_error **err_out);
+
+/**
+ * Set a warning's status (`PUT /1.0/warnings/<uuid>` with `{"status": status}`): `status` is
+ * `"new"`, `"acknowledged"` or `"resolved"`. Arguments are borrowed; NULL:
+ * `LXD_RESULT_INVALID_ARGUMENT`. Unknown UUID: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_warning_set_status(const struct lxd_client *client,
+                                       const char *uuid,
+                                       const char *status,
+                                       struct lxd_error **err_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -58,22 +58,34 @@ func TestOptionsReachTheWire(t *testing.T) {
 	defer noTarget.Close()
 	_, err = noTarget.ListInstanceNames(ctx)
 	must(t, err)
+	// project= and target= go only where LXD's spec lists them: GET /1.0/instances takes
+	// project, GET /1.0/resources target.
+	_, err = c.Resources(ctx)
+	must(t, err)
+	_, err = noTarget.Resources(ctx)
+	must(t, err)
 
 	mu.Lock()
 	defer mu.Unlock()
-	if len(seen) != 3 {
+	if len(seen) != 5 {
 		t.Fatalf("%d requests", len(seen))
 	}
 	r := seen[0]
 	if r.Method != "GET" || r.URL.Path != "/1.0/instances" || r.UserAgent() != "go-binding-test/1" ||
-		r.URL.Query().Get("project") != "p1" || r.URL.Query().Get("target") != "m1" {
+		r.URL.Query().Get("project") != "p1" || r.URL.Query().Has("target") {
 		t.Fatalf("first request %s %s UA %q", r.Method, r.URL, r.UserAgent())
 	}
-	if q := seen[1].URL.Query(); q.Get("project") != "p2" || q.Get("target") != "m1" {
+	if q := seen[1].URL.Query(); q.Get("project") != "p2" || q.Has("target") {
 		t.Fatalf("WithProject request %s", seen[1].URL)
 	}
 	if q := seen[2].URL.Query(); q.Get("project") != "p1" || q.Has("target") {
 		t.Fatalf("WithTarget(\"\") request %s", seen[2].URL)
+	}
+	if u := seen[3].URL; u.Path != "/1.0/resources" || u.Query().Get("target") != "m1" || u.Query().Has("project") {
+		t.Fatalf("resources request %s", u)
+	}
+	if q := seen[4].URL.Query(); q.Has("target") {
+		t.Fatalf("WithTarget(\"\") resources request %s", seen[4].URL)
 	}
 }
 

@@ -12,6 +12,30 @@ use crate::response::{names_from_urls, parse_async, parse_empty, parse_sync, par
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+// The rest of LXD 5.0.2's API, one module per object (core/src/api/*.rs).
+pub mod cluster;
+pub mod coverage;
+pub mod endpoint;
+pub mod images_extra;
+pub mod instance_backups;
+pub mod instance_console;
+pub mod instance_logs;
+pub mod instance_metadata;
+pub mod instances_extra;
+pub mod metrics;
+pub mod network_acls;
+pub mod network_forwards;
+pub mod network_leases;
+pub mod network_peers;
+pub mod network_zones;
+pub mod operations;
+pub mod projects;
+pub mod replies;
+pub mod root;
+pub mod storage_volumes;
+pub mod trust;
+pub mod warnings;
+
 /// One LXD call: its request, and the parser for its reply.
 pub struct Call<T> {
     /// The request to send.
@@ -80,6 +104,28 @@ fn parse_value(resp: &Response) -> Result<Value> {
     parse_sync(resp)
 }
 
+/// The spec's `operationId` of each verb of a [`Collection`] (see [`crate::spec`]): each request
+/// takes its [`Scope`] from its own operation, so `project=` / `target=` go only where LXD's spec
+/// lists them (`target` is a parameter of `POST /1.0/instances`, not of `GET /1.0/instances/{name}`).
+/// An empty id means LXD has no such call (network zones cannot be renamed): the verb is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollectionOps {
+    /// `GET` the collection (names; `recursion=1` and `=2` have the same parameters).
+    pub list: &'static str,
+    /// `POST` the collection.
+    pub create: &'static str,
+    /// `GET` one member.
+    pub get: &'static str,
+    /// `PUT` one member.
+    pub put: &'static str,
+    /// `PATCH` one member.
+    pub patch: &'static str,
+    /// `POST` one member (rename).
+    pub rename: &'static str,
+    /// `DELETE` one member.
+    pub delete: &'static str,
+}
+
 /// A standard LXD collection (`/1.0/<segments>`) with list / get / create / put / patch / rename /
 /// delete. The typed modules below are thin wrappers over it.
 #[derive(Debug, Clone)]
@@ -88,6 +134,8 @@ pub struct Collection {
     segments: Vec<String>,
     scope: Scope,
     check: fn(&str) -> Result<()>,
+    ops: Option<CollectionOps>,
+    rename_field: &'static str,
 }
 
 fn check_any(_: &str) -> Result<()> {
@@ -97,11 +145,38 @@ fn check_any(_: &str) -> Result<()> {
 impl Collection {
     /// A collection at `/1.0/<segments>`; `kind` names it in errors.
     pub fn new(kind: &'static str, segments: &[&str], scope: Scope) -> Collection {
-        Collection { kind, segments: segments.iter().map(|s| s.to_string()).collect(), scope, check: check_any }
+        Collection { kind, segments: segments.iter().map(|s| s.to_string()).collect(), scope, check: check_any, ops: None, rename_field: "name" }
     }
-    fn with_check(mut self, check: fn(&str) -> Result<()>) -> Collection {
+    /// Check member names with `check` too (on top of the generic segment checks).
+    pub fn with_check(mut self, check: fn(&str) -> Result<()>) -> Collection {
         self.check = check;
         self
+    }
+    /// Take each verb's scope from its operation in [`crate::spec`] instead of one scope for all.
+    pub fn with_ops(mut self, ops: CollectionOps) -> Collection {
+        self.ops = Some(ops);
+        self
+    }
+    /// The body field that carries the new name of a rename (`name`; cluster members: `server_name`).
+    pub fn with_rename_field(mut self, field: &'static str) -> Collection {
+        self.rename_field = field;
+        self
+    }
+    /// The operations of this collection's verbs, when known.
+    pub fn ops(&self) -> Option<&CollectionOps> {
+        self.ops.as_ref()
+    }
+    /// The scope of one verb: from the spec when the operations are known, else the collection's.
+    fn verb_scope(&self, op: fn(&CollectionOps) -> &'static str) -> Result<Scope> {
+        match &self.ops {
+            None => Ok(self.scope),
+            Some(ops) if op(ops).is_empty() => Err(Error::invalid(format!("LXD has no such call for a {}", self.kind))),
+            Some(ops) => Ok(crate::spec::scope(op(ops))),
+        }
+    }
+    fn verb_req(&self, method: crate::request::Method, extra: &[&str], op: fn(&CollectionOps) -> &'static str) -> Result<Request> {
+        let scope = self.verb_scope(op)?;
+        Ok(self.req(method, extra).scope(scope))
     }
     fn check(&self, name: &str) -> Result<()> {
         check_name(self.kind, name)?;
@@ -114,50 +189,54 @@ impl Collection {
     }
     /// `GET` the collection with `recursion=0` (names).
     pub fn list_names(&self) -> Call<Vec<String>> {
-        Call::new(self.req(crate::request::Method::GET, &[]), parse_names)
+        let scope = self.verb_scope(|o| o.list).unwrap_or(self.scope);
+        Call::new(self.req(crate::request::Method::GET, &[]).scope(scope), parse_names)
     }
     /// `GET` the collection with `recursion=1` (or 2 where LXD supports it).
     pub fn list<T: DeserializeOwned>(&self, recursion: u8) -> Call<Vec<T>> {
-        Call::new(self.req(crate::request::Method::GET, &[]).query("recursion", recursion.clamp(1, 2).to_string()), parse_list::<T>)
+        let scope = self.verb_scope(|o| o.list).unwrap_or(self.scope);
+        Call::new(self.req(crate::request::Method::GET, &[]).scope(scope).query("recursion", recursion.clamp(1, 2).to_string()), parse_list::<T>)
     }
     /// `GET` one member, with its ETag.
     pub fn get<T: DeserializeOwned>(&self, name: &str) -> Result<Call<WithEtag<T>>> {
         self.check(name)?;
-        Ok(Call::new(self.req(crate::request::Method::GET, &[name]), parse_with_etag::<T>))
+        Ok(Call::new(self.verb_req(crate::request::Method::GET, &[name], |o| o.get)?, parse_with_etag::<T>))
     }
     /// `GET` one member and answer whether it exists (404 → false).
     pub fn exists(&self, name: &str) -> Result<Call<bool>> {
         self.check(name)?;
-        Ok(Call::new(self.req(crate::request::Method::GET, &[name]), parse_exists))
+        Ok(Call::new(self.verb_req(crate::request::Method::GET, &[name], |o| o.get)?, parse_exists))
     }
     /// `POST` a new member from JSON text (sync create; LXD answers 201).
     pub fn create_sync(&self, body: &str) -> Result<Call<()>> {
-        Ok(Call::new(self.req(crate::request::Method::POST, &[]).json_text(body)?, parse_empty))
+        Ok(Call::new(self.verb_req(crate::request::Method::POST, &[], |o| o.create)?.json_text(body)?, parse_empty))
     }
     /// `POST` a new member from JSON text, starting an operation.
     pub fn create_async(&self, body: &str) -> Result<Call<Operation>> {
-        Ok(Call::new(self.req(crate::request::Method::POST, &[]).json_text(body)?, parse_async))
+        Ok(Call::new(self.verb_req(crate::request::Method::POST, &[], |o| o.create)?.json_text(body)?, parse_async))
     }
     /// `PUT` (replace) a member; `etag` becomes `If-Match`. Some resources answer with an operation.
     pub fn put(&self, name: &str, body: &str, etag: Option<&str>) -> Result<Call<Option<Operation>>> {
         self.check(name)?;
-        Ok(Call::new(self.req(crate::request::Method::PUT, &[name]).json_text(body)?.if_match(etag), parse_sync_or_async))
+        Ok(Call::new(self.verb_req(crate::request::Method::PUT, &[name], |o| o.put)?.json_text(body)?.if_match(etag), parse_sync_or_async))
     }
     /// `PATCH` (merge) a member; `etag` becomes `If-Match`.
     pub fn patch(&self, name: &str, body: &str, etag: Option<&str>) -> Result<Call<Option<Operation>>> {
         self.check(name)?;
-        Ok(Call::new(self.req(crate::request::Method::PATCH, &[name]).json_text(body)?.if_match(etag), parse_sync_or_async))
+        Ok(Call::new(self.verb_req(crate::request::Method::PATCH, &[name], |o| o.patch)?.json_text(body)?.if_match(etag), parse_sync_or_async))
     }
     /// `POST {"name": new}` to a member: rename (sync for most, an operation for instances).
     pub fn rename(&self, name: &str, new_name: &str) -> Result<Call<Option<Operation>>> {
         self.check(name)?;
         self.check(new_name)?;
-        Ok(Call::new(self.req(crate::request::Method::POST, &[name]).json(&json!({ "name": new_name }))?, parse_sync_or_async))
+        let mut body = serde_json::Map::new();
+        body.insert(self.rename_field.to_string(), Value::from(new_name));
+        Ok(Call::new(self.verb_req(crate::request::Method::POST, &[name], |o| o.rename)?.json(&body)?, parse_sync_or_async))
     }
     /// `DELETE` a member (sync for most, an operation for instances, snapshots and images).
     pub fn delete(&self, name: &str) -> Result<Call<Option<Operation>>> {
         self.check(name)?;
-        Ok(Call::new(self.req(crate::request::Method::DELETE, &[name]), parse_sync_or_async))
+        Ok(Call::new(self.verb_req(crate::request::Method::DELETE, &[name], |o| o.delete)?, parse_sync_or_async))
     }
     /// `GET /…/<name>/<sub>` as raw JSON (state, resources).
     pub fn get_sub(&self, name: &str, sub: &str) -> Result<Call<Value>> {
@@ -171,19 +250,19 @@ pub mod server {
     use super::*;
     /// `GET /1.0` with ETag.
     pub fn get() -> Call<WithEtag<Server>> {
-        Call::new(Request::get(&[]).scope(Scope::BOTH), parse_with_etag::<Server>)
+        Call::new(Request::get(&[]).scope(crate::spec::scope("server_get")), parse_with_etag::<Server>)
     }
     /// `PUT /1.0` (replace config).
     pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::put(&[]).scope(Scope::BOTH).json_text(body)?.if_match(etag), parse_empty))
+        Ok(Call::new(Request::put(&[]).scope(crate::spec::scope("server_put")).json_text(body)?.if_match(etag), parse_empty))
     }
     /// `PATCH /1.0` (merge config).
     pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::patch(&[]).scope(Scope::BOTH).json_text(body)?.if_match(etag), parse_empty))
+        Ok(Call::new(Request::patch(&[]).scope(crate::spec::scope("server_patch")).json_text(body)?.if_match(etag), parse_empty))
     }
     /// `GET /1.0/resources`: the host's hardware.
     pub fn resources() -> Call<Value> {
-        Call::new(Request::get(&["resources"]).scope(Scope { project: false, target: true }), parse_value)
+        Call::new(Request::get(&["resources"]).scope(crate::spec::scope("resources_get")), parse_value)
     }
 }
 
@@ -192,7 +271,15 @@ pub mod certificates {
     use super::*;
     /// The collection.
     pub fn collection() -> Collection {
-        Collection::new("certificate", &["certificates"], Scope::NONE)
+        Collection::new("certificate", &["certificates"], Scope::NONE).with_ops(CollectionOps {
+            list: "certificates_get",
+            create: "certificates_post",
+            get: "certificate_get",
+            put: "certificate_put",
+            patch: "certificate_patch",
+            rename: "",
+            delete: "certificate_delete",
+        })
     }
     /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
     /// client trusts itself (LXD 5.0.2 takes a token in the `password` field too).
@@ -230,7 +317,15 @@ pub mod instances {
     use super::*;
     /// The collection (instance names are checked as hostnames).
     pub fn collection() -> Collection {
-        Collection::new("instance", &["instances"], Scope::BOTH).with_check(check_instance_name)
+        Collection::new("instance", &["instances"], Scope::BOTH).with_check(check_instance_name).with_ops(CollectionOps {
+            list: "instances_get",
+            create: "instances_post",
+            get: "instance_get",
+            put: "instance_put",
+            patch: "instance_patch",
+            rename: "instance_post",
+            delete: "instance_delete",
+        })
     }
     /// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
     pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
@@ -239,12 +334,12 @@ pub mod instances {
             return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
         }
         let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(Scope::BOTH).json(&body)?, parse_async))
+        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(crate::spec::scope("instance_state_put")).json(&body)?, parse_async))
     }
     /// `GET /1.0/instances/<name>/state`.
     pub fn state(name: &str) -> Result<Call<InstanceState>> {
         check_instance_name(name)?;
-        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(Scope::BOTH), parse_sync::<InstanceState>))
+        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(crate::spec::scope("instance_state_get")), parse_sync::<InstanceState>))
     }
 }
 
@@ -254,21 +349,29 @@ pub mod snapshots {
     /// The snapshots of one instance.
     pub fn collection(instance: &str) -> Result<Collection> {
         check_instance_name(instance)?;
-        Ok(Collection::new("snapshot", &["instances", instance, "snapshots"], Scope::BOTH).with_check(check_snapshot_name))
+        Ok(Collection::new("snapshot", &["instances", instance, "snapshots"], Scope::BOTH).with_check(check_snapshot_name).with_ops(CollectionOps {
+            list: "instance_snapshots_get",
+            create: "instance_snapshots_post",
+            get: "instance_snapshot_get",
+            put: "instance_snapshot_put",
+            patch: "instance_snapshot_patch",
+            rename: "instance_snapshot_post",
+            delete: "instance_snapshot_delete",
+        }))
     }
     /// `POST …/snapshots {"name", "stateful"}`.
     pub fn create(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
         check_instance_name(instance)?;
         check_snapshot_name(name)?;
         let body = json!({ "name": name, "stateful": stateful });
-        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(Scope::BOTH).json(&body)?, parse_async))
+        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(crate::spec::scope("instance_snapshots_post")).json(&body)?, parse_async))
     }
     /// `PUT /1.0/instances/<name> {"restore": snap}`: restore the instance to a snapshot.
     pub fn restore(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
         check_instance_name(instance)?;
         check_snapshot_name(name)?;
         let body = json!({ "restore": name, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", instance]).scope(Scope::BOTH).json(&body)?, parse_async))
+        Ok(Call::new(Request::put(&["instances", instance]).scope(crate::spec::scope("instance_put")).json(&body)?, parse_async))
     }
 }
 
@@ -277,11 +380,27 @@ pub mod images {
     use super::*;
     /// The images (keyed by fingerprint or a unique prefix of it).
     pub fn collection() -> Collection {
-        Collection::new("image", &["images"], Scope::PROJECT).with_check(check_fingerprint)
+        Collection::new("image", &["images"], Scope::PROJECT).with_check(check_fingerprint).with_ops(CollectionOps {
+            list: "images_get",
+            create: "images_post",
+            get: "image_get",
+            put: "image_put",
+            patch: "image_patch",
+            rename: "",
+            delete: "image_delete",
+        })
     }
     /// The aliases.
     pub fn aliases() -> Collection {
-        Collection::new("image alias", &["images", "aliases"], Scope::PROJECT)
+        Collection::new("image alias", &["images", "aliases"], Scope::PROJECT).with_ops(CollectionOps {
+            list: "images_aliases_get",
+            create: "images_aliases_post",
+            get: "image_alias_get",
+            put: "images_aliases_put",
+            patch: "images_alias_patch",
+            rename: "images_alias_post",
+            delete: "image_alias_delete",
+        })
     }
     /// `POST /1.0/images/aliases`.
     pub fn alias_create(name: &str, target: &str, description: &str) -> Result<Call<()>> {
@@ -304,18 +423,28 @@ pub mod networks {
     use super::*;
     /// The collection (names become interface names: at most 15 characters).
     pub fn collection() -> Collection {
-        Collection::new("network", &["networks"], Scope::BOTH).with_check(|n| {
-            if n.len() > 15 {
-                Err(Error::invalid(format!("network name {n:?} is longer than 15 characters")))
-            } else {
-                Ok(())
-            }
-        })
+        Collection::new("network", &["networks"], Scope::BOTH)
+            .with_check(|n| {
+                if n.len() > 15 {
+                    Err(Error::invalid(format!("network name {n:?} is longer than 15 characters")))
+                } else {
+                    Ok(())
+                }
+            })
+            .with_ops(CollectionOps {
+                list: "networks_get",
+                create: "networks_post",
+                get: "network_get",
+                put: "network_put",
+                patch: "network_patch",
+                rename: "network_post",
+                delete: "network_delete",
+            })
     }
     /// `GET /1.0/networks/<name>/state`.
     pub fn state(name: &str) -> Result<Call<NetworkState>> {
         check_name("network", name)?;
-        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(Scope::BOTH), parse_sync::<NetworkState>))
+        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(crate::spec::scope("networks_state_get")), parse_sync::<NetworkState>))
     }
 }
 
@@ -324,7 +453,15 @@ pub mod profiles {
     use super::*;
     /// The collection.
     pub fn collection() -> Collection {
-        Collection::new("profile", &["profiles"], Scope::PROJECT)
+        Collection::new("profile", &["profiles"], Scope::PROJECT).with_ops(CollectionOps {
+            list: "profiles_get",
+            create: "profiles_post",
+            get: "profile_get",
+            put: "profile_put",
+            patch: "profile_patch",
+            rename: "profile_post",
+            delete: "profile_delete",
+        })
     }
 }
 
@@ -333,12 +470,20 @@ pub mod storage_pools {
     use super::*;
     /// The collection.
     pub fn collection() -> Collection {
-        Collection::new("storage pool", &["storage-pools"], Scope::BOTH)
+        Collection::new("storage pool", &["storage-pools"], Scope::BOTH).with_ops(CollectionOps {
+            list: "storage_pools_get",
+            create: "storage_pools_post",
+            get: "storage_pool_get",
+            put: "storage_pool_put",
+            patch: "storage_pool_patch",
+            rename: "",
+            delete: "storage_pools_delete",
+        })
     }
     /// `GET /1.0/storage-pools/<name>/resources`.
     pub fn resources(name: &str) -> Result<Call<StoragePoolResources>> {
         check_name("storage pool", name)?;
-        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(Scope { project: false, target: true }), parse_sync::<StoragePoolResources>))
+        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(crate::spec::scope("storage_pool_resources")), parse_sync::<StoragePoolResources>))
     }
 }
 
@@ -426,6 +571,36 @@ mod tests {
         let c = certificates::add(Some(pem), Some("n"), Some("pw"), "client").unwrap();
         let v: Value = serde_json::from_slice(c.request.body_bytes()).unwrap();
         assert_eq!(v, json!({"type":"client","certificate":"QUJDREVG","name":"n","password":"pw"}));
+    }
+
+    #[test]
+    fn scopes_follow_the_spec() {
+        // `target` only where LXD's spec lists it: creating an instance, not reading one.
+        let c = instances::collection();
+        assert_eq!(c.get::<Instance>("c1").unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(c.create_async("{}").unwrap().request.scope, Scope::BOTH);
+        assert_eq!(c.delete("c1").unwrap().request.scope, Scope::PROJECT);
+        let mut get = c.get::<Instance>("c1").unwrap().request;
+        get.apply_scope(Some("p"), Some("m2"));
+        assert_eq!(get.path_and_query(), "/1.0/instances/c1?project=p");
+        let mut create = c.create_async("{}").unwrap().request;
+        create.apply_scope(Some("p"), Some("m2"));
+        assert_eq!(create.path_and_query(), "/1.0/instances?project=p&target=m2");
+        assert_eq!(instances::state("c1").unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(instances::set_state("c1", "start", -1, false, false).unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(snapshots::create("c1", "s", false).unwrap().request.scope, Scope::PROJECT);
+        // The server: GET takes both, PUT/PATCH only target; certificates take neither.
+        assert_eq!(server::get().request.scope, Scope::BOTH);
+        assert_eq!(server::put("{}", None).unwrap().request.scope, Scope { project: false, target: true });
+        assert_eq!(certificates::collection().list_names().request.scope, Scope::NONE);
+        // Networks and pools: target on get/put/patch, not on delete or rename.
+        let n = networks::collection();
+        assert_eq!(n.get::<Network>("br0").unwrap().request.scope, Scope::BOTH);
+        assert_eq!(n.delete("br0").unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(n.rename("br0", "br1").unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(storage_pools::collection().delete("p").unwrap().request.scope, Scope::PROJECT);
+        assert!(storage_pools::collection().rename("p", "q").is_err(), "LXD cannot rename pools");
+        assert_eq!(storage_pools::resources("p").unwrap().request.scope, Scope { project: false, target: true });
     }
 
     #[test]

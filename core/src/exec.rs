@@ -255,7 +255,7 @@ pub fn websocket(operation_id: &str, secret: &str) -> Result<Request> {
     if secret.is_empty() {
         return Err(Error::protocol("exec: empty websocket secret"));
     }
-    Ok(Request::get(&["operations", operation_id, "websocket"]).query("secret", secret).scope(Scope::PROJECT))
+    Ok(Request::get(&["operations", operation_id, "websocket"]).query("secret", secret).scope(crate::spec::scope("operation_websocket_get")))
 }
 
 /// One exec channel.

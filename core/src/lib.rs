@@ -25,6 +25,7 @@ pub mod exec;
 pub mod events;
 pub mod files;
 pub mod transfer;
+pub mod spec;
 
 pub use api::{Call, Collection, WithEtag};
 pub use error::{Error, Result};

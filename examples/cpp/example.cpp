@@ -1,5 +1,6 @@
 // pylxd's walkthrough in C++: connect, look around, create a container, start it, change its
-// configuration with the object lifecycle (dirty / rollback / save), snapshot it, stop and delete.
+// configuration with the object lifecycle (dirty / rollback / save), run commands in it, push and
+// pull a file with progress, watch its events, snapshot it, stop and delete.
 //
 //   example [IMAGE_ALIAS]
 //
@@ -43,6 +44,15 @@ int main(int argc, char** argv) {
             c.save();
             std::cout << "saved: user.note = " << client.instances().get(name).config().at("user.note") << "\n";
 
+            // container.execute(["sh", "-c", ...]) and container.files.put / get.
+            lxd::ExecResult r = c.execute({"sh", "-c", "echo hello from $(hostname); echo to stderr >&2; exit 4"});
+            std::cout << "exec: exit " << r.exit_code << ", stdout " << r.stdout_data << "      stderr " << r.stderr_data;
+            c.files().put("/root/note.txt", std::string(200000, 'n'), {0, 0, 0600, false});
+            lxd::FileInfo info;
+            const std::string back = c.files().get("/root/note.txt", &info);
+            std::cout << "file: " << back.size() << " bytes back, mode " << std::oct << info.mode << std::dec << "\n";
+
+            lxd::EventListener events = client.events("lifecycle");
             lxd::Snapshot snap = c.snapshots().create("first");
             std::cout << "snapshot " << snap.name() << " taken at " << snap.created_at() << "\n";
 
@@ -51,6 +61,8 @@ int main(int argc, char** argv) {
             c.unfreeze();
             c.stop(-1, /*force=*/true);
             std::cout << "stopped: " << c.status() << "\n";
+            while (auto ev = events.next(std::chrono::milliseconds(500)))
+                std::cout << "event: " << ev->at("metadata").value("action", "?") << "\n";
         } catch (...) {
             lxd_instance_stop(client.native_handle(), name.c_str(), 0, true, nullptr, nullptr);
             c.remove();

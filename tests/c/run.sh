@@ -24,7 +24,7 @@ BIN=$HERE/bin
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 VALGRIND=${VALGRIND:-1}
 JOBS=${C_TEST_JOBS:-3}
-SERIAL=" server certificates "
+SERIAL=" server certificates fullapi "
 VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect
     --errors-for-leak-kinds=definite,indirect --error-exitcode=99
     --suppressions="$HERE/valgrind.supp")

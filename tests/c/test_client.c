@@ -309,10 +309,17 @@ static void test_wire(void) {
     lxd_client_free(c);
 
     c = client_on(f.path, setup_scope);
+    /* project= and target= go only where LXD's spec lists them: GET /1.0 takes both, GET
+     * /1.0/instances only project. */
+    CHECK_OK(lxd_server_get(c, &json, NULL, ERR));
+    lxd_string_free(json);
+    last = fake_last(&f);
+    CHECK_HAS(last, "get /1.0?project=p1&target=m1 http/1.1\r\n");
+    free(last);
     CHECK_OK(lxd_instance_list(c, 0, &json, ERR));
     lxd_string_free(json);
     last = fake_last(&f);
-    CHECK_HAS(last, "get /1.0/instances?project=p1&target=m1 http/1.1\r\n");
+    CHECK_HAS(last, "get /1.0/instances?project=p1 http/1.1\r\n");
     free(last);
     /* Raw requests are sent as given: no project or target added. */
     uint16_t status = 0;
@@ -325,16 +332,16 @@ static void test_wire(void) {
     /* Derived clients replace one default and keep the other. */
     lxd_client *d = NULL, *d2 = NULL;
     CHECK_OK(lxd_client_with_project(c, "other proj", &d, ERR));
-    CHECK_OK(lxd_instance_list(d, 0, &json, ERR));
+    CHECK_OK(lxd_server_get(d, &json, NULL, ERR));
     lxd_string_free(json);
     last = fake_last(&f);
-    CHECK_HAS(last, "get /1.0/instances?project=other%20proj&target=m1 http/1.1\r\n");
+    CHECK_HAS(last, "get /1.0?project=other%20proj&target=m1 http/1.1\r\n");
     free(last);
     CHECK_OK(lxd_client_with_target(d, NULL, &d2, ERR));
-    CHECK_OK(lxd_instance_list(d2, 0, &json, ERR));
+    CHECK_OK(lxd_server_get(d2, &json, NULL, ERR));
     lxd_string_free(json);
     last = fake_last(&f);
-    CHECK_HAS(last, "get /1.0/instances?project=other%20proj http/1.1\r\n");
+    CHECK_HAS(last, "get /1.0?project=other%20proj http/1.1\r\n");
     free(last);
     lxd_client_free(d2);
     lxd_client_free(d);

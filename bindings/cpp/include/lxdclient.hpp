@@ -1,7 +1,8 @@
 // lxdclient.hpp: header-only C++17 binding over liblxdclient's C ABI (lxdclient.h).
 //
-// * Handles (`Client`, `ClientBuilder`, `Operation`) are move-only and own their C handle in a
-//   std::unique_ptr whose deleter is the C free function; a moved-from handle is empty.
+// * Handles (`Client`, `ClientBuilder`, `Operation`, `ExecSession`, `EventListener`) are move-only
+//   and own their C handle in a std::unique_ptr whose deleter is the C free function; a moved-from
+//   handle is empty.
 //   `native_handle()` gives the C handle for functions this header does not wrap (yet).
 // * Every C failure becomes an exception: `lxd::Error` (a std::runtime_error with `code()`,
 //   `http_status()` and LXD's message), or one of its subclasses `NotFound`, `Conflict`,
@@ -16,6 +17,10 @@
 //   into) must outlive it. A `Client` is safe to use from many threads at once; objects are not.
 // * Optional string arguments take "" for "none" (the C ABI's NULL).
 // * `LxcConfig` reads and writes the `lxc` tool's configuration (remotes, certificates).
+// * Callbacks (`Progress`, exec readers/writers) are std::functions behind C trampolines whose
+//   `void *user` points at them. An exception thrown in a callback never crosses the C boundary:
+//   it is stored, the transfer or command is cancelled, and the exception is rethrown once the C
+//   call returned.
 //
 // Behaviour lives in the C library once; this header only converts types, ownership and errors.
 #ifndef LXDCLIENT_HPP
@@ -25,9 +30,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -103,7 +113,8 @@ class NotFound : public Error { public: using Error::Error; };
 class Conflict : public Error { public: using Error::Error; };
 /// LXD answered 412: the object changed on the server since it was read (stale ETag).
 class PreconditionFailed : public Error { public: using Error::Error; };
-/// Interrupted from another thread (`Operation::interrupt`).
+/// Interrupted from another thread (`Operation::interrupt`, `ExecSession::cancel`), or a progress
+/// callback returned false.
 class Cancelled : public Error { public: using Error::Error; };
 /// A timeout passed.
 class Timeout : public Error { public: using Error::Error; };
@@ -275,6 +286,444 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+// Callbacks, exec, events, file transfers
+// ---------------------------------------------------------------------------------------------
+
+/// Progress of a transfer: `done` bytes out of `total` (0 when unknown). Return false to cancel:
+/// the call then throws `lxd::Cancelled`. Runs on the calling thread.
+using Progress = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+
+namespace detail {
+
+struct ExecFree { void operator()(lxd_exec* e) const noexcept { lxd_exec_free(e); } };
+struct EventListenerFree { void operator()(lxd_event_listener* l) const noexcept { lxd_event_listener_free(l); } };
+
+/// Frees a byte buffer from the library (`lxd_bytes_free`) after it was copied out.
+class OwnedBytes {
+public:
+    OwnedBytes() noexcept = default;
+    OwnedBytes(const OwnedBytes&) = delete;
+    OwnedBytes& operator=(const OwnedBytes&) = delete;
+    ~OwnedBytes() { lxd_bytes_free(p_, n_); }
+    std::uint8_t** data_out() noexcept { return &p_; }
+    std::size_t* len_out() noexcept { return &n_; }
+    std::string str() const { return p_ ? std::string(reinterpret_cast<const char*>(p_), n_) : std::string(); }
+
+private:
+    std::uint8_t* p_ = nullptr;
+    std::size_t n_ = 0;
+};
+
+/// The first exception a callback threw. Exceptions never cross the C boundary: the trampoline
+/// stores it and tells the library to stop; the caller rethrows it once the C call returned.
+class CallbackError {
+public:
+    void store(std::exception_ptr e) noexcept {
+        std::lock_guard<std::mutex> lock(m_);
+        if (!e_) e_ = std::move(e);
+    }
+    /// Rethrow a stored exception (and forget it), else nothing.
+    void rethrow_if_any() {
+        std::exception_ptr e;
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            e = std::exchange(e_, nullptr);
+        }
+        if (e) std::rethrow_exception(e);
+    }
+    bool any() noexcept {
+        std::lock_guard<std::mutex> lock(m_);
+        return e_ != nullptr;
+    }
+
+private:
+    std::mutex m_;
+    std::exception_ptr e_;
+};
+
+struct ProgressContext {
+    const Progress* fn;
+    CallbackError error;
+};
+
+inline int progress_trampoline(void* user, std::uint64_t done, std::uint64_t total) noexcept {
+    auto* ctx = static_cast<ProgressContext*>(user);
+    try {
+        return (*ctx->fn)(done, total) ? 0 : 1;
+    } catch (...) {
+        ctx->error.store(std::current_exception());
+        return 1; // cancel the transfer
+    }
+}
+
+/// Run `fn(progress_cb, progress_user, &err)` with `progress` behind a trampoline, then check the
+/// result; an exception from the callback wins over the C error it caused.
+template <class Fn>
+inline void with_progress(const Progress& progress, Fn fn) {
+    ProgressContext ctx{&progress, {}};
+    lxd_error* err = nullptr;
+    const lxd_result rc = progress ? fn(&progress_trampoline, static_cast<void*>(&ctx), &err)
+                                   : fn(static_cast<lxd_progress_cb>(nullptr), static_cast<void*>(nullptr), &err);
+    if (ctx.error.any()) {
+        lxd_error_free(err);
+        ctx.error.rethrow_if_any();
+    }
+    check(rc, err);
+}
+
+/// argv as the C ABI wants it (pointers into the strings, which must outlive the call).
+inline std::vector<const char*> c_argv(const std::vector<std::string>& argv) {
+    std::vector<const char*> out;
+    out.reserve(argv.size());
+    for (const auto& a : argv) out.push_back(a.c_str());
+    return out;
+}
+
+/// Options JSON for the C ABI: null or an empty object stands for "none" (NULL).
+inline std::string options_text(const nlohmann::json& options) {
+    return options.is_null() || (options.is_object() && options.empty()) ? std::string() : options.dump();
+}
+
+} // namespace detail
+
+/// What `Instance::execute` collected (pylxd's `execute` result). The members are not called
+/// `stdout`/`stderr`: those are macros in C's <stdio.h>.
+struct ExecResult {
+    int exit_code = -1;
+    std::string stdout_data;
+    std::string stderr_data;
+};
+
+/// A command in an instance (`lxd_exec`, move-only), from `Instance::exec(argv, options)`.
+/// Configure its stdin (a string, a descriptor or a function) and its stdout/stderr (functions or
+/// descriptors; default: dropped), then either `run()` it to completion, or `start()` an
+/// interactive one (options `{"interactive": true}`) and `write()` / `read()` / `resize()` /
+/// `signal()` / `wait()`. `cancel()` may be called from any thread while another is blocked in
+/// `run()`, `read()` or `wait()`: those then throw `lxd::Cancelled`. Callbacks run on library
+/// threads (stdout and stderr possibly at the same time); an exception thrown in one cancels the
+/// command and is rethrown by `run()`.
+class ExecSession {
+public:
+    /// Supplies stdin: fill up to `len` bytes of `buf`, return how many; 0 at the end of input.
+    using Reader = std::function<std::size_t(char* buf, std::size_t len)>;
+    /// Receives output as it comes.
+    using Writer = std::function<void(const char* data, std::size_t len)>;
+
+    ExecSession() = default;
+    ExecSession(ExecSession&&) noexcept = default;
+    /// The session assigned over is freed (its command killed) before its callbacks' state goes.
+    ExecSession& operator=(ExecSession&& other) noexcept {
+        if (this != &other) {
+            h_.reset();
+            state_ = std::move(other.state_);
+            h_ = std::move(other.h_);
+        }
+        return *this;
+    }
+    ~ExecSession() { h_.reset(); }
+    /// Prepare `argv` in `instance` (nothing is sent yet). `options` in LXD's names: `environment`,
+    /// `cwd`, `user`, `group`, `record-output`, `interactive`, `width`, `height`, plus `timeout_ms`.
+    ExecSession(lxd_client* client, const std::string& instance, const std::vector<std::string>& argv,
+                const nlohmann::json& options = nullptr)
+        : state_(std::make_unique<State>()) {
+        const auto args = detail::c_argv(argv);
+        const std::string opts = detail::options_text(options);
+        lxd_exec* h = nullptr;
+        detail::call(lxd_exec_new, client, instance.c_str(), args.data(), args.size(), detail::opt_cstr(opts), &h);
+        h_.reset(h);
+        state_->exec = h;
+    }
+
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    lxd_exec* native_handle() const noexcept { return h_.get(); }
+
+    /// stdin: these bytes, then end-of-file.
+    ExecSession& set_stdin(std::string data) {
+        state_->stdin_data = std::move(data);
+        state_->stdin_pos = 0;
+        state_->stdin_fn = nullptr;
+        detail::call(lxd_exec_set_stdin_cb, h_.get(), &read_trampoline, static_cast<void*>(state_.get()));
+        return *this;
+    }
+    /// stdin from `reader` until it returns 0.
+    ExecSession& set_stdin(Reader reader) {
+        state_->stdin_fn = std::move(reader);
+        detail::call(lxd_exec_set_stdin_cb, h_.get(), &read_trampoline, static_cast<void*>(state_.get()));
+        return *this;
+    }
+    /// stdin from descriptor `fd` until end-of-file (-1: none); it stays yours and open until the run ends.
+    ExecSession& set_stdin_fd(int fd) {
+        detail::call(lxd_exec_set_stdin_fd, h_.get(), fd);
+        return *this;
+    }
+    ExecSession& on_stdout(Writer writer) {
+        state_->out[0] = std::move(writer);
+        detail::call(lxd_exec_set_stdout_cb, h_.get(), &write_trampoline<0>, static_cast<void*>(state_.get()));
+        return *this;
+    }
+    ExecSession& on_stderr(Writer writer) {
+        state_->out[1] = std::move(writer);
+        detail::call(lxd_exec_set_stderr_cb, h_.get(), &write_trampoline<1>, static_cast<void*>(state_.get()));
+        return *this;
+    }
+    /// stdout to descriptor `fd` (-1: dropped); it stays yours.
+    ExecSession& set_stdout_fd(int fd) {
+        detail::call(lxd_exec_set_stdout_fd, h_.get(), fd);
+        return *this;
+    }
+    ExecSession& set_stderr_fd(int fd) {
+        detail::call(lxd_exec_set_stderr_fd, h_.get(), fd);
+        return *this;
+    }
+
+    /// Run to completion and return the exit code (not 0 is not an error). `Cancelled` after
+    /// `cancel()`, `Timeout` past `timeout_ms`, or the exception a callback threw.
+    int run() {
+        std::int32_t code = -1;
+        lxd_error* err = nullptr;
+        const lxd_result rc = lxd_exec_run(h_.get(), &code, &err);
+        if (state_->error.any()) {
+            lxd_error_free(err);
+            state_->error.rethrow_if_any();
+        }
+        detail::check(rc, err);
+        return code;
+    }
+    /// Start an interactive command and return once it runs.
+    void start() { detail::call(lxd_exec_start, h_.get()); }
+    /// Send keystrokes to the pty ("\x04" is Ctrl-D).
+    void write(const std::string& data) const {
+        detail::call(lxd_exec_write, h_.get(), reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+    }
+    /// Up to `max` bytes of the pty's output; "" once it ended. Past `timeout` (negative: none),
+    /// `Timeout` and nothing is lost.
+    std::string read(std::size_t max = 65536, std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) const {
+        std::string buf(max, '\0');
+        std::size_t n = 0;
+        detail::call(lxd_exec_read, h_.get(), reinterpret_cast<std::uint8_t*>(&buf[0]), buf.size(),
+                     static_cast<std::int64_t>(timeout.count()), &n);
+        buf.resize(n);
+        return buf;
+    }
+    void resize(std::uint32_t width, std::uint32_t height) const { detail::call(lxd_exec_resize, h_.get(), width, height); }
+    /// Send signal `signal` (e.g. 15) to the command.
+    void signal(int signal) const { detail::call(lxd_exec_signal, h_.get(), std::int32_t{signal}); }
+    /// Wait for the interactive command's exit code (negative timeout: no limit; past it `Timeout`).
+    int wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) const {
+        std::int32_t code = -1;
+        detail::call(lxd_exec_wait, h_.get(), static_cast<std::int64_t>(timeout.count()), &code);
+        return code;
+    }
+    /// Kill the command and wake a `run()` / `read()` / `wait()` in another thread. Thread-safe.
+    void cancel() const noexcept { lxd_exec_cancel(h_.get()); }
+    /// After it ended: `{"exit_code", "failure", "output", "operation"}`.
+    nlohmann::json result() const {
+        detail::OwnedString s;
+        detail::call(lxd_exec_result_json, h_.get(), s.out());
+        return detail::parse(s.str());
+    }
+
+private:
+    // Heap-allocated so the callbacks' `user` pointer survives moves of the session.
+    struct State {
+        lxd_exec* exec = nullptr;
+        std::string stdin_data;
+        std::size_t stdin_pos = 0;
+        Reader stdin_fn;
+        Writer out[2];
+        detail::CallbackError error;
+    };
+    static std::int64_t read_trampoline(void* user, std::uint8_t* buf, std::size_t len) noexcept {
+        auto* s = static_cast<State*>(user);
+        try {
+            if (s->stdin_fn) return static_cast<std::int64_t>(s->stdin_fn(reinterpret_cast<char*>(buf), len));
+            const std::size_t n = std::min(len, s->stdin_data.size() - s->stdin_pos);
+            std::memcpy(buf, s->stdin_data.data() + s->stdin_pos, n);
+            s->stdin_pos += n;
+            return static_cast<std::int64_t>(n);
+        } catch (...) {
+            s->error.store(std::current_exception());
+            lxd_exec_cancel(s->exec);
+            return -1;
+        }
+    }
+    template <int Stream>
+    static std::int64_t write_trampoline(void* user, const std::uint8_t* buf, std::size_t len) noexcept {
+        auto* s = static_cast<State*>(user);
+        try {
+            if (s->out[Stream]) s->out[Stream](reinterpret_cast<const char*>(buf), len);
+            return static_cast<std::int64_t>(len);
+        } catch (...) {
+            s->error.store(std::current_exception());
+            lxd_exec_cancel(s->exec);
+            return -1;
+        }
+    }
+    // Declared before the handle: the handle (which may still call back) is freed first.
+    std::unique_ptr<State> state_;
+    std::unique_ptr<lxd_exec, detail::ExecFree> h_;
+};
+
+/// A subscription to LXD's events (move-only), from `Client::events()`. `next()` from one thread;
+/// `close()` from any thread wakes it.
+class EventListener {
+public:
+    EventListener() noexcept = default;
+    explicit EventListener(lxd_event_listener* adopt) noexcept : h_(adopt) {}
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    lxd_event_listener* native_handle() const noexcept { return h_.get(); }
+
+    /// The next event (LXD's event JSON: `type`, `timestamp`, `metadata`, ...). nullopt when
+    /// `timeout` passed (negative: wait without limit) or the listener was closed. LXD ending the
+    /// stream throws `Error` (Connection).
+    std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) const {
+        detail::OwnedString s;
+        lxd_error* err = nullptr;
+        const lxd_result rc = lxd_event_listener_next(h_.get(), static_cast<std::int64_t>(timeout.count()), s.out(), &err);
+        if (rc == LXD_RESULT_TIMEOUT || rc == LXD_RESULT_CANCELLED) {
+            lxd_error_free(err);
+            return std::nullopt;
+        }
+        detail::check(rc, err);
+        return detail::parse(s.str());
+    }
+    /// Stop listening; a `next()` blocked in another thread returns nullopt at once. Thread-safe.
+    void close() const noexcept { lxd_event_listener_close(h_.get()); }
+
+private:
+    std::unique_ptr<lxd_event_listener, detail::EventListenerFree> h_;
+};
+
+/// Owner, permissions and write mode of a pushed file, directory or symlink (0: LXD's default).
+struct FileOptions {
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    std::uint32_t mode = 0;
+    bool append = false;
+    lxd_file_options c() const noexcept { return lxd_file_options{uid, gid, mode, append}; }
+};
+
+enum class FileType : int { File = LXD_FILE_TYPE_FILE, Directory = LXD_FILE_TYPE_DIRECTORY, Symlink = LXD_FILE_TYPE_SYMLINK };
+
+/// What LXD reports about a path.
+struct FileInfo {
+    FileType type = FileType::File;
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    std::uint32_t mode = 0;
+    /// Bytes, or -1 when unknown (directories, `stat`).
+    std::int64_t size = -1;
+    static FileInfo from(const lxd_file_info& i) noexcept {
+        return FileInfo{static_cast<FileType>(i.kind), i.uid, i.gid, i.mode, i.size};
+    }
+};
+
+/// What a tree transfer did.
+struct TreeStats {
+    std::uint64_t files = 0, directories = 0, symlinks = 0, skipped = 0, bytes = 0;
+    static TreeStats from(const lxd_tree_stats& s) noexcept { return TreeStats{s.files, s.directories, s.symlinks, s.skipped, s.bytes}; }
+};
+
+/// pylxd's `instance.files`: files of one instance (`/1.0/instances/<name>/files`).
+class Files {
+public:
+    Files(lxd_client* client, std::string instance) : client_(client), instance_(std::move(instance)) {}
+
+    /// Write `data` to `path` (pylxd's `put`).
+    void put(const std::string& path, const std::string& data, const FileOptions& options = {}) const {
+        const lxd_file_options o = options.c();
+        detail::call(lxd_file_push_bytes, client_, instance_.c_str(), path.c_str(),
+                     reinterpret_cast<const std::uint8_t*>(data.data()), data.size(), &o);
+    }
+    /// Upload the local file `local_path` to `path`, streamed.
+    void push(const std::string& local_path, const std::string& path, const FileOptions& options = {},
+              const Progress& progress = nullptr) const {
+        const lxd_file_options o = options.c();
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_file_push_path(client_, instance_.c_str(), path.c_str(), local_path.c_str(), &o, cb, user, err);
+        });
+    }
+    /// Upload from descriptor `fd` (from its offset to its end; not closed).
+    void push_fd(int fd, const std::string& path, const FileOptions& options = {}, const Progress& progress = nullptr) const {
+        const lxd_file_options o = options.c();
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_file_push_fd(client_, instance_.c_str(), path.c_str(), fd, &o, cb, user, err);
+        });
+    }
+    /// The content of `path` (pylxd's `get`); more than `max_len` bytes (0: no limit) is `Error` (Io).
+    std::string get(const std::string& path, FileInfo* info = nullptr, std::uint64_t max_len = 0) const {
+        detail::OwnedBytes b;
+        lxd_file_info i{};
+        detail::call(lxd_file_pull_bytes, client_, instance_.c_str(), path.c_str(), max_len, b.data_out(), b.len_out(), &i);
+        if (info) *info = FileInfo::from(i);
+        return b.str();
+    }
+    /// Download `path` to `local_path`, atomically (nothing is left behind on failure).
+    FileInfo pull(const std::string& path, const std::string& local_path, const Progress& progress = nullptr) const {
+        lxd_file_info i{};
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_file_pull_path(client_, instance_.c_str(), path.c_str(), local_path.c_str(), cb, user, &i, err);
+        });
+        return FileInfo::from(i);
+    }
+    /// Download `path` into descriptor `fd` (not closed, not truncated).
+    FileInfo pull_fd(const std::string& path, int fd, const Progress& progress = nullptr) const {
+        lxd_file_info i{};
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_file_pull_fd(client_, instance_.c_str(), path.c_str(), fd, cb, user, &i, err);
+        });
+        return FileInfo::from(i);
+    }
+    /// Type, owner and mode of `path` (size -1). Missing: `NotFound`.
+    FileInfo stat(const std::string& path) const {
+        lxd_file_info i{};
+        detail::call(lxd_file_stat, client_, instance_.c_str(), path.c_str(), &i);
+        return FileInfo::from(i);
+    }
+    /// Entry names of the directory `path`.
+    std::vector<std::string> list(const std::string& path) const {
+        detail::OwnedString s;
+        detail::call(lxd_file_list, client_, instance_.c_str(), path.c_str(), s.out());
+        return detail::names_from(s.str());
+    }
+    /// pylxd's `mk_dir` (the parent must exist; an existing directory is fine).
+    void mkdir(const std::string& path, const FileOptions& options = {}) const {
+        const lxd_file_options o = options.c();
+        detail::call(lxd_file_mkdir, client_, instance_.c_str(), path.c_str(), &o);
+    }
+    void symlink(const std::string& path, const std::string& target, const FileOptions& options = {}) const {
+        const lxd_file_options o = options.c();
+        detail::call(lxd_file_symlink, client_, instance_.c_str(), path.c_str(), target.c_str(), &o);
+    }
+    /// pylxd's `delete`: a file, symlink or empty directory.
+    void remove(const std::string& path) const { detail::call(lxd_file_delete, client_, instance_.c_str(), path.c_str()); }
+    /// pylxd's `recursive_put`: make `remote_dir` hold the tree `local_dir`.
+    TreeStats push_tree(const std::string& local_dir, const std::string& remote_dir, const Progress& progress = nullptr) const {
+        lxd_tree_stats s{};
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_file_push_tree(client_, instance_.c_str(), local_dir.c_str(), remote_dir.c_str(), cb, user, &s, err);
+        });
+        return TreeStats::from(s);
+    }
+    /// pylxd's `recursive_get`: download `remote_dir` into the NEW local directory `local_dir`.
+    TreeStats pull_tree(const std::string& remote_dir, const std::string& local_dir, const Progress& progress = nullptr) const {
+        lxd_tree_stats s{};
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_file_pull_tree(client_, instance_.c_str(), remote_dir.c_str(), local_dir.c_str(), cb, user, &s, err);
+        });
+        return TreeStats::from(s);
+    }
+
+private:
+    lxd_client* client_;
+    std::string instance_;
+};
+
+class Client;
+class Image;
+class Instance;
+
+// ---------------------------------------------------------------------------------------------
 // Lifecycle base for objects fetched from the server
 // ---------------------------------------------------------------------------------------------
 
@@ -416,6 +865,16 @@ public:
     Operation restore_async(bool stateful = false) const {
         lxd_operation* op = nullptr;
         detail::call(lxd_snapshot_restore, client_, instance_.c_str(), name_.c_str(), stateful, &op);
+        return Operation(op);
+    }
+    /// Publish it as an image (`POST /1.0/images`, source snapshot), wait, return the image.
+    /// `options`: ImagesPost fields (`public`, `properties`, `aliases`, ...).
+    Image publish(const nlohmann::json& options = nullptr) const;
+    Operation publish_async(const nlohmann::json& options = nullptr) const {
+        lxd_operation* op = nullptr;
+        const std::string o = detail::options_text(options);
+        detail::call(lxd_snapshot_publish, client_, instance_.c_str(), name_.c_str(), detail::opt_cstr(o), &op,
+                     static_cast<char**>(nullptr));
         return Operation(op);
     }
 
@@ -577,6 +1036,63 @@ public:
     }
     /// Its snapshots (list, get, create).
     Snapshots snapshots() const { return Snapshots(client_, name_); }
+
+    /// pylxd's `execute`: run `argv` with `stdin_data` as stdin and collect the exit code, stdout
+    /// and stderr. `options` as for `exec()`. A non-zero exit code is not an error.
+    ExecResult execute(const std::vector<std::string>& argv, const nlohmann::json& options = nullptr,
+                       const std::string& stdin_data = {}) const {
+        const auto args = detail::c_argv(argv);
+        const std::string o = detail::options_text(options);
+        std::int32_t code = -1;
+        detail::OwnedBytes out, err;
+        detail::call(lxd_instance_exec, client_, name_.c_str(), args.data(), args.size(), detail::opt_cstr(o),
+                     reinterpret_cast<const std::uint8_t*>(stdin_data.data()), stdin_data.size(), &code,
+                     out.data_out(), out.len_out(), err.data_out(), err.len_out());
+        return ExecResult{code, out.str(), err.str()};
+    }
+    /// Run `argv` streaming between descriptors (-1: no input / output dropped); the exit code.
+    int execute_fds(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, int stderr_fd,
+                    const nlohmann::json& options = nullptr) const {
+        const auto args = detail::c_argv(argv);
+        const std::string o = detail::options_text(options);
+        std::int32_t code = -1;
+        detail::call(lxd_instance_exec_fds, client_, name_.c_str(), args.data(), args.size(), detail::opt_cstr(o),
+                     stdin_fd, stdout_fd, stderr_fd, &code);
+        return code;
+    }
+    /// A command to configure and run (callbacks, descriptors, interactive sessions, cancel).
+    /// `options` in LXD's names (`environment`, `cwd`, `user`, `group`, `record-output`,
+    /// `interactive`, `width`, `height`) plus `timeout_ms`.
+    ExecSession exec(const std::vector<std::string>& argv, const nlohmann::json& options = nullptr) const {
+        return ExecSession(client_, name_, argv, options);
+    }
+    /// pylxd's `instance.files`.
+    Files files() const { return Files(client_, name_); }
+
+    /// Publish it as an image (a container must be stopped), wait, return the image. `options`:
+    /// ImagesPost fields (`public`, `properties`, `aliases`, `compression_algorithm`, ...).
+    Image publish(const nlohmann::json& options = nullptr) const;
+    Operation publish_async(const nlohmann::json& options = nullptr) const {
+        const std::string o = detail::options_text(options);
+        return async([&](lxd_operation** op) {
+            detail::call(lxd_instance_publish, client_, name_.c_str(), detail::opt_cstr(o), op, static_cast<char**>(nullptr));
+        });
+    }
+    /// Copy it on the same server as `target_name` (snapshots too, unless `{"instance_only":
+    /// true}`), wait, return the copy.
+    Instance copy_local(const std::string& target_name, const nlohmann::json& options = nullptr) const;
+    Operation copy_local_async(const std::string& target_name, const nlohmann::json& options = nullptr) const {
+        const std::string o = detail::options_text(options);
+        return async([&](lxd_operation** op) {
+            detail::call(lxd_instance_copy_local, client_, name_.c_str(), target_name.c_str(), detail::opt_cstr(o), op);
+        });
+    }
+    /// Copy it to the server of `target` (as `target_name`, "": the same name), pulled by the
+    /// target over HTTPS (this server must listen on the network; `{"source_url": ...}`), and
+    /// return the copy (borrowing `target`).
+    Instance copy_to(const Client& target, const std::string& target_name = {}, const nlohmann::json& options = nullptr) const;
+    /// Move it to the server of `target` (stopped, unless `{"live": true}`): copy, then delete here.
+    Instance migrate_to(const Client& target, const std::string& target_name = {}, const nlohmann::json& options = nullptr) const;
 
 protected:
     Fetched fetch() const override {
@@ -765,6 +1281,26 @@ public:
         sync();
     }
     void remove() const { detail::call(lxd_image_delete, client_, fingerprint_.c_str(), static_cast<lxd_operation**>(nullptr)); }
+    /// Export it to files, atomically and checked against the fingerprint: a unified image
+    /// becomes `path`; a split one `path` (metadata) and `rootfs_path`. Returns whether it was split.
+    bool export_to(const std::string& path, const std::string& rootfs_path = {}, const Progress& progress = nullptr) const {
+        bool split = false;
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_image_export_path(client_, fingerprint_.c_str(), path.c_str(), detail::opt_cstr(rootfs_path), cb, user, &split, err);
+        });
+        return split;
+    }
+    /// Export it to descriptors (`rootfs_fd` -1: none, then a split image is `Error` InvalidArgument).
+    bool export_fd(int fd, int rootfs_fd = -1, const Progress& progress = nullptr) const {
+        bool split = false;
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_image_export_fd(client_, fingerprint_.c_str(), fd, rootfs_fd, cb, user, &split, err);
+        });
+        return split;
+    }
+    /// Copy it to the server of `target` (which downloads it from this one over HTTPS). `options`:
+    /// `public`, `auto_update`, `aliases`, `source_url`. Returns the copy (borrowing `target`).
+    Image copy_to(const Client& target, const nlohmann::json& options = nullptr) const;
     Operation remove_async() const {
         lxd_operation* op = nullptr;
         detail::call(lxd_image_delete, client_, fingerprint_.c_str(), &op);
@@ -841,6 +1377,56 @@ public:
         detail::call(lxd_image_create, client_, request.dump().c_str(), static_cast<lxd_operation**>(nullptr));
     }
     ImageAliases aliases() const { return ImageAliases(client_); }
+
+    /// Upload a unified image tarball from `path`, streamed, and return the image. `options`:
+    /// `public`, `filename`, `properties`, `aliases`. The same image again: `Error` OperationFailed.
+    Image upload(const std::string& path, const nlohmann::json& options = nullptr, const Progress& progress = nullptr) const {
+        const std::string o = detail::options_text(options);
+        detail::OwnedString fp;
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_image_upload_path(client_, path.c_str(), detail::opt_cstr(o), cb, user, fp.out(), err);
+        });
+        return get(fp.str());
+    }
+    /// Upload a split image (metadata tarball and root filesystem).
+    Image upload_split(const std::string& meta_path, const std::string& rootfs_path, const nlohmann::json& options = nullptr,
+                       const Progress& progress = nullptr) const {
+        const std::string o = detail::options_text(options);
+        detail::OwnedString fp;
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_image_upload_split(client_, meta_path.c_str(), rootfs_path.c_str(), detail::opt_cstr(o), cb, user, fp.out(), err);
+        });
+        return get(fp.str());
+    }
+    /// Have LXD download the image at `url` (LXD's `LXD-Image-URL` protocol), wait, return it.
+    Image create_from_url(const std::string& url, const nlohmann::json& options = nullptr) const {
+        const std::string o = detail::options_text(options);
+        detail::OwnedString fp;
+        detail::call(lxd_image_create_from_url, client_, url.c_str(), detail::opt_cstr(o), static_cast<lxd_operation**>(nullptr), fp.out());
+        return get(fp.str());
+    }
+    Operation create_from_url_async(const std::string& url, const nlohmann::json& options = nullptr) const {
+        const std::string o = detail::options_text(options);
+        lxd_operation* op = nullptr;
+        detail::call(lxd_image_create_from_url, client_, url.c_str(), detail::opt_cstr(o), &op, static_cast<char**>(nullptr));
+        return Operation(op);
+    }
+    /// Have LXD download `alias` from the simplestreams server `server`, wait, return it.
+    Image create_from_simplestreams(const std::string& server, const std::string& alias, const nlohmann::json& options = nullptr) const {
+        const std::string o = detail::options_text(options);
+        detail::OwnedString fp;
+        detail::call(lxd_image_create_from_simplestreams, client_, server.c_str(), alias.c_str(), detail::opt_cstr(o),
+                     static_cast<lxd_operation**>(nullptr), fp.out());
+        return get(fp.str());
+    }
+    Operation create_from_simplestreams_async(const std::string& server, const std::string& alias,
+                                              const nlohmann::json& options = nullptr) const {
+        const std::string o = detail::options_text(options);
+        lxd_operation* op = nullptr;
+        detail::call(lxd_image_create_from_simplestreams, client_, server.c_str(), alias.c_str(), detail::opt_cstr(o), &op,
+                     static_cast<char**>(nullptr));
+        return Operation(op);
+    }
 
 private:
     lxd_client* client_;
@@ -1312,6 +1898,14 @@ public:
     Certificates certificates() const noexcept { return Certificates(h_.get()); }
     Operations operations() const noexcept { return Operations(h_.get()); }
 
+    /// Subscribe to events: `types` a comma-separated list of `lifecycle`, `operation`, `logging`
+    /// ("": all); events of every project when `all_projects`. Events after this returns arrive.
+    EventListener events(const std::string& types = {}, bool all_projects = false) const {
+        lxd_event_listener* l = nullptr;
+        detail::call(lxd_event_listener_open, h_.get(), detail::opt_cstr(types), all_projects, &l);
+        return EventListener(l);
+    }
+
 private:
     RawResponse raw_impl(const std::string& method, const std::string& path, const char* body) const {
         RawResponse r;
@@ -1421,6 +2015,42 @@ private:
 };
 
 inline Client Client::local(const std::string& socket_path) { return ClientBuilder::unix_socket(socket_path).build(); }
+
+// Members that need classes defined after theirs.
+
+inline Image Snapshot::publish(const nlohmann::json& options) const {
+    const std::string o = detail::options_text(options);
+    detail::OwnedString fp;
+    detail::call(lxd_snapshot_publish, client_, instance_.c_str(), name_.c_str(), detail::opt_cstr(o), static_cast<lxd_operation**>(nullptr), fp.out());
+    return Images(client_).get(fp.str());
+}
+inline Image Instance::publish(const nlohmann::json& options) const {
+    const std::string o = detail::options_text(options);
+    detail::OwnedString fp;
+    detail::call(lxd_instance_publish, client_, name_.c_str(), detail::opt_cstr(o), static_cast<lxd_operation**>(nullptr), fp.out());
+    return Images(client_).get(fp.str());
+}
+inline Instance Instance::copy_local(const std::string& target_name, const nlohmann::json& options) const {
+    const std::string o = detail::options_text(options);
+    detail::call(lxd_instance_copy_local, client_, name_.c_str(), target_name.c_str(), detail::opt_cstr(o), static_cast<lxd_operation**>(nullptr));
+    return Instances(client_).get(target_name);
+}
+inline Instance Instance::copy_to(const Client& target, const std::string& target_name, const nlohmann::json& options) const {
+    const std::string o = detail::options_text(options);
+    detail::call(lxd_instance_copy_to, client_, name_.c_str(), target.native_handle(), detail::opt_cstr(target_name), detail::opt_cstr(o));
+    return target.instances().get(target_name.empty() ? name_ : target_name);
+}
+inline Instance Instance::migrate_to(const Client& target, const std::string& target_name, const nlohmann::json& options) const {
+    const std::string o = detail::options_text(options);
+    detail::call(lxd_instance_migrate_to, client_, name_.c_str(), target.native_handle(), detail::opt_cstr(target_name), detail::opt_cstr(o));
+    return target.instances().get(target_name.empty() ? name_ : target_name);
+}
+inline Image Image::copy_to(const Client& target, const nlohmann::json& options) const {
+    const std::string o = detail::options_text(options);
+    detail::OwnedString fp;
+    detail::call(lxd_image_copy_to, client_, fingerprint_.c_str(), target.native_handle(), detail::opt_cstr(o), fp.out());
+    return target.images().get(fp.str());
+}
 
 /// The SHA-256 fingerprint of the first certificate in `cert_pem`, as lxc and LXD show it.
 inline std::string certificate_fingerprint(const std::string& cert_pem) {

@@ -1,5 +1,5 @@
 //! `lxd_result` codes and the owned `lxd_error` object. Rich Rust errors are flattened to codes in
-//! exactly one function, [`lxd_error::from_error`].
+//! exactly one function, `lxd_error::from_error`.
 
 use std::ffi::{c_char, CString};
 

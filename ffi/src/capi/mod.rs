@@ -28,6 +28,25 @@ pub mod events;
 pub mod file;
 pub mod image_transfer;
 pub mod migrate;
+// The rest of LXD's API (full-API work).
+pub mod backup;
+pub mod backup_stream;
+mod calls;
+pub mod certificate_token;
+pub mod cluster;
+pub mod image_extra;
+pub mod instance_extra;
+pub mod metrics;
+pub mod network_acl;
+pub mod network_forward;
+pub mod network_lease;
+pub mod network_peer;
+pub mod network_zone;
+pub mod operation_extra;
+pub mod project;
+pub mod server_extra;
+pub mod storage_volume;
+pub mod warning;
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,0 +1,110 @@
+//! Images beyond the collection: filtered lists, refresh, secrets, the untrusted (`?public`)
+//! variants, and LXD-to-LXD pushes (`POST /1.0/images/<fp>/export`, `POST /1.0/images?public`).
+
+use super::images::check_fingerprint;
+use super::{parse_list, parse_names, parse_with_etag, Call, Error, Result, WithEtag};
+use crate::models::{Image, ImageAlias};
+use crate::operation::Operation;
+use crate::request::{check_name, Body, Request};
+use crate::response::parse_async;
+use serde::de::DeserializeOwned;
+
+/// `GET /1.0/images?filter=…` (names) — `filter` is LXD's collection filter
+/// (`properties.os eq busybox`); `None` lists all.
+pub fn list_names_filtered(filter: Option<&str>) -> Call<Vec<String>> {
+    Call::new(super::endpoint::get("images_get", &["images"]).query_opt("filter", filter), parse_names)
+}
+
+/// `GET /1.0/images?recursion=1&filter=…` (objects).
+pub fn list_filtered<T: DeserializeOwned>(filter: Option<&str>) -> Call<Vec<T>> {
+    Call::new(super::endpoint::get("images_get_recursion1", &["images"]).query("recursion", "1").query_opt("filter", filter), parse_list::<T>)
+}
+
+/// `GET /1.0/images?public` (names; `recursion` ≥ 1 gives objects via [`list_untrusted`]): the
+/// public images, as an untrusted client sees them.
+pub fn list_names_untrusted() -> Call<Vec<String>> {
+    Call::new(super::endpoint::get("images_get_untrusted", &["images"]).query("public", ""), parse_names)
+}
+
+/// `GET /1.0/images?public&recursion=1`: the public images as objects.
+pub fn list_untrusted() -> Call<Vec<Image>> {
+    Call::new(super::endpoint::get("images_get_recursion1_untrusted", &["images"]).query("public", "").query("recursion", "1"), parse_list::<Image>)
+}
+
+/// `GET /1.0/images/<fp>?public&secret=…`: a public image, or a private one with the one-time
+/// secret of [`secret`].
+pub fn get_untrusted(fingerprint: &str, secret: Option<&str>) -> Result<Call<WithEtag<Image>>> {
+    check_fingerprint(fingerprint)?;
+    let r = super::endpoint::get("image_get_untrusted", &["images", fingerprint]).query("public", "").query_opt("secret", secret);
+    Ok(Call::new(r, parse_with_etag::<Image>))
+}
+
+/// `GET /1.0/images/aliases/<name>?public`: an alias of a public image.
+pub fn alias_get_untrusted(name: &str) -> Result<Call<WithEtag<ImageAlias>>> {
+    check_name("image alias", name)?;
+    Ok(Call::new(super::endpoint::get("image_alias_get_untrusted", &["images", "aliases", name]).query("public", ""), parse_with_etag::<ImageAlias>))
+}
+
+/// `GET /1.0/images/<fp>/export?public&secret=…`: download a public image, or a private one with
+/// a secret, as an untrusted client. The transport streams the body to the caller (as for
+/// `image_export_get`).
+pub fn export_untrusted(fingerprint: &str, secret: Option<&str>) -> Result<Request> {
+    check_fingerprint(fingerprint)?;
+    Ok(super::endpoint::get("image_export_get_untrusted", &["images", fingerprint, "export"]).query("public", "").query_opt("secret", secret))
+}
+
+/// `POST /1.0/images/<fp>/refresh`: check the image's source for a newer version now (an
+/// operation; its metadata says whether it `refreshed`).
+pub fn refresh(fingerprint: &str) -> Result<Call<Operation>> {
+    check_fingerprint(fingerprint)?;
+    Ok(Call::new(super::endpoint::post("images_refresh_post", &["images", fingerprint, "refresh"]), parse_async))
+}
+
+/// `POST /1.0/images/<fp>/secret`: a one-time secret that lets an untrusted client fetch this
+/// private image (a `token` operation; the secret is `metadata.secret`, see [`secret_value`]).
+pub fn secret(fingerprint: &str) -> Result<Call<Operation>> {
+    check_fingerprint(fingerprint)?;
+    Ok(Call::new(super::endpoint::post("images_secret_post", &["images", fingerprint, "secret"]), parse_async))
+}
+
+/// The secret of a [`secret`] operation.
+pub fn secret_value(op: &Operation) -> Result<String> {
+    super::replies::metadata_str(op, "secret").map(str::to_string)
+}
+
+/// `POST /1.0/images/<fp>/export` with LXD's `ImageExportPost` JSON (`target` URL of another LXD,
+/// `secret` from that LXD's `POST /1.0/images?public` preparation, `certificate`, `aliases`,
+/// `project`, `profiles`): this server pushes the image there (an operation).
+pub fn push_to(fingerprint: &str, body: &str) -> Result<Call<Operation>> {
+    check_fingerprint(fingerprint)?;
+    Ok(Call::new(super::endpoint::post("images_export_post", &["images", fingerprint, "export"]).json_text(body)?, parse_async))
+}
+
+/// `POST /1.0/images?public` with headers `X-LXD-secret` and `X-LXD-fingerprint`: the receiving
+/// end of an LXD-to-LXD push, the image file streamed as the body by the transport (an operation).
+pub fn receive_untrusted(secret: &str, fingerprint: &str) -> Result<Call<Operation>> {
+    if secret.is_empty() || secret.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid("image secret is empty or has control characters"));
+    }
+    check_fingerprint(fingerprint)?;
+    let mut r = super::endpoint::post("images_post_untrusted", &["images"]).query("public", "").header("X-LXD-secret", secret).header("X-LXD-fingerprint", fingerprint);
+    r.body = Body::Stream { content_type: "application/octet-stream".into() };
+    Ok(Call::new(r, parse_async))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_and_refresh() {
+        let g = get_untrusted("abcd", Some("s e")).unwrap();
+        assert_eq!(g.request.path_and_query(), "/1.0/images/abcd?public=&secret=s%20e");
+        assert!(get_untrusted("xyz", None).is_err());
+        assert_eq!(refresh("abcd").unwrap().request.path, "/1.0/images/abcd/refresh");
+        let r = receive_untrusted("sec", "abcd").unwrap();
+        assert_eq!(r.request.header_value("X-LXD-secret"), Some("sec"));
+        assert!(matches!(r.request.body, Body::Stream { .. }));
+        assert_eq!(list_filtered::<Image>(Some("properties.os eq busybox")).request.path_and_query(), "/1.0/images?recursion=1&filter=properties.os%20eq%20busybox");
+    }
+}

@@ -1,0 +1,39 @@
+//! Instance log files (`/1.0/instances/<name>/logs`: `lxc.log`, `lxc.conf`, `qemu.log`, ...).
+
+use super::replies::parse_bytes;
+use super::{parse_names, Call, Result};
+use crate::request::{check_instance_name, check_name};
+use crate::response::parse_empty;
+
+/// `GET /1.0/instances/<name>/logs`: the log file names.
+pub fn list(instance: &str) -> Result<Call<Vec<String>>> {
+    check_instance_name(instance)?;
+    Ok(Call::new(super::endpoint::get("instance_logs_get", &["instances", instance, "logs"]), parse_names))
+}
+
+/// `GET /1.0/instances/<name>/logs/<file>`: one log file (raw bytes).
+pub fn get(instance: &str, file: &str) -> Result<Call<Vec<u8>>> {
+    check_instance_name(instance)?;
+    check_name("log file", file)?;
+    Ok(Call::new(super::endpoint::get("instance_log_get", &["instances", instance, "logs", file]), parse_bytes))
+}
+
+/// `DELETE /1.0/instances/<name>/logs/<file>`: delete a log file (LXD refuses the logs a running
+/// instance is writing).
+pub fn delete(instance: &str, file: &str) -> Result<Call<()>> {
+    check_instance_name(instance)?;
+    check_name("log file", file)?;
+    Ok(Call::new(super::endpoint::delete("instance_log_delete", &["instances", instance, "logs", file]), parse_empty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_requests() {
+        assert_eq!(get("c1", "lxc.log").unwrap().request.path, "/1.0/instances/c1/logs/lxc.log");
+        assert!(get("c1", "../x").is_err());
+        assert_eq!(delete("c1", "lxc.conf").unwrap().request.method.as_str(), "DELETE");
+    }
+}
