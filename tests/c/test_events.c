@@ -110,11 +110,22 @@ static void *wait_thread(void *arg) {
     return NULL;
 }
 
-static void timeout_and_close(lxd_client *c) {
+static void timeout_and_close(lxd_client *c_default) {
     T_SECTION("timeout, and close from another thread wakes next");
-    lxd_event_listener *l = NULL;
-    if (!CHECK_OK(lxd_event_listener_open(c, "lifecycle", false, &l, ERR)))
+    /* Listen in a project of our own: other suites running at the same time on this daemon make
+     * lifecycle events in the default project, which would arrive before the timeout. */
+    char proj[48], body[160];
+    t_unique(proj, sizeof proj, "evq");
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"config\":{\"features.images\":\"false\",\"features.profiles\":\"false\"}}", proj);
+    lxd_client *c = NULL;
+    if (!CHECK_OK(lxd_project_create(c_default, body, ERR)) || !CHECK_OK(lxd_client_with_project(c_default, proj, &c, ERR)))
         return;
+    lxd_event_listener *l = NULL;
+    if (!CHECK_OK(lxd_event_listener_open(c, "lifecycle", false, &l, ERR))) {
+        lxd_client_free(c);
+        CHECK_OK(lxd_project_delete(c_default, proj, ERR));
+        return;
+    }
     char *json = NULL;
     double t0 = t_now();
     CHECK_ERR(lxd_event_listener_next(l, 200, &json, ERR), LXD_RESULT_TIMEOUT, 0);
@@ -136,6 +147,8 @@ static void timeout_and_close(lxd_client *c) {
     }
     CHECK_ERR(lxd_event_listener_next(l, 100, &json, ERR), LXD_RESULT_CANCELLED, 0);
     lxd_event_listener_free(l);
+    lxd_client_free(c);
+    CHECK_OK(lxd_project_delete(c_default, proj, ERR));
 }
 
 static void https(void) {
