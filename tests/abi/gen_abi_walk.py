@@ -34,6 +34,7 @@ DOC_NULLABLE = {
     ("lxd_instance_copy_local", "options_json"),
     ("lxd_instance_copy_to", "options_json"),
     ("lxd_instance_migrate_to", "options_json"),
+    ("lxd_image_list_filtered", "filter"),  # "(… e.g. "properties.os eq busybox"; NULL: all)", unnamed
     ("lxd_client_builder_set_project", "project"),  # "(NULL or "": the server's default)"
     ("lxd_client_builder_set_target", "target"),  # "(NULL or "": none)"
     ("lxd_client_builder_set_user_agent", "user_agent"),  # "(NULL: `liblxdclient/<version>`)"
@@ -77,6 +78,13 @@ STRING_VALUES = {
     "target": '"abiwalk"',
     "user_agent": '"abiwalk/1"',
     "description": '"abi walk"',
+    "volume_type": '"custom"',
+    "instance_type": '"container"',
+    "kind": '"console"',
+    "status": '"acknowledged"',
+    "image": '"busybox"',
+    "filter": '"name eq abiwalk"',
+    "uuid": '"00000000-0000-0000-0000-000000000000"',
 }
 # By name pattern, when no exact name matches (C expressions).
 STRING_PATTERNS = [
@@ -97,6 +105,9 @@ STRING_PATTERNS = [
 STRING_VALUES_BY_FUNCTION = {
     ("lxd_client_builder_pin_server_cert_pem", "cert_pem"): "server_crt_pem",
     ("lxd_client_builder_pin_server_cert_file", "cert_path"): "server_crt_path",
+    ("lxd_cluster_member_set_state", "action"): '"restore"',
+    ("lxd_instance_backup_import_path", "path"): "local_file_path",
+    ("lxd_storage_volume_backup_import_path", "path"): "local_file_path",
 }
 
 INT_VALUES = {"recursion": "0", "timeout_ms": "2000", "timeout": "30", "code": "0", "argc": "1", "cap": "sizeof abi_buffer",
@@ -206,16 +217,22 @@ def nullable(f, p, depth=0):
     if p.ptr == 1 and p.base == "void":
         return True  # user data for callbacks: never dereferenced by the library
     others = [q.name for q in f.params if q.name != p.name]
+    # Statements that NULL is refused ("a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`",
+    # "`name` is borrowed; NULL: `LXD_RESULT_INVALID_ARGUMENT`") say the opposite: drop them.
+    doc = re.sub(r"[^.;`]*NULL[^.;]*?`LXD_RESULT_INVALID_ARGUMENT`", " ", f.doc)
     # "`a` and `b` may be NULL", "`a`, `b` and `c` may be NULL".
-    listed = re.finditer(r"((?:`\w+`, )*`\w+`,? and `\w+`) may be NULL", f.doc)
+    listed = re.finditer(r"((?:`\w+`, )*`\w+`,? and `\w+`) may be NULL", doc)
     if any(f"`{p.name}`" in m.group(1) for m in listed):
         return True
-    if re.search(r"`\*?" + re.escape(p.name) + r"` \(?may be NULL", f.doc):
+    if re.search(r"`\*?" + re.escape(p.name) + r"` \(?may be NULL", doc):
         return True
     # A plain mention followed by NULL before the next parameter is named. (`*x` mentions are
     # about the output's value, e.g. "`*data_out` is NULL when the file is empty".)
-    for m in re.finditer(r"`" + re.escape(p.name) + r"`", f.doc):
-        window = f.doc[m.end():m.end() + 240]
+    for m in re.finditer(r"`" + re.escape(p.name) + r"`", doc):
+        window = doc[m.end():m.end() + 240]
+        end = window.find(". ")
+        if end >= 0:
+            window = window[:end]
         for o in others:
             k = window.find(f"`{o}`")
             if k < 0:
@@ -225,7 +242,19 @@ def nullable(f, p, depth=0):
         if "NULL" in window:
             return True
     if depth < 3:
-        for ref in re.findall(r"`(lxd_\w+)`", f.doc):
+        # Only references that speak for this parameter: "`p` as in `lxd_x`", "(NULL as in
+        # `lxd_x`)" right after it, a whole-function delegation ("As `lxd_x`, ..."), or a thin
+        # wrapper ("(`lxd_x` with ...").
+        refs = []
+        for m in re.finditer(r"([^.]*?) \(?(?:NULL )?as (?:in|for)\s+`(lxd_\w+)`", doc):
+            phrase = m.group(1).rsplit(". ", 1)[-1]
+            if (re.search(r"`\*?" + re.escape(p.name) + r"`", phrase)
+                    or (p.name == "options_json" and re.search(r"\b[Oo]ptions\b", phrase))
+                    or (p.name.startswith("progress") and "progress" in phrase)):
+                refs.append(m.group(2))
+        refs += re.findall(r"^As `(lxd_\w+)`", doc.strip())
+        refs += re.findall(r"\(`(lxd_\w+)` with ", doc)
+        for ref in refs:
             g = FUNCS_BY_NAME.get(ref)
             if g is not None and g is not f:
                 q = next((q for q in g.params if q.name == p.name and q.type == p.type), None)

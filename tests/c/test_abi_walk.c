@@ -15322,7 +15322,16431 @@ static void walk_lxd_instance_migrate_to(void) {
     }
 }
 
-/* 167 functions. */
+/* enum lxd_result lxd_instance_backup_list(const struct lxd_client* client, const char* instance, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "instance=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_get(const struct lxd_client* client, const char* instance, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "instance=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_rename(const struct lxd_client* client, const char* instance, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_rename(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_rename(client, "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_delete(const struct lxd_client* client, const char* instance, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_delete(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_delete(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_list(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(NULL, "abiwalk", "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(NULL, "abiwalk", "custom", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, NULL, "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, NULL, "custom", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "volume=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, BAD_UTF8, "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_list(client, "abiwalk", "custom", "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_get(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, NULL, "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, NULL, "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "volume=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_get(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_rename(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_rename(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_delete(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_delete(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, NULL, "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, NULL, "custom", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_delete(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_create(const struct lxd_client* client, const char* instance, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(NULL, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(NULL, "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_create(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_create(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(NULL, "abiwalk", "custom", "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(NULL, "abiwalk", "custom", "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, NULL, "custom", "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, NULL, "custom", "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", NULL, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", NULL, "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, BAD_UTF8, "custom", "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", BAD_UTF8, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_create(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_export_path(const struct lxd_client* client, const char* instance, const char* name, const char* path, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_export_path(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, BAD_UTF8, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", BAD_UTF8, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_path(client, "abiwalk", "abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_export_fd(const struct lxd_client* client, const char* instance, const char* name, int fd, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_export_fd(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "instance=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, BAD_UTF8, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", BAD_UTF8, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", (int)INT_MIN, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", (int)-1, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_export_fd(client, "abiwalk", "abiwalk", (int)INT_MAX, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_export_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_export_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_import_path(const struct lxd_client* client, const char* path, const char* name, const char* pool, lxd_progress_cb progress, void* progress_user, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_import_path(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(NULL, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(NULL, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, NULL, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "path=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, NULL, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, NULL, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, NULL, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "pool=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "pool=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", NULL, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", NULL, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, BAD_UTF8, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, BAD_UTF8, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_path(client, local_file_path, "abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_path(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_path", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_backup_import_fd(const struct lxd_client* client, int fd, const char* name, const char* pool, lxd_progress_cb progress, void* progress_user, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_backup_import_fd(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(NULL, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(NULL, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), NULL, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), NULL, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "pool=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "pool=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", NULL, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", NULL, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), BAD_UTF8, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, abi_devnull(), "abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, (int)INT_MIN, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, (int)-1, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_backup_import_fd(client, (int)INT_MAX, "abiwalk", "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_backup_import_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_backup_import_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_export_path(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, const char* path, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_export_path(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, NULL, "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, NULL, "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "volume=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_path(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_export_fd(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, int fd, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_export_fd(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, NULL, "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, NULL, "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "volume=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", (int)INT_MIN, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", (int)-1, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_export_fd(client, "abiwalk", "custom", "abiwalk", "abiwalk", (int)INT_MAX, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_export_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_export_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_import_path(const struct lxd_client* client, const char* pool, const char* path, const char* name, lxd_progress_cb progress, void* progress_user, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_import_path(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(NULL, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(NULL, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, NULL, local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, NULL, local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", NULL, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "path=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", NULL, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", NULL, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", NULL, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, BAD_UTF8, local_file_path, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", BAD_UTF8, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_path(client, "abiwalk", local_file_path, BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_path(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_path", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_backup_import_fd(const struct lxd_client* client, const char* pool, int fd, const char* name, lxd_progress_cb progress, void* progress_user, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_backup_import_fd(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(NULL, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(NULL, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, NULL, abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, NULL, abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), NULL, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", NULL, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", NULL, (void *)abi_buffer, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, BAD_UTF8, abi_devnull(), "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", abi_devnull(), BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", (int)INT_MIN, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", (int)-1, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_backup_import_fd(client, "abiwalk", (int)INT_MAX, "abiwalk", stub_lxd_progress_cb, (void *)abi_buffer, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_backup_import_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_backup_import_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_certificate_token_create(const struct lxd_client* client, const char* name, char** token_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_certificate_token_create(void) {
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, "abiwalk", &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "valid", rc, err, EXPECT_VALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(NULL, "abiwalk", &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "client=NULL", rc, err, EXPECT_INVALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(NULL, "abiwalk", &token_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, NULL, &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "name=NULL", rc, err, EXPECT_INVALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, NULL, &token_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        (void)token_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(token_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "token_out=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        (void)token_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(token_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "token_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, "abiwalk", &token_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, token_out_v == (char *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, "abiwalk", &token_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, token_out_v == (char *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_token_create(client, BAD_UTF8, &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_token_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_token_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_certificate_add_untrusted(const struct lxd_client* client, const char* password, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_certificate_add_untrusted(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, "abiwalk-password", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(NULL, "abiwalk-password", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(NULL, "abiwalk-password", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(password=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "password=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(password=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "password=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, "abiwalk-password", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, "abiwalk-password", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(password=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "password=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_certificate_add_untrusted(client, "abiwalk-password", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_certificate_add_untrusted(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_certificate_add_untrusted", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_rename(const struct lxd_client* client, const char* name, const char* new_name, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_rename(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_delete(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_create(const struct lxd_client* client, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_rename(const struct lxd_client* client, const char* name, const char* new_name, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_rename(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_group_delete(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_cluster_group_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_group_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_group_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_group_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_get(const struct lxd_client* client, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(client, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(client, NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(client, NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(client, &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_get(client, &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_update(const struct lxd_client* client, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_update(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update(client, "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_update_certificate(const struct lxd_client* client, const char* cert_pem, const char* key_pem, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_cluster_update_certificate(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, client_key_pem, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(NULL, client_crt_pem, client_key_pem, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(NULL, client_crt_pem, client_key_pem, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, NULL, client_key_pem, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(cert_pem=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "cert_pem=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, NULL, client_key_pem, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(cert_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "cert_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(key_pem=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "key_pem=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(key_pem=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "key_pem=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, client_key_pem, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, client_key_pem, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, BAD_UTF8, client_key_pem, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(cert_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "cert_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(key_pem=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "key_pem=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_update_certificate(client, client_crt_pem, client_key_pem, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_update_certificate(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_update_certificate", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_join_token(const struct lxd_client* client, const char* server_name, char** token_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_join_token(void) {
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, "abiwalk2", &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "valid", rc, err, EXPECT_VALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(NULL, "abiwalk2", &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "client=NULL", rc, err, EXPECT_INVALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(NULL, "abiwalk2", &token_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, NULL, &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(server_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "server_name=NULL", rc, err, EXPECT_INVALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, NULL, &token_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(server_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "server_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        (void)token_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, "abiwalk2", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(token_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "token_out=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        (void)token_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, "abiwalk2", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(token_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "token_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, "abiwalk2", &token_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, token_out_v == (char *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, "abiwalk2", &token_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, token_out_v == (char *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *token_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_join_token(client, BAD_UTF8, &token_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_join_token(server_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_join_token", "server_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, token_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (token_out_v != (char *)SENTINEL) lxd_string_free(token_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_set_state(const struct lxd_client* client, const char* name, const char* action, const char* mode, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_set_state(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", "restore", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(NULL, "abiwalk", "restore", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(NULL, "abiwalk", "restore", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, NULL, "restore", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, NULL, "restore", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(action=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "action=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(action=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "action=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", "restore", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(mode=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "mode=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", "restore", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(mode=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "mode=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", "restore", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", "restore", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, BAD_UTF8, "restore", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(action=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "action=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_set_state(client, "abiwalk", "restore", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_set_state(mode=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_set_state", "mode=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_evacuate(const struct lxd_client* client, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_evacuate(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(client, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_evacuate(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_evacuate(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_evacuate", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_cluster_member_restore(const struct lxd_client* client, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_restore(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(client, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_restore(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_restore(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_restore", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_refresh(const struct lxd_client* client, const char* fingerprint, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_image_refresh(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, "abcdef0123", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(NULL, "abcdef0123", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(NULL, "abcdef0123", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, "abcdef0123", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, "abcdef0123", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_secret(const struct lxd_client* client, const char* fingerprint, char** secret_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_image_secret(void) {
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "valid", rc, err, EXPECT_VALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(NULL, "abcdef0123", &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "client=NULL", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(NULL, "abcdef0123", &secret_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, NULL, &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, NULL, &secret_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        (void)secret_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(secret_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "secret_out=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        (void)secret_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(secret_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "secret_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, secret_out_v == (char *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, secret_out_v == (char *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, BAD_UTF8, &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_get_public(const struct lxd_client* client, const char* fingerprint, const char* secret, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_get_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(NULL, "abcdef0123", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(NULL, "abcdef0123", "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "secret=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "secret=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, BAD_UTF8, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "secret=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_list_public(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_list_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_alias_get_public(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_alias_get_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_list_filtered(const struct lxd_client* client, int32_t recursion, const char* filter, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_list_filtered(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(NULL, 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(NULL, 0, "name eq abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, (int32_t)INT32_MIN, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, (int32_t)-1, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, (int32_t)INT32_MAX, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_push_to(const struct lxd_client* client, const char* fingerprint, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_image_push_to(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(NULL, "abcdef0123", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(NULL, "abcdef0123", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_console_log(const struct lxd_client* client, const char* name, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_console_log(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_console_log_clear(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_instance_console_log_clear(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_console_create(const struct lxd_client* client, const char* name, uint32_t width, uint32_t height, const char* kind, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_console_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(NULL, "abiwalk", 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(NULL, "abiwalk", 80, 24, "console", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, NULL, 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, NULL, 80, 24, "console", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "kind=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "kind=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "op_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, BAD_UTF8, 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "kind=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", (uint32_t)UINT32_MAX, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(width=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "width=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, (uint32_t)UINT32_MAX, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(height=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "height=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_log_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_log_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_log_get(const struct lxd_client* client, const char* name, const char* file, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_log_get(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(NULL, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(NULL, "abiwalk", "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "file=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, BAD_UTF8, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_log_delete(const struct lxd_client* client, const char* name, const char* file, struct lxd_error** err_out) */
+static void walk_lxd_instance_log_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "file=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_metadata_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_metadata_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_metadata_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_instance_metadata_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_metadata_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_instance_metadata_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_get(const struct lxd_client* client, const char* name, const char* template_, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_get(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(NULL, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(NULL, "abiwalk", "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "template_=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, BAD_UTF8, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_put(const struct lxd_client* client, const char* name, const char* template_, const char* content, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_put(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(NULL, "abiwalk", "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(NULL, "abiwalk", "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "template_=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "content=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "content=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, BAD_UTF8, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "content=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_delete(const struct lxd_client* client, const char* name, const char* template_, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "template_=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_set_state_all(const struct lxd_client* client, const char* action, int32_t timeout, bool force, bool stateful, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_set_state_all(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(NULL, "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(NULL, "start", 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, NULL, 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "action=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, NULL, 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "action=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, BAD_UTF8, 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "action=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)INT32_MIN, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "timeout=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)-1, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "timeout=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)INT32_MAX, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "timeout=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_get_full(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_get_full(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_list_filtered(const struct lxd_client* client, int32_t recursion, const char* instance_type, const char* filter, bool all_projects, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_list_filtered(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(NULL, 0, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(NULL, 0, "container", "name eq abiwalk", false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, NULL, "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "instance_type=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, NULL, "name eq abiwalk", false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "instance_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", NULL, false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", NULL, false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, BAD_UTF8, "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "instance_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", BAD_UTF8, false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)INT32_MIN, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)-1, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)INT32_MAX, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_create_from_image(const struct lxd_client* client, const char* name, const char* instance_type, const char* image, const char* options_json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_create_from_image(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(NULL, "abiwalk", "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(NULL, "abiwalk", "container", "busybox", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, NULL, "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, NULL, "container", "busybox", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", NULL, "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "instance_type=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", NULL, "busybox", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "instance_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "image=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "image=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, BAD_UTF8, "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", BAD_UTF8, "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "instance_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "image=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_move_to_member(const struct lxd_client* client, const char* name, const char* member, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_move_to_member(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "member=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "member=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "member=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_snapshot_patch(const struct lxd_client* client, const char* instance, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_snapshot_patch(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_metrics_get(const struct lxd_client* client, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_metrics_get(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_metrics_get(client, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_metrics_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_metrics_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_metrics_get(NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_metrics_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_metrics_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_metrics_get(NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_metrics_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_metrics_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_metrics_get(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_metrics_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_metrics_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_metrics_get(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_metrics_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_metrics_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_exists(const struct lxd_client* client, const char* name, bool* exists_out, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_exists(void) {
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_create(const struct lxd_client* client, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_rename(const struct lxd_client* client, const char* name, const char* new_name, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_rename(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_delete(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_acl_log(const struct lxd_client* client, const char* name, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_network_acl_log(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(client, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(client, NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(client, NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_acl_log(client, BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_acl_log(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_acl_log", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_forward_list(const struct lxd_client* client, const char* network, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_forward_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_forward_get(const struct lxd_client* client, const char* network, const char* listen_address, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_forward_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_get(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_get", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_forward_create(const struct lxd_client* client, const char* network, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_forward_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(NULL, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(NULL, "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_create(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_forward_update(const struct lxd_client* client, const char* network, const char* listen_address, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_forward_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_update(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_forward_patch(const struct lxd_client* client, const char* network, const char* listen_address, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_forward_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_forward_delete(const struct lxd_client* client, const char* network, const char* listen_address, struct lxd_error** err_out) */
+static void walk_lxd_network_forward_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_forward_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_forward_delete(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_forward_delete", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_leases(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_leases(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_leases(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_leases", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_peer_list(const struct lxd_client* client, const char* network, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_peer_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_peer_get(const struct lxd_client* client, const char* network, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_peer_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_peer_create(const struct lxd_client* client, const char* network, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_peer_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(NULL, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(NULL, "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_create(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_peer_update(const struct lxd_client* client, const char* network, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_peer_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_update(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_peer_patch(const struct lxd_client* client, const char* network, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_peer_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_peer_delete(const struct lxd_client* client, const char* network, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_network_peer_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_peer_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_peer_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_peer_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_exists(const struct lxd_client* client, const char* name, bool* exists_out, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_exists(void) {
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_create(const struct lxd_client* client, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_delete(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_record_list(const struct lxd_client* client, const char* zone, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_record_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(zone=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "zone=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(zone=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "zone=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(zone=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "zone=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_record_get(const struct lxd_client* client, const char* zone, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_record_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(zone=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "zone=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(zone=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "zone=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(zone=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "zone=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_record_create(const struct lxd_client* client, const char* zone, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_record_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(NULL, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(NULL, "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(zone=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "zone=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(zone=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "zone=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(zone=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "zone=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_create(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_record_update(const struct lxd_client* client, const char* zone, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_record_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(zone=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "zone=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(zone=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "zone=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(zone=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "zone=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_update(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_record_patch(const struct lxd_client* client, const char* zone, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_record_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(zone=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "zone=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(zone=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "zone=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(zone=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "zone=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_zone_record_delete(const struct lxd_client* client, const char* zone, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_network_zone_record_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(zone=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "zone=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(zone=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "zone=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(zone=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "zone=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_zone_record_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_zone_record_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_zone_record_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_operation_list_ids(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_operation_list_ids(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client* client, const char* id, const char* secret, int64_t timeout_secs, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_operation_wait_untrusted(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(NULL, "op-ok", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(NULL, "op-ok", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "id=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "id=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "secret=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "secret=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "id=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "secret=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)INT64_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=INT64_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "timeout_secs=INT64_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "timeout_secs=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)INT64_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=INT64_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "timeout_secs=INT64_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_project_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_project_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_exists(const struct lxd_client* client, const char* name, bool* exists_out, struct lxd_error** err_out) */
+static void walk_lxd_project_exists(void) {
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_create(const struct lxd_client* client, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_project_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_project_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_project_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_rename(const struct lxd_client* client, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_project_rename(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_rename(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_delete(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_project_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_state(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_project_state(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_state(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_server_api_versions(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_server_api_versions(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_server_get_public(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_server_get_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_list(const struct lxd_client* client, const char* pool, const char* volume_type, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", "custom", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(NULL, "abiwalk", "custom", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(NULL, "abiwalk", "custom", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, NULL, "custom", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, NULL, "custom", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", "custom", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", "custom", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, BAD_UTF8, "custom", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", "custom", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", "custom", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list(client, "abiwalk", "custom", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_get(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(NULL, "abiwalk", "custom", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(NULL, "abiwalk", "custom", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, NULL, "custom", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, NULL, "custom", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, BAD_UTF8, "custom", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_get(client, "abiwalk", "custom", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_exists(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, bool* exists_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_exists(void) {
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", "custom", "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(NULL, "abiwalk", "custom", "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(NULL, "abiwalk", "custom", "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, NULL, "custom", "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, NULL, "custom", "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", "custom", NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", "custom", NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", "custom", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", "custom", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, BAD_UTF8, "custom", "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", BAD_UTF8, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_exists(client, "abiwalk", "custom", BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_update(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_update(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(NULL, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(NULL, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, NULL, "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, NULL, "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, BAD_UTF8, "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_update(client, "abiwalk", "custom", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_patch(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_patch(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(NULL, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(NULL, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, NULL, "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, NULL, "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, BAD_UTF8, "custom", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_patch(client, "abiwalk", "custom", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_rename(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_rename(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(NULL, "abiwalk", "custom", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(NULL, "abiwalk", "custom", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, NULL, "custom", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, NULL, "custom", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, BAD_UTF8, "custom", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_rename(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_delete(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_delete(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", "custom", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(NULL, "abiwalk", "custom", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(NULL, "abiwalk", "custom", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, NULL, "custom", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, NULL, "custom", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", "custom", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", "custom", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", "custom", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", "custom", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, BAD_UTF8, "custom", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_delete(client, "abiwalk", "custom", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_list(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(NULL, "abiwalk", "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(NULL, "abiwalk", "custom", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, NULL, "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, NULL, "custom", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "volume=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, BAD_UTF8, "custom", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_list(client, "abiwalk", "custom", "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_get(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, NULL, "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, NULL, "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "volume=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_get(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_update(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_update(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, NULL, "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, NULL, "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_update(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_patch(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_patch(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, NULL, "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, NULL, "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_patch(client, "abiwalk", "custom", "abiwalk", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_rename(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_rename(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_rename(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_delete(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_delete(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, NULL, "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, NULL, "custom", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_delete(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_list_all(const struct lxd_client* client, const char* pool, int32_t recursion, const char* filter, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_list_all(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(NULL, "abiwalk", 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(NULL, "abiwalk", 0, "name eq abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, NULL, 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, NULL, 0, "name eq abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", 0, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(filter=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", 0, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", 0, "name eq abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", 0, "name eq abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, BAD_UTF8, 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", 0, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", (int32_t)INT32_MIN, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", (int32_t)-1, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_list_all(client, "abiwalk", (int32_t)INT32_MAX, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_list_all(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_list_all", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_create(const struct lxd_client* client, const char* pool, const char* volume_type, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", "custom", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(NULL, "abiwalk", "custom", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(NULL, "abiwalk", "custom", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, NULL, "custom", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, NULL, "custom", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "volume_type=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", "custom", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", "custom", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", "custom", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", "custom", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, BAD_UTF8, "custom", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_create(client, "abiwalk", "custom", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_copy(const struct lxd_client* client, const char* source_pool, const char* source_name, const char* target_pool, const char* new_name, bool volume_only, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_copy(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", "abiwalk", "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(NULL, "abiwalk", "abiwalk2", "abiwalk", "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(NULL, "abiwalk", "abiwalk2", "abiwalk", "abiwalk2", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, NULL, "abiwalk2", "abiwalk", "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(source_pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "source_pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, NULL, "abiwalk2", "abiwalk", "abiwalk2", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(source_pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "source_pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", NULL, "abiwalk", "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(source_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "source_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", NULL, "abiwalk", "abiwalk2", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(source_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "source_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", NULL, "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(target_pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "target_pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", NULL, "abiwalk2", false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(target_pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "target_pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", "abiwalk", NULL, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", "abiwalk", NULL, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", "abiwalk", "abiwalk2", false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", "abiwalk", "abiwalk2", false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, BAD_UTF8, "abiwalk2", "abiwalk", "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(source_pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "source_pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(source_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "source_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", BAD_UTF8, "abiwalk2", false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(target_pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "target_pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_copy(client, "abiwalk", "abiwalk2", "abiwalk", BAD_UTF8, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_copy(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_copy", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_move(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, const char* new_pool, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_move(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(new_pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "new_pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(new_pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "new_pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(new_pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "new_pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_move(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_move(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_move", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_state(const struct lxd_client* client, const char* pool, const char* volume_type, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_state(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", "custom", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(NULL, "abiwalk", "custom", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(NULL, "abiwalk", "custom", "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, NULL, "custom", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, NULL, "custom", "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", "custom", NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", "custom", NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", "custom", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", "custom", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, BAD_UTF8, "custom", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", BAD_UTF8, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_state(client, "abiwalk", "custom", BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_volume_snapshot_create(const struct lxd_client* client, const char* pool, const char* volume_type, const char* volume, const char* name, const char* expires_at, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_volume_snapshot_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(NULL, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, NULL, "custom", "abiwalk", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(volume_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "volume_type=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", NULL, "abiwalk", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(volume_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "volume_type=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(volume=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "volume=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(volume=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "volume=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(expires_at=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "expires_at=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(expires_at=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "expires_at=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, BAD_UTF8, "custom", "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(volume_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "volume_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", BAD_UTF8, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(volume=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "volume=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_volume_snapshot_create(client, "abiwalk", "custom", "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_volume_snapshot_create(expires_at=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_volume_snapshot_create", "expires_at=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_warning_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_warning_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_warning_get(const struct lxd_client* client, const char* uuid, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_warning_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, "00000000-0000-0000-0000-000000000000", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(NULL, "00000000-0000-0000-0000-000000000000", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(NULL, "00000000-0000-0000-0000-000000000000", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(uuid=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "uuid=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(uuid=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "uuid=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, "00000000-0000-0000-0000-000000000000", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, "00000000-0000-0000-0000-000000000000", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, "00000000-0000-0000-0000-000000000000", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, "00000000-0000-0000-0000-000000000000", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_get(uuid=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_get", "uuid=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_warning_update(const struct lxd_client* client, const char* uuid, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_warning_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(NULL, "00000000-0000-0000-0000-000000000000", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(NULL, "00000000-0000-0000-0000-000000000000", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(uuid=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "uuid=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(uuid=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "uuid=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(uuid=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "uuid=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_update(client, "00000000-0000-0000-0000-000000000000", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_warning_patch(const struct lxd_client* client, const char* uuid, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_warning_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(NULL, "00000000-0000-0000-0000-000000000000", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(NULL, "00000000-0000-0000-0000-000000000000", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(uuid=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "uuid=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(uuid=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "uuid=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(uuid=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "uuid=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_patch(client, "00000000-0000-0000-0000-000000000000", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_warning_delete(const struct lxd_client* client, const char* uuid, struct lxd_error** err_out) */
+static void walk_lxd_warning_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_delete(client, "00000000-0000-0000-0000-000000000000", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_delete(NULL, "00000000-0000-0000-0000-000000000000", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_delete(NULL, "00000000-0000-0000-0000-000000000000", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_delete(uuid=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_delete", "uuid=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_delete(uuid=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_delete", "uuid=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_delete(uuid=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_delete", "uuid=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_warning_set_status(const struct lxd_client* client, const char* uuid, const char* status, struct lxd_error** err_out) */
+static void walk_lxd_warning_set_status(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, "00000000-0000-0000-0000-000000000000", "acknowledged", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(NULL, "00000000-0000-0000-0000-000000000000", "acknowledged", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(NULL, "00000000-0000-0000-0000-000000000000", "acknowledged", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, NULL, "acknowledged", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(uuid=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "uuid=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, NULL, "acknowledged", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(uuid=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "uuid=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, "00000000-0000-0000-0000-000000000000", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(status=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "status=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, "00000000-0000-0000-0000-000000000000", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(status=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "status=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, BAD_UTF8, "acknowledged", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(uuid=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "uuid=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_warning_set_status(client, "00000000-0000-0000-0000-000000000000", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_warning_set_status(status=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_warning_set_status", "status=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* 307 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -15491,6 +31915,146 @@ static void walk_all(void) {
     walk_lxd_instance_copy_local();
     walk_lxd_instance_copy_to();
     walk_lxd_instance_migrate_to();
+    walk_lxd_instance_backup_list();
+    walk_lxd_instance_backup_get();
+    walk_lxd_instance_backup_rename();
+    walk_lxd_instance_backup_delete();
+    walk_lxd_storage_volume_backup_list();
+    walk_lxd_storage_volume_backup_get();
+    walk_lxd_storage_volume_backup_rename();
+    walk_lxd_storage_volume_backup_delete();
+    walk_lxd_instance_backup_create();
+    walk_lxd_storage_volume_backup_create();
+    walk_lxd_instance_backup_export_path();
+    walk_lxd_instance_backup_export_fd();
+    walk_lxd_instance_backup_import_path();
+    walk_lxd_instance_backup_import_fd();
+    walk_lxd_storage_volume_backup_export_path();
+    walk_lxd_storage_volume_backup_export_fd();
+    walk_lxd_storage_volume_backup_import_path();
+    walk_lxd_storage_volume_backup_import_fd();
+    walk_lxd_certificate_token_create();
+    walk_lxd_certificate_add_untrusted();
+    walk_lxd_cluster_member_list();
+    walk_lxd_cluster_member_get();
+    walk_lxd_cluster_member_update();
+    walk_lxd_cluster_member_patch();
+    walk_lxd_cluster_member_rename();
+    walk_lxd_cluster_member_delete();
+    walk_lxd_cluster_group_list();
+    walk_lxd_cluster_group_get();
+    walk_lxd_cluster_group_create();
+    walk_lxd_cluster_group_update();
+    walk_lxd_cluster_group_patch();
+    walk_lxd_cluster_group_rename();
+    walk_lxd_cluster_group_delete();
+    walk_lxd_cluster_get();
+    walk_lxd_cluster_update();
+    walk_lxd_cluster_update_certificate();
+    walk_lxd_cluster_member_join_token();
+    walk_lxd_cluster_member_set_state();
+    walk_lxd_cluster_member_evacuate();
+    walk_lxd_cluster_member_restore();
+    walk_lxd_image_refresh();
+    walk_lxd_image_secret();
+    walk_lxd_image_get_public();
+    walk_lxd_image_list_public();
+    walk_lxd_image_alias_get_public();
+    walk_lxd_image_list_filtered();
+    walk_lxd_image_push_to();
+    walk_lxd_instance_console_log();
+    walk_lxd_instance_console_log_clear();
+    walk_lxd_instance_console_create();
+    walk_lxd_instance_log_list();
+    walk_lxd_instance_log_get();
+    walk_lxd_instance_log_delete();
+    walk_lxd_instance_metadata_get();
+    walk_lxd_instance_metadata_update();
+    walk_lxd_instance_metadata_patch();
+    walk_lxd_instance_template_list();
+    walk_lxd_instance_template_get();
+    walk_lxd_instance_template_put();
+    walk_lxd_instance_template_delete();
+    walk_lxd_instance_set_state_all();
+    walk_lxd_instance_get_full();
+    walk_lxd_instance_list_filtered();
+    walk_lxd_instance_create_from_image();
+    walk_lxd_instance_move_to_member();
+    walk_lxd_snapshot_patch();
+    walk_lxd_metrics_get();
+    walk_lxd_network_acl_list();
+    walk_lxd_network_acl_get();
+    walk_lxd_network_acl_exists();
+    walk_lxd_network_acl_create();
+    walk_lxd_network_acl_update();
+    walk_lxd_network_acl_patch();
+    walk_lxd_network_acl_rename();
+    walk_lxd_network_acl_delete();
+    walk_lxd_network_acl_log();
+    walk_lxd_network_forward_list();
+    walk_lxd_network_forward_get();
+    walk_lxd_network_forward_create();
+    walk_lxd_network_forward_update();
+    walk_lxd_network_forward_patch();
+    walk_lxd_network_forward_delete();
+    walk_lxd_network_leases();
+    walk_lxd_network_peer_list();
+    walk_lxd_network_peer_get();
+    walk_lxd_network_peer_create();
+    walk_lxd_network_peer_update();
+    walk_lxd_network_peer_patch();
+    walk_lxd_network_peer_delete();
+    walk_lxd_network_zone_list();
+    walk_lxd_network_zone_get();
+    walk_lxd_network_zone_exists();
+    walk_lxd_network_zone_create();
+    walk_lxd_network_zone_update();
+    walk_lxd_network_zone_patch();
+    walk_lxd_network_zone_delete();
+    walk_lxd_network_zone_record_list();
+    walk_lxd_network_zone_record_get();
+    walk_lxd_network_zone_record_create();
+    walk_lxd_network_zone_record_update();
+    walk_lxd_network_zone_record_patch();
+    walk_lxd_network_zone_record_delete();
+    walk_lxd_operation_list_ids();
+    walk_lxd_operation_wait_untrusted();
+    walk_lxd_project_list();
+    walk_lxd_project_get();
+    walk_lxd_project_exists();
+    walk_lxd_project_create();
+    walk_lxd_project_update();
+    walk_lxd_project_patch();
+    walk_lxd_project_rename();
+    walk_lxd_project_delete();
+    walk_lxd_project_state();
+    walk_lxd_server_api_versions();
+    walk_lxd_server_get_public();
+    walk_lxd_storage_volume_list();
+    walk_lxd_storage_volume_get();
+    walk_lxd_storage_volume_exists();
+    walk_lxd_storage_volume_update();
+    walk_lxd_storage_volume_patch();
+    walk_lxd_storage_volume_rename();
+    walk_lxd_storage_volume_delete();
+    walk_lxd_storage_volume_snapshot_list();
+    walk_lxd_storage_volume_snapshot_get();
+    walk_lxd_storage_volume_snapshot_update();
+    walk_lxd_storage_volume_snapshot_patch();
+    walk_lxd_storage_volume_snapshot_rename();
+    walk_lxd_storage_volume_snapshot_delete();
+    walk_lxd_storage_volume_list_all();
+    walk_lxd_storage_volume_create();
+    walk_lxd_storage_volume_copy();
+    walk_lxd_storage_volume_move();
+    walk_lxd_storage_volume_state();
+    walk_lxd_storage_volume_snapshot_create();
+    walk_lxd_warning_list();
+    walk_lxd_warning_get();
+    walk_lxd_warning_update();
+    walk_lxd_warning_patch();
+    walk_lxd_warning_delete();
+    walk_lxd_warning_set_status();
 }
 
 /* Hand-written edges the generic walk cannot express. */
