@@ -52,6 +52,7 @@
 #endif
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -351,6 +352,39 @@ static inline T_UNUSED char *t_read_file(const char *path) {
     fclose(f);
     buf[len] = '\0';
     return buf;
+}
+
+/* ---- local files ---------------------------------------------------------------------------- */
+
+/* Whether two local files have the same bytes (false if either cannot be opened). */
+static inline T_UNUSED bool t_files_equal(const char *a, const char *b) {
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool same = fa && fb;
+    static char ba[1 << 16], bb[1 << 16];
+    while (same) {
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        if (na != nb || memcmp(ba, bb, na) != 0)
+            same = false;
+        if (na == 0)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+/* Whether a path exists (a dangling symlink counts). */
+static inline T_UNUSED bool t_path_exists(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* A local file's size, or -1. */
+static inline T_UNUSED long long t_file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
 /* ---- names, time, environment ---------------------------------------------------------------- */

@@ -53,33 +53,6 @@ static bool make_file(const char *path, uint64_t size, uint64_t seed) {
     return fclose(f) == 0;
 }
 
-static bool files_equal(const char *a, const char *b) {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    bool same = fa && fb;
-    static char ba[1 << 16], bb[1 << 16];
-    while (same) {
-        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
-        if (na != nb || memcmp(ba, bb, na) != 0)
-            same = false;
-        if (na == 0)
-            break;
-    }
-    if (fa)
-        fclose(fa);
-    if (fb)
-        fclose(fb);
-    return same;
-}
-
-static bool exists(const char *path) {
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
-static long long file_size(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
-}
 
 /* Entries of `dir` whose name contains `needle`. */
 static int count_entries(const char *dir, const char *needle) {
@@ -212,7 +185,7 @@ static void test_null_args(lxd_client *c) {
     CHECK_INVALID(lxd_file_pull_tree(c, NULL, "/etc", "/tmp/never-t", NULL, NULL, NULL, ERR));
     CHECK_INVALID(lxd_file_pull_tree(c, inst, NULL, "/tmp/never-t", NULL, NULL, NULL, ERR));
     CHECK_INVALID(lxd_file_pull_tree(c, inst, "/etc", NULL, NULL, NULL, NULL, ERR));
-    CHECK(!exists("/tmp/never") && !exists("/tmp/never-t"));
+    CHECK(!t_path_exists("/tmp/never") && !t_path_exists("/tmp/never-t"));
     lxd_bytes_free(NULL, 0); /* fine */
 }
 
@@ -304,7 +277,7 @@ static void test_paths_and_fds(lxd_client *c) {
     struct prog pl = {0};
     lxd_file_info info = {0};
     CHECK_OK(lxd_file_pull_path(c, inst, "/tmp/big.bin", dst, prog_cb, &pl, &info, ERR));
-    CHECK(files_equal(src, dst));
+    CHECK(t_files_equal(src, dst));
     CHECKF(pl.calls >= 3 && pl.first_done == 0 && pl.first_total == size && pl.last_done == size && pl.last_total == size && pl.monotonic,
            "pull progress: %d calls, last %llu/%llu", pl.calls, (unsigned long long)pl.last_done, (unsigned long long)pl.last_total);
     struct stat st;
@@ -327,7 +300,7 @@ static void test_paths_and_fds(lxd_client *c) {
         CHECK_OK(lxd_file_push_path(h, inst, "/tmp/https.bin", src, NULL, prog_cb, &ph, ERR));
         CHECK(ph.last_done == size && ph.last_total == size);
         CHECK_OK(lxd_file_pull_path(h, inst, "/tmp/https.bin", viah, NULL, NULL, NULL, ERR));
-        CHECK(files_equal(src, viah));
+        CHECK(t_files_equal(src, viah));
         CHECK_ERR(lxd_file_push_path(h, inst, "/no/such/dir/x", src, NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
         unlink(viah);
         free(viah);
@@ -351,7 +324,7 @@ static void test_paths_and_fds(lxd_client *c) {
     CHECK_OK(lxd_file_pull_fd(c, inst, "/tmp/from-fd.bin", out, prog_cb, &pfo, &info, ERR));
     CHECK(write(out, "TAIL", 4) == 4); /* still open, at the end */
     close(out);
-    CHECK(file_size(dst2) == (long long)(size - 1000 + 8));
+    CHECK(t_file_size(dst2) == (long long)(size - 1000 + 8));
     CHECK(pfo.last_done == size - 1000 && info.size == (int64_t)(size - 1000));
 
     int p[2];
@@ -380,7 +353,7 @@ static void test_atomic_and_cancel(lxd_client *c) {
     T_SECTION("atomic pull: nothing left behind on failure; cancel from the progress callback");
     char *missing = wpath("missing.out"), *keep = wpath("keep.out"), *src = wpath("src.bin");
     CHECK_ERR(lxd_file_pull_path(c, inst, "/tmp/no-such-file", missing, NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
-    CHECK(!exists(missing));
+    CHECK(!t_path_exists(missing));
     CHECK(count_entries(workdir, ".lxdpart") == 0);
     /* An existing local file is untouched by a failed pull. */
     FILE *f = fopen(keep, "w");
@@ -434,7 +407,7 @@ static void test_cancel_first_call(lxd_client *c) {
     CHECK(calls == 1);
     calls = 0;
     CHECK_ERR(lxd_file_pull_path(c, inst, "/tmp/big.bin", dst, cancel_now, &calls, NULL, ERR), LXD_RESULT_CANCELLED, 0);
-    CHECK(calls == 1 && !exists(dst) && count_entries(workdir, ".lxdpart") == 0);
+    CHECK(calls == 1 && !t_path_exists(dst) && count_entries(workdir, ".lxdpart") == 0);
     free(src);
     free(dst);
 }
@@ -511,7 +484,7 @@ static void test_trees(lxd_client *c) {
            (unsigned long long)sb.files, (unsigned long long)sb.directories);
     CHECK(pl.last_done == 7 && pl.last_total == 0);
     char *p1 = t_fmt("%s/a/b c/ü/deep file", back), *p2 = t_fmt("%s/a/b c/ü/deep file", tree);
-    CHECK(files_equal(p1, p2));
+    CHECK(t_files_equal(p1, p2));
     free(p1);
     free(p2);
     char *one = t_fmt("%s/one", back), *link = t_fmt("%s/link-to-one", back), *abs = t_fmt("%s/a/abs-link", back), *a = t_fmt("%s/a", back);
@@ -530,17 +503,17 @@ static void test_trees(lxd_client *c) {
     /* Pulling into an existing directory is refused, and the directory is left alone. */
     CHECK_ERR(lxd_file_pull_tree(c, inst, "/tmp/tree-up", back, NULL, NULL, NULL, ERR), LXD_RESULT_IO, 0);
     char *still = t_fmt("%s/one", back);
-    CHECK(exists(still));
+    CHECK(t_path_exists(still));
     free(still);
     /* Pulling a file as a tree, or a missing directory: nothing is created. */
     char *none = wpath("tree-none");
     CHECK_INVALID(lxd_file_pull_tree(c, inst, "/tmp/tree-up/one", none, NULL, NULL, NULL, ERR));
     CHECK_ERR(lxd_file_pull_tree(c, inst, "/tmp/no-tree", none, NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
-    CHECK(!exists(none));
+    CHECK(!t_path_exists(none));
     /* Cancel a tree pull: the new directory is removed again. */
     struct prog pc = {.cancel_at = 1};
     CHECK_ERR(lxd_file_pull_tree(c, inst, "/tmp/tree-up", none, prog_cb, &pc, NULL, ERR), LXD_RESULT_CANCELLED, 0);
-    CHECK(!exists(none));
+    CHECK(!t_path_exists(none));
     free(none);
     rm_rf(tree);
     rm_rf(back);
@@ -657,7 +630,7 @@ static void test_traversal(void) {
     got = t_read_file(inner);
     CHECK(got && strcmp(got, "inner") == 0);
     free(got);
-    CHECK(!exists(esc) && !exists(abs));
+    CHECK(!t_path_exists(esc) && !t_path_exists(abs));
     CHECK(count_entries(base, "") == 3); /* ".", "..", "pulled" */
     lxd_client_free(ec);
     shutdown(e.fd, SHUT_RDWR);
@@ -730,7 +703,7 @@ static struct big_result big_transfer(const char *sock, const char *instance, co
     double t2 = t_now();
     r.push_s = t1 - t0;
     r.pull_s = t2 - t1;
-    r.ok = file_size(dst) == (long long)size && files_equal(src, dst);
+    r.ok = t_file_size(dst) == (long long)size && t_files_equal(src, dst);
     lxd_file_delete(c, instance, remote, NULL);
 out_client:
     if (err)
@@ -887,7 +860,7 @@ static int bench_main(int argc, char **argv) {
         double tt = run_timed(push_t, &rss_t);
         char *pull[] = {"curl", "-sf", "--unix-socket", (char *)sock, "-o", dst, url, NULL};
         double tl = run_timed(pull, &rss_pull);
-        bool same = files_equal(src, dst);
+        bool same = t_files_equal(src, dst);
         printf("%-8u %-22s %10.0f %10.0f %12ld%s\n", mib, "curl -T / curl -o", tt > 0 ? mib / tt : 0, tl > 0 ? mib / tl : 0,
                rss_t > rss_pull ? rss_t : rss_pull, same ? "" : "  (pulled data differs!)");
         lxd_file_delete(c, inst, "/tmp/curl.bin", NULL);

@@ -49,33 +49,6 @@ static void free_image(struct image_files *img) {
     free(img->rootfs);
 }
 
-static bool files_equal(const char *a, const char *b) {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    bool same = fa && fb;
-    static char ba[1 << 16], bb[1 << 16];
-    while (same) {
-        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
-        if (na != nb || memcmp(ba, bb, na) != 0)
-            same = false;
-        if (na == 0)
-            break;
-    }
-    if (fa)
-        fclose(fa);
-    if (fb)
-        fclose(fb);
-    return same;
-}
-
-static bool exists(const char *path) {
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
-static long long file_size(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
-}
 
 static int temp_files(void) {
     DIR *d = opendir(workdir);
@@ -150,7 +123,7 @@ static void test_null_args(lxd_client *a, lxd_client *b) {
     CHECK_INVALID(lxd_image_create_from_simplestreams(a, NULL, "busybox", NULL, &op, &fp, ERR));
     CHECK_INVALID(lxd_image_create_from_simplestreams(a, "https://127.0.0.1:1", NULL, NULL, &op, &fp, ERR));
     CHECK_INVALID(lxd_image_create_from_simplestreams(a, "https://127.0.0.1:1", "", NULL, &op, &fp, ERR));
-    CHECK(fp == NULL && op == NULL && !exists("/tmp/never-img"));
+    CHECK(fp == NULL && op == NULL && !t_path_exists("/tmp/never-img"));
 }
 
 static void test_unified(lxd_client *a) {
@@ -165,7 +138,7 @@ static void test_unified(lxd_client *a) {
                        alias, alias);
     struct prog pu = {0};
     char *fp = NULL;
-    long long size = file_size(img.unified);
+    long long size = t_file_size(img.unified);
     if (!CHECK_OK(lxd_image_upload_path(a, img.unified, opts, prog_cb, &pu, &fp, ERR)))
         goto out;
     CHECKF(fp && strcmp(fp, img.unified_fp) == 0, "fingerprint %s == sha256 %s", fp ? fp : "(null)", img.unified_fp);
@@ -199,7 +172,7 @@ static void test_unified(lxd_client *a) {
     struct prog pe = {0};
     bool split = true;
     if (CHECK_OK(lxd_image_export_path(a, fp, out, unused, prog_cb, &pe, &split, ERR))) {
-        CHECK(!split && files_equal(out, img.unified) && !exists(unused));
+        CHECK(!split && t_files_equal(out, img.unified) && !t_path_exists(unused));
         CHECK(pe.last_done == (uint64_t)size && pe.last_total == (uint64_t)size && pe.first_done == 0 && pe.monotonic);
     }
     CHECK(temp_files() == 0);
@@ -208,23 +181,23 @@ static void test_unified(lxd_client *a) {
     snprintf(prefix, sizeof prefix, "%.12s", fp);
     char *out2 = wpath("exported-prefix.tar.gz");
     CHECK_OK(lxd_image_export_path(a, prefix, out2, NULL, NULL, NULL, NULL, ERR));
-    CHECK(files_equal(out2, img.unified));
+    CHECK(t_files_equal(out2, img.unified));
     /* To a descriptor, after existing content. */
     char *out3 = wpath("exported-fd.tar.gz");
     int fd = open(out3, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     split = true;
     CHECK_OK(lxd_image_export_fd(a, fp, fd, -1, NULL, NULL, &split, ERR));
     close(fd);
-    CHECK(!split && files_equal(out3, img.unified));
+    CHECK(!split && t_files_equal(out3, img.unified));
     /* Cancel: an existing file stays as it was, nothing else is left. */
     struct prog pc = {.cancel_at = 1};
     CHECK_ERR(lxd_image_export_path(a, fp, out, NULL, prog_cb, &pc, NULL, ERR), LXD_RESULT_CANCELLED, 0);
-    CHECK(files_equal(out, img.unified) && temp_files() == 0);
+    CHECK(t_files_equal(out, img.unified) && temp_files() == 0);
     /* Missing images. */
     char *missing = wpath("missing.tar.gz");
     CHECK_ERR(lxd_image_export_path(a, "0000000000000000000000000000000000000000000000000000000000000000", missing, NULL, NULL, NULL, NULL, ERR),
               LXD_RESULT_NOT_FOUND, 404);
-    CHECK(!exists(missing) && temp_files() == 0);
+    CHECK(!t_path_exists(missing) && temp_files() == 0);
     unlink(out);
     unlink(out2);
     unlink(out3);
@@ -247,7 +220,7 @@ static void test_split(lxd_client *a) {
         return;
     struct prog pu = {0};
     char *fp = NULL;
-    long long meta_size = file_size(img.meta), rootfs_size = file_size(img.rootfs);
+    long long meta_size = t_file_size(img.meta), rootfs_size = t_file_size(img.rootfs);
     if (!CHECK_OK(lxd_image_upload_split(a, img.meta, img.rootfs, "{\"properties\":{\"variant\":\"split\"}}", prog_cb, &pu, &fp, ERR)))
         goto out;
     CHECKF(fp && strcmp(fp, img.split_fp) == 0, "fingerprint %s == sha256(meta + rootfs) %s", fp ? fp : "(null)", img.split_fp);
@@ -263,25 +236,25 @@ static void test_split(lxd_client *a) {
     bool split = false;
     struct prog pe = {0};
     if (CHECK_OK(lxd_image_export_path(a, fp, m, r, prog_cb, &pe, &split, ERR))) {
-        CHECK(split && files_equal(m, img.meta) && files_equal(r, img.rootfs));
+        CHECK(split && t_files_equal(m, img.meta) && t_files_equal(r, img.rootfs));
         CHECK(pe.last_done == (uint64_t)(meta_size + rootfs_size) && pe.last_total == pe.last_done);
     }
     unlink(m);
     unlink(r);
     /* A split image needs a rootfs destination; nothing is left behind without one. */
     CHECK_INVALID(lxd_image_export_path(a, fp, m, NULL, NULL, NULL, NULL, ERR));
-    CHECK(!exists(m) && temp_files() == 0);
+    CHECK(!t_path_exists(m) && temp_files() == 0);
     /* Cancel in the middle: neither file appears. */
     struct prog pc = {.cancel_at = (uint64_t)meta_size + 1};
     CHECK_ERR(lxd_image_export_path(a, fp, m, r, prog_cb, &pc, NULL, ERR), LXD_RESULT_CANCELLED, 0);
-    CHECK(!exists(m) && !exists(r) && temp_files() == 0);
+    CHECK(!t_path_exists(m) && !t_path_exists(r) && temp_files() == 0);
     /* Descriptors. */
     int fm = open(m, O_WRONLY | O_CREAT | O_TRUNC, 0644), fr = open(r, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     split = false;
     CHECK_OK(lxd_image_export_fd(a, fp, fm, fr, NULL, NULL, &split, ERR));
     close(fm);
     close(fr);
-    CHECK(split && files_equal(m, img.meta) && files_equal(r, img.rootfs));
+    CHECK(split && t_files_equal(m, img.meta) && t_files_equal(r, img.rootfs));
     fm = open(m, O_WRONLY | O_TRUNC);
     CHECK_INVALID(lxd_image_export_fd(a, fp, fm, -1, NULL, NULL, NULL, ERR));
     close(fm);
