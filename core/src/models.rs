@@ -363,6 +363,19 @@ mod tests {
     }
 
     #[test]
+    fn numbers_survive_read_modify_write_exactly() {
+        // Found by fuzzing (fuzz/ target `events`): without serde_json's float_roundtrip, an
+        // integer too big for u64 was parsed to a float one step off, so each parse/serialize
+        // cycle of an unknown field changed it.
+        let text = r#"{"type":"lifecycle","future":{"n":33333399999999999999799999930,"f":0.30000000000000004,"e":1e-300}}"#;
+        let once: Event = serde_json::from_str(text).unwrap();
+        let twice: Event = serde_json::from_str(&serde_json::to_string(&once).unwrap()).unwrap();
+        assert_eq!(once, twice);
+        // Rust's own parser rounds correctly: the value must be exactly that.
+        assert_eq!(once.extra["future"]["n"].as_f64(), "33333399999999999999799999930".parse::<f64>().ok());
+    }
+
+    #[test]
     fn nulls_are_empty() {
         let i: Image = serde_json::from_str(r#"{"aliases":null,"properties":null,"fingerprint":"f"}"#).unwrap();
         assert!(i.aliases.is_empty());

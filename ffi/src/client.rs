@@ -350,13 +350,27 @@ impl Client {
     /// Send on a given agent with a whole-request time limit of its own (`None`: the agent's).
     /// An untimed agent needs one, or a server that never answers blocks the call forever.
     pub fn send_on_timed(&self, agent: &ureq::Agent, req: Request, timeout: Option<Duration>) -> Result<Response> {
+        // A pooled connection the server closed just as it was reused fails before any reply
+        // ("connection reset", "broken pipe"): a request that is safe to repeat (GET, HEAD, PUT,
+        // DELETE) is sent once more, as Go's and browsers' HTTP clients do.
+        let idempotent = matches!(req.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
         let (b, req) = self.http_request(req)?;
         let body = req.body_bytes().to_vec();
-        let mut hreq = b.body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
-        if let Some(t) = timeout {
-            hreq = agent.configure_request(hreq).timeout_global(Some(t)).build();
-        }
-        let resp = agent.run(hreq).map_err(Error::from_ureq)?;
+        let build = |body: Vec<u8>| -> Result<ureq::http::Request<Vec<u8>>> {
+            let (b2, _) = self.http_request(req.clone())?;
+            let mut hreq = b2.body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
+            if let Some(t) = timeout {
+                hreq = agent.configure_request(hreq).timeout_global(Some(t)).build();
+            }
+            Ok(hreq)
+        };
+        drop(b);
+        let resp = match agent.run(build(body.clone())?) {
+            Err(ureq::Error::Io(e)) if idempotent && matches!(e.kind(), std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::UnexpectedEof) => {
+                agent.run(build(body)?).map_err(Error::from_ureq)?
+            }
+            other => other.map_err(Error::from_ureq)?,
+        };
         read_response(resp)
     }
 
