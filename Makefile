@@ -10,7 +10,7 @@ HARNESS := tests/harness/with-lxd.sh
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
 
-.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster gen-check
+.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster test-faults gen-check
 
 all: lib
 
@@ -51,6 +51,7 @@ test-wasm-node:
 test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-cluster
+	$(MAKE) --no-print-directory test-faults
 
 test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c
 
@@ -81,7 +82,7 @@ test-demo: lib
 ## test-c: C suite against the daemons in $LXD_TEST_* (run inside the harness), under valgrind.
 test-c: lib
 	@mkdir -p tests/c/bin
-	@set -e; for src in $(filter-out tests/c/test_cluster.c,$(wildcard tests/c/test_*.c)); do \
+	@set -e; for src in $(filter-out tests/c/test_cluster.c tests/c/test_faults.c,$(wildcard tests/c/test_*.c)); do \
 	  bin=tests/c/bin/$$(basename $$src .c); \
 	  gcc $(CFLAGS_TEST) $$src -o $$bin -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread; \
 	done
@@ -94,6 +95,14 @@ test-cluster: lib
 	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	$(HARNESS) --cluster -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster
+
+## test-faults: the C fault suite (LXD killed and restarted mid-call) on a harness of its own
+## (restarting its daemon would disturb the other suites), under valgrind.
+test-faults: lib
+	@mkdir -p $(BUILD)
+	gcc $(CFLAGS_TEST) tests/c/test_faults.c -o $(BUILD)/test_faults -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(HARNESS) -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_faults
 
 ## gen-check: the generated C functions and docs/coverage.md are current (core/src/spec.rs is held to
 ## the spec by core/tests/coverage.rs).

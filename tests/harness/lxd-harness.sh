@@ -8,6 +8,8 @@
 #   lxd-harness.sh start STATEDIR [--second] [--cluster] [--selfcheck]
 #   lxd-harness.sh stop STATEDIR
 #   lxd-harness.sh make-image STATEDIR OUTDIR [TAG]   # a fresh, uniquely-fingerprinted image
+#   lxd-harness.sh kill STATEDIR NAME [SIGNAL]         # signal daemon NAME (default KILL), wait for exit
+#   lxd-harness.sh revive STATEDIR NAME                # start daemon NAME again on its LXD_DIR
 #
 # After `start`, STATEDIR/env holds `export KEY=VALUE` lines (see README.md beside this file).
 set -euo pipefail
@@ -24,7 +26,7 @@ die() { log "ERROR: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 
 usage() {
-    sed -n '2,12p' "$HARNESS_SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$HARNESS_SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -751,6 +753,46 @@ kill_daemons() {
     done
 }
 
+# Fault tests: take a standalone daemon down mid-call and bring it back on the same LXD_DIR (its
+# instances, images and configuration survive; containers keep running while it is down).
+cmd_kill() {
+    local name=${1:-} sig=${2:-KILL} pid dir deadline
+    [ -n "$name" ] || die "kill: no daemon name"
+    STATEDIR=$(readlink -f "$STATEDIR")
+    pid=$(daemon_pid "$name")
+    dir=$(awk -v n="$name" '$1==n {d=$3} END{print d}' "$STATEDIR/pids")
+    [ -n "$pid" ] || die "kill: no daemon $name in $STATEDIR"
+    is_our_lxd "$pid" "$dir" || die "kill: daemon $name (pid $pid) is not running"
+    log "sending $sig to daemon $name (pid $pid)"
+    kill "-$sig" "$pid"
+    deadline=$(( $(date +%s) + 30 ))
+    while pid_alive "$pid"; do
+        [ "$(date +%s)" -lt "$deadline" ] || die "kill: daemon $name (pid $pid) still alive after 30 s"
+        sleep 0.05
+    done
+}
+
+cmd_revive() {
+    local name=${1:-} dir t0
+    [ -n "$name" ] || die "revive: no daemon name"
+    STATEDIR=$(readlink -f "$STATEDIR")
+    dir=$(awk -v n="$name" '$1==n {d=$3} END{print d}' "$STATEDIR/pids")
+    [ -n "$dir" ] || die "revive: no daemon $name in $STATEDIR"
+    if is_our_lxd "$(daemon_pid "$name")" "$dir"; then die "revive: daemon $name is running"; fi
+    t0=$(now_ms)
+    local old
+    old=$(daemon_pid "$name")
+    launch_daemon "$name" "$dir"
+    # The new pid line is written by the detached launcher: wait for it, so wait_ready does not
+    # read the dead daemon's pid.
+    while [ "$(daemon_pid "$name")" = "$old" ]; do
+        [ $(( $(now_ms) - t0 )) -lt 10000 ] || die "revive: daemon $name did not launch"
+        sleep 0.02
+    done
+    wait_ready "$name" "$dir"
+    log "daemon $name back after $(( $(now_ms) - t0 )) ms"
+}
+
 # ---------------------------------------------------------------------------------------------
 
 [ $# -ge 2 ] || usage
@@ -762,5 +804,7 @@ case $CMD in
 start) cmd_start "$@" ;;
 stop) cmd_stop ;;
 make-image) cmd_make_image "$STATEDIR" "$@" ;;
+kill) cmd_kill "$@" ;;
+revive) cmd_revive "$@" ;;
 *) usage ;;
 esac
