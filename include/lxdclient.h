@@ -1103,7 +1103,8 @@ enum lxd_result lxd_config_ensure_client_cert(const char *config_dir,
                                               struct lxd_error **err_out);
 
 /**
- * `lxc remote add NAME URL`: fetch the server's certificate from `url` (`https://host:port`),
+ * `lxc remote add NAME URL` in the lxc configuration directory `config_dir` (NULL: found as for
+ * `lxd_client_builder_new_remote`): fetch the server's certificate from `url` (`https://host:port`),
  * compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
  * accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
  * you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
@@ -1883,7 +1884,10 @@ enum lxd_result lxd_snapshot_publish(const struct lxd_client *client,
  * writable fields and `source: {type: copy, source}`): `source` is an instance name, or
  * `"instance/snapshot"` to make a new instance from a snapshot.
  * The copy takes the source's config, devices and profiles (minus its `volatile.*` state) unless
- * `options_json` overrides them; the source's snapshots come along unless `instance_only`. Name
+ * `options_json` overrides them; the source's snapshots come along unless `instance_only`.
+ * `options_json` (NULL: none): `instance_only` (leave snapshots behind), `live` (CRIU), and any
+ * other key overrides the new instance (`config` and `devices` merge key by key, a `null` value
+ * removing a key; `profiles`, `ephemeral`, `description`, ... replace). Name
  * taken: `LXD_RESULT_CONFLICT` or `LXD_RESULT_OPERATION_FAILED`. `op_out` NULL: wait for the copy;
  * else `*op_out` gets the running operation.
  */
@@ -1903,8 +1907,9 @@ enum lxd_result lxd_instance_copy_local(const struct lxd_client *client,
  * the source and pull the instance; then both operations are waited for. The source stays; its
  * snapshots come along unless `instance_only`; the copy gets fresh `volatile.*` state (MAC
  * addresses). The source server must listen on the network (`core.https_address`) where the
- * target can reach it; see `source_url`. On failure the source's migration operation is
- * cancelled. Blocks until done.
+ * target can reach it; see `source_url`. `options_json` (NULL: none): `instance_only`, `live`,
+ * `source_url` and overrides of the new instance's fields, as for `lxd_instance_copy_local`. On
+ * failure the source's migration operation is cancelled. Blocks until done.
  */
 enum lxd_result lxd_instance_copy_to(const struct lxd_client *source,
                                      const char *name,
@@ -1918,7 +1923,7 @@ enum lxd_result lxd_instance_copy_to(const struct lxd_client *source,
  * `target_name`, NULL: the same name): as `lxd_instance_copy_to`, keeping the `volatile.*` state,
  * then the source instance and its snapshots are deleted (`DELETE /1.0/instances/<name>`). A
  * running instance is refused (`LXD_RESULT_INVALID_ARGUMENT`) unless `live`: stop it first.
- * Blocks until done.
+ * `options_json` (NULL: none) as for `lxd_instance_copy_to`. Blocks until done.
  */
 enum lxd_result lxd_instance_migrate_to(const struct lxd_client *source,
                                         const char *name,

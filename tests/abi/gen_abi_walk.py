@@ -29,11 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # NULLs the documentation allows but does not name in a way the pattern finds.
 DOC_NULLABLE = {
-    # Accepted but not documented (reported): NULL means the default / no options.
-    ("lxd_config_add_remote", "config_dir"),
-    ("lxd_instance_copy_local", "options_json"),
-    ("lxd_instance_copy_to", "options_json"),
-    ("lxd_instance_migrate_to", "options_json"),
     ("lxd_image_list_filtered", "filter"),  # "(… e.g. "properties.os eq busybox"; NULL: all)", unnamed
     ("lxd_client_builder_set_project", "project"),  # "(NULL or "": the server's default)"
     ("lxd_client_builder_set_target", "target"),  # "(NULL or "": none)"

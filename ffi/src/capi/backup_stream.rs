@@ -92,12 +92,15 @@ pub unsafe extern "C" fn lxd_instance_backup_export_fd(client: *const lxd_client
 }
 
 #[allow(clippy::too_many_arguments)]
-unsafe fn instance_import(client: *const lxd_client, source: &mut dyn Read, len: Option<u64>, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
+/// Every argument is checked before `source` opens the file or descriptor (a bad argument never
+/// touches the file system).
+unsafe fn instance_import<S: Read>(client: *const lxd_client, source: impl FnOnce() -> Result<(S, Option<u64>)>, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
     let c = unsafe { client_ref(client) }?;
     let name = unsafe { arg_opt_str(name, "name") }?;
     let pool = unsafe { arg_opt_str(pool, "pool") }?;
     let call = api::instances_extra::import_backup(name, pool)?;
-    let op = with_progress(progress, progress_user, |cb| upload(c, call, source, len, cb))?;
+    let (mut source, len) = source()?;
+    let op = with_progress(progress, progress_user, |cb| upload(c, call, &mut source, len, cb))?;
     finish_op(c, Some(op), op_out)
 }
 
@@ -109,8 +112,8 @@ unsafe fn instance_import(client: *const lxd_client, source: &mut dyn Read, len:
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_backup_import_path(client: *const lxd_client, path: *const c_char, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let (mut f, len) = open_source(arg_str(path, "path")?)?;
-        instance_import(client, &mut f, Some(len), name, pool, progress, progress_user, op_out)
+        let path = arg_str(path, "path")?;
+        instance_import(client, || open_source(path).map(|(f, len)| (f, Some(len))), name, pool, progress, progress_user, op_out)
     })
 }
 
@@ -119,9 +122,12 @@ pub unsafe extern "C" fn lxd_instance_backup_import_path(client: *const lxd_clie
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_backup_import_fd(client: *const lxd_client, fd: c_int, name: *const c_char, pool: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let mut f = BorrowedFd::new(fd)?;
-        let len = f.remaining_len();
-        instance_import(client, &mut f, len, name, pool, progress, progress_user, op_out)
+        let source = || {
+            let f = BorrowedFd::new(fd)?;
+            let len = f.remaining_len();
+            Ok((f, len))
+        };
+        instance_import(client, source, name, pool, progress, progress_user, op_out)
     })
 }
 
@@ -150,12 +156,13 @@ pub unsafe extern "C" fn lxd_storage_volume_backup_export_fd(client: *const lxd_
 }
 
 #[allow(clippy::too_many_arguments)]
-unsafe fn volume_import(client: *const lxd_client, pool: *const c_char, name: *const c_char, source: &mut dyn Read, len: Option<u64>, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
+unsafe fn volume_import<S: Read>(client: *const lxd_client, pool: *const c_char, name: *const c_char, source: impl FnOnce() -> Result<(S, Option<u64>)>, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation) -> Result<()> {
     let c = unsafe { client_ref(client) }?;
     let pool = unsafe { arg_str(pool, "pool") }?;
     let name = unsafe { arg_opt_str(name, "name") }?;
     let call = api::storage_volumes::import_backup(pool, name)?;
-    let op = with_progress(progress, progress_user, |cb| upload(c, call, source, len, cb))?;
+    let (mut source, len) = source()?;
+    let op = with_progress(progress, progress_user, |cb| upload(c, call, &mut source, len, cb))?;
     finish_op(c, Some(op), op_out)
 }
 
@@ -166,8 +173,8 @@ unsafe fn volume_import(client: *const lxd_client, pool: *const c_char, name: *c
 #[no_mangle]
 pub unsafe extern "C" fn lxd_storage_volume_backup_import_path(client: *const lxd_client, pool: *const c_char, path: *const c_char, name: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let (mut f, len) = open_source(arg_str(path, "path")?)?;
-        volume_import(client, pool, name, &mut f, Some(len), progress, progress_user, op_out)
+        let path = arg_str(path, "path")?;
+        volume_import(client, pool, name, || open_source(path).map(|(f, len)| (f, Some(len))), progress, progress_user, op_out)
     })
 }
 
@@ -175,8 +182,11 @@ pub unsafe extern "C" fn lxd_storage_volume_backup_import_path(client: *const lx
 #[no_mangle]
 pub unsafe extern "C" fn lxd_storage_volume_backup_import_fd(client: *const lxd_client, pool: *const c_char, fd: c_int, name: *const c_char, progress: lxd_progress_cb, progress_user: *mut c_void, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let mut f = BorrowedFd::new(fd)?;
-        let len = f.remaining_len();
-        volume_import(client, pool, name, &mut f, len, progress, progress_user, op_out)
+        let source = || {
+            let f = BorrowedFd::new(fd)?;
+            let len = f.remaining_len();
+            Ok((f, len))
+        };
+        volume_import(client, pool, name, source, progress, progress_user, op_out)
     })
 }

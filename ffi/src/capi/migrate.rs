@@ -52,7 +52,10 @@ pub unsafe extern "C" fn lxd_snapshot_publish(client: *const lxd_client, instanc
 /// writable fields and `source: {type: copy, source}`): `source` is an instance name, or
 /// `"instance/snapshot"` to make a new instance from a snapshot.
 /// The copy takes the source's config, devices and profiles (minus its `volatile.*` state) unless
-/// `options_json` overrides them; the source's snapshots come along unless `instance_only`. Name
+/// `options_json` overrides them; the source's snapshots come along unless `instance_only`.
+/// `options_json` (NULL: none): `instance_only` (leave snapshots behind), `live` (CRIU), and any
+/// other key overrides the new instance (`config` and `devices` merge key by key, a `null` value
+/// removing a key; `profiles`, `ephemeral`, `description`, ... replace). Name
 /// taken: `LXD_RESULT_CONFLICT` or `LXD_RESULT_OPERATION_FAILED`. `op_out` NULL: wait for the copy;
 /// else `*op_out` gets the running operation.
 #[no_mangle]
@@ -75,8 +78,9 @@ pub unsafe extern "C" fn lxd_instance_copy_local(client: *const lxd_client, sour
 /// the source and pull the instance; then both operations are waited for. The source stays; its
 /// snapshots come along unless `instance_only`; the copy gets fresh `volatile.*` state (MAC
 /// addresses). The source server must listen on the network (`core.https_address`) where the
-/// target can reach it; see `source_url`. On failure the source's migration operation is
-/// cancelled. Blocks until done.
+/// target can reach it; see `source_url`. `options_json` (NULL: none): `instance_only`, `live`,
+/// `source_url` and overrides of the new instance's fields, as for `lxd_instance_copy_local`. On
+/// failure the source's migration operation is cancelled. Blocks until done.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_copy_to(source: *const lxd_client, name: *const c_char, target: *const lxd_client, target_name: *const c_char, options_json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {
@@ -93,7 +97,7 @@ pub unsafe extern "C" fn lxd_instance_copy_to(source: *const lxd_client, name: *
 /// `target_name`, NULL: the same name): as `lxd_instance_copy_to`, keeping the `volatile.*` state,
 /// then the source instance and its snapshots are deleted (`DELETE /1.0/instances/<name>`). A
 /// running instance is refused (`LXD_RESULT_INVALID_ARGUMENT`) unless `live`: stop it first.
-/// Blocks until done.
+/// `options_json` (NULL: none) as for `lxd_instance_copy_to`. Blocks until done.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_migrate_to(source: *const lxd_client, name: *const c_char, target: *const lxd_client, target_name: *const c_char, options_json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {

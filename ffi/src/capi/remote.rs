@@ -64,7 +64,8 @@ pub unsafe extern "C" fn lxd_config_ensure_client_cert(config_dir: *const c_char
     })
 }
 
-/// `lxc remote add NAME URL`: fetch the server's certificate from `url` (`https://host:port`),
+/// `lxc remote add NAME URL` in the lxc configuration directory `config_dir` (NULL: found as for
+/// `lxd_client_builder_new_remote`): fetch the server's certificate from `url` (`https://host:port`),
 /// compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
 /// accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
 /// you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
