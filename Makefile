@@ -10,7 +10,7 @@ HARNESS := tests/harness/with-lxd.sh
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
 
-.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster test-faults gen-check
+.PHONY: all lib header header-check deps test test-rust test-wasm test-wasm-node test-c test-integration demo clean pc test-cluster test-faults test-tsan gen-check
 
 all: lib
 
@@ -52,6 +52,7 @@ test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-cluster
 	$(MAKE) --no-print-directory test-faults
+	$(MAKE) --no-print-directory test-tsan
 
 test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c
 
@@ -103,6 +104,33 @@ test-faults: lib
 	gcc $(CFLAGS_TEST) tests/c/test_faults.c -o $(BUILD)/test_faults -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	$(HARNESS) -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_faults
+
+## test-tsan: ThreadSanitizer over the C ABI. liblxdclient (and Rust's std, rebuilt from source
+## on nightly) instrumented with -Zsanitizer=thread, linked with TSan-instrumented C suites that
+## share clients, operations, exec handles and event listeners between threads; any report fails
+## (exit 66). A deliberate race (canary) must be reported, or the setup is not working.
+TSAN_TOOLCHAIN ?= nightly
+TSAN_TRIPLE := x86_64-unknown-linux-gnu
+TSAN_TARGET := $(ROOT)/target/tsan
+TSAN_SUITES := threads operations events exec
+TSAN_LINK = -Wl,--whole-archive $$(rustc +$(TSAN_TOOLCHAIN) --print sysroot)/lib/rustlib/$(TSAN_TRIPLE)/lib/librustc-nightly_rt.tsan.a \
+  -Wl,--no-whole-archive -lpthread -ldl -lm -lrt -lstdc++
+test-tsan: deps
+	RUSTFLAGS=-Zsanitizer=thread CARGO_TARGET_DIR=$(TSAN_TARGET) $(CARGO) +$(TSAN_TOOLCHAIN) build -Zbuild-std \
+	  --target $(TSAN_TRIPLE) -p lxdclient
+	@mkdir -p $(BUILD)/tsan
+	@printf '#include <pthread.h>\nstatic int shared;\nstatic void *w(void *a) { (void)a; shared++; return 0; }\nint main(void) { pthread_t t; pthread_create(&t, 0, w, 0); shared++; pthread_join(t, 0); return 0; }\n' >$(BUILD)/tsan/canary.c
+	gcc -g -fsanitize=thread -c $(BUILD)/tsan/canary.c -o $(BUILD)/tsan/canary.o && gcc -o $(BUILD)/tsan/canary $(BUILD)/tsan/canary.o $(TSAN_LINK)
+	@TSAN_OPTIONS=exitcode=66 $(BUILD)/tsan/canary 2>/dev/null; rc=$$?; \
+	  if [ $$rc -ne 66 ]; then echo "tsan canary: a deliberate race was not reported (exit $$rc)"; exit 1; fi; \
+	  echo "tsan canary: deliberate race reported (exit 66), as it must be"
+	@set -e; for s in $(TSAN_SUITES); do \
+	  gcc -std=c11 -g -O1 -fsanitize=thread -I$(ROOT)/include -c tests/c/test_$$s.c -o $(BUILD)/tsan/test_$$s.o; \
+	  gcc -o $(BUILD)/tsan/test_$$s $(BUILD)/tsan/test_$$s.o $(TSAN_TARGET)/$(TSAN_TRIPLE)/debug/liblxdclient.a $(TSAN_LINK); \
+	done
+	$(HARNESS) -- sh -c 'for s in $(TSAN_SUITES); do TSAN_OPTIONS="halt_on_error=1 exitcode=66" LXD_TEST_WATCHDOG_SECONDS=600 \
+	  LXD_TEST_EXEC_MB=8 LXD_TEST_EXEC_ROUNDS=40 \
+	  $(BUILD)/tsan/test_$$s || { echo "test_$$s under TSan failed (exit $$?)"; exit 1; }; done'
 
 ## gen-check: the generated C functions and docs/coverage.md are current (core/src/spec.rs is held to
 ## the spec by core/tests/coverage.rs).

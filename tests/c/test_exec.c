@@ -175,13 +175,20 @@ static void environment(lxd_client *c) {
     free(o);
 }
 
+/* MiB per big transfer (LXD_TEST_EXEC_MB, default 50; the ThreadSanitizer run uses less). */
+static uint64_t big_mb(void) {
+    const char *v = getenv("LXD_TEST_EXEC_MB");
+    return v && atoi(v) > 0 ? (uint64_t)atoi(v) : 50;
+}
+
 static void big_outputs(lxd_client *c) {
     T_SECTION("50 MB on stdout and 50 MB on stderr at once");
-    const uint64_t N = 50ull * 1024 * 1024;
+    const uint64_t N = big_mb() * 1024 * 1024;
     pattern out = {.pat = "0123456789abcdef\n", .plen = 17};
     pattern err = {.pat = "ABCDEFGHIJKLMNOPQRSTUVW\n", .plen = 24};
-    const char *argv[] = {"sh", "-c",
-                          "(yes 0123456789abcdef | head -c 52428800) & yes ABCDEFGHIJKLMNOPQRSTUVW | head -c 52428800 >&2; wait"};
+    char *script = t_fmt("(yes 0123456789abcdef | head -c %llu) & yes ABCDEFGHIJKLMNOPQRSTUVW | head -c %llu >&2; wait",
+                         (unsigned long long)N, (unsigned long long)N);
+    const char *argv[] = {"sh", "-c", script};
     lxd_exec *x = NULL;
     int32_t code = -1;
     double t0 = t_now();
@@ -193,14 +200,15 @@ static void big_outputs(lxd_client *c) {
                (unsigned long long)out.bad, (unsigned long long)out.first_bad);
         CHECKF(err.pos == N && err.bad == 0, "stderr: %llu bytes, %llu wrong (first at %llu)", (unsigned long long)err.pos,
                (unsigned long long)err.bad, (unsigned long long)err.first_bad);
-        printf("  info: 100 MB of output in %.2f s\n", dt);
+        printf("  info: %llu MB of output in %.2f s\n", (unsigned long long)(2 * N >> 20), dt);
     }
     lxd_exec_free(x);
+    free(script);
 }
 
 static void big_stdin(lxd_client *c) {
     T_SECTION("50 MB of stdin through cat comes back intact");
-    const uint64_t N = 50ull * 1024 * 1024;
+    const uint64_t N = big_mb() * 1024 * 1024;
     pattern src = {.total = N};
     pattern chk = {0};
     const char *argv[] = {"cat"};
@@ -212,7 +220,7 @@ static void big_stdin(lxd_client *c) {
         CHECK(code == 0);
         CHECK(src.pos == N);
         CHECKF(chk.pos == N && chk.bad == 0, "cat: %llu bytes back, %llu wrong", (unsigned long long)chk.pos, (unsigned long long)chk.bad);
-        printf("  info: 50 MB in and out in %.2f s\n", t_now() - t0);
+        printf("  info: %llu MB in and out in %.2f s\n", (unsigned long long)(N >> 20), t_now() - t0);
     }
     lxd_exec_free(x);
 
@@ -309,9 +317,11 @@ static void record_output(lxd_client *c) {
 
 static void back_to_back(lxd_client *c) {
     T_SECTION("200 execs back to back");
+    const char *v = getenv("LXD_TEST_EXEC_ROUNDS");
+    int rounds = v && atoi(v) > 0 ? atoi(v) : 200;
     int ok = 0;
     double t0 = t_now();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < rounds; i++) {
         int32_t code = -1;
         uint8_t *o = NULL;
         size_t ol = 0;
@@ -328,8 +338,8 @@ static void back_to_back(lxd_client *c) {
         t_err_clear();
         lxd_bytes_free(o, ol);
     }
-    CHECKF(ok == 200, "%d of 200 execs right", ok);
-    printf("  info: 200 execs in %.2f s\n", t_now() - t0);
+    CHECKF(ok == rounds, "%d of %d execs right", ok, rounds);
+    printf("  info: %d execs in %.2f s\n", rounds, t_now() - t0);
 }
 
 typedef struct {
