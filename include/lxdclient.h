@@ -119,6 +119,13 @@ typedef struct lxd_client lxd_client;
 typedef struct lxd_client_builder lxd_client_builder;
 
 /**
+ * An attached instance console. One thread may `lxd_console_read` while others
+ * `lxd_console_write`, `lxd_console_resize` or `lxd_console_close`. Free with
+ * `lxd_console_free` once no call is using it.
+ */
+typedef struct lxd_console lxd_console;
+
+/**
  * An error: code, HTTP status (0 when none) and message. Free with `lxd_error_free`.
  */
 typedef struct lxd_error lxd_error;
@@ -2219,6 +2226,60 @@ enum lxd_result lxd_certificate_add_untrusted(const struct lxd_client *client,
                                               const char *password,
                                               const char *name,
                                               struct lxd_error **err_out);
+
+/**
+ * Attach to the text console of the running instance `name` (`POST
+ * /1.0/instances/<name>/console` with type `console`, then its data and control websockets):
+ * `width`/`height` 0 take LXD's default size. On success `*console_out` owns a new handle.
+ * A stopped instance: `LXD_RESULT_API` (LXD refuses).
+ */
+enum lxd_result lxd_console_attach(const struct lxd_client *client,
+                                   const char *name,
+                                   uint32_t width,
+                                   uint32_t height,
+                                   struct lxd_console **console_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * Send `len` bytes to the console (keystrokes). `data` may be NULL only when `len` is 0.
+ */
+enum lxd_result lxd_console_write(const struct lxd_console *console,
+                                  const uint8_t *data,
+                                  size_t len,
+                                  struct lxd_error **err_out);
+
+/**
+ * Read console output: up to `cap` bytes into `buf`, the count in `*n_out`; 0 once LXD ended
+ * the console. `timeout_ms` < 0 waits without limit; past it `LXD_RESULT_TIMEOUT` and nothing
+ * is lost. After `lxd_console_close` (also from another thread while this call is blocked):
+ * `LXD_RESULT_CANCELLED`. One reader at a time.
+ */
+enum lxd_result lxd_console_read(const struct lxd_console *console,
+                                 uint8_t *buf,
+                                 size_t cap,
+                                 int64_t timeout_ms,
+                                 size_t *n_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * Resize the console's terminal to `width` x `height` characters (both ≥ 1).
+ */
+enum lxd_result lxd_console_resize(const struct lxd_console *console,
+                                   uint32_t width,
+                                   uint32_t height,
+                                   struct lxd_error **err_out);
+
+/**
+ * Detach: both websockets are shut and LXD ends the console operation (the instance keeps
+ * running). A `lxd_console_read` blocked in another thread returns `LXD_RESULT_CANCELLED`, and
+ * so do later calls. Any thread, any number of times; NULL is ignored.
+ */
+void lxd_console_close(const struct lxd_console *console);
+
+/**
+ * Free the handle (detaching first). NULL is fine. No call may be using it.
+ */
+void lxd_console_free(struct lxd_console *console);
 
 /**
  * List the cluster members (`GET /1.0/cluster/members`). `recursion` 0: `*json_out` is a JSON

@@ -16,6 +16,7 @@ pub mod capi;
 pub mod lxcconfig;
 pub mod ws;
 pub mod exec;
+pub mod console;
 pub mod events;
 pub mod stream;
 pub mod files;

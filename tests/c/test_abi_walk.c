@@ -18486,6 +18486,358 @@ static void walk_lxd_certificate_add_untrusted(void) {
     }
 }
 
+/* enum lxd_result lxd_console_attach(const struct lxd_client* client, const char* name, uint32_t width, uint32_t height, struct lxd_console** console_out, struct lxd_error** err_out) */
+static void walk_lxd_console_attach(void) {
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, "abiwalk", 80, 24, &console_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "valid", rc, err, EXPECT_VALID, 1, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(NULL, "abiwalk", 80, 24, &console_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "client=NULL", rc, err, EXPECT_INVALID, 1, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(NULL, "abiwalk", 80, 24, &console_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, NULL, 80, 24, &console_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "name=NULL", rc, err, EXPECT_INVALID, 1, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, NULL, 80, 24, &console_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        (void)console_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, "abiwalk", 80, 24, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(console_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "console_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        (void)console_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, "abiwalk", 80, 24, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(console_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "console_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, BAD_UTF8, 80, 24, &console_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, "abiwalk", (uint32_t)UINT32_MAX, 24, &console_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(width=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "width=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_out_v = (lxd_console *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_attach(client, "abiwalk", 80, (uint32_t)UINT32_MAX, &console_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_attach(height=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_attach", "height=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, console_out_v == (lxd_console *)SENTINEL);
+        if (console_out_v != (lxd_console *)SENTINEL) lxd_console_free(console_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_console_write(const struct lxd_console* console, const uint8_t* data, size_t len, struct lxd_error** err_out) */
+static void walk_lxd_console_write(void) {
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_write: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_write(console_h, (const uint8_t*)abi_buffer, 16, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_write(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_write", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_write(NULL, (const uint8_t*)abi_buffer, 16, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_write(console=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_write", "console=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_write(NULL, (const uint8_t*)abi_buffer, 16, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_write(console=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_write", "console=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_write: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_write(console_h, NULL, 1, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_write(data=NULL, len>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_write", "data=NULL, len>0", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_write: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_write(console_h, NULL, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_write(data=NULL, len=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_write", "data=NULL, len=0", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+}
+
+/* enum lxd_result lxd_console_read(const struct lxd_console* console, uint8_t* buf, size_t cap, int64_t timeout_ms, size_t* n_out, struct lxd_error** err_out) */
+static void walk_lxd_console_read(void) {
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_read: cannot make a lxd_console with lxd_console_attach");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(console_h, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "valid", rc, err, EXPECT_VALID, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(NULL, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(console=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "console=NULL", rc, err, EXPECT_INVALID, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(NULL, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, &n_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(console=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "console=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_read: cannot make a lxd_console with lxd_console_attach");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(console_h, NULL, 1, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(buf=NULL, cap>0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "buf=NULL, cap>0", rc, err, EXPECT_INVALID, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_read: cannot make a lxd_console with lxd_console_attach");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(console_h, NULL, 0, 2000, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(buf=NULL, cap=0) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "buf=NULL, cap=0", rc, err, EXPECT_NO_PANIC, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_read: cannot make a lxd_console with lxd_console_attach");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        (void)n_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(console_h, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(n_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "n_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_read: cannot make a lxd_console with lxd_console_attach");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        (void)n_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(console_h, (uint8_t*)abi_buffer, sizeof abi_buffer, 2000, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(n_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "n_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_read: cannot make a lxd_console with lxd_console_attach");
+        }
+        size_t n_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_read(console_h, (uint8_t*)abi_buffer, sizeof abi_buffer, (int64_t)1, &n_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_read(timeout_ms=1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_read", "timeout_ms=1", rc, err, EXPECT_NO_PANIC, 1, n_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+}
+
+/* enum lxd_result lxd_console_resize(const struct lxd_console* console, uint32_t width, uint32_t height, struct lxd_error** err_out) */
+static void walk_lxd_console_resize(void) {
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_resize: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_resize(console_h, 80, 24, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_resize(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_resize", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_resize(NULL, 80, 24, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_resize(console=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_resize", "console=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_resize(NULL, 80, 24, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_resize(console=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_resize", "console=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_resize: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_resize(console_h, (uint32_t)UINT32_MAX, 24, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_resize(width=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_resize", "width=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_resize: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_console_resize(console_h, 80, (uint32_t)UINT32_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_console_resize(height=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_console_resize", "height=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_console_free(console_h);
+    }
+}
+
+/* void lxd_console_close(const struct lxd_console* console) */
+static void walk_lxd_console_close(void) {
+    {
+        lxd_console *console_h = NULL;
+        {
+            CHECK(lxd_console_attach(client, "abiwalk", 80, 24, &console_h, NULL) == LXD_RESULT_OK && console_h, "lxd_console_close: cannot make a lxd_console with lxd_console_attach");
+        }
+        lxd_console_close(console_h);
+        CHECK(1, "lxd_console_close: returned");
+        lxd_console_free(console_h);
+    }
+    {
+        lxd_console_close(NULL);
+        CHECK(1, "lxd_console_close: returned");
+    }
+}
+
+/* void lxd_console_free(struct lxd_console* console) */
+static void walk_lxd_console_free(void) {
+    lxd_console_free(NULL);
+    CHECK(1, "lxd_console_free(NULL)");
+}
 /* enum lxd_result lxd_cluster_member_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_cluster_member_list(void) {
     {
@@ -31746,7 +32098,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 307 functions. */
+/* 313 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -31935,6 +32287,12 @@ static void walk_all(void) {
     walk_lxd_storage_volume_backup_import_fd();
     walk_lxd_certificate_token_create();
     walk_lxd_certificate_add_untrusted();
+    walk_lxd_console_attach();
+    walk_lxd_console_write();
+    walk_lxd_console_read();
+    walk_lxd_console_resize();
+    walk_lxd_console_close();
+    walk_lxd_console_free();
     walk_lxd_cluster_member_list();
     walk_lxd_cluster_member_get();
     walk_lxd_cluster_member_update();

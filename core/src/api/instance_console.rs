@@ -21,6 +21,24 @@ pub fn attach(instance: &str, width: u32, height: u32, kind: &str) -> Result<Cal
     Ok(Call::new(super::endpoint::post("instance_console_post", &["instances", instance, "console"]).json(&body)?, parse_async))
 }
 
+/// The two websockets of an attached console: `data` carries the terminal both ways (binary
+/// frames), `control` takes `window-resize` messages ([`crate::exec::Control`]).
+#[derive(Debug, Clone)]
+pub struct ConsoleSockets {
+    /// `GET /1.0/operations/<id>/websocket?secret=<fds["0"]>`.
+    pub data: crate::Request,
+    /// `GET /1.0/operations/<id>/websocket?secret=<fds["control"]>`.
+    pub control: crate::Request,
+}
+
+/// The websocket requests of the console operation that [`attach`] returned, from its
+/// `metadata.fds`. A reply without both secrets is a protocol error.
+pub fn sockets(op: &Operation) -> Result<ConsoleSockets> {
+    let fds = op.metadata.get("fds").and_then(|v| v.as_object()).ok_or_else(|| Error::protocol("console operation without metadata.fds"))?;
+    let secret = |k: &str| fds.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).ok_or_else(|| Error::protocol(format!("console operation without the {k:?} secret")));
+    Ok(ConsoleSockets { data: super::operations::websocket(&op.id, secret("0")?)?, control: super::operations::websocket(&op.id, secret("control")?)? })
+}
+
 /// `GET /1.0/instances/<name>/console`: the console log of a container (raw bytes). An empty
 /// console buffer is an empty log: LXD 5.0.2 reports it as a 500 "open : no such file or
 /// directory" (it serves a file entry without a path), which this parser turns into `[]`.
@@ -60,5 +78,25 @@ mod tests {
         let other = Response::new(400, vec![], br#"{"type":"error","error":"Instance is not container type","error_code":400}"#.to_vec());
         assert_eq!(l.parse(&other).unwrap_err().http_status(), Some(400));
         assert_eq!(clear_log("c1").unwrap().request.method.as_str(), "DELETE");
+    }
+
+    #[test]
+    fn console_sockets() {
+        let op: Operation = serde_json::from_value(serde_json::json!({
+            "id": "6916c8a6-9b7d-4abd-90b3-aedfec7ec7da", "class": "websocket", "status_code": 103,
+            "metadata": {"fds": {"0": "s0", "control": "sc"}}
+        }))
+        .unwrap();
+        let s = sockets(&op).unwrap();
+        assert_eq!(s.data.path_and_query(), "/1.0/operations/6916c8a6-9b7d-4abd-90b3-aedfec7ec7da/websocket?secret=s0");
+        assert_eq!(s.control.path_and_query(), "/1.0/operations/6916c8a6-9b7d-4abd-90b3-aedfec7ec7da/websocket?secret=sc");
+        let mut bad = op.clone();
+        bad.metadata = serde_json::json!({"fds": {"0": "s0"}});
+        assert!(matches!(sockets(&bad), Err(Error::Protocol(_))));
+        bad.metadata = serde_json::json!({});
+        assert!(matches!(sockets(&bad), Err(Error::Protocol(_))));
+        bad = op.clone();
+        bad.id = "../x".into();
+        assert!(sockets(&bad).is_err());
     }
 }

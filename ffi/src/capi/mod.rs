@@ -33,6 +33,7 @@ pub mod backup;
 pub mod backup_stream;
 mod calls;
 pub mod certificate_token;
+pub mod console;
 pub mod cluster;
 pub mod image_extra;
 pub mod instance_extra;

@@ -153,6 +153,14 @@ fn ok(req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
     if is_operation_path(req) {
         return reply(c, 200, &[], &sync("{}"));
     }
+    if req.method == "POST" && matches!(s.as_slice(), ["instances", _, "console"]) {
+        // A console: a websocket operation with its two secrets (the upgrades are accepted above).
+        let body = format!(
+            r#"{{"type":"async","status":"Operation created","status_code":100,"operation":"/1.0/operations/op-console","error_code":0,"error":"","metadata":{}}}"#,
+            op("op-console", 103, "", r#"{"fds":{"0":"s0","control":"sc"}}"#)
+        );
+        return reply(c, 202, &[("Location", "/1.0/operations/op-console")], body.as_bytes());
+    }
     if is_async(req) {
         return async_reply(c, "op-ok");
     }
