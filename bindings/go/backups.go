@@ -63,7 +63,7 @@ func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req 
 	})
 }
 
-// RenameInstanceBackup renames an instance backup and waits. Taken: ErrConflict.
+// RenameInstanceBackup renames an instance backup and waits; LXD refuses a taken name.
 func (c *Client) RenameInstanceBackup(ctx context.Context, instance, name, newName string) error {
 	var a cArgs
 	i, n, nn := a.str(instance), a.str(name), a.str(newName)
@@ -185,7 +185,7 @@ func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType
 	})
 }
 
-// RenameStorageVolumeBackup renames a volume backup and waits. Taken: ErrConflict.
+// RenameStorageVolumeBackup renames a volume backup and waits; LXD refuses a taken name.
 func (c *Client) RenameStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name, newName string) error {
 	var a cArgs
 	pl, ty, v, n, nn := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(newName)

@@ -163,7 +163,7 @@ func (c *Client) PatchClusterMember(ctx context.Context, name string, patch any,
 	})
 }
 
-// RenameClusterMember renames a cluster member. Taken: ErrConflict.
+// RenameClusterMember renames a cluster member; LXD refuses a taken name.
 func (c *Client) RenameClusterMember(ctx context.Context, name, newName string) error {
 	var a cArgs
 	n, nn := a.str(name), a.str(newName)

@@ -51,7 +51,7 @@ func (c *Client) NetworkACLExists(ctx context.Context, name string) (bool, error
 }
 
 // CreateNetworkACL creates a network ACL (POST /1.0/network-acls) from acl (Name, Description,
-// Ingress, Egress, Config). Taken: ErrConflict.
+// Ingress, Egress, Config). LXD 5.0.2 refuses a taken name with ErrAPI (400), not ErrConflict.
 func (c *Client) CreateNetworkACL(ctx context.Context, acl NetworkACL) error {
 	var a cArgs
 	j := a.json(acl)
@@ -80,7 +80,7 @@ func (c *Client) PatchNetworkACL(ctx context.Context, name string, patch any, et
 	})
 }
 
-// RenameNetworkACL renames a network ACL. Target name taken: ErrConflict.
+// RenameNetworkACL renames a network ACL; LXD refuses a taken name.
 func (c *Client) RenameNetworkACL(ctx context.Context, name, newName string) error {
 	var a cArgs
 	n, nn := a.str(name), a.str(newName)

@@ -57,7 +57,7 @@ func (c *Client) CreateNetworkForward(ctx context.Context, network string, fwd N
 }
 
 // UpdateNetworkForward replaces a forward's description, config and ports (PUT); etag ("": none)
-// guards against a concurrent change (ErrPreconditionFailed).
+// is sent as If-Match, though LXD 5.0.2 does not check it for forwards.
 func (c *Client) UpdateNetworkForward(ctx context.Context, network, listenAddress string, fwd NetworkForward, etag string) error {
 	var a cArgs
 	nw, l, j, et := a.str(network), a.str(listenAddress), a.json(fwd), a.opt(etag)

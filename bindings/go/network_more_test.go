@@ -29,7 +29,8 @@ func TestNetworkACLs(t *testing.T) {
 		Ingress: []NetworkACLRule{{Action: "allow", Source: "192.0.2.0/24", Protocol: "tcp", DestinationPort: "22", State: "enabled"}}}
 	must(t, c.CreateNetworkACL(ctx, acl))
 	t.Cleanup(func() { c.DeleteNetworkACL(ctx, name); c.DeleteNetworkACL(ctx, renamed) })
-	mustIs(t, c.CreateNetworkACL(ctx, acl), ErrConflict)
+	// LXD 5.0.2 refuses a taken ACL name with 400, not 409.
+	mustAPI(t, c.CreateNetworkACL(ctx, acl), 400, "already exists")
 
 	got, etag, err := c.GetNetworkACL(ctx, name)
 	must(t, err)
@@ -83,7 +84,8 @@ func TestNetworkZones(t *testing.T) {
 	zone := uniq("gozone") + ".example.test"
 	must(t, c.CreateNetworkZone(ctx, NetworkZone{Name: zone, Description: "z1", Config: map[string]string{"user.k": "v"}}))
 	t.Cleanup(func() { c.DeleteNetworkZone(ctx, zone) })
-	mustIs(t, c.CreateNetworkZone(ctx, NetworkZone{Name: zone}), ErrConflict)
+	// LXD 5.0.2 refuses a taken zone name with 400, not 409.
+	mustAPI(t, c.CreateNetworkZone(ctx, NetworkZone{Name: zone}), 400, "already exists")
 
 	z, etag, err := c.GetNetworkZone(ctx, zone)
 	must(t, err)
@@ -183,7 +185,10 @@ func TestNetworkForwardsLeasesPeers(t *testing.T) {
 	got.Description = "f2"
 	got.Ports = []NetworkForwardPort{{Protocol: "tcp", ListenPort: "80", TargetPort: "8080", TargetAddress: fmt.Sprintf("198.18.%d.9", octet)}}
 	must(t, c.UpdateNetworkForward(ctx, br, listen, *got, etag))
-	mustIs(t, c.UpdateNetworkForward(ctx, br, listen, *got, etag), ErrPreconditionFailed)
+	// LXD 5.0.2 sends an ETag with a forward but does not check If-Match on its PUT or PATCH:
+	// a stale (even a made-up) one is accepted.
+	must(t, c.UpdateNetworkForward(ctx, br, listen, *got, etag))
+	must(t, c.UpdateNetworkForward(ctx, br, listen, *got, `"made-up"`))
 	all, err := c.ListNetworkForwards(ctx, br)
 	must(t, err)
 	if len(all) != 1 || all[0].Description != "f2" || len(all[0].Ports) != 1 || all[0].Ports[0].TargetPort != "8080" {

@@ -52,7 +52,7 @@ func (c *Client) NetworkZoneExists(ctx context.Context, name string) (bool, erro
 }
 
 // CreateNetworkZone creates a network zone (POST /1.0/network-zones); its Name is the DNS zone
-// ("example.org"). Taken: ErrConflict.
+// ("example.org"). LXD 5.0.2 refuses a taken name with ErrAPI (400), not ErrConflict.
 func (c *Client) CreateNetworkZone(ctx context.Context, zone NetworkZone) error {
 	var a cArgs
 	j := a.json(zone)
