@@ -160,7 +160,9 @@ func TestInstanceExtras(t *testing.T) {
 	md.Properties["go"] = "1"
 	md.Templates = map[string]*ImageMetadataTemplate{}
 	must(t, c.UpdateInstanceMetadata(ctx, name, *md, etag))
-	mustIs(t, c.UpdateInstanceMetadata(ctx, name, *md, etag), ErrPreconditionFailed)
+	// The ETag read before the update is stale now: PATCH checks it; LXD 5.0.2's PUT does not.
+	mustIs(t, c.PatchInstanceMetadata(ctx, name, map[string]any{"properties": map[string]string{"x": "y"}}, etag), ErrPreconditionFailed)
+	must(t, c.UpdateInstanceMetadata(ctx, name, *md, etag))
 	md, _, err = c.GetInstanceMetadata(ctx, name)
 	must(t, err)
 	if md.Properties["go"] != "1" || len(md.Templates) != 0 {

@@ -76,7 +76,11 @@ func TestServerPublicViews(t *testing.T) {
 		t.Fatalf("after patch: %+v", w)
 	}
 	mustAPI(t, c.PatchWarning(ctx, w.UUID, map[string]string{"status": "ignored"}, ""), 400, "")
-	mustIs(t, c.UpdateWarning(ctx, "00000000-0000-0000-0000-000000000000", *w, ""), ErrNotFound)
+	// LXD 5.0.2 answers a PUT to a missing warning with success, and creates nothing.
+	missing := "00000000-0000-0000-0000-000000000000"
+	must(t, c.UpdateWarning(ctx, missing, *w, ""))
+	_, _, err = c.GetWarning(ctx, missing)
+	mustIs(t, err, ErrNotFound)
 }
 
 func TestTrustTokensAndUntrusted(t *testing.T) {
@@ -189,14 +193,8 @@ func TestImagesMore(t *testing.T) {
 	if len(secret) < 10 {
 		t.Fatalf("secret %q", secret)
 	}
-	img, err := anon.GetPublicImage(ctx, fp, secret)
-	must(t, err)
-	if img.Fingerprint != fp || img.Public {
-		t.Fatalf("image through its secret %+v", img)
-	}
-	_, err = anon.GetPublicImage(ctx, fp, "not-the-secret")
-	mustIs(t, err, ErrNotFound)
-	// The secret's operation, waited on as an untrusted client holding the secret.
+	// The secret's operation, waited on (timeout 0: its state now) as an untrusted client
+	// holding the secret.
 	info, err := anon.WaitOperationUntrusted(ctx, op.ID(), secret, 0)
 	must(t, err)
 	if info.ID != op.ID() || info.Class != "token" || info.StatusCode != StatusRunning {
@@ -209,9 +207,28 @@ func TestImagesMore(t *testing.T) {
 	if !slices.Contains(ids, op.ID()) {
 		t.Fatalf("operation ids %v lack %s", ids, op.ID())
 	}
-	must(t, op.Cancel(ctx))
+	_, err = anon.GetPublicImage(ctx, fp, "not-the-secret")
+	mustIs(t, err, ErrNotFound)
+	img, err := anon.GetPublicImage(ctx, fp, secret)
+	must(t, err)
+	if img.Fingerprint != fp || img.Public {
+		t.Fatalf("image through its secret %+v", img)
+	}
+	// One use: the token operation is over, and the secret works no more.
+	info, err = anon.WaitOperationUntrusted(ctx, op.ID(), secret, -1)
+	must(t, err)
+	if info.StatusCode != StatusCancelled {
+		t.Fatalf("the used secret's operation %+v", info)
+	}
 	_, err = anon.GetPublicImage(ctx, fp, secret)
-	mustIs(t, err, ErrNotFound) // revoked
+	mustIs(t, err, ErrNotFound)
+	// A secret revoked before use.
+	secret, op2, err := c.CreateImageSecret(ctx, fp)
+	must(t, err)
+	must(t, op2.Cancel(ctx))
+	op2.Close()
+	_, err = anon.GetPublicImage(ctx, fp, secret)
+	mustIs(t, err, ErrNotFound)
 
 	// A public image and its alias are visible without trust.
 	must(t, setImagePublic(ctx, c, fp, true))
