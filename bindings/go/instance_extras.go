@@ -248,8 +248,8 @@ func (c *Client) GetInstanceMetadata(ctx context.Context, name string) (*ImageMe
 	return v, etag, err
 }
 
-// UpdateInstanceMetadata replaces an instance's image metadata (PUT); etag ("": none) guards
-// against a concurrent change (ErrPreconditionFailed).
+// UpdateInstanceMetadata replaces an instance's image metadata (PUT); etag ("": none) is sent as
+// If-Match, which LXD 5.0.2 checks on PATCH (ErrPreconditionFailed) but not on PUT.
 func (c *Client) UpdateInstanceMetadata(ctx context.Context, name string, md ImageMetadata, etag string) error {
 	var a cArgs
 	n, j, et := a.str(name), a.json(md), a.opt(etag)

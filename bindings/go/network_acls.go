@@ -71,7 +71,8 @@ func (c *Client) UpdateNetworkACL(ctx context.Context, name string, acl NetworkA
 }
 
 // PatchNetworkACL merges patch (any JSON object) into a network ACL (PATCH); etag as in
-// UpdateNetworkACL.
+// UpdateNetworkACL. LXD 5.0.2 merges "config" but takes "ingress" and "egress" as sent: left
+// out, the rules are cleared.
 func (c *Client) PatchNetworkACL(ctx context.Context, name string, patch any, etag string) error {
 	var a cArgs
 	n, j, et := a.str(name), a.json(patch), a.opt(etag)

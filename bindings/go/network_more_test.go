@@ -126,7 +126,8 @@ func TestNetworkZones(t *testing.T) {
 	// Records.
 	rec := NetworkZoneRecord{Name: "www", Description: "r1", Entries: []NetworkZoneRecordEntry{{Type: "A", Value: "192.0.2.7", TTL: 300}}}
 	must(t, c.CreateNetworkZoneRecord(ctx, zone, rec))
-	mustIs(t, c.CreateNetworkZoneRecord(ctx, zone, rec), ErrConflict)
+	// LXD 5.0.2 reports a taken record name as its database's 500.
+	mustAPI(t, c.CreateNetworkZoneRecord(ctx, zone, rec), 500, "UNIQUE constraint failed")
 	r, retag, err := c.GetNetworkZoneRecord(ctx, zone, "www")
 	must(t, err)
 	if r.Name != "www" || r.Description != "r1" || len(r.Entries) != 1 || r.Entries[0].Value != "192.0.2.7" || r.Entries[0].TTL != 300 || retag == "" {
@@ -143,7 +144,11 @@ func TestNetworkZones(t *testing.T) {
 	r.Entries = []NetworkZoneRecordEntry{{Type: "AAAA", Value: "2001:db8::7"}}
 	must(t, c.UpdateNetworkZoneRecord(ctx, zone, "www", *r, retag))
 	mustIs(t, c.UpdateNetworkZoneRecord(ctx, zone, "www", *r, retag), ErrPreconditionFailed)
-	must(t, c.PatchNetworkZoneRecord(ctx, zone, "www", map[string]any{"description": "r3"}, ""))
+	// LXD 5.0.2's record PATCH walks the zone's config into the request's config map: a patch
+	// without "config" in a zone that has config panics the handler (connection dropped). Its
+	// entries are taken as sent.
+	mustIs(t, c.PatchNetworkZoneRecord(ctx, zone, "www", map[string]any{"description": "r3"}, ""), ErrConnection)
+	must(t, c.PatchNetworkZoneRecord(ctx, zone, "www", map[string]any{"description": "r3", "config": map[string]string{}, "entries": r.Entries}, ""))
 	r, _, err = c.GetNetworkZoneRecord(ctx, zone, "www")
 	must(t, err)
 	if r.Description != "r3" || len(r.Entries) != 1 || r.Entries[0].Type != "AAAA" {

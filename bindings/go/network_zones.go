@@ -72,7 +72,8 @@ func (c *Client) UpdateNetworkZone(ctx context.Context, name string, zone Networ
 }
 
 // PatchNetworkZone merges patch (any JSON object) into a network zone (PATCH); etag as in
-// UpdateNetworkZone.
+// UpdateNetworkZone. LXD 5.0.2 drops the connection (a handler panic) on a patch without
+// "config" of a zone that has config: include "config" (its keys are merged).
 func (c *Client) PatchNetworkZone(ctx context.Context, name string, patch any, etag string) error {
 	var a cArgs
 	n, j, et := a.str(name), a.json(patch), a.opt(etag)
@@ -124,7 +125,8 @@ func (c *Client) GetNetworkZoneRecord(ctx context.Context, zone, name string) (*
 	return v, etag, err
 }
 
-// CreateNetworkZoneRecord creates a record in a zone (POST .../records). Taken: ErrConflict.
+// CreateNetworkZoneRecord creates a record in a zone (POST .../records). LXD 5.0.2 refuses a
+// taken name with ErrAPI (500, "UNIQUE constraint failed"), not ErrConflict.
 func (c *Client) CreateNetworkZoneRecord(ctx context.Context, zone string, record NetworkZoneRecord) error {
 	var a cArgs
 	z, j := a.str(zone), a.json(record)
@@ -143,7 +145,9 @@ func (c *Client) UpdateNetworkZoneRecord(ctx context.Context, zone, name string,
 	})
 }
 
-// PatchNetworkZoneRecord merges patch into a record (PATCH); etag as in UpdateNetworkZone.
+// PatchNetworkZoneRecord patches a record (PATCH); etag as in UpdateNetworkZone. LXD 5.0.2 takes
+// "entries" and "config" as sent (left out: cleared), and drops the connection on a patch
+// without "config" when the zone has config: send the whole record.
 func (c *Client) PatchNetworkZoneRecord(ctx context.Context, zone, name string, patch any, etag string) error {
 	var a cArgs
 	z, n, j, et := a.str(zone), a.str(name), a.json(patch), a.opt(etag)

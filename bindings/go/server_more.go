@@ -119,7 +119,8 @@ func CertificateFingerprint(certPEM []byte) (string, error) {
 }
 
 // UpdateWarning replaces a warning's editable fields (PUT /1.0/warnings/<uuid>: its Status);
-// etag ("": none) guards against a concurrent change (ErrPreconditionFailed).
+// etag ("": none) is sent as If-Match. LXD 5.0.2 answers a PUT to a missing warning with
+// success (and creates nothing).
 func (c *Client) UpdateWarning(ctx context.Context, uuid string, w Warning, etag string) error {
 	var a cArgs
 	u, j, et := a.str(uuid), a.json(w), a.opt(etag)
