@@ -93,8 +93,8 @@ func (c *Client) GetPublicImageAlias(ctx context.Context, name string) (*ImageAl
 
 // CreateImageSecret makes a one-time secret that lets an untrusted client fetch this private
 // image (GetPublicImage), and returns it with its token operation (Close it when done). Its use
-// ends the operation. Cancelling the operation is meant to revoke it, but LXD 5.0.2 still
-// accepts the secret of a cancelled operation while the operation is listed.
+// ends the operation. Cancelling the operation is meant to revoke it, but LXD 5.0.2 accepts the
+// secret of a finished (used or cancelled) operation while the operation is still listed.
 func (c *Client) CreateImageSecret(ctx context.Context, fingerprint string) (string, *Operation, error) {
 	var a cArgs
 	fp := a.str(fingerprint)

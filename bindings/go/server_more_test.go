@@ -214,17 +214,15 @@ func TestImagesMore(t *testing.T) {
 	if img.Fingerprint != fp || img.Public {
 		t.Fatalf("image through its secret %+v", img)
 	}
-	// One use: the token operation is over, and the secret works no more.
+	// Its use ends the token operation (waited on without a limit: it is final).
 	info, err = anon.WaitOperationUntrusted(ctx, op.ID(), secret, -1)
 	must(t, err)
 	if info.StatusCode != StatusCancelled {
 		t.Fatalf("the used secret's operation %+v", info)
 	}
-	_, err = anon.GetPublicImage(ctx, fp, secret)
-	mustIs(t, err, ErrNotFound)
-	// A secret whose operation was cancelled before use: LXD 5.0.2 does not look at the token
-	// operation's status while it is still listed, so the "revoked" secret still works, and
-	// more than once (a used one does not: its use cancels the operation).
+	// LXD 5.0.2 does not look at the token operation's status while the operation is still
+	// listed: a used secret is sometimes accepted again (not asserted, it races LXD's cleanup),
+	// and one whose operation was cancelled before use is accepted.
 	secret, op2, err := c.CreateImageSecret(ctx, fp)
 	must(t, err)
 	must(t, op2.Cancel(ctx))
@@ -233,8 +231,6 @@ func TestImagesMore(t *testing.T) {
 		t.Fatalf("cancelled secret operation: %v", op2.StatusCode())
 	}
 	op2.Close()
-	_, err = anon.GetPublicImage(ctx, fp, secret)
-	must(t, err)
 	_, err = anon.GetPublicImage(ctx, fp, secret)
 	must(t, err)
 
@@ -256,8 +252,11 @@ func TestImagesMore(t *testing.T) {
 	mustIs(t, err, ErrOperationFailed)
 	_, err = c.CreateImageFromSimplestreams(ctx, "https://127.0.0.1:1", "busybox/edge", &ImageDownloadOptions{Source: map[string]any{"image_type": "container"}})
 	mustIs(t, err, ErrOperationFailed)
-	err = c.PushImageTo(ctx, fp, ImagePush{Target: "https://127.0.0.1:1", Secret: "s"})
-	mustIs(t, err, ErrOperationFailed)
+	if !strings.Contains(err.Error(), "streams/v1/index.json") {
+		t.Fatalf("simplestreams: %v", err)
+	}
+	// (a push target is contacted before the operation starts: a 500)
+	mustAPI(t, c.PushImageTo(ctx, fp, ImagePush{Target: "https://127.0.0.1:1", Secret: "s"}), 500, "Unable to connect")
 	_, err = c.CreateImageFromURL(ctx, "ftp://127.0.0.1/x", nil)
 	mustIs(t, err, ErrInvalidArgument)
 }
