@@ -179,7 +179,9 @@ func imageFingerprint(ctx context.Context, op *Operation, err error) (string, er
 }
 
 // PushImageTo makes this server push an image to another LXD (POST
-// /1.0/images/<fingerprint>/export) and waits.
+// /1.0/images/<fingerprint>/export) and waits. The receiving server must be waiting for it: an
+// image operation with source {"type": "image", "mode": "push", "fingerprint": ...} there gives
+// the secret (its metadata "secret"); the push uses it up. An unreachable target: ErrAPI (500).
 func (c *Client) PushImageTo(ctx context.Context, fingerprint string, req ImagePush) error {
 	var a cArgs
 	fp, j := a.str(fingerprint), a.json(req)

@@ -284,8 +284,9 @@ type ImagePush struct {
 	// operation that waits for the image).
 	Secret string `json:"secret"`
 	// Certificate is the receiving server's certificate (PEM), "" to use the system CAs.
-	Certificate string           `json:"certificate"`
-	Aliases     []ImageAliasName `json:"aliases,omitempty"`
+	Certificate string `json:"certificate"`
+	// Aliases to create on the receiving server; LXD 5.0.2 does not create them.
+	Aliases []ImageAliasName `json:"aliases,omitempty"`
 	Project     string           `json:"project,omitempty"`
 	Extra       Extra            `json:"-"`
 }

@@ -369,3 +369,49 @@ func TestLXCConfig(t *testing.T) {
 	mustIs(t, err, ErrInvalidArgument)
 	must(t, u.DeleteCertificate(ctx, clientFP))
 }
+
+// TestPushImageTo pushes a new image from daemon a to daemon b (--second): b waits for it with a
+// push-mode image operation, whose secret a's push presents.
+func TestPushImageTo(t *testing.T) {
+	a, b := unixClient(t), secondClient(t)
+	ctx := testCtx(t)
+	urlB, certB := os.Getenv("LXD_TEST_HTTPS_URL2"), os.Getenv("LXD_TEST_SERVER_CERT2")
+	if urlB == "" || certB == "" {
+		t.Fatal("LXD_TEST_HTTPS_URL2 / LXD_TEST_SERVER_CERT2 not set: run inside the harness with --second")
+	}
+	pemB, err := os.ReadFile(certB)
+	must(t, err)
+	unified, _, _, ufp, _ := makeImage(t)
+	fp, err := a.UploadImage(ctx, unified, ImageUploadOptions{})
+	must(t, err)
+	t.Cleanup(func() { deleteImage(a, ufp); deleteImage(b, ufp) })
+
+	wait, err := b.CreateImage(ctx, ImageCreate{Source: &ImageCreateSource{Type: "image", Mode: "push", Fingerprint: ufp}})
+	must(t, err)
+	defer wait.Close()
+	info, err := wait.Info()
+	must(t, err)
+	secret, _ := info.Metadata["secret"].(string)
+	if secret == "" {
+		t.Fatalf("the push-mode operation has no secret: %+v", info)
+	}
+	alias := uniq("gopush")
+	must(t, a.PushImageTo(ctx, fp, ImagePush{Target: urlB, Secret: secret, Certificate: string(pemB),
+		Aliases: []ImageAliasName{{Name: alias, Description: "pushed"}}}))
+	// b's push-mode operation is a token: its use ends it as cancelled.
+	mustIs(t, wait.Wait(ctx), ErrOperationFailed)
+	if wait.StatusCode() != StatusCancelled {
+		t.Fatalf("b's push operation ended %v", wait.StatusCode())
+	}
+	img, err := b.GetImage(ctx, ufp)
+	must(t, err)
+	// LXD 5.0.2 does not create the aliases of ImageExportPost on the receiving server.
+	if len(img.Aliases) != 0 {
+		t.Fatalf("pushed image's aliases %+v", img.Aliases)
+	}
+	// A used secret is refused: the push fails inside its operation.
+	err = a.PushImageTo(ctx, fp, ImagePush{Target: urlB, Secret: secret, Certificate: string(pemB)})
+	if err == nil {
+		t.Fatal("a second push with a used secret succeeded")
+	}
+}
