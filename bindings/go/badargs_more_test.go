@@ -48,12 +48,16 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 			func() error { return third(c.GetNetworkZone(ctx, nul)) },
 			func() error { return c.CreateNetworkZoneRecord(ctx, "bad/zone", NetworkZoneRecord{Name: "www"}) },
 			func() error { return third(c.GetNetworkZoneRecord(ctx, "z.example", nul)) },
-			func() error { return c.PatchNetworkZoneRecord(ctx, "z.example", "www", map[string]any{"description": nul}, `"a`+nul+`"`) },
+			func() error {
+				return c.PatchNetworkZoneRecord(ctx, "z.example", "www", map[string]any{"description": nul}, `"a`+nul+`"`)
+			},
 			func() error { return c.DeleteNetworkZone(ctx, "../x") },
 		},
 		"network forwards and peers": {
 			func() error { return third(c.GetNetworkForward(ctx, "br0", nul)) },
-			func() error { return c.CreateNetworkForward(ctx, "bad/net", NetworkForward{ListenAddress: "192.0.2.1"}) },
+			func() error {
+				return c.CreateNetworkForward(ctx, "bad/net", NetworkForward{ListenAddress: "192.0.2.1"})
+			},
 			func() error { return c.DeleteNetworkForward(ctx, nul, "192.0.2.1") },
 			func() error { return third(c.GetNetworkPeer(ctx, "br0", "bad/peer")) },
 			func() error { return c.CreateNetworkPeer(ctx, nul, NetworkPeer{Name: "p"}) },
@@ -67,7 +71,9 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 			func() error { return c.ImportInstanceBackupFrom(ctx, bytes.NewReader(nil), nul, "", nil) },
 			func() error { return c.ImportInstanceBackup(ctx, existing, "not_a_hostname", "", nil) },
 			func() error { return c.RenameStorageVolumeBackup(ctx, "default", "custom", "v", "b", nul) },
-			func() error { return c.CreateStorageVolumeBackup(ctx, "default", "jail", "v", StorageVolumeBackupCreate{}) },
+			func() error {
+				return c.CreateStorageVolumeBackup(ctx, "default", "jail", "v", StorageVolumeBackupCreate{})
+			},
 		},
 		"instance extras": {
 			func() error { return second(c.CreateInstanceFromImage(ctx, "not_a_hostname", "", "busybox", nil)) },

@@ -287,8 +287,8 @@ type ImagePush struct {
 	Certificate string `json:"certificate"`
 	// Aliases to create on the receiving server; LXD 5.0.2 does not create them.
 	Aliases []ImageAliasName `json:"aliases,omitempty"`
-	Project     string           `json:"project,omitempty"`
-	Extra       Extra            `json:"-"`
+	Project string           `json:"project,omitempty"`
+	Extra   Extra            `json:"-"`
 }
 
 // Remote is one remote of an lxc configuration directory (config.yml).
