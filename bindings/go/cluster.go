@@ -83,8 +83,8 @@ func (c *Client) CreateClusterGroup(ctx context.Context, g ClusterGroup) error {
 	})
 }
 
-// UpdateClusterGroup replaces a group's description and members (PUT); etag ("": none) guards
-// against a concurrent change (ErrPreconditionFailed).
+// UpdateClusterGroup replaces a group's description and members (PUT); etag ("": none) is sent as
+// If-Match, though LXD 5.0.2 does not check it for groups.
 func (c *Client) UpdateClusterGroup(ctx context.Context, name string, g ClusterGroup, etag string) error {
 	var a cArgs
 	n, j, et := a.str(name), a.json(g), a.opt(etag)
@@ -163,7 +163,8 @@ func (c *Client) PatchClusterMember(ctx context.Context, name string, patch any,
 	})
 }
 
-// RenameClusterMember renames a cluster member; LXD refuses a taken name.
+// RenameClusterMember renames a cluster member; LXD refuses a taken name. LXD 5.0.2 answers
+// for a missing member with ErrAPI (500 "expected to update one row"), not ErrNotFound.
 func (c *Client) RenameClusterMember(ctx context.Context, name, newName string) error {
 	var a cArgs
 	n, nn := a.str(name), a.str(newName)

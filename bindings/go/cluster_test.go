@@ -136,7 +136,8 @@ func TestClusterMemberEdits(t *testing.T) {
 	if n := names(); !slices.Contains(n, e.m3) {
 		t.Fatalf("after renaming back: %v", n)
 	}
-	mustIs(t, c.RenameClusterMember(ctx, "no-such-member", "x"), ErrNotFound)
+	// LXD 5.0.2 answers the rename of a missing member with its database's 500, not a 404.
+	mustAPI(t, c.RenameClusterMember(ctx, "no-such-member", "x"), 500, "expected to update one row")
 }
 
 func TestClusterGroups(t *testing.T) {
@@ -165,7 +166,10 @@ func TestClusterGroups(t *testing.T) {
 	grp.Description = "g2"
 	grp.Members = []string{e.m2, e.m3}
 	must(t, c.UpdateClusterGroup(ctx, g, *grp, etag))
-	mustIs(t, c.UpdateClusterGroup(ctx, g, *grp, etag), ErrPreconditionFailed)
+	// LXD 5.0.2 sends an ETag with a group but does not check If-Match: a stale (even a
+	// made-up) one is accepted.
+	must(t, c.UpdateClusterGroup(ctx, g, *grp, etag))
+	must(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g2"}, `"made-up"`))
 	must(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g3"}, ""))
 	all, err := c.ListClusterGroups(ctx)
 	must(t, err)
