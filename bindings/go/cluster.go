@@ -84,7 +84,7 @@ func (c *Client) CreateClusterGroup(ctx context.Context, g ClusterGroup) error {
 }
 
 // UpdateClusterGroup replaces a group's description and members (PUT); etag ("": none) is sent as
-// If-Match, though LXD 5.0.2 does not check it for groups.
+// If-Match, which LXD 5.0.2 checks on a group's PATCH (ErrPreconditionFailed) but not on its PUT.
 func (c *Client) UpdateClusterGroup(ctx context.Context, name string, g ClusterGroup, etag string) error {
 	var a cArgs
 	n, j, et := a.str(name), a.json(g), a.opt(etag)

@@ -199,10 +199,11 @@ func TestNetworkForwardsLeasesPeers(t *testing.T) {
 	got.Description = "f2"
 	got.Ports = []NetworkForwardPort{{Protocol: "tcp", ListenPort: "80", TargetPort: "8080", TargetAddress: fmt.Sprintf("198.18.%d.9", octet)}}
 	must(t, c.UpdateNetworkForward(ctx, br, listen, *got, etag))
-	// LXD 5.0.2 sends an ETag with a forward but does not check If-Match on its PUT or PATCH:
-	// a stale (even a made-up) one is accepted.
+	// LXD 5.0.2 sends an ETag with a forward but checks If-Match on neither its PUT nor its
+	// PATCH: a stale (even a made-up) one is accepted.
 	must(t, c.UpdateNetworkForward(ctx, br, listen, *got, etag))
 	must(t, c.UpdateNetworkForward(ctx, br, listen, *got, `"made-up"`))
+	must(t, c.PatchNetworkForward(ctx, br, listen, map[string]any{"description": "f2", "config": got.Config}, `"made-up"`))
 	all, err := c.ListNetworkForwards(ctx, br)
 	must(t, err)
 	if len(all) != 1 || all[0].Description != "f2" || len(all[0].Ports) != 1 || all[0].Ports[0].TargetPort != "8080" {
