@@ -90,12 +90,14 @@ test-c: lib
 	@bash tests/c/run.sh
 
 ## test-cluster: the C cluster suite against a 3-member loopback cluster started (and stopped) by
-## the harness, under valgrind.
+## the harness, under valgrind; then the Go binding's cluster tests (-run Cluster) against a fresh
+## one, with LXD_TEST_REQUIRE_CLUSTER=1 so that they cannot skip.
 test-cluster: lib
 	@mkdir -p $(BUILD)
 	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	$(HARNESS) --cluster -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster
+	$(HARNESS) --cluster -- sh -c 'cd bindings/go && LXD_TEST_REQUIRE_CLUSTER=1 PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -count=1 -run Cluster -v ./...'
 
 ## test-faults: the C fault suite (LXD killed and restarted mid-call) on a harness of its own
 ## (restarting its daemon would disturb the other suites), under valgrind.

@@ -46,6 +46,9 @@ type options struct {
 	project        string
 	target         string
 	userAgent      string
+	useRemote      bool
+	remote         string
+	remoteDir      string
 }
 
 // WithUnixSocket connects to the local daemon over this unix socket instead of discovering it
@@ -102,8 +105,8 @@ func WithTarget(target string) Option { return func(o *options) { o.target = tar
 // WithUserAgent sets the User-Agent header (default "liblxdclient/<version>").
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
-// Connect makes a client: the local daemon's unix socket unless WithHTTPS is given. Nothing is
-// sent yet, so a daemon that is not there shows on the first call (ErrConnection).
+// Connect makes a client: the local daemon's unix socket unless WithHTTPS or WithRemote is given.
+// Nothing is sent yet, so a daemon that is not there shows on the first call (ErrConnection).
 func Connect(opts ...Option) (*Client, error) {
 	var o options
 	for _, opt := range opts {
@@ -115,7 +118,18 @@ func Connect(opts ...Option) (*Client, error) {
 	defer a.free()
 	var b *C.lxd_client_builder
 	var cerr *C.lxd_error
-	if o.url != "" {
+	if o.useRemote {
+		if o.socket != "" || o.url != "" {
+			return nil, invalidArgument("WithRemote, WithUnixSocket and WithHTTPS are exclusive")
+		}
+		d, r := a.opt(o.remoteDir), a.opt(o.remote)
+		if a.err != nil {
+			return nil, a.err
+		}
+		if err := takeError(C.lxd_client_builder_new_remote(d, r, &b, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	} else if o.url != "" {
 		if o.socket != "" {
 			return nil, invalidArgument("WithUnixSocket and WithHTTPS are exclusive")
 		}

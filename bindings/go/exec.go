@@ -113,16 +113,31 @@ func (o *ExecOptions) json(interactive bool) ([]byte, error) {
 // wrapping that failure. The exec holds its own reference to the client's connections: closing
 // the Client does not end it (cancel ctx for that).
 func (c *Client) Exec(ctx context.Context, instance string, cmd []string, opts ExecOptions) (int, error) {
-	x, err := c.newExec(ctx, instance, cmd, &opts, false)
+	r, err := c.execRun(ctx, instance, cmd, opts, false)
 	if err != nil {
 		return -1, err
+	}
+	return r.ExitCode, nil
+}
+
+// ExecDetailed runs cmd like Exec and returns how it ended: the exit code, LXD's failure text
+// when the command could not run ("Command not found" with exit code 127), the server-side log
+// paths of the outputs with RecordOutput, and the exec's final operation.
+func (c *Client) ExecDetailed(ctx context.Context, instance string, cmd []string, opts ExecOptions) (*ExecResult, error) {
+	return c.execRun(ctx, instance, cmd, opts, true)
+}
+
+func (c *Client) execRun(ctx context.Context, instance string, cmd []string, opts ExecOptions, detailed bool) (*ExecResult, error) {
+	x, err := c.newExec(ctx, instance, cmd, &opts, false)
+	if err != nil {
+		return nil, err
 	}
 	defer x.free()
 
 	streams, err := x.attach(ctx, &opts)
 	defer streams.release()
 	if err != nil {
-		return -1, err
+		return nil, err
 	}
 
 	closed := make(chan struct{})
@@ -137,10 +152,18 @@ func (c *Client) Exec(ctx context.Context, instance string, cmd []string, opts E
 		<-closed // the cancel is done with the handle before it is freed
 	}
 	err = takeError(rc, cerr)
-	if err == nil {
-		return int(code), nil
+	if err != nil {
+		return nil, x.explain(ctx, err, streams)
 	}
-	return -1, x.explain(ctx, err, streams)
+	if !detailed {
+		return &ExecResult{ExitCode: int(code)}, nil
+	}
+	var out *C.char
+	cerr = nil
+	if err := takeError(C.lxd_exec_result_json(x.ptr, &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return decodeAs[*ExecResult](takeString(out), nil)
 }
 
 // ExecOutput runs cmd like Exec and returns everything it wrote to stdout and stderr

@@ -1,0 +1,337 @@
+//go:build cgo
+
+package lxdclient
+
+/*
+#include <lxdclient.h>
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"runtime"
+)
+
+// Instance and custom volume backups: create, list, get, rename, delete, download (to a file,
+// atomically, or to any io.Writer) and restore (from a file or any io.Reader) as a new instance
+// or volume. Downloads and uploads stream; ending ctx stops them at the next chunk.
+
+// ListInstanceBackupNames lists the names of an instance's backups.
+func (c *Client) ListInstanceBackupNames(ctx context.Context, instance string) ([]string, error) {
+	var a cArgs
+	i := a.str(instance)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_list(p, i, 0, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeNames(s)
+}
+
+// ListInstanceBackups lists an instance's backups (GET .../backups?recursion=1).
+func (c *Client) ListInstanceBackups(ctx context.Context, instance string) ([]*InstanceBackup, error) {
+	var a cArgs
+	i := a.str(instance)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_list(p, i, 1, out, e)
+	})
+	return decodeAs[[]*InstanceBackup](s, err)
+}
+
+// GetInstanceBackup fetches an instance backup and its ETag. Missing: ErrNotFound.
+func (c *Client) GetInstanceBackup(ctx context.Context, instance, name string) (*InstanceBackup, string, error) {
+	var a cArgs
+	i, n := a.str(instance), a.str(name)
+	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_get(p, i, n, out, et, e)
+	})
+	v, err := decodeAs[*InstanceBackup](s, err)
+	return v, etag, err
+}
+
+// CreateInstanceBackup backs an instance up (POST /1.0/instances/<instance>/backups) and waits
+// for it; the zero req is LXD's defaults (name "backup0", "backup1", ...).
+func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req InstanceBackupCreate) error {
+	var a cArgs
+	i, j := a.str(instance), a.json(req)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_create(p, i, j, op, e)
+	})
+}
+
+// RenameInstanceBackup renames an instance backup and waits; LXD refuses a taken name.
+func (c *Client) RenameInstanceBackup(ctx context.Context, instance, name, newName string) error {
+	var a cArgs
+	i, n, nn := a.str(instance), a.str(name), a.str(newName)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_rename(p, i, n, nn, op, e)
+	})
+}
+
+// DeleteInstanceBackup deletes an instance backup and waits.
+func (c *Client) DeleteInstanceBackup(ctx context.Context, instance, name string) error {
+	var a cArgs
+	i, n := a.str(instance), a.str(name)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_delete(p, i, n, op, e)
+	})
+}
+
+// ExportInstanceBackup downloads an instance backup (a tarball) to the local file path,
+// atomically: path is replaced only once the whole backup arrived, and nothing is left behind on
+// failure (a cancel included). progress may be nil.
+func (c *Client) ExportInstanceBackup(ctx context.Context, instance, name, path string, progress ProgressFunc) error {
+	var a cArgs
+	i, n, p1 := a.str(instance), a.str(name), a.str(path)
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(C.lxd_instance_backup_export_path(p, i, n, p1, prog.cb(), prog.user(), &cerr), cerr)
+	})
+	return prog.explain(err)
+}
+
+// ExportInstanceBackupTo downloads an instance backup into w, streamed. On failure part of the
+// backup may already have been written.
+func (c *Client) ExportInstanceBackupTo(ctx context.Context, instance, name string, w io.Writer, progress ProgressFunc) error {
+	if w == nil {
+		return invalidArgument("nil writer")
+	}
+	var a cArgs
+	i, n := a.str(instance), a.str(name)
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	s, err := newSink(w, prog)
+	if err != nil {
+		a.free()
+		return err
+	}
+	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(C.lxd_instance_backup_export_fd(p, i, n, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
+	})
+	return prog.explain(s.finish(err))
+}
+
+// ImportInstanceBackup creates an instance from the backup tarball in the local file path
+// (POST /1.0/instances, streamed) and waits until it exists. name ("": the backup's) names the
+// new instance; pool ("": the backup's) is its storage pool. progress reports the upload.
+func (c *Client) ImportInstanceBackup(ctx context.Context, path, name, pool string, progressFn ProgressFunc) error {
+	var a cArgs
+	p1, n, pl := a.str(path), a.opt(name), a.opt(pool)
+	return c.importBackup(ctx, &a, progressFn, func(p *C.lxd_client, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_import_path(p, p1, n, pl, prog.cb(), prog.user(), out, e)
+	})
+}
+
+// ImportInstanceBackupFrom is ImportInstanceBackup reading the tarball from r (to its end),
+// streamed.
+func (c *Client) ImportInstanceBackupFrom(ctx context.Context, r io.Reader, name, pool string, progressFn ProgressFunc) error {
+	if r == nil {
+		return invalidArgument("nil reader")
+	}
+	var a cArgs
+	n, pl := a.opt(name), a.opt(pool)
+	return c.importBackupFrom(ctx, &a, r, progressFn, func(p *C.lxd_client, fd C.int, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_import_fd(p, fd, n, pl, prog.cb(), prog.user(), out, e)
+	})
+}
+
+// ListStorageVolumeBackupNames lists the names of a custom volume's backups.
+func (c *Client) ListStorageVolumeBackupNames(ctx context.Context, pool, volumeType, volume string) ([]string, error) {
+	var a cArgs
+	pl, ty, v := a.str(pool), a.str(volumeType), a.str(volume)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_list(p, pl, ty, v, 0, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeNames(s)
+}
+
+// ListStorageVolumeBackups lists a custom volume's backups (recursion=1).
+func (c *Client) ListStorageVolumeBackups(ctx context.Context, pool, volumeType, volume string) ([]*StorageVolumeBackup, error) {
+	var a cArgs
+	pl, ty, v := a.str(pool), a.str(volumeType), a.str(volume)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_list(p, pl, ty, v, 1, out, e)
+	})
+	return decodeAs[[]*StorageVolumeBackup](s, err)
+}
+
+// GetStorageVolumeBackup fetches a volume backup and its ETag. Missing: ErrNotFound.
+func (c *Client) GetStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name string) (*StorageVolumeBackup, string, error) {
+	var a cArgs
+	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
+	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_get(p, pl, ty, v, n, out, et, e)
+	})
+	b, err := decodeAs[*StorageVolumeBackup](s, err)
+	return b, etag, err
+}
+
+// CreateStorageVolumeBackup backs a custom volume up and waits; the zero req is LXD's defaults.
+func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType, volume string, req StorageVolumeBackupCreate) error {
+	var a cArgs
+	pl, ty, v, j := a.str(pool), a.str(volumeType), a.str(volume), a.json(req)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_create(p, pl, ty, v, j, op, e)
+	})
+}
+
+// RenameStorageVolumeBackup renames a volume backup and waits; LXD refuses a taken name.
+func (c *Client) RenameStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name, newName string) error {
+	var a cArgs
+	pl, ty, v, n, nn := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(newName)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_rename(p, pl, ty, v, n, nn, op, e)
+	})
+}
+
+// DeleteStorageVolumeBackup deletes a volume backup and waits.
+func (c *Client) DeleteStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name string) error {
+	var a cArgs
+	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_delete(p, pl, ty, v, n, op, e)
+	})
+}
+
+// ExportStorageVolumeBackup downloads a volume backup to the local file path, atomically (as
+// ExportInstanceBackup).
+func (c *Client) ExportStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name, path string, progress ProgressFunc) error {
+	var a cArgs
+	pl, ty, v, n, p1 := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(path)
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(C.lxd_storage_volume_backup_export_path(p, pl, ty, v, n, p1, prog.cb(), prog.user(), &cerr), cerr)
+	})
+	return prog.explain(err)
+}
+
+// ExportStorageVolumeBackupTo downloads a volume backup into w, streamed.
+func (c *Client) ExportStorageVolumeBackupTo(ctx context.Context, pool, volumeType, volume, name string, w io.Writer, progress ProgressFunc) error {
+	if w == nil {
+		return invalidArgument("nil writer")
+	}
+	var a cArgs
+	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	s, err := newSink(w, prog)
+	if err != nil {
+		a.free()
+		return err
+	}
+	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(C.lxd_storage_volume_backup_export_fd(p, pl, ty, v, n, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
+	})
+	return prog.explain(s.finish(err))
+}
+
+// ImportStorageVolumeBackup creates a custom volume in pool from the backup tarball in the local
+// file path and waits; name ("": the backup's) names it.
+func (c *Client) ImportStorageVolumeBackup(ctx context.Context, pool, path, name string, progressFn ProgressFunc) error {
+	var a cArgs
+	pl, p1, n := a.str(pool), a.str(path), a.opt(name)
+	return c.importBackup(ctx, &a, progressFn, func(p *C.lxd_client, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_import_path(p, pl, p1, n, prog.cb(), prog.user(), out, e)
+	})
+}
+
+// ImportStorageVolumeBackupFrom is ImportStorageVolumeBackup reading the tarball from r.
+func (c *Client) ImportStorageVolumeBackupFrom(ctx context.Context, pool string, r io.Reader, name string, progressFn ProgressFunc) error {
+	if r == nil {
+		return invalidArgument("nil reader")
+	}
+	var a cArgs
+	pl, n := a.str(pool), a.opt(name)
+	return c.importBackupFrom(ctx, &a, r, progressFn, func(p *C.lxd_client, fd C.int, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_import_fd(p, pl, fd, n, prog.cb(), prog.user(), out, e)
+	})
+}
+
+// importBackup runs an upload that starts an operation, then waits for the operation (ctx
+// interrupts that wait).
+func (c *Client) importBackup(ctx context.Context, a *cArgs, progressFn ProgressFunc, f func(*C.lxd_client, *progress, **C.lxd_operation, **C.lxd_error) C.enum_lxd_result) error {
+	prog := newProgress(ctx, progressFn)
+	defer prog.release()
+	var op *Operation
+	err := c.transfer(ctx, a, func(p *C.lxd_client) error {
+		var out *C.lxd_operation
+		var cerr *C.lxd_error
+		if err := takeError(f(p, prog, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		op = newOperation(c, out)
+		return nil
+	})
+	if err := prog.explain(err); err != nil {
+		return err
+	}
+	return op.wait(ctx)
+}
+
+// importBackupFrom is importBackup with the upload read from r: a regular *os.File through its
+// own descriptor, anything else through a pipe fed by a goroutine.
+func (c *Client) importBackupFrom(ctx context.Context, a *cArgs, r io.Reader, progressFn ProgressFunc, f func(*C.lxd_client, C.int, *progress, **C.lxd_operation, **C.lxd_error) C.enum_lxd_result) error {
+	var fd uintptr
+	var keep any
+	var pr, pw *os.File
+	var pumpDone chan error
+	prog := newProgress(ctx, progressFn)
+	defer prog.release()
+	if file, ok := r.(*os.File); ok && isRegular(file) {
+		fd, keep = file.Fd(), file
+	} else {
+		var err error
+		if pr, pw, err = os.Pipe(); err != nil {
+			a.free()
+			return &Error{Code: CodeIO, Message: "pipe: " + err.Error(), cause: err}
+		}
+		fd = pr.Fd()
+		pumpDone = make(chan error, 1)
+		go func() {
+			_, err := io.Copy(pw, r)
+			if err != nil && !isBrokenPipe(err) {
+				prog.stop(err) // stop at the next chunk rather than upload a truncated backup
+			}
+			pw.Close()
+			pumpDone <- err
+		}()
+	}
+	var op *Operation
+	err := c.transfer(ctx, a, func(p *C.lxd_client) error {
+		var out *C.lxd_operation
+		var cerr *C.lxd_error
+		if err := takeError(f(p, C.int(fd), prog, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		op = newOperation(c, out)
+		return nil
+	})
+	runtime.KeepAlive(keep)
+	if pr != nil {
+		pr.Close() // a pump still writing fails with EPIPE
+		pumpErr := <-pumpDone
+		if pumpErr != nil && !errors.Is(pumpErr, os.ErrClosed) && !isBrokenPipe(pumpErr) {
+			if op != nil {
+				op.Close()
+			}
+			return &Error{Code: CodeIO, Message: "reading the backup to import: " + pumpErr.Error(), cause: pumpErr}
+		}
+	}
+	if err := prog.explain(err); err != nil {
+		return err
+	}
+	return op.wait(ctx)
+}

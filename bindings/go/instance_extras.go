@@ -1,0 +1,320 @@
+//go:build cgo
+
+package lxdclient
+
+/*
+#include <lxdclient.h>
+*/
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// More of an instance: typed creation from an image, filtered and full listings, the console,
+// log files, image metadata and templates, the bulk state change and snapshot patches.
+
+// InstanceImageOptions are the optional fields of CreateInstanceFromImage.
+type InstanceImageOptions struct {
+	Profiles    []string                     `json:"profiles,omitempty"`
+	Config      map[string]string            `json:"config,omitempty"`
+	Devices     map[string]map[string]string `json:"devices,omitempty"`
+	Ephemeral   bool                         `json:"ephemeral,omitempty"`
+	Description string                       `json:"description,omitempty"`
+}
+
+// CreateInstanceFromImage starts creating an instance from a local image (POST /1.0/instances):
+// instanceType is "container", "virtual-machine" or "" (container); image is a local alias, or
+// "fingerprint:<hex>" (a unique prefix will do). opts may be nil. The client's target picks the
+// cluster member. Wait on the operation.
+func (c *Client) CreateInstanceFromImage(ctx context.Context, name, instanceType, image string, opts *InstanceImageOptions) (*Operation, error) {
+	var a cArgs
+	n, ty, im := a.str(name), a.opt(instanceType), a.str(image)
+	var o *C.char
+	if opts != nil {
+		o = a.json(opts)
+	}
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_create_from_image(p, n, ty, im, o, op, e)
+	})
+}
+
+// InstanceFull is an instance with its state, snapshots and backups (recursion=1 on one
+// instance, recursion=2 on the list).
+type InstanceFull struct {
+	// Instance is the instance itself, a lifecycle object (bound to the client; from
+	// GetInstanceFull it carries the ETag).
+	Instance  *Instance
+	State     *InstanceState
+	Snapshots []*Snapshot
+	Backups   []*InstanceBackup
+}
+
+// loadInstanceFull splits LXD's full instance object into its parts.
+func loadInstanceFull(c *Client, text []byte, etag string) (*InstanceFull, error) {
+	var m map[string]json.RawMessage
+	if err := decodeReply(string(text), &m); err != nil {
+		return nil, err
+	}
+	f := &InstanceFull{}
+	if raw, ok := m["state"]; ok {
+		if err := decodeReply(string(raw), &f.State); err != nil {
+			return nil, err
+		}
+	}
+	var name string
+	_ = json.Unmarshal(m["name"], &name)
+	if raw, ok := m["snapshots"]; ok && string(raw) != "null" {
+		snaps, err := loadList[Snapshot](c, string(raw), snapshotKey, name)
+		if err != nil {
+			return nil, err
+		}
+		f.Snapshots = snaps
+	}
+	if raw, ok := m["backups"]; ok {
+		if err := decodeReply(string(raw), &f.Backups); err != nil {
+			return nil, err
+		}
+	}
+	delete(m, "state")
+	delete(m, "snapshots")
+	delete(m, "backups")
+	rest, err := json.Marshal(m)
+	if err != nil {
+		return nil, &Error{Code: CodeProtocol, Message: err.Error()}
+	}
+	if f.Instance, err = loadObject[Instance](c, rest, etag, instanceKey, ""); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// GetInstanceFull fetches an instance with its state, snapshots and backups
+// (GET /1.0/instances/<name>?recursion=1). Missing: ErrNotFound.
+func (c *Client) GetInstanceFull(ctx context.Context, name string) (*InstanceFull, error) {
+	var a cArgs
+	n := a.str(name)
+	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_get_full(p, n, out, et, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loadInstanceFull(c, []byte(s), etag)
+}
+
+// InstanceFilter selects instances in the filtered listings.
+type InstanceFilter struct {
+	// Type is "container", "virtual-machine" or "" (both).
+	Type string
+	// Filter is LXD's collection filter ("status eq Running"), "" for none.
+	Filter string
+	// AllProjects lists every project's instances instead of the client's project's.
+	AllProjects bool
+}
+
+func (c *Client) listInstancesFiltered(ctx context.Context, recursion int32, f InstanceFilter) (string, error) {
+	var a cArgs
+	ty, fl := a.opt(f.Type), a.opt(f.Filter)
+	return c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_list_filtered(p, C.int32_t(recursion), ty, fl, C.bool(f.AllProjects), out, e)
+	})
+}
+
+// ListInstanceNamesFiltered lists the names of the instances f selects.
+func (c *Client) ListInstanceNamesFiltered(ctx context.Context, f InstanceFilter) ([]string, error) {
+	s, err := c.listInstancesFiltered(ctx, 0, f)
+	if err != nil {
+		return nil, err
+	}
+	return decodeNames(s)
+}
+
+// ListInstancesFiltered lists the instances f selects (recursion=1).
+func (c *Client) ListInstancesFiltered(ctx context.Context, f InstanceFilter) ([]*Instance, error) {
+	s, err := c.listInstancesFiltered(ctx, 1, f)
+	if err != nil {
+		return nil, err
+	}
+	return loadList[Instance](c, s, instanceKey, "")
+}
+
+// ListInstancesFull lists the instances f selects with their state, snapshots and backups
+// (recursion=2).
+func (c *Client) ListInstancesFull(ctx context.Context, f InstanceFilter) ([]*InstanceFull, error) {
+	s, err := c.listInstancesFiltered(ctx, 2, f)
+	if err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := decodeReply(s, &raws); err != nil {
+		return nil, err
+	}
+	out := make([]*InstanceFull, 0, len(raws))
+	for _, raw := range raws {
+		v, err := loadInstanceFull(c, raw, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// SetAllInstancesState changes the state of every instance of the client's project at once
+// (PUT /1.0/instances): action is "start", "stop", "restart", "freeze" or "unfreeze"; timeout
+// in seconds (-1: LXD's default). It waits until done.
+func (c *Client) SetAllInstancesState(ctx context.Context, action string, timeout int, force, stateful bool) error {
+	var a cArgs
+	ac := a.str(action)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_set_state_all(p, ac, C.int32_t(timeout), C.bool(force), C.bool(stateful), op, e)
+	})
+}
+
+// InstanceConsoleLog is a container's console log as text (invalid UTF-8 becomes U+FFFD); an
+// empty buffer gives "". VMs: ErrAPI.
+func (c *Client) InstanceConsoleLog(ctx context.Context, name string) (string, error) {
+	var a cArgs
+	n := a.str(name)
+	return c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_console_log(p, n, out, e)
+	})
+}
+
+// ClearInstanceConsoleLog empties a container's console log (DELETE .../console).
+func (c *Client) ClearInstanceConsoleLog(ctx context.Context, name string) error {
+	var a cArgs
+	n := a.str(name)
+	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_console_log_clear(p, n, e)
+	})
+}
+
+// CreateInstanceConsole opens a console session (POST /1.0/instances/<name>/console): kind is
+// "console" (text) or "vga" (VMs); width and height 0 are LXD's defaults. The returned
+// websocket operation's metadata "fds" holds the secrets of the data ("0") and control
+// websockets, which LXD waits for; Cancel or Close it when not connecting.
+func (c *Client) CreateInstanceConsole(ctx context.Context, name string, width, height uint32, kind string) (*Operation, error) {
+	var a cArgs
+	n, k := a.str(name), a.str(kind)
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_console_create(p, n, C.uint32_t(width), C.uint32_t(height), k, op, e)
+	})
+}
+
+// ListInstanceLogs lists an instance's log files ("lxc.log", "lxc.conf", ...).
+func (c *Client) ListInstanceLogs(ctx context.Context, name string) ([]string, error) {
+	var a cArgs
+	n := a.str(name)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_log_list(p, n, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeNames(s)
+}
+
+// GetInstanceLog returns one log file of an instance as text. A file name with a path
+// ("../x") is ErrInvalidArgument.
+func (c *Client) GetInstanceLog(ctx context.Context, name, file string) (string, error) {
+	var a cArgs
+	n, f := a.str(name), a.str(file)
+	return c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_log_get(p, n, f, out, e)
+	})
+}
+
+// DeleteInstanceLog deletes a log file of an instance; LXD refuses those it writes itself
+// (ErrAPI).
+func (c *Client) DeleteInstanceLog(ctx context.Context, name, file string) error {
+	var a cArgs
+	n, f := a.str(name), a.str(file)
+	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_log_delete(p, n, f, e)
+	})
+}
+
+// GetInstanceMetadata fetches an instance's image metadata and its ETag.
+func (c *Client) GetInstanceMetadata(ctx context.Context, name string) (*ImageMetadata, string, error) {
+	var a cArgs
+	n := a.str(name)
+	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_metadata_get(p, n, out, et, e)
+	})
+	v, err := decodeAs[*ImageMetadata](s, err)
+	return v, etag, err
+}
+
+// UpdateInstanceMetadata replaces an instance's image metadata (PUT); etag ("": none) is sent as
+// If-Match, which LXD 5.0.2 checks on PATCH (ErrPreconditionFailed) but not on PUT.
+func (c *Client) UpdateInstanceMetadata(ctx context.Context, name string, md ImageMetadata, etag string) error {
+	var a cArgs
+	n, j, et := a.str(name), a.json(md), a.opt(etag)
+	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_metadata_update(p, n, j, et, e)
+	})
+}
+
+// PatchInstanceMetadata merges patch into an instance's image metadata (PATCH); etag as in
+// UpdateInstanceMetadata.
+func (c *Client) PatchInstanceMetadata(ctx context.Context, name string, patch any, etag string) error {
+	var a cArgs
+	n, j, et := a.str(name), a.json(patch), a.opt(etag)
+	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_metadata_patch(p, n, j, et, e)
+	})
+}
+
+// ListInstanceTemplates lists an instance's template files.
+func (c *Client) ListInstanceTemplates(ctx context.Context, name string) ([]string, error) {
+	var a cArgs
+	n := a.str(name)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_template_list(p, n, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeNames(s)
+}
+
+// GetInstanceTemplate returns a template file's content. Missing: ErrNotFound.
+func (c *Client) GetInstanceTemplate(ctx context.Context, name, template string) (string, error) {
+	var a cArgs
+	n, t := a.str(name), a.str(template)
+	return c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_template_get(p, n, t, out, e)
+	})
+}
+
+// PutInstanceTemplate creates or replaces a template file (a plain file name, "hostname.tpl");
+// reference it from the metadata's Templates for LXD to render it.
+func (c *Client) PutInstanceTemplate(ctx context.Context, name, template, content string) error {
+	var a cArgs
+	n, t, ct := a.str(name), a.str(template), a.str(content)
+	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_template_put(p, n, t, ct, e)
+	})
+}
+
+// DeleteInstanceTemplate deletes a template file.
+func (c *Client) DeleteInstanceTemplate(ctx context.Context, name, template string) error {
+	var a cArgs
+	n, t := a.str(name), a.str(template)
+	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_template_delete(p, n, t, e)
+	})
+}
+
+// PatchSnapshot starts merging patch (e.g. {"expires_at": ...}) into a snapshot
+// (PATCH /1.0/instances/<instance>/snapshots/<name>); etag as in UpdateSnapshot.
+func (c *Client) PatchSnapshot(ctx context.Context, instance, name string, patch any, etag string) (*Operation, error) {
+	var a cArgs
+	i, n, j, t := a.str(instance), a.str(name), a.json(patch), a.opt(etag)
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_snapshot_patch(p, i, n, j, t, op, e)
+	})
+}

@@ -1,0 +1,109 @@
+//go:build cgo
+
+package lxdclient
+
+/*
+#include <lxdclient.h>
+*/
+import "C"
+
+import "context"
+
+// More of storage volumes: every volume of a pool, copy and move, usage, and volume snapshots'
+// get, update, patch and rename.
+
+// ListAllStorageVolumeNames lists every volume of a pool as "type/name" ("custom/vol1",
+// "container/c1"); filter ("": none) is LXD's collection filter ("type eq custom").
+func (c *Client) ListAllStorageVolumeNames(ctx context.Context, pool, filter string) ([]string, error) {
+	var a cArgs
+	pl, f := a.str(pool), a.opt(filter)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_list_all(p, pl, 0, f, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeNames(s)
+}
+
+// ListAllStorageVolumes lists every volume of a pool, of every type (recursion=1); filter as in
+// ListAllStorageVolumeNames.
+func (c *Client) ListAllStorageVolumes(ctx context.Context, pool, filter string) ([]*StorageVolume, error) {
+	var a cArgs
+	pl, f := a.str(pool), a.opt(filter)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_list_all(p, pl, 1, f, out, e)
+	})
+	return decodeAs[[]*StorageVolume](s, err)
+}
+
+// CopyStorageVolume copies a custom volume (or a snapshot of one, "vol/snap") to newName in
+// targetPool and waits; volumeOnly leaves its snapshots behind.
+func (c *Client) CopyStorageVolume(ctx context.Context, sourcePool, sourceName, targetPool, newName string, volumeOnly bool) error {
+	var a cArgs
+	sp, sn, tp, nn := a.str(sourcePool), a.str(sourceName), a.str(targetPool), a.str(newName)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_copy(p, sp, sn, tp, nn, C.bool(volumeOnly), op, e)
+	})
+}
+
+// MoveStorageVolume moves a volume to newPool as newName and waits (renaming within a pool is
+// RenameStorageVolume). The volume must not be in use.
+func (c *Client) MoveStorageVolume(ctx context.Context, pool, volumeType, name, newPool, newName string) error {
+	var a cArgs
+	pl, ty, n, np, nn := a.str(pool), a.str(volumeType), a.str(name), a.str(newPool), a.str(newName)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_move(p, pl, ty, n, np, nn, op, e)
+	})
+}
+
+// StorageVolumeState is a volume's usage (GET .../state). Not every driver reports it (dir
+// without quotas: ErrAPI "Not supported").
+func (c *Client) StorageVolumeState(ctx context.Context, pool, volumeType, name string) (*StorageVolumeState, error) {
+	var a cArgs
+	pl, ty, n := a.str(pool), a.str(volumeType), a.str(name)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_state(p, pl, ty, n, out, e)
+	})
+	return decodeAs[*StorageVolumeState](s, err)
+}
+
+// GetStorageVolumeSnapshot fetches a volume snapshot and its ETag. Missing: ErrNotFound.
+func (c *Client) GetStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string) (*StorageVolumeSnapshot, string, error) {
+	var a cArgs
+	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
+	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_snapshot_get(p, pl, ty, v, n, out, et, e)
+	})
+	snap, err := decodeAs[*StorageVolumeSnapshot](s, err)
+	return snap, etag, err
+}
+
+// UpdateStorageVolumeSnapshot replaces a volume snapshot's description and expiry (PUT) and
+// waits; etag ("": none) guards against a concurrent change (ErrPreconditionFailed).
+func (c *Client) UpdateStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string, snap StorageVolumeSnapshot, etag string) error {
+	var a cArgs
+	pl, ty, v, n, j, et := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.json(snap), a.opt(etag)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_snapshot_update(p, pl, ty, v, n, j, et, op, e)
+	})
+}
+
+// PatchStorageVolumeSnapshot merges patch into a volume snapshot (PATCH) and waits; etag as in
+// UpdateStorageVolumeSnapshot.
+func (c *Client) PatchStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string, patch any, etag string) error {
+	var a cArgs
+	pl, ty, v, n, j, et := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.json(patch), a.opt(etag)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_snapshot_patch(p, pl, ty, v, n, j, et, op, e)
+	})
+}
+
+// RenameStorageVolumeSnapshot renames a volume snapshot and waits.
+func (c *Client) RenameStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name, newName string) error {
+	var a cArgs
+	pl, ty, v, n, nn := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(newName)
+	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_snapshot_rename(p, pl, ty, v, n, nn, op, e)
+	})
+}
