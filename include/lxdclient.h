@@ -2598,7 +2598,9 @@ enum lxd_result lxd_instance_console_log_clear(const struct lxd_client *client,
  * "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
  * default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
  * holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
- * both to connect. Free it with `lxd_operation_free`.
+ * both to connect (LXD 5.0.2 cannot cancel it: one nobody connects to stays until the daemon is
+ * killed, and holds up its shutdown). Free it with `lxd_operation_free`. For a text console,
+ * `lxd_console_attach` makes this request and connects.
  */
 enum lxd_result lxd_instance_console_create(const struct lxd_client *client,
                                             const char *name,

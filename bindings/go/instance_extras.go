@@ -195,7 +195,9 @@ func (c *Client) ClearInstanceConsoleLog(ctx context.Context, name string) error
 // CreateInstanceConsole opens a console session (POST /1.0/instances/<name>/console): kind is
 // "console" (text) or "vga" (VMs); width and height 0 are LXD's defaults. The returned
 // websocket operation's metadata "fds" holds the secrets of the data ("0") and control
-// websockets, which LXD waits for; Cancel or Close it when not connecting.
+// websockets, which LXD waits for. LXD 5.0.2 cannot cancel it: an operation nobody connects to
+// stays until the daemon is killed (and holds up its shutdown). To use a text console, call
+// AttachConsole, which makes this request and connects.
 func (c *Client) CreateInstanceConsole(ctx context.Context, name string, width, height uint32, kind string) (*Operation, error) {
 	var a cArgs
 	n, k := a.str(name), a.str(kind)

@@ -42,7 +42,9 @@ pub unsafe extern "C" fn lxd_instance_console_log_clear(client: *const lxd_clien
 /// "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
 /// default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
 /// holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
-/// both to connect. Free it with `lxd_operation_free`.
+/// both to connect (LXD 5.0.2 cannot cancel it: one nobody connects to stays until the daemon is
+/// killed, and holds up its shutdown). Free it with `lxd_operation_free`. For a text console,
+/// `lxd_console_attach` makes this request and connects.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_console_create(client: *const lxd_client, name: *const c_char, width: u32, height: u32, kind: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
