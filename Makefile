@@ -108,10 +108,10 @@ test-faults: lib
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_faults
 
 ## test-tsan: ThreadSanitizer over the C ABI. liblxdclient (and Rust's std, rebuilt from source
-## on nightly) instrumented with -Zsanitizer=thread, linked with TSan-instrumented C suites that
+## on a pinned nightly) instrumented with -Zsanitizer=thread, linked with TSan-instrumented C suites that
 ## share clients, operations, exec handles and event listeners between threads; any report fails
 ## (exit 66). A deliberate race (canary) must be reported, or the setup is not working.
-TSAN_TOOLCHAIN ?= nightly
+TSAN_TOOLCHAIN ?= nightly-2026-05-20
 TSAN_TRIPLE := x86_64-unknown-linux-gnu
 TSAN_TARGET := $(ROOT)/target/tsan
 TSAN_SUITES := threads operations events exec

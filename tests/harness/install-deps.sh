@@ -25,8 +25,8 @@ if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown
 fi
 # ThreadSanitizer over the C ABI (make test-tsan) needs a nightly toolchain with the standard
 # library's sources (std is rebuilt with -Zsanitizer=thread).
-if ! rustup component list --toolchain "${TSAN_TOOLCHAIN:-nightly}" --installed 2>/dev/null | grep -q '^rust-src'; then
-  log "rustup toolchain install ${TSAN_TOOLCHAIN:-nightly} (minimal, rust-src)"
-  rustup toolchain install "${TSAN_TOOLCHAIN:-nightly}" --profile minimal --component rust-src >/dev/null
+if ! rustup component list --toolchain "${TSAN_TOOLCHAIN:-nightly-2026-05-20}" --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "rustup toolchain install ${TSAN_TOOLCHAIN:-nightly-2026-05-20} (minimal, rust-src)"
+  rustup toolchain install "${TSAN_TOOLCHAIN:-nightly-2026-05-20}" --profile minimal --component rust-src >/dev/null
 fi
 log "ok"
