@@ -11,7 +11,6 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"sync"
 	"time"
 	"unsafe"
 )
@@ -20,11 +19,7 @@ import (
 // console, Write keystrokes to it, Resize it, Close to detach (the instance keeps running). Read
 // from one goroutine at a time; the other methods may be called from any goroutine.
 type Console struct {
-	mu       sync.RWMutex // read-held by calls; Close takes it for writing
-	ptr      *C.lxd_console
-	stop     func() bool
-	done     chan struct{} // closed when the context watcher has run
-	stopOnce sync.Once
+	h cHandle[*C.lxd_console]
 }
 
 // AttachConsole attaches to the text console of a running instance (POST
@@ -47,15 +42,10 @@ func (c *Client) AttachConsole(ctx context.Context, instance string, width, heig
 	if err != nil {
 		return nil, err
 	}
-	s := &Console{ptr: ptr, done: make(chan struct{})}
-	s.stop = context.AfterFunc(ctx, func() {
-		defer close(s.done)
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		if s.ptr != nil {
-			C.lxd_console_close(s.ptr)
-		}
-	})
+	s := &Console{h: cHandle[*C.lxd_console]{ptr: ptr, what: "console",
+		cancel: func(p *C.lxd_console) { C.lxd_console_close(p) },
+		free:   func(p *C.lxd_console) { C.lxd_console_free(p) }}}
+	s.h.watch(ctx)
 	if err := ctx.Err(); err != nil {
 		s.Close()
 		return nil, contextError(err)
@@ -64,23 +54,12 @@ func (c *Client) AttachConsole(ctx context.Context, instance string, width, heig
 	return s, nil
 }
 
-func (s *Console) use(fn func(p *C.lxd_console) error) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.ptr == nil {
-		return closedError("console")
-	}
-	err := fn(s.ptr)
-	runtime.KeepAlive(s)
-	return err
-}
-
 // Write sends bytes to the console (keystrokes).
 func (s *Console) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	err := s.use(func(x *C.lxd_console) error {
+	err := s.h.use(func(x *C.lxd_console) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_console_write(x, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), &cerr), cerr)
 	})
@@ -106,7 +85,7 @@ func (s *Console) read(p []byte, timeoutMS int64) (int, error) {
 		return 0, nil
 	}
 	var n C.size_t
-	err := s.use(func(x *C.lxd_console) error {
+	err := s.h.use(func(x *C.lxd_console) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_console_read(x, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.int64_t(timeoutMS), &n, &cerr), cerr)
 	})
@@ -121,7 +100,7 @@ func (s *Console) read(p []byte, timeoutMS int64) (int, error) {
 
 // Resize sets the console's terminal size in characters (both at least 1).
 func (s *Console) Resize(width, height uint32) error {
-	return s.use(func(x *C.lxd_console) error {
+	return s.h.use(func(x *C.lxd_console) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_console_resize(x, C.uint32_t(width), C.uint32_t(height), &cerr), cerr)
 	})
@@ -133,21 +112,7 @@ func (s *Console) Close() error {
 	if s == nil {
 		return nil
 	}
-	s.mu.RLock()
-	if s.ptr != nil {
-		C.lxd_console_close(s.ptr)
-	}
-	s.mu.RUnlock()
-	s.stopOnce.Do(func() {
-		if !s.stop() {
-			<-s.done
-		}
-	})
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ptr != nil {
-		C.lxd_console_free(s.ptr)
-		s.ptr = nil
+	if s.h.release() {
 		runtime.SetFinalizer(s, nil)
 	}
 	return nil

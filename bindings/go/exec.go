@@ -423,11 +423,7 @@ func (s *execStream) fail(err error) {
 // Read its output, Resize its terminal, Signal it, Wait for its exit code, and Close it. Read
 // from one goroutine at a time; the other methods may be called from any goroutine.
 type ExecSession struct {
-	mu       sync.RWMutex // read-held by calls; Close takes it for writing
-	ptr      *C.lxd_exec
-	stop     func() bool
-	done     chan struct{} // closed when the context watcher has run
-	stopOnce sync.Once
+	h cHandle[*C.lxd_exec]
 }
 
 // ExecInteractive starts cmd in an instance with a terminal (LXD's "interactive": true, sized
@@ -442,15 +438,10 @@ func (c *Client) ExecInteractive(ctx context.Context, instance string, cmd []str
 	if err != nil {
 		return nil, err
 	}
-	s := &ExecSession{ptr: x.ptr, done: make(chan struct{})}
-	s.stop = context.AfterFunc(ctx, func() {
-		defer close(s.done)
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		if s.ptr != nil {
-			C.lxd_exec_cancel(s.ptr)
-		}
-	})
+	s := &ExecSession{h: cHandle[*C.lxd_exec]{ptr: x.ptr, what: "exec session",
+		cancel: func(p *C.lxd_exec) { C.lxd_exec_cancel(p) },
+		free:   func(p *C.lxd_exec) { C.lxd_exec_free(p) }}}
+	s.h.watch(ctx)
 	var cerr *C.lxd_error
 	if err := takeError(C.lxd_exec_start(x.ptr, &cerr), cerr); err != nil {
 		s.Close()
@@ -463,23 +454,12 @@ func (c *Client) ExecInteractive(ctx context.Context, instance string, cmd []str
 	return s, nil
 }
 
-func (s *ExecSession) use(fn func(p *C.lxd_exec) error) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.ptr == nil {
-		return closedError("exec session")
-	}
-	err := fn(s.ptr)
-	runtime.KeepAlive(s)
-	return err
-}
-
 // Write sends bytes to the command's terminal (keystrokes: "\x03" is Ctrl-C, "\x04" Ctrl-D).
 func (s *ExecSession) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	err := s.use(func(x *C.lxd_exec) error {
+	err := s.h.use(func(x *C.lxd_exec) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_exec_write(x, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), &cerr), cerr)
 	})
@@ -505,7 +485,7 @@ func (s *ExecSession) read(p []byte, timeoutMS int64) (int, error) {
 		return 0, nil
 	}
 	var n C.size_t
-	err := s.use(func(x *C.lxd_exec) error {
+	err := s.h.use(func(x *C.lxd_exec) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_exec_read(x, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), C.int64_t(timeoutMS), &n, &cerr), cerr)
 	})
@@ -520,7 +500,7 @@ func (s *ExecSession) read(p []byte, timeoutMS int64) (int, error) {
 
 // Resize sets the terminal's size in characters.
 func (s *ExecSession) Resize(width, height uint32) error {
-	return s.use(func(x *C.lxd_exec) error {
+	return s.h.use(func(x *C.lxd_exec) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_exec_resize(x, C.uint32_t(width), C.uint32_t(height), &cerr), cerr)
 	})
@@ -528,7 +508,7 @@ func (s *ExecSession) Resize(width, height uint32) error {
 
 // Signal sends a signal (1..64, e.g. 15 for SIGTERM) to the command.
 func (s *ExecSession) Signal(sig int) error {
-	return s.use(func(x *C.lxd_exec) error {
+	return s.h.use(func(x *C.lxd_exec) error {
 		var cerr *C.lxd_error
 		return takeError(C.lxd_exec_signal(x, C.int32_t(sig), &cerr), cerr)
 	})
@@ -546,7 +526,7 @@ func (s *ExecSession) Wait(ctx context.Context) (int, error) {
 			return -1, contextError(err)
 		}
 		var code C.int32_t
-		err := s.use(func(x *C.lxd_exec) error {
+		err := s.h.use(func(x *C.lxd_exec) error {
 			var cerr *C.lxd_error
 			return takeError(C.lxd_exec_wait(x, 100, &code, &cerr), cerr)
 		})
@@ -566,21 +546,7 @@ func (s *ExecSession) Close() error {
 	if s == nil {
 		return nil
 	}
-	s.mu.RLock()
-	if s.ptr != nil {
-		C.lxd_exec_cancel(s.ptr)
-	}
-	s.mu.RUnlock()
-	s.stopOnce.Do(func() {
-		if !s.stop() {
-			<-s.done
-		}
-	})
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ptr != nil {
-		C.lxd_exec_free(s.ptr)
-		s.ptr = nil
+	if s.h.release() {
 		runtime.SetFinalizer(s, nil)
 	}
 	return nil
