@@ -181,7 +181,7 @@ func (c *Client) PublishInstance(ctx context.Context, instance string, opts Imag
 	op, err := c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_publish(p, n, o, op, nil, e)
 	})
-	return publishResult(ctx, op, err)
+	return imageFingerprint(ctx, op, err)
 }
 
 // PublishSnapshot makes an image of a snapshot, as PublishInstance does.
@@ -191,27 +191,9 @@ func (c *Client) PublishSnapshot(ctx context.Context, instance, snapshot string,
 	op, err := c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_snapshot_publish(p, n, s, o, op, nil, e)
 	})
-	return publishResult(ctx, op, err)
+	return imageFingerprint(ctx, op, err)
 }
 
-func publishResult(ctx context.Context, op *Operation, err error) (string, error) {
-	if err != nil {
-		return "", err
-	}
-	defer op.Close()
-	if err := op.Wait(ctx); err != nil {
-		return "", err
-	}
-	info, err := op.Info()
-	if err != nil {
-		return "", err
-	}
-	fp, _ := info.Metadata["fingerprint"].(string)
-	if fp == "" {
-		return "", &Error{Code: CodeProtocol, Message: "the publish operation names no fingerprint"}
-	}
-	return fp, nil
-}
 
 // InstanceCopyOptions shape a copied or moved instance. Extra keys (config, devices, profiles,
 // ephemeral, description, ...) override the new instance's: config and devices merge key by key
