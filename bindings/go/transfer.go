@@ -194,7 +194,6 @@ func (c *Client) PublishSnapshot(ctx context.Context, instance, snapshot string,
 	return imageFingerprint(ctx, op, err)
 }
 
-
 // InstanceCopyOptions shape a copied or moved instance. Extra keys (config, devices, profiles,
 // ephemeral, description, ...) override the new instance's: config and devices merge key by key
 // into the source's (a nil value removes a key), the others replace.
