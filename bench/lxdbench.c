@@ -2,7 +2,12 @@
  * The liblxdclient side of `make bench`: times operations through the public C ABI against the
  * LXD in $LXD_TEST_SOCKET and prints one JSON object per line:
  *   {"op": "...", "client": "liblxdclient", "unit": "ms"|"req/s"|"MB/s", "samples": [...]}
- * Usage: lxdbench OP REPEATS [ARG]
+ * Usage: lxdbench OP REPEATS [ARG [ARG2 ARG3]]
+ *   get_server | list_instances_r1 | threads THREADS | create_delete ALIAS
+ *   exec_true | exec_stdout | exec_stdin INSTANCE
+ *   file_push INSTANCE LOCAL REMOTE | file_pull INSTANCE REMOTE LOCAL   (throughput of LOCAL's size)
+ *   event_latency INSTANCE   (PATCH the instance, time until its lifecycle event arrives)
+ * Peak RSS is measured from outside (the parent's wait4).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <lxdclient.h>
@@ -10,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +68,50 @@ static double throughput(int threads, int per_thread) {
     }
     for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
     return threads * per_thread / ((now_ms() - t0) / 1e3);
+}
+
+/* Event latency: a listener thread stamps the arrival of each "instance-updated" lifecycle event
+ * of the instance; the main thread PATCHes and waits for the next stamp. */
+typedef struct {
+    lxd_event_listener *listener;
+    const char *source; /* "/1.0/instances/NAME" */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int count;
+    double last_ms;
+    int failed;
+} event_watch;
+
+static void *event_loop(void *arg) {
+    event_watch *w = arg;
+    for (;;) {
+        char *json = NULL;
+        lxd_error *err = NULL;
+        lxd_result rc = lxd_event_listener_next(w->listener, -1, &json, &err);
+        if (rc != LXD_RESULT_OK) {
+            pthread_mutex_lock(&w->mu);
+            if (rc != LXD_RESULT_CANCELLED) w->failed = 1;
+            pthread_cond_broadcast(&w->cv);
+            pthread_mutex_unlock(&w->mu);
+            lxd_error_free(err);
+            return NULL;
+        }
+        double t = now_ms();
+        if (strstr(json, "\\"instance-updated\\"") && strstr(json, w->source)) {
+            pthread_mutex_lock(&w->mu);
+            w->count++;
+            w->last_ms = t;
+            pthread_cond_broadcast(&w->cv);
+            pthread_mutex_unlock(&w->mu);
+        }
+        lxd_string_free(json);
+    }
+}
+
+static double file_size_mb(const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) { perror(path); exit(1); }
+    return st.st_size / 1e6;
 }
 
 int main(int argc, char **argv) {
@@ -143,6 +193,53 @@ int main(int argc, char **argv) {
         }
         free(in);
         emit(op, !strcmp(op, "exec_true") ? "ms" : "MB/s", s, n);
+    } else if (!strcmp(op, "file_push") || !strcmp(op, "file_pull")) {
+        /* file_push INSTANCE LOCAL REMOTE / file_pull INSTANCE REMOTE LOCAL: MB/s (1e6 bytes/s). */
+        if (argc < 6) { fprintf(stderr, "lxdbench: %s needs INSTANCE SRC DST\n", op); return 2; }
+        int push = !strcmp(op, "file_push");
+        const char *src = argv[4], *dst = argv[5];
+        double mb = push ? file_size_mb(src) : 0;
+        for (int i = 0; i < n; i++) {
+            double t = now_ms();
+            lxd_result rc = push ? lxd_file_push_path(client, arg, dst, src, NULL, NULL, NULL, &err)
+                                 : lxd_file_pull_path(client, arg, src, dst, NULL, NULL, NULL, &err);
+            double dt = now_ms() - t;
+            if (rc) die(op, err);
+            if (!push) mb = file_size_mb(dst);
+            s[i] = mb / (dt / 1e3);
+        }
+        emit(op, "MB/s", s, n);
+    } else if (!strcmp(op, "event_latency")) {
+        event_watch w = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+        char source[300], body[128];
+        snprintf(source, sizeof source, "\"/1.0/instances/%s\"", arg);
+        w.source = source;
+        if (lxd_event_listener_open(client, "lifecycle", false, &w.listener, &err)) die("events", err);
+        pthread_t tid;
+        pthread_create(&tid, NULL, event_loop, &w);
+        for (int i = 0; i < n; i++) {
+            snprintf(body, sizeof body, "{\"config\":{\"user.bench\":\"%d\"}}", i);
+            pthread_mutex_lock(&w.mu);
+            int before = w.count;
+            pthread_mutex_unlock(&w.mu);
+            double t = now_ms();
+            if (lxd_instance_patch(client, arg, body, NULL, NULL, &err)) die("patch", err);
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 10;
+            pthread_mutex_lock(&w.mu);
+            while (w.count == before && !w.failed)
+                if (pthread_cond_timedwait(&w.cv, &w.mu, &until)) break;
+            int got = w.count > before;
+            double at = w.last_ms;
+            pthread_mutex_unlock(&w.mu);
+            if (!got) { fprintf(stderr, "lxdbench: no instance-updated event within 10 s\n"); return 1; }
+            s[i] = at - t;
+        }
+        lxd_event_listener_close(w.listener);
+        pthread_join(tid, NULL);
+        lxd_event_listener_free(w.listener);
+        emit(op, "ms", s, n);
     } else {
         fprintf(stderr, "lxdbench: unknown op %s\n", op);
         return 2;

@@ -1,0 +1,133 @@
+# File push and pull (64 MiB and 1 GiB; a few MiB in smoke): throughput (MB/s, 1e6 bytes/s) and
+# peak RSS (ru_maxrss of the client's process, from wait4) for liblxdclient (lxdbench, streaming
+# lxd_file_push_path / lxd_file_pull_path), curl over the same unix socket, `lxc file`, and pylxd
+# (which holds the whole file in memory both ways). One running instance; the remote file is
+# overwritten by each push and read back by each pull.
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+MIB = 1024 * 1024
+
+
+def wait_rss(cmd, env):
+    """Run cmd to completion; (stdout, wall seconds, peak RSS in MiB). Fails on a non-zero exit."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if p.returncode != 0:
+            raise RuntimeError(f"{cmd[0]} {cmd[1] if len(cmd) > 1 else ''} failed ({p.returncode}): {err.read().decode(errors='replace')[-2000:]}")
+        return out.read().decode(), wall, ru.ru_maxrss / 1024.0
+
+
+PYLXD_FILES = r'''
+import json, os, sys, time
+import pylxd
+op, name, remote, local, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+c = pylxd.Client(endpoint=os.environ["LXD_TEST_SOCKET"])
+inst = c.instances.get(name)
+out = []
+for _ in range(n):
+    t = time.perf_counter()
+    if op == "push":
+        with open(local, "rb") as f:
+            data = f.read()          # pylxd sends bytes from memory
+        inst.files.put(remote, data)
+        size = len(data)
+    else:
+        data = inst.files.get(remote)  # pylxd returns the whole content
+        with open(local, "wb") as f:
+            f.write(data)
+        size = len(data)
+    dt = time.perf_counter() - t
+    del data
+    out.append(size / 1e6 / dt)
+print(json.dumps({"samples": out}))
+'''
+
+
+def make_file(path, size):
+    if os.path.exists(path) and os.path.getsize(path) == size:
+        return
+    block = os.urandom(min(size, 64 * MIB))
+    with open(path, "wb") as f:
+        left = size
+        while left:
+            k = min(left, len(block))
+            f.write(block[:k])
+            left -= k
+
+
+def run(results, ctx):
+    log, smoke, root = ctx["log"], ctx["smoke"], ctx["root"]
+    env = {**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]}
+    sock = ctx["socket"]
+    work = os.path.join(root, "bench", "work")
+    bench = os.path.join(root, "build", "lxdbench")
+    name = f"bench-files-{os.getpid()}"
+    pyf = os.path.join(work, "pylxd_files.py")
+    open(pyf, "w").write(PYLXD_FILES)
+    # (label, size, repeats for liblxdclient and curl, repeats for lxc and pylxd)
+    sizes = [("4MiB", 4 * MIB, 2, 1)] if smoke else [("64MiB", 64 * MIB, 5, 3), ("1GiB", 1024 * MIB, 3, 1)]
+    subprocess.run(["lxc", "launch", ctx["alias"], name], check=True, capture_output=True, env=env)
+    try:
+        for label, size, reps, few in sizes:
+            src = os.path.join(work, f"push-{label}.bin")
+            dst = os.path.join(work, f"pull-{label}.bin")
+            make_file(src, size)
+            remote = "/bench.bin"
+            url = f"http://lxd/1.0/instances/{name}/files?path={remote}"
+            for direction in ("push", "pull"):
+                op = f"file_{direction}_{label}"
+                log(f"{op}: liblxdclient, curl, lxc, pylxd")
+                rss = {}
+                # liblxdclient: one process, `reps` transfers timed inside it.
+                args = [name, src, remote] if direction == "push" else [name, remote, dst]
+                out, _, rss["liblxdclient"] = wait_rss([bench, f"file_{direction}", str(reps), *args], env)
+                d = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+                results.append((op, "liblxdclient", "MB/s", d["samples"]))
+                if direction == "pull":
+                    assert os.path.getsize(dst) == size, "liblxdclient pulled a short file"
+                # curl: one process per transfer; its own timing (time_total, no process start).
+                samples, peak = [], 0.0
+                for _ in range(reps):
+                    if direction == "push":
+                        cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-X", "POST", "-T", src, "-H", "X-LXD-type: file",
+                               "-H", "Content-Type: application/octet-stream", "-o", "/dev/null", "-w", "%{time_total}", url]
+                    else:
+                        cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-o", dst, "-w", "%{time_total}", url]
+                    out, _, r = wait_rss(cmd, env)
+                    samples.append(size / 1e6 / float(out.strip()))
+                    peak = max(peak, r)
+                    if direction == "pull":
+                        assert os.path.getsize(dst) == size, "curl pulled a short file"
+                results.append((op, "curl", "MB/s", samples))
+                rss["curl"] = peak
+                # lxc CLI: wall time of the whole command.
+                samples, peak = [], 0.0
+                for _ in range(few):
+                    cmd = ["lxc", "file", "push", src, f"{name}{remote}"] if direction == "push" else \
+                        ["lxc", "file", "pull", f"{name}{remote}", dst]
+                    _, wall, r = wait_rss(cmd, env)
+                    samples.append(size / 1e6 / wall)
+                    peak = max(peak, r)
+                results.append((op, "lxc CLI", "MB/s", samples))
+                rss["lxc CLI"] = peak
+                # pylxd: whole file in memory.
+                out, _, rss["pylxd"] = wait_rss([ctx["python"], pyf, direction, name, remote, src if direction == "push" else dst, str(few)], env)
+                results.append((op, "pylxd", "MB/s", json.loads(out.strip().splitlines()[-1])["samples"]))
+                for client, r in rss.items():
+                    results.append((f"{op} peak RSS", client, "MiB", [r]))
+                if os.path.exists(dst):
+                    os.unlink(dst)
+            if not smoke:
+                os.unlink(src)
+    finally:
+        subprocess.run(["lxc", "delete", "-f", name], capture_output=True, env=env)
