@@ -3,7 +3,7 @@
  * LXD in $LXD_TEST_SOCKET and prints one JSON object per line:
  *   {"op": "...", "client": "liblxdclient", "unit": "ms"|"req/s"|"MB/s", "samples": [...]}
  * Usage: lxdbench OP REPEATS [ARG [ARG2 ARG3]]
- *   get_server | list_instances_r1 | threads THREADS | create_delete ALIAS
+ *   get_server | list_instances_r1 | threads THREADS [TOTAL] | create_delete ALIAS
  *   exec_true | exec_stdout | exec_stdin INSTANCE
  *   file_push INSTANCE LOCAL REMOTE | file_pull INSTANCE REMOTE LOCAL   (throughput of LOCAL's size)
  *   event_latency INSTANCE   (PATCH the instance, time until its lifecycle event arrives)
@@ -161,9 +161,12 @@ int main(int argc, char **argv) {
         }
         emit(op, "ms", s, n);
     } else if (!strcmp(op, "threads")) {
+        /* threads REPEATS THREADS [TOTAL]: TOTAL requests (2000) split between THREADS. */
         int threads = arg ? atoi(arg) : 16;
+        int total = argc > 4 ? atoi(argv[4]) : 2000;
         if (threads < 1 || threads > 64) threads = 16;
-        for (int i = 0; i < n; i++) s[i] = throughput(threads, 2000 / threads);
+        if (total < threads) total = threads;
+        for (int i = 0; i < n; i++) s[i] = throughput(threads, total / threads);
         char name[32];
         snprintf(name, sizeof name, "get_server_threads%d", threads);
         emit(name, "req/s", s, n);

@@ -43,9 +43,10 @@ elif op == "create_delete":
     emit(op, "ms", timed(cd))
 elif op == "threads":
     threads = int(arg or 16)
+    total = int(sys.argv[4]) if len(sys.argv) > 4 else 2000
     samples = []
     for _ in range(n):
-        per = 2000 // threads
+        per = max(1, total // threads)
 
         def loop():
             for _ in range(per):
