@@ -118,18 +118,22 @@ clean:
 
 ## bench: benchmarks with baselines (curl, pylxd, lxc) in the same run → bench/RESULTS.md, bench/latency.png.
 ## Starts its own LXD through the harness; about 10-15 minutes on a 2-core machine.
-bench: deps lib bench-venv
-	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+bench: deps bench-build bench-venv
 	@start=$$(date +%s); $(HARNESS) -- python3 bench/run.py; rc=$$?; echo "[bench] make bench: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 ## bench-smoke: the same with tiny sizes, inside a running harness (part of test-integration): fails
 ## if any measurement fails, not if figures are slow. Writes bench/work/RESULTS-smoke.md.
-bench-smoke: lib bench-venv
+bench-smoke: bench-build bench-venv
+	@start=$$(date +%s); python3 bench/run.py --smoke > $(BUILD)/bench-smoke.log; rc=$$?; \
+	  secs=$$(( $$(date +%s) - start )); tail -n 60 $(BUILD)/bench-smoke.log; echo "[bench] bench-smoke: $$secs s"; exit $$rc
+
+## bench-build: what the benchmarks run, built before they are timed: the C driver, the RSS probe,
+## the core's parse benchmark (an example of lxd-core) and the core for wasm32 (sizes).
+bench-build: lib test-wasm
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
-	@start=$$(date +%s); python3 bench/run.py --smoke > $(BUILD)/bench-smoke.log; rc=$$?; \
-	  secs=$$(( $$(date +%s) - start )); tail -n 40 $(BUILD)/bench-smoke.log; echo "[bench] bench-smoke: $$secs s"; exit $$rc
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror bench/rss.c -o $(BUILD)/rss
+	$(CARGO) build -q --release -p lxd-core --example bench_parse
 
 ## bench-venv: the virtualenv with pylxd (a baseline) and matplotlib (the plot), made once in
 ## bench/work/venv (a download: kept out of bench-smoke's time).
@@ -137,7 +141,7 @@ bench-venv:
 	@test -x bench/work/venv/bin/python && bench/work/venv/bin/python -c 'import pylxd, matplotlib' 2>/dev/null || \
 	  { rm -rf bench/work/venv && python3 -m venv bench/work/venv && bench/work/venv/bin/pip install -q pylxd==2.4.2 matplotlib; }
 
-.PHONY: bench bench-smoke bench-venv
+.PHONY: bench bench-smoke bench-venv bench-build
 
 ## pc-static: build/pkgconfig/lxdclient-static.pc, which links liblxdclient.a (the Go binding's
 ## `lxdclient_static` build tag uses it).

@@ -97,7 +97,7 @@ static void *event_loop(void *arg) {
             return NULL;
         }
         double t = now_ms();
-        if (strstr(json, "\\"instance-updated\\"") && strstr(json, w->source)) {
+        if (strstr(json, "\"instance-updated\"") && strstr(json, w->source)) {
             pthread_mutex_lock(&w->mu);
             w->count++;
             w->last_ms = t;

@@ -1,30 +1,27 @@
 # File push and pull (64 MiB and 1 GiB; a few MiB in smoke): throughput (MB/s, 1e6 bytes/s) and
-# peak RSS (ru_maxrss of the client's process, from wait4) for liblxdclient (lxdbench, streaming
+# peak RSS (ru_maxrss of the client's process, from wait4 in bench/rss.c) for liblxdclient (lxdbench, streaming
 # lxd_file_push_path / lxd_file_pull_path), curl over the same unix socket, `lxc file`, and pylxd
-# (which holds the whole file in memory both ways). One running instance; the remote file is
+# (which holds the whole file in memory both ways). Peak RSS comes from build/rss (bench/rss.c),
+# which forks each client from a small process so that the driver's own memory does not count. One running instance; the remote file is
 # overwritten by each push and read back by each pull.
 import json
 import os
 import subprocess
-import tempfile
 import time
 
 MIB = 1024 * 1024
 
 
-def wait_rss(cmd, env):
-    """Run cmd to completion; (stdout, wall seconds, peak RSS in MiB). Fails on a non-zero exit."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if p.returncode != 0:
-            raise RuntimeError(f"{cmd[0]} {cmd[1] if len(cmd) > 1 else ''} failed ({p.returncode}): {err.read().decode(errors='replace')[-2000:]}")
-        return out.read().decode(), wall, ru.ru_maxrss / 1024.0
+def wait_rss(cmd, env, root):
+    """Run cmd to completion through build/rss (bench/rss.c); (stdout, wall seconds, peak RSS in
+    MiB). Fails on a non-zero exit."""
+    t = time.perf_counter()
+    p = subprocess.run([os.path.join(root, "build", "rss"), *cmd], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} {cmd[1] if len(cmd) > 1 else ''} failed ({p.returncode}): {p.stderr[-2000:]}")
+    kib = int(p.stderr.strip().splitlines()[-1].split()[1])
+    return p.stdout, wall, kib / 1024.0
 
 
 PYLXD_FILES = r'''
@@ -90,7 +87,7 @@ def run(results, ctx):
                 rss = {}
                 # liblxdclient: one process, `reps` transfers timed inside it.
                 args = [name, src, remote] if direction == "push" else [name, remote, dst]
-                out, _, rss["liblxdclient"] = wait_rss([bench, f"file_{direction}", str(reps), *args], env)
+                out, _, rss["liblxdclient"] = wait_rss([bench, f"file_{direction}", str(reps), *args], env, root)
                 d = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
                 results.append((op, "liblxdclient", "MB/s", d["samples"]))
                 if direction == "pull":
@@ -103,7 +100,7 @@ def run(results, ctx):
                                "-H", "Content-Type: application/octet-stream", "-o", "/dev/null", "-w", "%{time_total}", url]
                     else:
                         cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-o", dst, "-w", "%{time_total}", url]
-                    out, _, r = wait_rss(cmd, env)
+                    out, _, r = wait_rss(cmd, env, root)
                     samples.append(size / 1e6 / float(out.strip()))
                     peak = max(peak, r)
                     if direction == "pull":
@@ -115,13 +112,13 @@ def run(results, ctx):
                 for _ in range(few):
                     cmd = ["lxc", "file", "push", src, f"{name}{remote}"] if direction == "push" else \
                         ["lxc", "file", "pull", f"{name}{remote}", dst]
-                    _, wall, r = wait_rss(cmd, env)
+                    _, wall, r = wait_rss(cmd, env, root)
                     samples.append(size / 1e6 / wall)
                     peak = max(peak, r)
                 results.append((op, "lxc CLI", "MB/s", samples))
                 rss["lxc CLI"] = peak
                 # pylxd: whole file in memory.
-                out, _, rss["pylxd"] = wait_rss([ctx["python"], pyf, direction, name, remote, src if direction == "push" else dst, str(few)], env)
+                out, _, rss["pylxd"] = wait_rss([ctx["python"], pyf, direction, name, remote, src if direction == "push" else dst, str(few)], env, root)
                 results.append((op, "pylxd", "MB/s", json.loads(out.strip().splitlines()[-1])["samples"]))
                 for client, r in rss.items():
                     results.append((f"{op} peak RSS", client, "MiB", [r]))
