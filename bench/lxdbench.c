@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,10 +33,23 @@ static void die(const char *what, lxd_error *err) {
 
 static lxd_client *client;
 
+/* CPU time (user + system, every thread) of this process, ms. */
+static double cpu_ms(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+static double cpu_start; /* after the warm-up */
+static long ops_done;    /* operations timed, for CPU per operation (0: the sample count) */
+
+/* The samples, then the client's own CPU time per operation (what is not LXD or waiting). */
 static void emit(const char *op, const char *unit, const double *samples, int n) {
+    double cpu = (cpu_ms() - cpu_start) / (ops_done ? ops_done : n);
     printf("{\"op\":\"%s\",\"client\":\"liblxdclient\",\"unit\":\"%s\",\"samples\":[", op, unit);
     for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", samples[i]);
     printf("]}\n");
+    printf("{\"op\":\"%s\",\"client\":\"liblxdclient CPU\",\"unit\":\"ms CPU/op\",\"samples\":[%.4f]}\n", op, cpu);
     fflush(stdout);
 }
 
@@ -132,6 +146,7 @@ int main(int argc, char **argv) {
     /* One warm-up call: connection set up, as every client's first call. */
     if (lxd_server_get(client, &json, NULL, &err)) die("warm-up", err);
     lxd_string_free(json);
+    cpu_start = cpu_ms();
 
     if (!strcmp(op, "get_server")) {
         for (int i = 0; i < n; i++) {
@@ -167,6 +182,7 @@ int main(int argc, char **argv) {
         if (threads < 1 || threads > 64) threads = 16;
         if (total < threads) total = threads;
         for (int i = 0; i < n; i++) s[i] = throughput(threads, total / threads);
+        ops_done = (long)n * (total / threads) * threads;
         char name[32];
         snprintf(name, sizeof name, "get_server_threads%d", threads);
         emit(name, "req/s", s, n);

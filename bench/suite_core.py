@@ -27,6 +27,11 @@ def make_fixture(root, path, count=1000):
     return len(data)
 
 
+def server_reply(root, path):
+    rec = json.load(open(os.path.join(root, "core", "tests", "fixtures", "lxd-5.0.2.json")))
+    open(path, "w").write(next(r["response"]["body"] for r in rec["records"] if r["name"] == "server_get"))
+
+
 def run(results, ctx):
     log, smoke, root = ctx["log"], ctx["smoke"], ctx["root"]
     work = os.path.join(root, "bench", "work")
@@ -34,7 +39,9 @@ def run(results, ctx):
     size = make_fixture(root, fixture)
     log(f"core parse: fixture of {size} bytes; building the example")
     subprocess.run(["cargo", "build", "-q", "--release", "-p", "lxd-core", "--example", "bench_parse"], check=True, cwd=root)
-    out = subprocess.run([os.path.join(root, "target", "release", "examples", "bench_parse"), fixture, "5" if smoke else "60"],
+    server = os.path.join(work, "server-get.json")
+    server_reply(root, server)
+    out = subprocess.run([os.path.join(root, "target", "release", "examples", "bench_parse"), fixture, "5" if smoke else "60", server],
                          check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():
         if line.startswith("{"):

@@ -88,8 +88,8 @@ def run(results, ctx):
                 # liblxdclient: one process, `reps` transfers timed inside it.
                 args = [name, src, remote] if direction == "push" else [name, remote, dst]
                 out, _, rss["liblxdclient"] = wait_rss([bench, f"file_{direction}", str(reps), *args], env, root)
-                d = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
-                results.append((op, "liblxdclient", "MB/s", d["samples"]))
+                for d in (json.loads(line) for line in out.splitlines() if line.startswith("{")):
+                    results.append((op, d["client"], d["unit"], d["samples"]))  # throughput, then its CPU/op
                 if direction == "pull":
                     assert os.path.getsize(dst) == size, "liblxdclient pulled a short file"
                 # curl: one process per transfer; its own timing (time_total, no process start).

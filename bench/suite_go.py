@@ -28,7 +28,7 @@ def run(results, ctx):
             c_samples = []
             for _ in range(count):
                 out = subprocess.run(c_args, check=True, capture_output=True, text=True, env=env).stdout
-                c_samples += json.loads(out.strip().splitlines()[-1])["samples"]
+                c_samples += next(d for d in map(json.loads, out.strip().splitlines()) if d["client"] == "liblxdclient")["samples"]
             out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", f"^{gobench}$", "-test.benchtime", f"{iters}x",
                                   "-test.count", str(count)], capture_output=True, text=True, env=gopath_env,
                                  cwd=os.path.join(root, "bindings", "go"))

@@ -3,7 +3,11 @@
 //! distinct names) with lxd-core's typed models vs as a `serde_json::Value`, timing each parse with
 //! `Instant` over many repetitions. Prints the same JSON lines as bench/lxdbench.c.
 //!
-//! Usage: cargo run --release -p lxd-core --example bench_parse -- FIXTURE REPEATS
+//! Also a single `GET /1.0` reply (the recorded one): what the C ABI's `lxd_server_get` does with
+//! it (typed `Server`, serialized back to the JSON string handed to C) vs a plain `Value` parse,
+//! in microseconds per reply: the client's JSON share of one small request.
+//!
+//! Usage: cargo run --release -p lxd-core --example bench_parse -- FIXTURE REPEATS [SERVER_REPLY]
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -23,9 +27,25 @@ fn time(reps: usize, mut f: impl FnMut()) -> Vec<f64> {
         .collect()
 }
 
-fn emit(client: &str, samples: &[f64]) {
+fn emit_op(op: &str, unit: &str, client: &str, samples: &[f64]) {
     let s: Vec<String> = samples.iter().map(|x| format!("{x:.4}")).collect();
-    println!("{{\"op\":\"parse_1000_instances_r2\",\"client\":\"{client}\",\"unit\":\"ms\",\"samples\":[{}]}}", s.join(","));
+    println!("{{\"op\":\"{op}\",\"client\":\"{client}\",\"unit\":\"{unit}\",\"samples\":[{}]}}", s.join(","));
+}
+
+fn emit(client: &str, samples: &[f64]) {
+    emit_op("parse_1000_instances_r2", "ms", client, samples);
+}
+
+/// Microseconds per call, each sample the mean of a batch of 200 calls.
+fn time_us(reps: usize, mut f: impl FnMut()) -> Vec<f64> {
+    time(reps, || {
+        for _ in 0..200 {
+            f();
+        }
+    })
+    .into_iter()
+    .map(|ms| ms * 1e3 / 200.0)
+    .collect()
 }
 
 fn main() {
@@ -47,4 +67,17 @@ fn main() {
         black_box(serde_json::from_slice::<serde_json::Value>(black_box(&body)).unwrap());
     }));
     eprintln!("bench_parse: {n} instances, {} bytes", body.len());
+    if let Some(server) = args.get(3) {
+        let body = std::fs::read(server).expect("read the server reply");
+        let resp = Response::new(200, vec![("ETag".into(), "\"x\"".into())], body.clone());
+        let call = lxd_core::api::server::get();
+        let op = "parse_server_get";
+        emit_op(op, "µs", "lxd-core typed + JSON out (lxd_server_get)", &time_us(reps, || {
+            let s = call.parse(black_box(&resp)).unwrap();
+            black_box(serde_json::to_string(&s.value).unwrap());
+        }));
+        emit_op(op, "µs", "serde_json::Value", &time_us(reps, || {
+            black_box(serde_json::from_slice::<serde_json::Value>(black_box(&body)).unwrap());
+        }));
+    }
 }
