@@ -10,6 +10,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 results = json.load(open(sys.argv[1]))
+# One colour per client in both panels.
+ALL_CLIENTS = list(dict.fromkeys(client for _, client, unit, _ in results if unit in ("ms", "MB/s")))
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#000000", "#aec7e8", "#98df8a", "#ff9896"]
+COLOURS = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(ALL_CLIENTS)}
 
 
 def panel(ax, unit, ylabel, log):
@@ -33,7 +38,7 @@ def panel(ax, unit, ylabel, log):
                 ys.append(m)
                 lo.append(m - a)
                 hi.append(b - m)
-        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=client)
+        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=client, color=COLOURS[client])
     ax.set_xticks([j + width * (len(clients) - 1) / 2 for j in range(len(ops))])
     ax.set_xticklabels(ops, rotation=25, ha="right", fontsize=8)
     if log:
