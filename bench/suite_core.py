@@ -62,10 +62,10 @@ def run(results, ctx):
     data = open(wasm, "rb").read()
     results.append(("size", "core wasm32 (lxd_core_wasm.wasm)", "KiB", [len(data) / 1024]))
     results.append(("size", "core wasm32, gzip -9", "KiB", [len(gzip.compress(data, 9)) / 1024]))
-    if shutil.which("wasm-opt"):
+    if shutil.which("wasm-opt") and not smoke:  # ~20 s: full runs only
         opt = os.path.join(work, "lxd_core_wasm.opt.wasm")
         subprocess.run(["wasm-opt", "-Oz", "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
                         "--enable-mutable-globals", wasm, "-o", opt], check=True, capture_output=True)
         results.append(("size", "core wasm32, wasm-opt -Oz", "KiB", [os.path.getsize(opt) / 1024]))
-    else:
+    elif not smoke:
         ctx.setdefault("notes", []).append("wasm-opt (binaryen) is not installed: no -Oz size")
