@@ -3,7 +3,8 @@
 # lxd_file_push_path / lxd_file_pull_path), curl over the same unix socket, `lxc file`, and pylxd
 # (which holds the whole file in memory both ways). Peak RSS comes from build/rss (bench/rss.c),
 # which forks each client from a small process so that the driver's own memory does not count. One running instance; the remote file is
-# overwritten by each push and read back by each pull.
+# overwritten by each push and read back by each pull. Clients alternate round by round, and
+# before each transfer the page cache's dirty data is written back (sync) and the destination removed.
 import json
 import os
 import subprocess
@@ -83,43 +84,54 @@ def run(results, ctx):
             url = f"http://lxd/1.0/instances/{name}/files?path={remote}"
             for direction in ("push", "pull"):
                 op = f"file_{direction}_{label}"
-                log(f"{op}: liblxdclient, curl, lxc, pylxd")
+                log(f"{op}: liblxdclient, curl, lxc, pylxd, interleaved")
+                samples = {c: [] for c in ("liblxdclient", "liblxdclient CPU", "curl", "lxc CLI", "pylxd")}
                 rss = {}
-                # liblxdclient: one process, `reps` transfers timed inside it.
-                args = [name, src, remote] if direction == "push" else [name, remote, dst]
-                out, _, rss["liblxdclient"] = wait_rss([bench, f"file_{direction}", str(reps), *args], env, root)
-                for d in (json.loads(line) for line in out.splitlines() if line.startswith("{")):
-                    results.append((op, d["client"], d["unit"], d["samples"]))  # throughput, then its CPU/op
-                if direction == "pull":
-                    assert os.path.getsize(dst) == size, "liblxdclient pulled a short file"
-                # curl: one process per transfer; its own timing (time_total, no process start).
-                samples, peak = [], 0.0
-                for _ in range(reps):
+
+                def settle():
+                    # Before every transfer: no destination file to replace, and the page cache's
+                    # dirty data (earlier transfers, LXD's writes in the instance) written back, so
+                    # no client pays for another's writeback.
+                    if os.path.exists(dst):
+                        os.unlink(dst)
+                    os.sync()
+
+                def transfer(client, cmd):
+                    settle()
+                    out, wall, r = wait_rss(cmd, env, root)
+                    rss[client] = max(rss.get(client, 0.0), r)
+                    if direction == "pull":
+                        assert os.path.getsize(dst) == size, f"{client} pulled a short file"
+                    return out, wall
+
+                # Rounds: liblxdclient then curl, alternating, so that neither gets the quieter
+                # moments of the machine; then lxc and pylxd (fewer: they are slower or hold the
+                # whole file in memory).
+                for i in range(reps):
+                    # liblxdclient: one transfer per process (its warm-up GET /1.0 untimed).
+                    args = [name, src, remote] if direction == "push" else [name, remote, dst]
+                    out, _ = transfer("liblxdclient", [bench, f"file_{direction}", "1", *args])
+                    for d in (json.loads(line) for line in out.splitlines() if line.startswith("{")):
+                        samples[d["client"]] += d["samples"]  # throughput, then its CPU/op
+                    # curl: its own timing (time_total, no process start).
                     if direction == "push":
                         cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-X", "POST", "-T", src, "-H", "X-LXD-type: file",
                                "-H", "Content-Type: application/octet-stream", "-o", "/dev/null", "-w", "%{time_total}", url]
                     else:
                         cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-o", dst, "-w", "%{time_total}", url]
-                    out, _, r = wait_rss(cmd, env, root)
-                    samples.append(size / 1e6 / float(out.strip()))
-                    peak = max(peak, r)
-                    if direction == "pull":
-                        assert os.path.getsize(dst) == size, "curl pulled a short file"
-                results.append((op, "curl", "MB/s", samples))
-                rss["curl"] = peak
-                # lxc CLI: wall time of the whole command.
-                samples, peak = [], 0.0
-                for _ in range(few):
+                    out, _ = transfer("curl", cmd)
+                    samples["curl"].append(size / 1e6 / float(out.strip()))
+                for i in range(few):
+                    # lxc CLI: wall time of the whole command.
                     cmd = ["lxc", "file", "push", src, f"{name}{remote}"] if direction == "push" else \
                         ["lxc", "file", "pull", f"{name}{remote}", dst]
-                    _, wall, r = wait_rss(cmd, env, root)
-                    samples.append(size / 1e6 / wall)
-                    peak = max(peak, r)
-                results.append((op, "lxc CLI", "MB/s", samples))
-                rss["lxc CLI"] = peak
-                # pylxd: whole file in memory.
-                out, _, rss["pylxd"] = wait_rss([ctx["python"], pyf, direction, name, remote, src if direction == "push" else dst, str(few)], env, root)
-                results.append((op, "pylxd", "MB/s", json.loads(out.strip().splitlines()[-1])["samples"]))
+                    _, wall = transfer("lxc CLI", cmd)
+                    samples["lxc CLI"].append(size / 1e6 / wall)
+                    # pylxd: whole file in memory; timed inside (reading the file included for a push).
+                    out, _ = transfer("pylxd", [ctx["python"], pyf, direction, name, remote, src if direction == "push" else dst, "1"])
+                    samples["pylxd"] += json.loads(out.strip().splitlines()[-1])["samples"]
+                for client, v in samples.items():
+                    results.append((op, client, "ms CPU/op" if client.endswith("CPU") else "MB/s", v))
                 for client, r in rss.items():
                     results.append((f"{op} peak RSS", client, "MiB", [r]))
                 if os.path.exists(dst):
