@@ -9,7 +9,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-results = json.load(open(sys.argv[1]))
+merged = {}
+for op, client, unit, samples in json.load(open(sys.argv[1])):
+    # An operation measured in several blocks per client: one set of samples.
+    merged.setdefault((op, client, unit), []).extend(samples)
+results = [(op, client, unit, samples) for (op, client, unit), samples in merged.items()]
 # One colour per client in both panels.
 ALL_CLIENTS = list(dict.fromkeys(client for _, client, unit, _ in results if unit in ("ms", "MB/s")))
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",

@@ -97,17 +97,22 @@ def main():
     bench = os.path.join(ROOT, "build", "lxdbench")
     py = ensure_pylxd()
     pyb = os.path.join(ROOT, "bench", "pylxd_bench.py")
+    # Per-request figures: the clients take turns in blocks (samples of one client are merged),
+    # so that none of them gets only the quiet or only the busy moments of the machine.
+    blocks = 2 if SMOKE else 3
     log("GET /1.0")
-    run_json([bench, "get_server", str(REPS)])
-    curl_get(REPS)
-    run_json([py, pyb, "get_server", str(REPS)])
+    for _ in range(blocks):
+        run_json([bench, "get_server", str(REPS // blocks)])
+        curl_get(REPS // blocks)
+        run_json([py, pyb, "get_server", str(REPS // blocks)])
     lxc_cli("get_server", 5 if SMOKE else 20, ["query", "/1.0"])
     log("20 instances, list with recursion=1")
     make_instances(3 if SMOKE else 20)
-    reps = REPS // 3
-    run_json([bench, "list_instances_r1", str(reps)])
-    curl_list(reps)
-    run_json([py, pyb, "list_instances_r1", str(reps)])
+    reps = REPS // 3 // blocks
+    for _ in range(blocks):
+        run_json([bench, "list_instances_r1", str(reps)])
+        curl_list(reps)
+        run_json([py, pyb, "list_instances_r1", str(reps)])
     log("create + delete")
     cd = 2 if SMOKE else 10
     run_json([bench, "create_delete", str(cd), ALIAS])
@@ -258,7 +263,9 @@ LIB_VERSION = open(os.path.join(ROOT, "Cargo.toml")).read().split('version = "')
 def write_report(py, notes=()):
     by_op = {}
     for op, client, unit, samples in results:
-        by_op.setdefault(op, {})[client] = (unit, samples)
+        # The same operation and client measured in several blocks: one set of samples.
+        prev = by_op.setdefault(op, {}).get(client)
+        by_op[op][client] = (unit, (prev[1] if prev else []) + list(samples))
     lxd_version = subprocess.run(["lxd", "--version"], capture_output=True, text=True).stdout.strip()
     lines = [
         "# Benchmark results",
