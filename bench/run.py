@@ -107,12 +107,14 @@ def main():
         run_json([py, pyb, "get_server", str(REPS // blocks)])
     lxc_cli("get_server", 5 if SMOKE else 20, ["query", "/1.0"])
     log("20 instances, list with recursion=1")
-    make_instances(3 if SMOKE else 20)
+    listed = make_instances(3 if SMOKE else 20)
     reps = REPS // 3 // blocks
     for _ in range(blocks):
         run_json([bench, "list_instances_r1", str(reps)])
         curl_list(reps)
         run_json([py, pyb, "list_instances_r1", str(reps)])
+    subprocess.run(["lxc", "delete", "-f", *listed], check=True, capture_output=True,
+                   env={**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]})
     log("create + delete")
     cd = 2 if SMOKE else 10
     run_json([bench, "create_delete", str(cd), ALIAS])
