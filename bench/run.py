@@ -87,6 +87,37 @@ def make_instances(count):
     return names
 
 
+DAEMON_CPU = {}  # op -> (LXD's CPU ms per request, the machine's busy fraction) during liblxdclient's runs
+
+
+def lxd_pid():
+    for line in open(os.path.join(os.environ["LXD_TEST_STATEDIR"], "pids")):
+        parts = line.split()
+        if parts and parts[0] == "a":
+            return int(parts[1])
+    raise RuntimeError("no daemon a in the harness's pids file")
+
+
+def cpu_snapshot():
+    """(LXD daemon's CPU ms, machine busy jiffies, machine total jiffies)."""
+    f = open(f"/proc/{lxd_pid()}/stat").read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    lxd = (int(f[11]) + int(f[12])) * 1e3 / tick
+    cpu = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    idle = cpu[3] + cpu[4]
+    return lxd, sum(cpu) - idle, sum(cpu)
+
+
+def with_daemon_cpu(op, requests, fn):
+    """Run fn (liblxdclient's runs of op) and note LXD's CPU per request and how busy the machine was."""
+    a = cpu_snapshot()
+    fn()
+    b = cpu_snapshot()
+    busy = (b[1] - a[1]) / max(1, b[2] - a[2])
+    prev = DAEMON_CPU.get(op)
+    DAEMON_CPU[op] = ((b[0] - a[0]) / requests, busy) if prev is None else (((b[0] - a[0]) / requests + prev[0]) / 2, (busy + prev[1]) / 2)
+
+
 def stats(samples):
     s = sorted(samples)
     q = lambda p: s[min(len(s) - 1, int(p * len(s)))]
@@ -102,7 +133,7 @@ def main():
     blocks = 2 if SMOKE else 3
     log("GET /1.0")
     for _ in range(blocks):
-        run_json([bench, "get_server", str(REPS // blocks)])
+        with_daemon_cpu("get_server", REPS // blocks + 1, lambda: run_json([bench, "get_server", str(REPS // blocks)]))
         curl_get(REPS // blocks)
         run_json([py, pyb, "get_server", str(REPS // blocks)])
     lxc_cli("get_server", 5 if SMOKE else 20, ["query", "/1.0"])
@@ -122,8 +153,8 @@ def main():
     log("threads sharing one client")
     # Requests per run: pylxd does fewer (it is ~4x slower), throughput is per second either way.
     tr, total, pytotal = (2, "160", "160") if SMOKE else (5, "2000", "640")
-    run_json([bench, "threads", str(tr), "1", total])
-    run_json([bench, "threads", str(tr), "16", total])
+    with_daemon_cpu("get_server_threads1", tr * int(total) + 1, lambda: run_json([bench, "threads", str(tr), "1", total]))
+    with_daemon_cpu("get_server_threads16", tr * int(total) + 1, lambda: run_json([bench, "threads", str(tr), "16", total]))
     run_json([py, pyb, "threads", str(tr), "1", pytotal])
     run_json([py, pyb, "threads", str(tr), "16", pytotal])
     ctx = {"smoke": SMOKE, "root": ROOT, "python": py, "socket": SOCK, "alias": ALIAS, "log": log, "notes": []}
@@ -189,8 +220,10 @@ def bounds(key, by_op):
     if key == "per-request":
         l, c = med(by_op, "get_server", "liblxdclient"), med(by_op, "get_server", "curl")
         js = med(by_op, "parse_server_get", "lxd-core typed + JSON out (lxd_server_get)")
+        d = DAEMON_CPU.get("get_server", (None, 0))
         return (f"GET /1.0 takes {fmt(l)} with liblxdclient and {fmt(c)} with curl (medians). liblxdclient "
-                f"spends {fmt(cpu(by_op, 'get_server'))} of its own CPU per request; the rest is LXD and waiting. "
+                f"spends {fmt(cpu(by_op, 'get_server'))} of its own CPU per request and LXD {fmt(d[0])} (the "
+                f"machine's cores were {d[1]:.0%} busy meanwhile, other work included); the rest is waiting. "
                 f"perf record of lxdbench: about half of the client's CPU is JSON — the reply is parsed "
                 f"(envelope, then the typed Server model) and serialized again into the string handed to C "
                 f"({fmt(js, 'µs')} per reply in the core benchmark below), which curl never does — the rest "
@@ -222,10 +255,15 @@ def bounds(key, by_op):
         return "Peak RSS of a streaming transfer is the process baseline plus one copy buffer, whatever the size."
     if key == "threads":
         t1, t16 = med(by_op, "get_server_threads1", "liblxdclient"), med(by_op, "get_server_threads16", "liblxdclient")
-        return (f"1 thread: {fmt(t1, 'req/s')}, 16 threads: {fmt(t16, 'req/s')}; the client uses "
-                f"{fmt(cpu(by_op, 'get_server_threads16'))} of CPU per request with 16 threads. LXD serves the requests "
-                "on the same 2 cores as the client (and as whatever else runs): once both cores are busy, "
-                "more client threads only queue.")
+        d1, d16 = DAEMON_CPU.get("get_server_threads1", (0, 0)), DAEMON_CPU.get("get_server_threads16", (0, 0))
+        per = (cpu(by_op, "get_server_threads16") or 0) + d16[0]
+        cap = os.cpu_count() * 1e3 / per if per else 0
+        return (f"1 thread: {fmt(t1, 'req/s')}, 16 threads: {fmt(t16, 'req/s')}. Per request the client uses "
+                f"{fmt(cpu(by_op, 'get_server_threads16'))} of CPU and LXD {fmt(d16[0])} (1 thread: LXD {fmt(d1[0])}), "
+                f"so {os.cpu_count()} cores serve at most ~{cap:.0f} req/s, {cap / (t1 or 1):.2f}× the 1-thread rate, "
+                f"even with nothing else running; the cores were {d1[1]:.0%} busy during the 1-thread runs and "
+                f"{d16[1]:.0%} during the 16-thread runs (the rest of the machine's load included). LXD and the "
+                "client share the cores: once they are busy, more client threads only queue.")
     return ""
 
 
@@ -306,6 +344,9 @@ def write_report(py, notes=()):
     lines += ["", "## Operations", ""]
     if t1 and t16:
         lines += [f"16 threads on one client vs 1 thread: {stats(t16[1])[0] / stats(t1[1])[0]:.2f}× the throughput.", ""]
+    if DAEMON_CPU:
+        lines += ["LXD's own CPU per GET /1.0 while liblxdclient ran (from /proc; the machine's busy share in brackets): "
+                  + "; ".join(f"{op} {v[0]:.3f} ms ({v[1]:.0%})" for op, v in DAEMON_CPU.items()) + ".", ""]
     for gop in ("get_server", "exec_true"):
         g, c = med(by_op, f"go_vs_c_{gop}", "Go binding"), med(by_op, f"go_vs_c_{gop}", "liblxdclient")
         if g and c:
