@@ -350,8 +350,10 @@ def write_report(py, notes=()):
     for gop in ("get_server", "exec_true"):
         g, c = med(by_op, f"go_vs_c_{gop}", "Go binding"), med(by_op, f"go_vs_c_{gop}", "liblxdclient")
         if g and c:
+            gc, cc = med(by_op, f"go_vs_c_{gop}", "Go binding CPU"), med(by_op, f"go_vs_c_{gop}", "liblxdclient CPU")
             lines.append(f"Go binding vs the C ABI, {gop}: {g / c:.2f}× the C driver's median time "
-                         f"({g:.3f} ms vs {c:.3f} ms; both measured back to back).")
+                         f"({g:.3f} ms vs {c:.3f} ms; both measured back to back); CPU time per call "
+                         f"{fmt(gc)} in the Go test process vs {fmt(cc)} in the C driver.")
     if med(by_op, "go_vs_c_get_server", "Go binding"):
         lines += ["", "The Go binding's extra time per call is on the Go side: `GetServer` decodes the reply into Go",
                   "structs with encoding/json and keeps a re-encoded copy for read-modify-write (pprof of",
@@ -366,7 +368,7 @@ def write_report(py, notes=()):
         kind = "size" if op == "size" else "core" if op.startswith("parse_") else "rss" if op.endswith("peak RSS") else "ops"
         base = clients.get("liblxdclient") or (next(iter(clients.values())) if kind == "core" else None)
         for client, (unit, samples) in clients.items():
-            if client == "liblxdclient CPU":
+            if client in ("liblxdclient CPU", "Go binding CPU"):
                 continue
             m, lo, hi = stats(samples)
             ratio = ""

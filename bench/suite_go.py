@@ -25,17 +25,22 @@ def run(results, ctx):
         for op, gobench, iters in plan:
             log(f"Go binding vs C: {op}")
             c_args = [bench, op, str(iters)] + ([name] if op == "exec_true" else [])
-            c_samples = []
+            c_samples, c_cpu = [], []
             for _ in range(count):
                 out = subprocess.run(c_args, check=True, capture_output=True, text=True, env=env).stdout
-                c_samples += next(d for d in map(json.loads, out.strip().splitlines()) if d["client"] == "liblxdclient")["samples"]
+                lines = [json.loads(line) for line in out.strip().splitlines()]
+                c_samples += next(d for d in lines if d["client"] == "liblxdclient")["samples"]
+                c_cpu += next(d for d in lines if d["client"] == "liblxdclient CPU")["samples"]
             out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", f"^{gobench}$", "-test.benchtime", f"{iters}x",
                                   "-test.count", str(count)], capture_output=True, text=True, env=gopath_env,
                                  cwd=os.path.join(root, "bindings", "go"))
             medians = [float(m) for m in re.findall(r"([0-9.]+) median-ms", out.stdout)]
+            cpus = [float(m) for m in re.findall(r"([0-9.]+) cpu-ms/op", out.stdout)]
             if out.returncode != 0 or len(medians) != count:
                 raise RuntimeError(f"go test -bench {gobench} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
             results.append((f"go_vs_c_{op}", "liblxdclient", "ms", c_samples))
+            results.append((f"go_vs_c_{op}", "liblxdclient CPU", "ms CPU/op", c_cpu))
+            results.append((f"go_vs_c_{op}", "Go binding CPU", "ms CPU/op", cpus))
             # Each Go sample is the median of one -count run of `iters` calls.
             results.append((f"go_vs_c_{op}", "Go binding", "ms", medians))
     finally:

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -46,11 +47,25 @@ func BenchmarkGetProfileParallel(b *testing.B) {
 	})
 }
 
+// cpuTime is this process's CPU time (user + system, every thread).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // timedMedian runs op b.N times, timing each call, and reports the median as "median-ms" (what
-// bench/run.py compares with the C driver's median: both are per-call medians).
+// bench/run.py compares with the C driver's median: both are per-call medians) and the process's
+// CPU time per call as "cpu-ms/op" (the C driver reports the same).
 func timedMedian(b *testing.B, op func() error) {
 	b.Helper()
 	d := make([]time.Duration, b.N)
+	cpu0 := cpuTime()
+	defer func() {
+		b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+	}()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := time.Now()
