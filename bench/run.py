@@ -392,8 +392,9 @@ def write_report(py, notes=()):
     lines += sections["ops"]
     if sections["rss"]:
         lines += ["", "## Peak RSS of file transfers", "",
-                  "ru_maxrss of the client's process (wait4), MiB; one process per client and size, holding all",
-                  "its transfers (curl and lxc: the largest of their processes). pylxd reads and returns whole files.",
+                  "ru_maxrss (wait4, through bench/rss.c) of the client's process, MiB: the largest over its",
+                  "transfers, one process each (liblxdclient: lxdbench, which links the library; its baseline",
+                  "included). pylxd reads and returns whole files.",
                   "", "| transfer | client | peak RSS, MiB | ratio vs liblxdclient |", "|---|---|---|---|"]
         lines += sections["rss"]
     if sections["core"]:
