@@ -367,7 +367,8 @@ def write_report(py, notes=()):
     for op, clients in by_op.items():
         kind = "size" if op == "size" else "core" if op.startswith("parse_") else "rss" if op.endswith("peak RSS") else "ops"
         base = clients.get("liblxdclient") or (next(iter(clients.values())) if kind == "core" else None)
-        for client, (unit, samples) in clients.items():
+        # liblxdclient's row first, then the others in the order they ran.
+        for client, (unit, samples) in sorted(clients.items(), key=lambda kv: kv[0] != "liblxdclient"):
             if client in ("liblxdclient CPU", "Go binding CPU"):
                 continue
             m, lo, hi = stats(samples)
