@@ -3,7 +3,7 @@
  * LXD in $LXD_TEST_SOCKET and prints one JSON object per line:
  *   {"op": "...", "client": "liblxdclient", "unit": "ms"|"req/s"|"MB/s", "samples": [...]}
  * Usage: lxdbench OP REPEATS [ARG [ARG2 ARG3]]
- *   get_server | list_instances_r1 | threads THREADS [TOTAL] | create_delete ALIAS
+ *   get_server | get_server_raw | list_instances_r1 | threads THREADS [TOTAL] | create_delete ALIAS
  *   exec_true | exec_stdout | exec_stdin INSTANCE
  *   file_push INSTANCE LOCAL REMOTE | file_pull INSTANCE REMOTE LOCAL   (throughput of LOCAL's size)
  *   event_latency INSTANCE   (PATCH the instance, time until its lifecycle event arrives)
@@ -41,15 +41,16 @@ static double cpu_ms(void) {
 }
 
 static double cpu_start; /* after the warm-up */
+static const char *client_name = "liblxdclient";
 static long ops_done;    /* operations timed, for CPU per operation (0: the sample count) */
 
 /* The samples, then the client's own CPU time per operation (what is not LXD or waiting). */
 static void emit(const char *op, const char *unit, const double *samples, int n) {
     double cpu = (cpu_ms() - cpu_start) / (ops_done ? ops_done : n);
-    printf("{\"op\":\"%s\",\"client\":\"liblxdclient\",\"unit\":\"%s\",\"samples\":[", op, unit);
+    printf("{\"op\":\"%s\",\"client\":\"%s\",\"unit\":\"%s\",\"samples\":[", op, client_name, unit);
     for (int i = 0; i < n; i++) printf("%s%.4f", i ? "," : "", samples[i]);
     printf("]}\n");
-    printf("{\"op\":\"%s\",\"client\":\"liblxdclient CPU\",\"unit\":\"ms CPU/op\",\"samples\":[%.4f]}\n", op, cpu);
+    printf("{\"op\":\"%s\",\"client\":\"%s CPU\",\"unit\":\"ms CPU/op\",\"samples\":[%.4f]}\n", op, client_name, cpu);
     fflush(stdout);
 }
 
@@ -156,6 +157,19 @@ int main(int argc, char **argv) {
             lxd_string_free(json);
         }
         emit(op, "ms", s, n);
+    } else if (!strcmp(op, "get_server_raw")) {
+        /* GET /1.0 through lxd_raw_request: LXD's body handed back as it came (no typed parse and
+         * re-serialization), to show what lxd_server_get's JSON round trip costs per request. */
+        for (int i = 0; i < n; i++) {
+            uint16_t status = 0;
+            double t = now_ms();
+            if (lxd_raw_request(client, "GET", "/1.0", NULL, &status, &json, NULL, &err)) die("raw", err);
+            s[i] = now_ms() - t;
+            if (status != 200) { fprintf(stderr, "lxdbench: raw GET /1.0 gave %u\n", status); return 1; }
+            lxd_string_free(json);
+        }
+        client_name = "liblxdclient, lxd_raw_request";
+        emit("get_server", "ms", s, n);
     } else if (!strcmp(op, "list_instances_r1")) {
         for (int i = 0; i < n; i++) {
             double t = now_ms();
