@@ -30,7 +30,8 @@ def timed(fn):
 if op == "get_server":
     emit(op, "ms", timed(lambda: client.api.get().json()))
 elif op == "list_instances_r1":
-    emit(op, "ms", timed(lambda: client.instances.all()))
+    # recursion=1 as the others (pylxd defaults to 0: names only, objects filled lazily).
+    emit(op, "ms", timed(lambda: client.instances.all(recursion=1)))
 elif op == "create_delete":
     counter = [0]
 
@@ -43,9 +44,10 @@ elif op == "create_delete":
     emit(op, "ms", timed(cd))
 elif op == "threads":
     threads = int(arg or 16)
+    total = int(sys.argv[4]) if len(sys.argv) > 4 else 2000
     samples = []
     for _ in range(n):
-        per = 2000 // threads
+        per = max(1, total // threads)
 
         def loop():
             for _ in range(per):

@@ -1,0 +1,47 @@
+# Go binding overhead vs the C ABI: `go test -bench` (bindings/go/bench_test.go: GetServer and
+# ExecOutput of `true`, each reporting its per-call median) against lxdbench's get_server and
+# exec_true run just before on the same instance (adjacent in time: this VM is noisy). The ratio
+# is Go median / C median (the binding's cgo calls, Go-side JSON decoding, goroutine plumbing).
+import json
+import os
+import re
+import subprocess
+
+
+def run(results, ctx):
+    log, smoke, root = ctx["log"], ctx["smoke"], ctx["root"]
+    env = {**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]}
+    name = f"bench-go-{os.getpid()}"
+    bench = os.path.join(root, "build", "lxdbench")
+    count = 2 if smoke else 5
+    plan = [("get_server", "BenchmarkGetServer", 20 if smoke else 300), ("exec_true", "BenchmarkExecTrue", 5 if smoke else 40)]
+    subprocess.run(["lxc", "launch", ctx["alias"], name], check=True, capture_output=True, env=env)
+    try:
+        gopath_env = {**env, "PKG_CONFIG_PATH": os.path.join(root, "build", "pkgconfig"), "LXD_BENCH_INSTANCE": name}
+        log("Go binding: compiling the test binary")
+        testbin = os.path.join(root, "bench", "work", "lxdclient-go.test")
+        subprocess.run(["go", "test", "-c", "-o", testbin, "."], check=True, capture_output=True, text=True,
+                       cwd=os.path.join(root, "bindings", "go"), env=gopath_env)
+        for op, gobench, iters in plan:
+            log(f"Go binding vs C: {op}")
+            c_args = [bench, op, str(iters)] + ([name] if op == "exec_true" else [])
+            c_samples, c_cpu = [], []
+            for _ in range(count):
+                out = subprocess.run(c_args, check=True, capture_output=True, text=True, env=env).stdout
+                lines = [json.loads(line) for line in out.strip().splitlines()]
+                c_samples += next(d for d in lines if d["client"] == "liblxdclient")["samples"]
+                c_cpu += next(d for d in lines if d["client"] == "liblxdclient CPU")["samples"]
+            out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", f"^{gobench}$", "-test.benchtime", f"{iters}x",
+                                  "-test.count", str(count)], capture_output=True, text=True, env=gopath_env,
+                                 cwd=os.path.join(root, "bindings", "go"))
+            medians = [float(m) for m in re.findall(r"([0-9.]+) median-ms", out.stdout)]
+            cpus = [float(m) for m in re.findall(r"([0-9.]+) cpu-ms/op", out.stdout)]
+            if out.returncode != 0 or len(medians) != count:
+                raise RuntimeError(f"go test -bench {gobench} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+            results.append((f"go_vs_c_{op}", "liblxdclient", "ms", c_samples))
+            results.append((f"go_vs_c_{op}", "liblxdclient CPU", "ms CPU/op", c_cpu))
+            results.append((f"go_vs_c_{op}", "Go binding CPU", "ms CPU/op", cpus))
+            # Each Go sample is the median of one -count run of `iters` calls.
+            results.append((f"go_vs_c_{op}", "Go binding", "ms", medians))
+    finally:
+        subprocess.run(["lxc", "delete", "-f", name], capture_output=True, env=env)
