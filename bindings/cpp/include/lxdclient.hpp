@@ -1140,7 +1140,7 @@ private:
 
 /// An instance's image metadata (`/1.0/instances/<name>/metadata`: `architecture`,
 /// `creation_date`, `properties`, `templates`), with the object lifecycle (`save()` PUTs it with
-/// its ETag).
+/// its ETag). LXD 5.0.2 checks the ETag on PATCH only: a stale `save()` overwrites.
 class InstanceMetadata : public Object {
 public:
     /// Wrap `json` read from `instance` (with `etag`, if any).
@@ -1736,7 +1736,10 @@ public:
     }
     /// Make this server push the image to another LXD (`POST .../export` with LXD's
     /// ImageExportPost: `target` URL, `secret` and `certificate` of the receiving server,
-    /// `aliases`, `project`), waiting.
+    /// `aliases`, `project`), waiting. The receiving server hands out the secret for a request
+    /// `{"source": {"type": "image", "mode": "push", "fingerprint": ...}, "aliases": [...]}`
+    /// (`Images::create_async`, `metadata.secret` of its operation); LXD 5.0.2 gives the image the
+    /// aliases of that request.
     void push_to(const nlohmann::json& request) const {
         detail::call(lxd_image_push_to, client_, detail::cstr(fingerprint_), request.dump().c_str(), static_cast<lxd_operation**>(nullptr));
     }
@@ -1998,6 +2001,8 @@ private:
 
 /// A network forward (`/1.0/networks/<network>/forwards/<listen_address>`): traffic to
 /// `listen_address` goes to targets on the network. Needs a managed bridge or OVN network.
+/// LXD 5.0.2 sends an ETag for forwards but ignores If-Match on their PUT and PATCH: `save()` and
+/// `patch()` of a stale forward overwrite instead of raising `PreconditionFailed`.
 class NetworkForward : public Object {
 public:
     /// Wrap `json` read from the forwards of `network` (with `etag`, if any).
@@ -2338,7 +2343,7 @@ public:
         return out;
     }
     /// Create from LXD's NetworkACLsPost (`{"name", "description", "ingress", "egress",
-    /// "config"}`) and return it. Exists: `Conflict`.
+    /// "config"}`) and return it. Exists: `Error` Api (LXD 5.0.2 answers 400, not 409).
     NetworkAcl create(const nlohmann::json& acl) const {
         detail::call(lxd_network_acl_create, client_, acl.dump().c_str());
         return get(detail::str_at(acl, "name"));
@@ -2367,7 +2372,8 @@ public:
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
 
-    /// `PATCH` with the ETag as If-Match, then re-read.
+    /// `PATCH` with the ETag as If-Match, then re-read. Include `config`: LXD 5.0.2 drops the
+    /// connection (`Error` Connection) on a record PATCH without it once the record was PUT.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_network_zone_record_patch, client_, detail::cstr(zone_), detail::cstr(name_), body.c_str(), etag);
@@ -2439,7 +2445,8 @@ public:
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
-    /// `PATCH` with the ETag as If-Match, then re-read.
+    /// `PATCH` with the ETag as If-Match, then re-read. Include `config`: LXD 5.0.2 drops the
+    /// connection (`Error` Connection) on a zone PATCH without it when the zone has config.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_network_zone_patch, client_, detail::cstr(name_), body.c_str(), etag);
@@ -2494,6 +2501,7 @@ public:
         return out;
     }
     /// Create from LXD's NetworkZonesPost (`{"name", "description", "config"}`) and return it.
+    /// Exists: `Error` Api (LXD 5.0.2 answers 400, not 409).
     NetworkZone create(const nlohmann::json& zone) const {
         detail::call(lxd_network_zone_create, client_, zone.dump().c_str());
         return get(detail::str_at(zone, "name"));
@@ -3240,7 +3248,9 @@ private:
     lxd_client* client_;
 };
 
-/// A warning the server recorded (`/1.0/warnings/<uuid>`); only its `status` is writable.
+/// A warning the server recorded (`/1.0/warnings/<uuid>`); only its `status` is writable, to
+/// "new" or "acknowledged" (LXD resolves them itself: "resolved" is `Error` Forbidden). LXD 5.0.2
+/// sends no ETag for warnings, so `save()` is unconditional.
 class Warning : public Object {
 public:
     /// Wrap `json` (with `etag`, if any).
