@@ -79,6 +79,7 @@ inline const char* to_string(ErrorCode code) noexcept { return lxd_result_name(s
 /// LXD refused). Copying never throws.
 class Error : public std::runtime_error {
 public:
+    /// An error with its code, HTTP status (0: none), message and failed operation's metadata.
     Error(ErrorCode code, std::uint16_t http_status, const std::string& message,
           std::shared_ptr<const std::string> operation_metadata = nullptr)
         : std::runtime_error(message), code_(code), http_status_(http_status),
@@ -278,11 +279,14 @@ inline std::vector<std::string> names_from(const std::string& json_text) {
 /// LXD finished synchronously: `wait()` on it returns at once.
 class Operation {
 public:
+    /// An empty operation (work LXD finished synchronously).
     Operation() noexcept = default;
     /// Adopt a handle from the C API (this object frees it).
     explicit Operation(lxd_operation* adopt) noexcept : h_(adopt) {}
 
+    /// Whether it holds a handle.
     explicit operator bool() const noexcept { return h_ != nullptr; }
+    /// The C handle (borrowed), for functions this header does not wrap.
     lxd_operation* native_handle() const noexcept { return h_.get(); }
     /// Give up ownership of the C handle (free it with lxd_operation_free).
     lxd_operation* release() noexcept { return h_.release(); }
@@ -442,7 +446,9 @@ public:
     /// Receives output as it comes.
     using Writer = std::function<void(const char* data, std::size_t len)>;
 
+    /// An empty session / move.
     ExecSession() = default;
+    /// An empty session / move.
     ExecSession(ExecSession&&) noexcept = default;
     /// The session assigned over is freed (its command killed) before its callbacks' state goes.
     ExecSession& operator=(ExecSession&& other) noexcept {
@@ -453,6 +459,7 @@ public:
         }
         return *this;
     }
+    /// Frees the command (killing it if it still runs).
     ~ExecSession() { h_.reset(); }
     /// Prepare `argv` in `instance` (nothing is sent yet). `options` in LXD's names: `environment`,
     /// `cwd`, `user`, `group`, `record-output`, `interactive`, `width`, `height`, plus `timeout_ms`.
@@ -467,7 +474,9 @@ public:
         state_->exec = h;
     }
 
+    /// Whether it holds a handle.
     explicit operator bool() const noexcept { return h_ != nullptr; }
+    /// The C handle (borrowed), for functions this header does not wrap.
     lxd_exec* native_handle() const noexcept { return h_.get(); }
 
     /// stdin: these bytes, then end-of-file.
@@ -489,11 +498,13 @@ public:
         detail::call(lxd_exec_set_stdin_fd, h_.get(), fd);
         return *this;
     }
+    /// stdout to `writer`, as it comes (on a library thread).
     ExecSession& on_stdout(Writer writer) {
         state_->out[0] = std::move(writer);
         detail::call(lxd_exec_set_stdout_cb, h_.get(), &write_trampoline<0>, static_cast<void*>(state_.get()));
         return *this;
     }
+    /// stderr to `writer`, as it comes (on a library thread).
     ExecSession& on_stderr(Writer writer) {
         state_->out[1] = std::move(writer);
         detail::call(lxd_exec_set_stderr_cb, h_.get(), &write_trampoline<1>, static_cast<void*>(state_.get()));
@@ -504,6 +515,7 @@ public:
         detail::call(lxd_exec_set_stdout_fd, h_.get(), fd);
         return *this;
     }
+    /// stderr to descriptor `fd` (-1: dropped); it stays yours.
     ExecSession& set_stderr_fd(int fd) {
         detail::call(lxd_exec_set_stderr_fd, h_.get(), fd);
         return *this;
@@ -538,6 +550,7 @@ public:
         buf.resize(n);
         return buf;
     }
+    /// Resize the pty of an interactive command.
     void resize(std::uint32_t width, std::uint32_t height) const { detail::call(lxd_exec_resize, h_.get(), width, height); }
     /// Send signal `signal` (e.g. 15) to the command.
     void signal(int signal) const { detail::call(lxd_exec_signal, h_.get(), std::int32_t{signal}); }
@@ -601,9 +614,13 @@ private:
 /// `close()` from any thread wakes it.
 class EventListener {
 public:
+    /// An empty listener, or one adopting a C handle.
     EventListener() noexcept = default;
+    /// An empty listener, or one adopting a C handle.
     explicit EventListener(lxd_event_listener* adopt) noexcept : h_(adopt) {}
+    /// Whether it holds a handle.
     explicit operator bool() const noexcept { return h_ != nullptr; }
+    /// The C handle (borrowed), for functions this header does not wrap.
     lxd_event_listener* native_handle() const noexcept { return h_.get(); }
 
     /// The next event (LXD's event JSON: `type`, `timestamp`, `metadata`, ...). nullopt when
@@ -633,6 +650,7 @@ struct FileOptions {
     std::uint32_t gid = 0;
     std::uint32_t mode = 0;
     bool append = false;
+    /// As the C struct.
     lxd_file_options c() const noexcept { return lxd_file_options{uid, gid, mode, append}; }
 };
 
@@ -646,6 +664,7 @@ struct FileInfo {
     std::uint32_t mode = 0;
     /// Bytes, or -1 when unknown (directories, `stat`).
     std::int64_t size = -1;
+    /// From the C struct.
     static FileInfo from(const lxd_file_info& i) noexcept {
         return FileInfo{static_cast<FileType>(i.kind), i.uid, i.gid, i.mode, i.size};
     }
@@ -654,12 +673,14 @@ struct FileInfo {
 /// What a tree transfer did.
 struct TreeStats {
     std::uint64_t files = 0, directories = 0, symlinks = 0, skipped = 0, bytes = 0;
+    /// From the C struct.
     static TreeStats from(const lxd_tree_stats& s) noexcept { return TreeStats{s.files, s.directories, s.symlinks, s.skipped, s.bytes}; }
 };
 
 /// pylxd's `instance.files`: files of one instance (`/1.0/instances/<name>/files`).
 class Files {
 public:
+    /// The files of instance `instance` (borrows `client`).
     Files(lxd_client* client, std::string instance) : client_(client), instance_(std::move(instance)) {}
 
     /// Write `data` to `path` (pylxd's `put`).
@@ -724,6 +745,7 @@ public:
         const lxd_file_options o = options.c();
         detail::call(lxd_file_mkdir, client_, detail::cstr(instance_), detail::cstr(path), &o);
     }
+    /// Create symlink `path` pointing at `target`.
     void symlink(const std::string& path, const std::string& target, const FileOptions& options = {}) const {
         const lxd_file_options o = options.c();
         detail::call(lxd_file_symlink, client_, detail::cstr(instance_), detail::cstr(path), detail::cstr(target), &o);
@@ -772,6 +794,7 @@ class Instance;
 /// pylxd's object lifecycle over a JSON document in LXD's schema. Copyable; borrows the client.
 class Object {
 public:
+    /// Objects are copyable values; destruction frees nothing on the server.
     virtual ~Object() = default;
 
     /// The local representation (LXD's JSON).
@@ -804,6 +827,7 @@ public:
 
     /// Description (most objects have one).
     std::string description() const { return detail::str_at(local_, "description"); }
+    /// Set `description` locally (`save()` writes it).
     void set_description(const std::string& d) { local_["description"] = d; }
 
 protected:
@@ -865,6 +889,7 @@ private:
 /// An instance snapshot (`/1.0/instances/<instance>/snapshots/<name>`).
 class Snapshot : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Snapshot(lxd_client* client, std::string instance, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), instance_(std::move(instance)),
           name_(detail::str_at(local_, "name")) {}
@@ -873,9 +898,13 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// The instance it belongs to.
     const std::string& instance() const noexcept { return instance_; }
+    /// LXD's `created_at` field, as last read.
     std::string created_at() const { return detail::str_at(local_, "created_at"); }
+    /// LXD's `expires_at` field, as last read.
     std::string expires_at() const { return detail::str_at(local_, "expires_at"); }
+    /// Set `expires_at` locally (`save()` writes it).
     void set_expires_at(const std::string& when) { local_["expires_at"] = when; }
+    /// LXD's `stateful` field, as last read.
     bool stateful() const { return detail::bool_at(local_, "stateful"); }
 
     /// Merge `changes` on the server (`PATCH .../snapshots/<name>`, e.g. `{"expires_at": ...}`)
@@ -903,6 +932,7 @@ public:
     void remove() const {
         detail::call(lxd_snapshot_delete, client_, detail::cstr(instance_), detail::cstr(name_), static_cast<lxd_operation**>(nullptr));
     }
+    /// As `remove`, returning the operation instead of waiting.
     Operation remove_async() const {
         lxd_operation* op = nullptr;
         detail::call(lxd_snapshot_delete, client_, detail::cstr(instance_), detail::cstr(name_), &op);
@@ -912,6 +942,7 @@ public:
     void restore(bool stateful = false) const {
         detail::call(lxd_snapshot_restore, client_, detail::cstr(instance_), detail::cstr(name_), stateful, static_cast<lxd_operation**>(nullptr));
     }
+    /// As `restore`, returning the operation instead of waiting.
     Operation restore_async(bool stateful = false) const {
         lxd_operation* op = nullptr;
         detail::call(lxd_snapshot_restore, client_, detail::cstr(instance_), detail::cstr(name_), stateful, &op);
@@ -920,6 +951,7 @@ public:
     /// Publish it as an image (`POST /1.0/images`, source snapshot), wait, return the image.
     /// `options`: ImagesPost fields (`public`, `properties`, `aliases`, ...).
     Image publish(const nlohmann::json& options = nullptr) const;
+    /// As `publish`, returning the operation instead of waiting.
     Operation publish_async(const nlohmann::json& options = nullptr) const {
         lxd_operation* op = nullptr;
         const std::string o = detail::options_text(options);
@@ -946,6 +978,7 @@ private:
 /// The snapshots of one instance (pylxd's `instance.snapshots`).
 class Snapshots {
 public:
+    /// The snapshots of instance `instance` (borrows `client`).
     Snapshots(lxd_client* client, std::string instance) : client_(client), instance_(std::move(instance)) {}
 
     /// Snapshot names (`GET .../snapshots`).
@@ -973,6 +1006,7 @@ public:
         detail::call(lxd_snapshot_create, client_, detail::cstr(instance_), detail::cstr(name), stateful, static_cast<lxd_operation**>(nullptr));
         return get(name);
     }
+    /// As `create`, returning the operation instead of waiting.
     Operation create_async(const std::string& name, bool stateful = false) const {
         lxd_operation* op = nullptr;
         detail::call(lxd_snapshot_create, client_, detail::cstr(instance_), detail::cstr(name), stateful, &op);
@@ -993,6 +1027,7 @@ private:
 /// client.
 class InstanceBackup {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     InstanceBackup(lxd_client* client, std::string instance, nlohmann::json json)
         : client_(client), instance_(std::move(instance)), json_(std::move(json)), name_(detail::str_at(json_, "name")) {}
 
@@ -1002,9 +1037,13 @@ public:
     const std::string& instance() const noexcept { return instance_; }
     /// LXD's backup object (`name`, `created_at`, `expires_at`, `instance_only`, `optimized_storage`).
     const nlohmann::json& json() const noexcept { return json_; }
+    /// LXD's `created_at` field, as last read.
     std::string created_at() const { return detail::str_at(json_, "created_at"); }
+    /// LXD's `expires_at` field, as last read.
     std::string expires_at() const { return detail::str_at(json_, "expires_at"); }
+    /// LXD's `instance_only` field, as last read.
     bool instance_only() const { return detail::bool_at(json_, "instance_only"); }
+    /// LXD's `optimized_storage` field, as last read.
     bool optimized_storage() const { return detail::bool_at(json_, "optimized_storage"); }
 
     /// Re-read it from the server.
@@ -1148,13 +1187,17 @@ public:
         : Object(client, std::move(json), std::move(etag)), instance_(std::move(instance)) {}
     /// The instance it belongs to.
     const std::string& instance() const noexcept { return instance_; }
+    /// LXD's `architecture` field, as last read.
     std::string architecture() const { return detail::str_at(local_, "architecture"); }
+    /// LXD's `creation_date` field, as last read.
     std::int64_t creation_date() const { return detail::int_at(local_, "creation_date"); }
     /// Image properties (`os`, `description`, ...).
     const nlohmann::json& properties() const { return detail::const_object_at(local_, "properties"); }
+    /// LXD's `properties` map, mutable: changes are local until `save()`.
     nlohmann::json& properties() { return detail::object_at(local_, "properties"); }
     /// Target path → `{"when": [...], "template": "<file>", ...}`.
     const nlohmann::json& templates() const { return detail::const_object_at(local_, "templates"); }
+    /// Target path → template settings, mutable: changes are local until `save()`.
     nlohmann::json& templates() { return detail::object_at(local_, "templates"); }
 
     /// Merge `changes` on the server (`PATCH`, ETag as If-Match), then re-read.
@@ -1216,6 +1259,7 @@ private:
 /// A container or virtual machine (`/1.0/instances/<name>`).
 class Instance : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Instance(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
 
@@ -1223,27 +1267,43 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// "Running", "Stopped", "Frozen", ... as last read (`sync()` to refresh).
     std::string status() const { return detail::str_at(local_, "status"); }
+    /// LXD's `status_code` field (103 Running, 102 Stopped, ...), as last read.
     int status_code() const { return static_cast<int>(detail::int_at(local_, "status_code")); }
+    /// LXD's `architecture` field, as last read.
     std::string architecture() const { return detail::str_at(local_, "architecture"); }
     /// "container" or "virtual-machine".
     std::string type() const { return detail::str_at(local_, "type"); }
+    /// LXD's `location` field, as last read.
     std::string location() const { return detail::str_at(local_, "location"); }
+    /// LXD's `created_at` field, as last read.
     std::string created_at() const { return detail::str_at(local_, "created_at"); }
+    /// LXD's `last_used_at` field, as last read.
     std::string last_used_at() const { return detail::str_at(local_, "last_used_at"); }
+    /// LXD's `stateful` field, as last read.
     bool stateful() const { return detail::bool_at(local_, "stateful"); }
+    /// LXD's `ephemeral` field, as last read.
     bool ephemeral() const { return detail::bool_at(local_, "ephemeral"); }
+    /// Set `ephemeral` locally (`save()` writes it).
     void set_ephemeral(bool e) { local_["ephemeral"] = e; }
+    /// LXD's `profiles` field, as last read.
     std::vector<std::string> profiles() const { return detail::strings_at(local_, "profiles"); }
+    /// Set `profiles` locally (`save()` writes it).
     void set_profiles(const std::vector<std::string>& p) { local_["profiles"] = p; }
     /// Local config (string values). The mutable overload marks changes for `save()`.
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
     /// Local devices (name → settings).
     const nlohmann::json& devices() const { return detail::const_object_at(local_, "devices"); }
+    /// LXD's `devices` map, mutable: changes are local until `save()`.
     nlohmann::json& devices() { return detail::object_at(local_, "devices"); }
+    /// LXD's `expanded_config` map, as last read (read-only view).
     const nlohmann::json& expanded_config() const { return detail::const_object_at(local_, "expanded_config"); }
+    /// LXD's `expanded_devices` map, as last read (read-only view).
     const nlohmann::json& expanded_devices() const { return detail::const_object_at(local_, "expanded_devices"); }
 
     /// Runtime state (`GET /1.0/instances/<name>/state`: status, pid, processes, memory, network).
@@ -1258,10 +1318,13 @@ public:
     void stop(int timeout = -1, bool force = false) {
         act([&](lxd_operation** op) { detail::call(lxd_instance_stop, client_, detail::cstr(name_), std::int32_t{timeout}, force, op); });
     }
+    /// Restart it (`timeout` seconds for a clean stop, -1: none; `force` kills), wait, re-read.
     void restart(int timeout = -1, bool force = false) {
         act([&](lxd_operation** op) { detail::call(lxd_instance_restart, client_, detail::cstr(name_), std::int32_t{timeout}, force, op); });
     }
+    /// Freeze it, wait, and re-read it (local changes kept).
     void freeze() { act([&](lxd_operation** op) { detail::call(lxd_instance_freeze, client_, detail::cstr(name_), op); }); }
+    /// Unfreeze it, wait, and re-read it (local changes kept).
     void unfreeze() { act([&](lxd_operation** op) { detail::call(lxd_instance_unfreeze, client_, detail::cstr(name_), op); }); }
     /// Any state change (`PUT .../state`): "start", "stop", "restart", "freeze", "unfreeze".
     void set_state(const std::string& action, int timeout = -1, bool force = false, bool stateful = false) {
@@ -1271,14 +1334,19 @@ public:
     }
     /// The `_async` forms return the operation instead of waiting (and do not re-read the object).
     Operation start_async() const { return async([&](lxd_operation** op) { detail::call(lxd_instance_start, client_, detail::cstr(name_), op); }); }
+    /// As `stop`, returning the operation instead of waiting.
     Operation stop_async(int timeout = -1, bool force = false) const {
         return async([&](lxd_operation** op) { detail::call(lxd_instance_stop, client_, detail::cstr(name_), std::int32_t{timeout}, force, op); });
     }
+    /// As `restart`, returning the operation instead of waiting.
     Operation restart_async(int timeout = -1, bool force = false) const {
         return async([&](lxd_operation** op) { detail::call(lxd_instance_restart, client_, detail::cstr(name_), std::int32_t{timeout}, force, op); });
     }
+    /// As `freeze`, returning the operation instead of waiting.
     Operation freeze_async() const { return async([&](lxd_operation** op) { detail::call(lxd_instance_freeze, client_, detail::cstr(name_), op); }); }
+    /// As `unfreeze`, returning the operation instead of waiting.
     Operation unfreeze_async() const { return async([&](lxd_operation** op) { detail::call(lxd_instance_unfreeze, client_, detail::cstr(name_), op); }); }
+    /// As `set_state`, returning the operation instead of waiting.
     Operation set_state_async(const std::string& action, int timeout = -1, bool force = false, bool stateful = false) const {
         return async([&](lxd_operation** op) {
             detail::call(lxd_instance_set_state, client_, detail::cstr(name_), detail::cstr(action), std::int32_t{timeout}, force, stateful, op);
@@ -1297,11 +1365,13 @@ public:
         name_ = new_name;
         sync();
     }
+    /// As `rename`, returning the operation; this object keeps the old name.
     Operation rename_async(const std::string& new_name) const {
         return async([&](lxd_operation** op) { detail::call(lxd_instance_rename, client_, detail::cstr(name_), detail::cstr(new_name), op); });
     }
     /// Delete it (must be stopped), waiting for the operation.
     void remove() const { detail::call(lxd_instance_delete, client_, detail::cstr(name_), static_cast<lxd_operation**>(nullptr)); }
+    /// As `remove`, returning the operation instead of waiting.
     Operation remove_async() const {
         return async([&](lxd_operation** op) { detail::call(lxd_instance_delete, client_, detail::cstr(name_), op); });
     }
@@ -1389,6 +1459,7 @@ public:
     /// Publish it as an image (a container must be stopped), wait, return the image. `options`:
     /// ImagesPost fields (`public`, `properties`, `aliases`, `compression_algorithm`, ...).
     Image publish(const nlohmann::json& options = nullptr) const;
+    /// As `publish`, returning the operation instead of waiting.
     Operation publish_async(const nlohmann::json& options = nullptr) const {
         const std::string o = detail::options_text(options);
         return async([&](lxd_operation** op) {
@@ -1398,6 +1469,7 @@ public:
     /// Copy it on the same server as `target_name` (snapshots too, unless `{"instance_only":
     /// true}`), wait, return the copy.
     Instance copy_local(const std::string& target_name, const nlohmann::json& options = nullptr) const;
+    /// As `copy_local`, returning the operation instead of waiting.
     Operation copy_local_async(const std::string& target_name, const nlohmann::json& options = nullptr) const {
         const std::string o = detail::options_text(options);
         return async([&](lxd_operation** op) {
@@ -1437,6 +1509,7 @@ private:
 /// `client.instances()`.
 class Instances {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit Instances(lxd_client* client) noexcept : client_(client) {}
     /// Instance names (`GET /1.0/instances`).
     std::vector<std::string> names() const {
@@ -1458,6 +1531,7 @@ public:
         detail::call(lxd_instance_get, client_, detail::cstr(name), j.out(), e.out());
         return Instance(client_, detail::parse(j.str()), e.opt());
     }
+    /// Whether it exists (a 404 gives false).
     bool exists(const std::string& name) const {
         bool out = false;
         detail::call(lxd_instance_exists, client_, detail::cstr(name), &out);
@@ -1468,6 +1542,7 @@ public:
         detail::call(lxd_instance_create, client_, config.dump().c_str(), static_cast<lxd_operation**>(nullptr));
         return get(detail::str_at(config, "name"));
     }
+    /// As `create`, returning the operation instead of waiting.
     Operation create_async(const nlohmann::json& config) const {
         lxd_operation* op = nullptr;
         detail::call(lxd_instance_create, client_, config.dump().c_str(), &op);
@@ -1571,24 +1646,31 @@ private:
 /// An image alias (`/1.0/images/aliases/<name>`).
 class ImageAlias : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     ImageAlias(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    /// Its name (its key, as read).
     const std::string& name() const noexcept { return name_; }
     /// The fingerprint it points at.
     std::string target() const { return detail::str_at(local_, "target"); }
+    /// Set `target` locally (`save()` writes it).
     void set_target(const std::string& fingerprint) { local_["target"] = fingerprint; }
+    /// LXD's `type` field, as last read.
     std::string type() const { return detail::str_at(local_, "type"); }
 
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_image_alias_patch, client_, detail::cstr(name_), body.c_str(), etag);
         });
     }
+    /// Rename it; the object follows the new name. Taken: `Conflict`.
     void rename(const std::string& new_name) {
         detail::call(lxd_image_alias_rename, client_, detail::cstr(name_), detail::cstr(new_name));
         name_ = new_name;
         sync();
     }
+    /// Delete it on the server.
     void remove() const { detail::call(lxd_image_alias_delete, client_, detail::cstr(name_)); }
 
 protected:
@@ -1608,12 +1690,15 @@ private:
 /// `client.images().aliases()`.
 class ImageAliases {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit ImageAliases(lxd_client* client) noexcept : client_(client) {}
+    /// Names (recursion 0).
     std::vector<std::string> names() const {
         detail::OwnedString s;
         detail::call(lxd_image_alias_list, client_, std::int32_t{0}, s.out());
         return detail::names_from(s.str());
     }
+    /// Every object (recursion 1); they carry no ETag until `sync()`.
     std::vector<ImageAlias> all() const {
         detail::OwnedString s;
         detail::call(lxd_image_alias_list, client_, std::int32_t{1}, s.out());
@@ -1621,11 +1706,13 @@ public:
         for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
         return out;
     }
+    /// One object, with its ETag. Missing: `NotFound`.
     ImageAlias get(const std::string& name) const {
         detail::OwnedString j, e;
         detail::call(lxd_image_alias_get, client_, detail::cstr(name), j.out(), e.out());
         return ImageAlias(client_, detail::parse(j.str()), e.opt());
     }
+    /// Whether it exists (a 404 gives false).
     bool exists(const std::string& name) const {
         bool out = false;
         detail::call(lxd_image_alias_exists, client_, detail::cstr(name), &out);
@@ -1651,20 +1738,32 @@ private:
 /// An image (`/1.0/images/<fingerprint>`).
 class Image : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Image(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), fingerprint_(detail::str_at(local_, "fingerprint")) {}
     /// The full fingerprint (its key).
     const std::string& fingerprint() const noexcept { return fingerprint_; }
+    /// LXD's `filename` field, as last read.
     std::string filename() const { return detail::str_at(local_, "filename"); }
+    /// LXD's `architecture` field, as last read.
     std::string architecture() const { return detail::str_at(local_, "architecture"); }
+    /// LXD's `type` field, as last read.
     std::string type() const { return detail::str_at(local_, "type"); }
+    /// LXD's `size` field, as last read.
     std::int64_t size() const { return detail::int_at(local_, "size"); }
+    /// LXD's `cached` field, as last read.
     bool cached() const { return detail::bool_at(local_, "cached"); }
+    /// LXD's `public` field, as last read.
     bool is_public() const { return detail::bool_at(local_, "public"); }
+    /// Set `public` locally (`save()` writes it).
     void set_public(bool p) { local_["public"] = p; }
+    /// LXD's `auto_update` field, as last read.
     bool auto_update() const { return detail::bool_at(local_, "auto_update"); }
+    /// Set `auto_update` locally (`save()` writes it).
     void set_auto_update(bool a) { local_["auto_update"] = a; }
+    /// LXD's `properties` map, as last read (read-only view).
     const nlohmann::json& properties() const { return detail::const_object_at(local_, "properties"); }
+    /// LXD's `properties` map, mutable: changes are local until `save()`.
     nlohmann::json& properties() { return detail::object_at(local_, "properties"); }
     /// Alias names as last read.
     std::vector<std::string> aliases() const {
@@ -1675,6 +1774,7 @@ public:
         return out;
     }
 
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_image_patch, client_, detail::cstr(fingerprint_), body.c_str(), etag, static_cast<lxd_operation**>(nullptr));
@@ -1690,6 +1790,7 @@ public:
         detail::call(lxd_image_alias_delete, client_, detail::cstr(name));
         sync();
     }
+    /// Delete it on the server.
     void remove() const { detail::call(lxd_image_delete, client_, detail::cstr(fingerprint_), static_cast<lxd_operation**>(nullptr)); }
     /// Export it to files, atomically and checked against the fingerprint: a unified image
     /// becomes `path`; a split one `path` (metadata) and `rootfs_path`. Returns whether it was split.
@@ -1752,6 +1853,7 @@ public:
     /// Copy it to the server of `target` (which downloads it from this one over HTTPS). `options`:
     /// `public`, `auto_update`, `aliases`, `source_url`. Returns the copy (borrowing `target`).
     Image copy_to(const Client& target, const nlohmann::json& options = nullptr) const;
+    /// As `remove`, returning the operation instead of waiting.
     Operation remove_async() const {
         lxd_operation* op = nullptr;
         detail::call(lxd_image_delete, client_, detail::cstr(fingerprint_), &op);
@@ -1775,6 +1877,7 @@ private:
 /// `client.images()`.
 class Images {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit Images(lxd_client* client) noexcept : client_(client) {}
     /// Fingerprints (`GET /1.0/images`).
     std::vector<std::string> names() const {
@@ -1782,6 +1885,7 @@ public:
         detail::call(lxd_image_list, client_, std::int32_t{0}, s.out());
         return detail::names_from(s.str());
     }
+    /// Every object (recursion 1); they carry no ETag until `sync()`.
     std::vector<Image> all() const {
         detail::OwnedString s;
         detail::call(lxd_image_list, client_, std::int32_t{1}, s.out());
@@ -1795,6 +1899,7 @@ public:
         detail::call(lxd_image_get, client_, detail::cstr(fingerprint), j.out(), e.out());
         return Image(client_, detail::parse(j.str()), e.opt());
     }
+    /// Whether it exists (a 404 gives false).
     bool exists(const std::string& fingerprint) const {
         bool out = false;
         detail::call(lxd_image_exists, client_, detail::cstr(fingerprint), &out);
@@ -1818,6 +1923,7 @@ public:
         if (fp.empty()) throw Error(ErrorCode::Protocol, 0, "image created, but the operation did not report its fingerprint");
         return get(fp);
     }
+    /// As `create`, returning the operation instead of waiting.
     Operation create_async(const nlohmann::json& request) const {
         lxd_operation* op = nullptr;
         detail::call(lxd_image_create, client_, request.dump().c_str(), &op);
@@ -1859,6 +1965,7 @@ public:
         detail::call(lxd_image_get_public, client_, detail::cstr(fingerprint), detail::opt_cstr(secret), s.out());
         return detail::parse(s.str());
     }
+    /// The image aliases manager.
     ImageAliases aliases() const { return ImageAliases(client_); }
 
     /// Upload a unified image tarball from `path`, streamed, and return the image. `options`:
@@ -1888,6 +1995,7 @@ public:
         detail::call(lxd_image_create_from_url, client_, detail::cstr(url), detail::opt_cstr(o), static_cast<lxd_operation**>(nullptr), fp.out());
         return get(fp.str());
     }
+    /// As `create_from_url`, returning the operation instead of waiting.
     Operation create_from_url_async(const std::string& url, const nlohmann::json& options = nullptr) const {
         const std::string o = detail::options_text(options);
         lxd_operation* op = nullptr;
@@ -1902,6 +2010,7 @@ public:
                      static_cast<lxd_operation**>(nullptr), fp.out());
         return get(fp.str());
     }
+    /// As `create_from_simplestreams`, returning the operation instead of waiting.
     Operation create_from_simplestreams_async(const std::string& server, const std::string& alias,
                                               const nlohmann::json& options = nullptr) const {
         const std::string o = detail::options_text(options);
@@ -1922,27 +2031,39 @@ private:
 /// A profile (`/1.0/profiles/<name>`).
 class Profile : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Profile(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    /// Its name (its key, as read).
     const std::string& name() const noexcept { return name_; }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `devices` map, as last read (read-only view).
     const nlohmann::json& devices() const { return detail::const_object_at(local_, "devices"); }
+    /// LXD's `devices` map, mutable: changes are local until `save()`.
     nlohmann::json& devices() { return detail::object_at(local_, "devices"); }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_profile_patch, client_, detail::cstr(name_), body.c_str(), etag);
         });
     }
+    /// Rename it; the object follows the new name. Taken: `Conflict`.
     void rename(const std::string& new_name) {
         detail::call(lxd_profile_rename, client_, detail::cstr(name_), detail::cstr(new_name));
         name_ = new_name;
         sync();
     }
+    /// Delete it on the server.
     void remove() const { detail::call(lxd_profile_delete, client_, detail::cstr(name_)); }
 
 protected:
@@ -1962,12 +2083,15 @@ private:
 /// `client.profiles()`.
 class Profiles {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit Profiles(lxd_client* client) noexcept : client_(client) {}
+    /// Names (recursion 0).
     std::vector<std::string> names() const {
         detail::OwnedString s;
         detail::call(lxd_profile_list, client_, std::int32_t{0}, s.out());
         return detail::names_from(s.str());
     }
+    /// Every object (recursion 1); they carry no ETag until `sync()`.
     std::vector<Profile> all() const {
         detail::OwnedString s;
         detail::call(lxd_profile_list, client_, std::int32_t{1}, s.out());
@@ -1975,11 +2099,13 @@ public:
         for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
         return out;
     }
+    /// One object, with its ETag. Missing: `NotFound`.
     Profile get(const std::string& name) const {
         detail::OwnedString j, e;
         detail::call(lxd_profile_get, client_, detail::cstr(name), j.out(), e.out());
         return Profile(client_, detail::parse(j.str()), e.opt());
     }
+    /// Whether it exists (a 404 gives false).
     bool exists(const std::string& name) const {
         bool out = false;
         detail::call(lxd_profile_exists, client_, detail::cstr(name), &out);
@@ -2015,6 +2141,7 @@ public:
     const std::string& network() const noexcept { return network_; }
     /// `target_address` (the default target) and user keys.
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
     /// Port rules: `[{"protocol", "listen_port", "target_port", "target_address"}, ...]`.
     nlohmann::json ports() const { return local_.is_object() && local_.contains("ports") ? local_.at("ports") : nlohmann::json::array(); }
@@ -2090,11 +2217,15 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// The network it belongs to.
     const std::string& network() const noexcept { return network_; }
+    /// LXD's `target_project` field, as last read.
     std::string target_project() const { return detail::str_at(local_, "target_project"); }
+    /// LXD's `target_network` field, as last read.
     std::string target_network() const { return detail::str_at(local_, "target_network"); }
     /// "Pending" or "Created".
     std::string status() const { return detail::str_at(local_, "status"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
 
     /// Merge `changes` on the server (`PATCH`, ETag as If-Match), then re-read.
@@ -2159,17 +2290,26 @@ private:
 /// A network (`/1.0/networks/<name>`).
 class Network : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Network(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    /// Its name (its key, as read).
     const std::string& name() const noexcept { return name_; }
     /// "bridge", "physical", "loopback", ...
     std::string type() const { return detail::str_at(local_, "type"); }
+    /// LXD's `managed` field, as last read.
     bool managed() const { return detail::bool_at(local_, "managed"); }
+    /// LXD's `status` field, as last read.
     std::string status() const { return detail::str_at(local_, "status"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
     /// Its forwards (managed bridge or OVN networks).
@@ -2189,16 +2329,19 @@ public:
         detail::call(lxd_network_state, client_, detail::cstr(name_), s.out());
         return detail::parse(s.str());
     }
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_network_patch, client_, detail::cstr(name_), body.c_str(), etag);
         });
     }
+    /// Rename it; the object follows the new name. Taken: `Conflict`.
     void rename(const std::string& new_name) {
         detail::call(lxd_network_rename, client_, detail::cstr(name_), detail::cstr(new_name));
         name_ = new_name;
         sync();
     }
+    /// Delete it on the server.
     void remove() const { detail::call(lxd_network_delete, client_, detail::cstr(name_)); }
 
 protected:
@@ -2218,12 +2361,15 @@ private:
 /// `client.networks()`.
 class Networks {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit Networks(lxd_client* client) noexcept : client_(client) {}
+    /// Names (recursion 0).
     std::vector<std::string> names() const {
         detail::OwnedString s;
         detail::call(lxd_network_list, client_, std::int32_t{0}, s.out());
         return detail::names_from(s.str());
     }
+    /// Every object (recursion 1); they carry no ETag until `sync()`.
     std::vector<Network> all() const {
         detail::OwnedString s;
         detail::call(lxd_network_list, client_, std::int32_t{1}, s.out());
@@ -2231,11 +2377,13 @@ public:
         for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
         return out;
     }
+    /// One object, with its ETag. Missing: `NotFound`.
     Network get(const std::string& name) const {
         detail::OwnedString j, e;
         detail::call(lxd_network_get, client_, detail::cstr(name), j.out(), e.out());
         return Network(client_, detail::parse(j.str()), e.opt());
     }
+    /// Whether it exists (a 404 gives false).
     bool exists(const std::string& name) const {
         bool out = false;
         detail::call(lxd_network_exists, client_, detail::cstr(name), &out);
@@ -2269,8 +2417,11 @@ public:
     nlohmann::json& ingress() { return array_at("ingress"); }
     /// Egress rules.
     nlohmann::json& egress() { return array_at("egress"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
     /// The ACL's log (only OVN networks log; others: `Error` Api).
@@ -2369,7 +2520,9 @@ public:
         if (!v.is_array()) v = nlohmann::json::array();
         return v;
     }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
 
     /// `PATCH` with the ETag as If-Match, then re-read. Include `config`: LXD 5.0.2 drops the
@@ -2440,9 +2593,13 @@ public:
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
     /// Its name, the zone's domain (key).
     const std::string& name() const noexcept { return name_; }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
     /// `PATCH` with the ETag as If-Match, then re-read. Include `config`: LXD 5.0.2 drops the
@@ -2534,9 +2691,13 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// The volume it belongs to.
     const VolumeRef& volume() const noexcept { return volume_; }
+    /// LXD's `expires_at` field, as last read.
     std::string expires_at() const { return detail::str_at(local_, "expires_at"); }
+    /// Set `expires_at` locally (`save()` writes it).
     void set_expires_at(const std::string& when) { local_["expires_at"] = when; }
+    /// LXD's `created_at` field, as last read.
     std::string created_at() const { return detail::str_at(local_, "created_at"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
 
     /// Merge `changes` on the server (`PATCH`, ETag as If-Match), then re-read.
@@ -2646,8 +2807,11 @@ public:
     const VolumeRef& volume() const noexcept { return volume_; }
     /// LXD's backup object (`name`, `created_at`, `expires_at`, `volume_only`, `optimized_storage`).
     const nlohmann::json& json() const noexcept { return json_; }
+    /// LXD's `created_at` field, as last read.
     std::string created_at() const { return detail::str_at(json_, "created_at"); }
+    /// LXD's `expires_at` field, as last read.
     std::string expires_at() const { return detail::str_at(json_, "expires_at"); }
+    /// LXD's `volume_only` field, as last read.
     bool volume_only() const { return detail::bool_at(json_, "volume_only"); }
 
     /// Re-read it.
@@ -2785,11 +2949,17 @@ public:
     const VolumeRef& ref() const noexcept { return ref_; }
     /// "filesystem" or "block".
     std::string content_type() const { return detail::str_at(local_, "content_type"); }
+    /// LXD's `location` field, as last read.
     std::string location() const { return detail::str_at(local_, "location"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
     /// Usage (`.../state`: `{"usage": {"used", "total"}}`). Not every driver reports it (`dir`
@@ -2977,16 +3147,24 @@ private:
 /// A storage pool (`/1.0/storage-pools/<name>`).
 class StoragePool : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     StoragePool(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "name")) {}
+    /// Its name (its key, as read).
     const std::string& name() const noexcept { return name_; }
     /// "dir", "zfs", "btrfs", ...
     std::string driver() const { return detail::str_at(local_, "driver"); }
+    /// LXD's `status` field, as last read.
     std::string status() const { return detail::str_at(local_, "status"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
     /// Its volumes.
@@ -2997,11 +3175,13 @@ public:
         detail::call(lxd_storage_pool_resources, client_, detail::cstr(name_), s.out());
         return detail::parse(s.str());
     }
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_storage_pool_patch, client_, detail::cstr(name_), body.c_str(), etag);
         });
     }
+    /// Delete it on the server.
     void remove() const { detail::call(lxd_storage_pool_delete, client_, detail::cstr(name_)); }
 
 protected:
@@ -3021,12 +3201,15 @@ private:
 /// `client.storage_pools()`.
 class StoragePools {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit StoragePools(lxd_client* client) noexcept : client_(client) {}
+    /// Names (recursion 0).
     std::vector<std::string> names() const {
         detail::OwnedString s;
         detail::call(lxd_storage_pool_list, client_, std::int32_t{0}, s.out());
         return detail::names_from(s.str());
     }
+    /// Every object (recursion 1); they carry no ETag until `sync()`.
     std::vector<StoragePool> all() const {
         detail::OwnedString s;
         detail::call(lxd_storage_pool_list, client_, std::int32_t{1}, s.out());
@@ -3034,11 +3217,13 @@ public:
         for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
         return out;
     }
+    /// One object, with its ETag. Missing: `NotFound`.
     StoragePool get(const std::string& name) const {
         detail::OwnedString j, e;
         detail::call(lxd_storage_pool_get, client_, detail::cstr(name), j.out(), e.out());
         return StoragePool(client_, detail::parse(j.str()), e.opt());
     }
+    /// Whether it exists (a 404 gives false).
     bool exists(const std::string& name) const {
         bool out = false;
         detail::call(lxd_storage_pool_exists, client_, detail::cstr(name), &out);
@@ -3062,18 +3247,25 @@ private:
 /// A trusted certificate (`/1.0/certificates/<fingerprint>`).
 class Certificate : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Certificate(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)), fingerprint_(detail::str_at(local_, "fingerprint")) {}
+    /// Its fingerprint (its key, as read).
     const std::string& fingerprint() const noexcept { return fingerprint_; }
+    /// LXD's `name` field, as last read.
     std::string name() const { return detail::str_at(local_, "name"); }
+    /// Set `name` locally (`save()` writes it).
     void set_name(const std::string& n) { local_["name"] = n; }
     /// "client" or "metrics".
     std::string type() const { return detail::str_at(local_, "type"); }
     /// The certificate, PEM.
     std::string certificate() const { return detail::str_at(local_, "certificate"); }
+    /// LXD's `restricted` field, as last read.
     bool restricted() const { return detail::bool_at(local_, "restricted"); }
+    /// LXD's `projects` field, as last read.
     std::vector<std::string> projects() const { return detail::strings_at(local_, "projects"); }
 
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_certificate_patch, client_, detail::cstr(fingerprint_), body.c_str(), etag);
@@ -3099,6 +3291,7 @@ private:
 /// `client.certificates()`.
 class Certificates {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit Certificates(lxd_client* client) noexcept : client_(client) {}
     /// Fingerprints.
     std::vector<std::string> names() const {
@@ -3106,6 +3299,7 @@ public:
         detail::call(lxd_certificate_list, client_, std::int32_t{0}, s.out());
         return detail::names_from(s.str());
     }
+    /// Every object (recursion 1); they carry no ETag until `sync()`.
     std::vector<Certificate> all() const {
         detail::OwnedString s;
         detail::call(lxd_certificate_list, client_, std::int32_t{1}, s.out());
@@ -3113,6 +3307,7 @@ public:
         for (auto& j : detail::parse(s.str())) out.emplace_back(client_, std::move(j));
         return out;
     }
+    /// One object, with its ETag. Missing: `NotFound`.
     Certificate get(const std::string& fingerprint) const {
         detail::OwnedString j, e;
         detail::call(lxd_certificate_get, client_, detail::cstr(fingerprint), j.out(), e.out());
@@ -3162,9 +3357,13 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// `features.*`, `limits.*`, `restricted.*`, `user.*`.
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
 
     /// Resource usage and limits (`.../state`: `{"resources": {"instances": {"Limit", "Usage"}, ...}}`).
@@ -3260,12 +3459,19 @@ public:
     const std::string& uuid() const noexcept { return uuid_; }
     /// "new", "acknowledged" or "resolved".
     std::string status() const { return detail::str_at(local_, "status"); }
+    /// Set `status` locally (`save()` writes it).
     void set_status_local(const std::string& s) { local_["status"] = s; }
+    /// LXD's `type` field, as last read.
     std::string type() const { return detail::str_at(local_, "type"); }
+    /// LXD's `severity` field, as last read.
     std::string severity() const { return detail::str_at(local_, "severity"); }
+    /// LXD's `last_message` field, as last read.
     std::string last_message() const { return detail::str_at(local_, "last_message"); }
+    /// LXD's `location` field, as last read.
     std::string location() const { return detail::str_at(local_, "location"); }
+    /// LXD's `project` field, as last read.
     std::string project() const { return detail::str_at(local_, "project"); }
+    /// LXD's `count` field, as last read.
     std::int64_t count() const { return detail::int_at(local_, "count"); }
 
     /// Set its status on the server ("new", "acknowledged", "resolved"; anything else: `Error`
@@ -3338,14 +3544,21 @@ public:
         : Object(client, std::move(json), std::move(etag)), name_(detail::str_at(local_, "server_name")) {}
     /// Its `server_name` (key, as read).
     const std::string& name() const noexcept { return name_; }
+    /// LXD's `url` field, as last read.
     std::string url() const { return detail::str_at(local_, "url"); }
     /// "Online", "Evacuated", "Offline", ...
     std::string status() const { return detail::str_at(local_, "status"); }
+    /// LXD's `database` field, as last read.
     bool database() const { return detail::bool_at(local_, "database"); }
+    /// LXD's `roles` field, as last read.
     std::vector<std::string> roles() const { return detail::strings_at(local_, "roles"); }
+    /// LXD's `groups` field, as last read.
     std::vector<std::string> groups() const { return detail::strings_at(local_, "groups"); }
+    /// LXD's `failure_domain` field, as last read.
     std::string failure_domain() const { return detail::str_at(local_, "failure_domain"); }
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
 
     /// `PATCH` with the ETag as If-Match, then re-read. LXD 5.0.2 fills what a member PATCH
@@ -3462,6 +3675,7 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// Member names.
     std::vector<std::string> members() const { return detail::strings_at(local_, "members"); }
+    /// Set `members` locally (`save()` writes it).
     void set_members(const std::vector<std::string>& m) { local_["members"] = m; }
 
     /// `PATCH` with the ETag as If-Match, then re-read.
@@ -3534,7 +3748,9 @@ public:
     /// Wrap `json` (with `etag`, if any).
     Cluster(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)) {}
+    /// LXD's `server_name` field, as last read.
     std::string server_name() const { return detail::str_at(local_, "server_name"); }
+    /// LXD's `enabled` field, as last read.
     bool enabled() const { return detail::bool_at(local_, "enabled"); }
     /// Per-member configuration keys a joining server must provide.
     nlohmann::json member_config() const {
@@ -3587,6 +3803,7 @@ private:
 /// `client.operations()`.
 class Operations {
 public:
+    /// Borrows `client` (the `Client` must outlive this manager).
     explicit Operations(lxd_client* client) noexcept : client_(client) {}
     /// Every operation the server knows, as LXD's operation objects.
     std::vector<nlohmann::json> all() const {
@@ -3630,20 +3847,29 @@ private:
 /// The server (`GET /1.0`): config, environment, extensions; `save()` PUTs `{"config": ...}`.
 class Server : public Object {
 public:
+    /// Wrap `json` in LXD's schema, read from the server (with its `etag`, if any); borrows `client`.
     Server(lxd_client* client, nlohmann::json json, std::optional<std::string> etag = std::nullopt)
         : Object(client, std::move(json), std::move(etag)) {}
+    /// LXD's `config` map, as last read (read-only view).
     const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
     nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
     void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
     void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `environment` map, as last read (read-only view).
     const nlohmann::json& environment() const { return detail::const_object_at(local_, "environment"); }
+    /// LXD's `api_extensions` field, as last read.
     std::vector<std::string> api_extensions() const { return detail::strings_at(local_, "api_extensions"); }
+    /// LXD's `api_version` field, as last read.
     std::string api_version() const { return detail::str_at(local_, "api_version"); }
     /// "trusted" or "untrusted".
     std::string auth() const { return detail::str_at(local_, "auth"); }
     /// The LXD version (`environment.server_version`).
     std::string server_version() const { return detail::str_at(environment(), "server_version"); }
 
+    /// Merge `changes` on the server (`PATCH`, the ETag as If-Match: stale gives `PreconditionFailed`), then re-read.
     void patch(const nlohmann::json& changes) {
         patch_with(changes, [&](const std::string& body, const char* etag) {
             detail::call(lxd_server_patch, client_, body.c_str(), etag);
@@ -3677,6 +3903,7 @@ struct RawResponse {
 /// A connection to one LXD server (move-only; safe to use from many threads at once).
 class Client {
 public:
+    /// An empty client.
     Client() noexcept = default;
     /// Adopt a handle from the C API (this object frees it).
     explicit Client(lxd_client* adopt) noexcept : h_(adopt) {}
@@ -3684,8 +3911,11 @@ public:
     /// The local unix socket (`socket_path` "": discover it as lxc does).
     static Client local(const std::string& socket_path = {});
 
+    /// Whether it holds a handle.
     explicit operator bool() const noexcept { return h_ != nullptr; }
+    /// The C handle (borrowed), for functions this header does not wrap.
     lxd_client* native_handle() const noexcept { return h_.get(); }
+    /// Give up ownership of the C handle (free it with the C `_free` function).
     lxd_client* release() noexcept { return h_.release(); }
 
     /// A new client on the same server and connections with another project ("": default).
@@ -3730,18 +3960,27 @@ public:
     /// Any request: `path` with its query, percent-encoded (`"/1.0/instances?recursion=1"`). The
     /// client's project and target are not added. Whatever LXD answers is returned, not thrown.
     RawResponse raw(const std::string& method, const std::string& path) const { return raw_impl(method, path, nullptr); }
+    /// As `raw(method, path)`, sending `body` as JSON.
     RawResponse raw(const std::string& method, const std::string& path, const nlohmann::json& body) const {
         const std::string text = body.dump();
         return raw_impl(method, path, text.c_str());
     }
 
+    /// The Instances manager.
     Instances instances() const noexcept { return Instances(h_.get()); }
+    /// The Images manager.
     Images images() const noexcept { return Images(h_.get()); }
+    /// The ImageAliases manager.
     ImageAliases image_aliases() const noexcept { return ImageAliases(h_.get()); }
+    /// The Profiles manager.
     Profiles profiles() const noexcept { return Profiles(h_.get()); }
+    /// The Networks manager.
     Networks networks() const noexcept { return Networks(h_.get()); }
+    /// The StoragePools manager.
     StoragePools storage_pools() const noexcept { return StoragePools(h_.get()); }
+    /// The Certificates manager.
     Certificates certificates() const noexcept { return Certificates(h_.get()); }
+    /// The Operations manager.
     Operations operations() const noexcept { return Operations(h_.get()); }
     /// Projects (`/1.0/projects`).
     Projects projects() const noexcept { return Projects(h_.get()); }
@@ -3805,7 +4044,9 @@ private:
 ///                       .build();
 class ClientBuilder {
 public:
+    /// An empty builder, or one adopting a C handle.
     ClientBuilder() noexcept = default;
+    /// An empty builder, or one adopting a C handle.
     explicit ClientBuilder(lxd_client_builder* adopt) noexcept : h_(adopt) {}
 
     /// The local unix socket (`socket_path` "": discover LXD_SOCKET, LXD_DIR/unix.socket, the
@@ -3829,8 +4070,11 @@ public:
         return ClientBuilder(b);
     }
 
+    /// Whether it holds a handle.
     explicit operator bool() const noexcept { return h_ != nullptr; }
+    /// The C handle (borrowed), for functions this header does not wrap.
     lxd_client_builder* native_handle() const noexcept { return h_.get(); }
+    /// Give up ownership of the C handle (free it with the C `_free` function).
     lxd_client_builder* release() noexcept { return h_.release(); }
 
     /// Client certificate and key, PEM text.
@@ -3848,6 +4092,7 @@ public:
         detail::call(lxd_client_builder_pin_server_cert_pem, h_.get(), detail::cstr(cert_pem));
         return *this;
     }
+    /// Accept exactly the server certificate in this PEM file.
     ClientBuilder& pin_server_cert_file(const std::string& cert_path) {
         detail::call(lxd_client_builder_pin_server_cert_file, h_.get(), detail::cstr(cert_path));
         return *this;
@@ -3944,6 +4189,7 @@ class LxcConfig {
 public:
     /// `dir` "": $LXD_CONF, else ~/.config/lxc, else the snap's ~/snap/lxd/common/config.
     explicit LxcConfig(std::string dir = {}) : dir_(std::move(dir)) {}
+    /// The dir.
     const std::string& dir() const noexcept { return dir_; }
 
     /// The remotes: `{"default": name, "remotes": [{"name", "addr", "protocol", "project"}, ...]}`.
