@@ -3678,10 +3678,12 @@ public:
     /// Set `members` locally (`save()` writes it).
     void set_members(const std::vector<std::string>& m) { local_["members"] = m; }
 
-    /// `PATCH` with the ETag as If-Match, then re-read.
+    /// Merge `changes` on the server (`PATCH`), then re-read. Sent WITHOUT the ETag: LXD 5.0.2
+    /// checks a group PATCH against an ETag its GET never returns (every If-Match fails with
+    /// 412), and ignores If-Match on the group PUT (`save()`).
     void patch(const nlohmann::json& changes) {
-        patch_with(changes, [&](const std::string& body, const char* etag) {
-            detail::call(lxd_cluster_group_patch, client_, detail::cstr(name_), body.c_str(), etag);
+        patch_with(changes, [&](const std::string& body, const char*) {
+            detail::call(lxd_cluster_group_patch, client_, detail::cstr(name_), body.c_str(), static_cast<const char*>(nullptr));
         });
     }
     /// Rename it; the object follows.
