@@ -95,10 +95,10 @@ test-cluster: lib
 	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
 	@cmake -S bindings/cpp -B $(CPP_BUILD) -DLXDCLIENT_INSTALL_PREFIX=$(CPP_PREFIX) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(CPP_BUILD) -j2 --target lxdclient_cpp_tests
-	$(HARNESS) --cluster -- bash -c 'valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
-	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster && \
+	$(HARNESS) --cluster -- bash -c 'rc=0; valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster || rc=1; \
 	  LXD_TEST_REQUIRE_CLUSTER=1 ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CPP_BUILD)/lxdclient_cpp_tests --gtest_filter="Cluster*"'
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CPP_BUILD)/lxdclient_cpp_tests --gtest_filter="Cluster*" || rc=1; exit $$rc'
 
 ## gen-check: the generated C functions and docs/coverage.md are current (core/src/spec.rs is held to
 ## the spec by core/tests/coverage.rs).
