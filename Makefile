@@ -89,15 +89,21 @@ test-c: lib
 	done
 	@bash tests/c/run.sh
 
-## test-cluster: the C cluster suite against a 3-member loopback cluster started (and stopped) by
-## the harness, under valgrind; then the Go binding's cluster tests (-run Cluster) against a fresh
-## one, with LXD_TEST_REQUIRE_CLUSTER=1 so that they cannot skip.
-test-cluster: lib
+## test-cluster: against one 3-member loopback cluster started (and stopped) by the harness: the C
+## cluster suite (under valgrind), the C++ binding's Cluster* tests (under ASan/UBSan, built in
+## test-cpp's build dir) and the Go binding's Cluster tests (-race). LXD_TEST_REQUIRE_CLUSTER=1: a
+## binding's cluster test that would skip fails. All three run even if one fails.
+test-cluster: lib pc-static
 	@mkdir -p $(BUILD)
 	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
-	$(HARNESS) --cluster -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
-	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster
-	$(HARNESS) --cluster -- sh -c 'cd bindings/go && LXD_TEST_REQUIRE_CLUSTER=1 PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -count=1 -run Cluster -v ./...'
+	@cmake -S bindings/cpp -B $(CPP_BUILD) -DLXDCLIENT_INSTALL_PREFIX=$(CPP_PREFIX) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(CPP_BUILD) -j2 --target lxdclient_cpp_tests
+	cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go.test .
+	$(HARNESS) --cluster -- bash -c 'rc=0; valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster || rc=1; \
+	  LXD_TEST_REQUIRE_CLUSTER=1 ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CPP_BUILD)/lxdclient_cpp_tests --gtest_filter="Cluster*" || rc=1; \
+	  (cd bindings/go && LXD_TEST_REQUIRE_CLUSTER=1 $(BUILD)/lxdclient_go.test -test.count=1 -test.run Cluster -test.v) || rc=1; exit $$rc'
 
 ## test-faults: the C fault suite (LXD killed and restarted mid-call) on a harness of its own
 ## (restarting its daemon would disturb the other suites), under valgrind.

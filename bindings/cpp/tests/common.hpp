@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -128,6 +129,50 @@ inline double seconds(F&& f) {
     auto t0 = std::chrono::steady_clock::now();
     f();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Run `f` and return the lxd::Error it throws; a test failure (and an Ok error) when it throws
+/// none.
+template <class F>
+inline lxd::Error error_of(F&& f) {
+    try {
+        f();
+    } catch (const lxd::Error& e) {
+        return e;
+    }
+    ADD_FAILURE() << "expected an lxd::Error";
+    return lxd::Error(lxd::ErrorCode::Ok, 0, "no error");
+}
+
+/// A fresh private temporary directory (removed with its files by the destructor).
+class TempDir {
+public:
+    TempDir() {
+        char tmpl[] = "/tmp/cpp-lxd-XXXXXX";
+        if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+        path_ = tmpl;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        const std::string cmd = "rm -rf '" + path_ + "'";
+        if (std::system(cmd.c_str()) != 0) {
+        }
+    }
+    const std::string& path() const noexcept { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+/// An HTTPS client on daemon "a" pinned to its certificate, with the client certificate in
+/// the variables `cert_var`/`key_var` (nullptr: none, an anonymous client).
+inline lxd::Client https_client(const char* cert_var = nullptr, const char* key_var = nullptr) {
+    auto b = lxd::ClientBuilder::https(env("LXD_TEST_HTTPS_URL"));
+    b.pin_server_cert_file(env("LXD_TEST_SERVER_CERT"));
+    if (cert_var) b.set_client_cert_files(env(cert_var), env(key_var));
+    return b.build();
 }
 
 } // namespace lxdtest
