@@ -334,6 +334,7 @@ namespace detail {
 
 struct ExecFree { void operator()(lxd_exec* e) const noexcept { lxd_exec_free(e); } };
 struct EventListenerFree { void operator()(lxd_event_listener* l) const noexcept { lxd_event_listener_free(l); } };
+struct ConsoleFree { void operator()(lxd_console* c) const noexcept { lxd_console_free(c); } };
 
 /// Frees a byte buffer from the library (`lxd_bytes_free`) after it was copied out.
 class OwnedBytes {
@@ -608,6 +609,43 @@ private:
     // Declared before the handle: the handle (which may still call back) is freed first.
     std::unique_ptr<State> state_;
     std::unique_ptr<lxd_exec, detail::ExecFree> h_;
+};
+
+/// An attached instance console (`lxd_console`, move-only), from `Instance::attach_console()`:
+/// `read()` what the instance writes to its console, `write()` keystrokes, `resize()`, and
+/// `close()` (from any thread; a `read()` blocked in another thread then throws `Cancelled`).
+/// Destroying it detaches; the instance keeps running.
+class Console {
+public:
+    /// An empty console / move.
+    Console() = default;
+    /// Takes ownership of `h`.
+    explicit Console(lxd_console* h) noexcept : h_(h) {}
+    /// Whether it holds a handle.
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+    /// The C handle (borrowed).
+    lxd_console* native_handle() const noexcept { return h_.get(); }
+    /// Send keystrokes.
+    void write(const std::string& data) const {
+        detail::call(lxd_console_write, h_.get(), reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+    }
+    /// Up to `max` bytes of console output; "" once LXD ended the console. Past `timeout`
+    /// (negative: none), `Timeout` and nothing is lost.
+    std::string read(std::size_t max = 65536, std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) const {
+        std::string buf(max, '\0');
+        std::size_t n = 0;
+        detail::call(lxd_console_read, h_.get(), reinterpret_cast<std::uint8_t*>(&buf[0]), buf.size(),
+                     static_cast<std::int64_t>(timeout.count()), &n);
+        buf.resize(n);
+        return buf;
+    }
+    /// Resize the console's terminal (both at least 1).
+    void resize(std::uint32_t width, std::uint32_t height) const { detail::call(lxd_console_resize, h_.get(), width, height); }
+    /// Detach (LXD ends the console operation) and wake a `read()` in another thread. Thread-safe.
+    void close() const noexcept { lxd_console_close(h_.get()); }
+
+private:
+    std::unique_ptr<lxd_console, detail::ConsoleFree> h_;
 };
 
 /// A subscription to LXD's events (move-only), from `Client::events()`. `next()` from one thread;
@@ -1401,9 +1439,17 @@ public:
     }
     /// Clear a container's console log.
     void clear_console_log() const { detail::call(lxd_instance_console_log_clear, client_, detail::cstr(name_)); }
-    /// Open a console session: `kind` "console" (text) or "vga" (VMs); `width`/`height` 0: LXD's
-    /// default. Returns the websocket operation, whose `json()` holds the secrets of the data
-    /// (`"0"`) and `"control"` sockets in `metadata.fds`.
+    /// Attach to its text console (it must be running); `width`/`height` 0: LXD's default.
+    Console attach_console(std::uint32_t width = 0, std::uint32_t height = 0) const {
+        lxd_console* h = nullptr;
+        detail::call(lxd_console_attach, client_, detail::cstr(name_), width, height, &h);
+        return Console(h);
+    }
+    /// Open a console session without connecting to it: `kind` "console" (text) or "vga" (VMs);
+    /// `width`/`height` 0: LXD's default. Returns the websocket operation, whose `json()` holds the
+    /// secrets of the data (`"0"`) and `"control"` sockets in `metadata.fds`. LXD 5.0.2 cannot
+    /// cancel it: one nobody connects to stays until the daemon is killed. For a text console use
+    /// `attach_console()`.
     Operation console(std::uint32_t width = 0, std::uint32_t height = 0, const std::string& kind = "console") const {
         lxd_operation* op = nullptr;
         detail::call(lxd_instance_console_create, client_, detail::cstr(name_), width, height, detail::cstr(kind), &op);

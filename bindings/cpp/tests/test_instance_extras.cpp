@@ -47,11 +47,43 @@ TEST(InstanceExtras, CreateFilterFullConsoleLogsMetadataTemplates) {
     EXPECT_TRUE(seen);
     inst.clear_console_log();
     EXPECT_EQ(inst.console_log(), "");
-    auto console = inst.console(80, 24);
-    ASSERT_TRUE(console);
-    auto cj = console.json();
-    EXPECT_EQ(cj.value("class", ""), "websocket");
-    EXPECT_TRUE(cj.at("metadata").at("fds").contains("control"));
+    // The attached console, both ways. (A bare console() operation nobody connects to stays
+    // forever in LXD 5.0.2 and holds up the daemon's shutdown, so the request is tested through
+    // attach_console(), which makes it and connects.)
+    {
+        auto con = inst.attach_console(80, 24);
+        ASSERT_TRUE(con);
+        const std::string marker = unique("cpp-console-live");
+        bool live = false;
+        for (int attempt = 0; attempt < 10 && !live; ++attempt) {
+            // LXD hooks the console up just after the sockets connect: write until it shows.
+            inst.execute({"sh", "-c", "echo " + marker + " > /dev/console"});
+            std::string acc;
+            const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+            while (!live && std::chrono::steady_clock::now() < end) {
+                try {
+                    acc += con.read(4096, std::chrono::milliseconds(200));
+                } catch (const lxd::Timeout&) {
+                }
+                live = acc.find(marker) != std::string::npos;
+            }
+        }
+        EXPECT_TRUE(live);
+        con.resize(100, 30);
+        EXPECT_EQ(error_of([&] { con.resize(0, 30); }).code(), lxd::ErrorCode::InvalidArgument);
+        con.write("\r");
+        std::thread reader([&] {
+            EXPECT_THROW(
+                {
+                    for (;;) con.read(64);
+                },
+                lxd::Cancelled);
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        con.close();
+        reader.join();
+        EXPECT_THROW(con.write("x"), lxd::Cancelled);
+    }
     EXPECT_EQ(error_of([&] { inst.console(80, 24, "tty"); }).code(), lxd::ErrorCode::InvalidArgument);
 
     // Logs.
