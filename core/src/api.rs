@@ -97,7 +97,7 @@ fn parse_exists(resp: &Response) -> Result<bool> {
 }
 
 fn parse_envelope_ok(resp: &Response) -> Result<()> {
-    crate::response::parse_envelope(resp).map(|_| ())
+    crate::response::parse_sync_or_async(resp).map(|_| ())
 }
 
 fn parse_value(resp: &Response) -> Result<Value> {

@@ -48,8 +48,10 @@ pub enum Envelope {
     Async(Operation),
 }
 
+/// The envelope as it is on the wire; `metadata` stays unparsed text until its type is known, so
+/// a typed result is parsed once, straight from the bytes (no `Value` tree in between).
 #[derive(serde::Deserialize)]
-struct Raw {
+struct Raw<'a> {
     #[serde(rename = "type")]
     kind: Option<String>,
     #[serde(default)]
@@ -58,10 +60,18 @@ struct Raw {
     error_code: Option<u64>,
     #[serde(default)]
     error: Option<String>,
-    #[serde(default)]
-    metadata: Value,
+    #[serde(default, borrow)]
+    metadata: Option<&'a serde_json::value::RawValue>,
     #[serde(default)]
     operation: Option<String>,
+}
+
+/// A checked envelope whose metadata is still raw JSON text ("null" when absent). Short-lived, as
+/// [`Envelope`]: not boxed.
+#[allow(clippy::large_enum_variant)]
+enum RawEnvelope<'a> {
+    Sync { status_code: u16, metadata: &'a str },
+    Async(Operation),
 }
 
 fn code(n: Option<u64>) -> u16 {
@@ -71,13 +81,23 @@ fn code(n: Option<u64>) -> u16 {
 /// Decode LXD's envelope. An `error` envelope or an HTTP error status becomes [`Error::Api`]; a body
 /// that is not an envelope becomes [`Error::Protocol`].
 pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
+    match parse_raw(resp)? {
+        RawEnvelope::Sync { status_code, metadata } => {
+            let metadata = serde_json::from_str(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}")))?;
+            Ok(Envelope::Sync { status_code, metadata })
+        }
+        RawEnvelope::Async(op) => Ok(Envelope::Async(op)),
+    }
+}
+
+fn parse_raw(resp: &Response) -> Result<RawEnvelope<'_>> {
     if (300..400).contains(&resp.status) {
         // LXD never redirects; a 3xx is someone else (a proxy, a hostile server). Redirects are
         // not followed, and whatever body came with it is not LXD's answer.
         let to = resp.header("Location").unwrap_or("nowhere");
         return Err(Error::protocol(format!("unexpected redirect (HTTP {} to {to}); redirects are not followed", resp.status)));
     }
-    let raw: Raw = match serde_json::from_slice(&resp.body) {
+    let raw: Raw<'_> = match serde_json::from_slice(&resp.body) {
         Ok(r) => r,
         Err(e) => {
             if resp.status >= 400 {
@@ -98,10 +118,11 @@ pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
         let message = raw.error.filter(|m| !m.is_empty()).unwrap_or_else(|| format!("HTTP {status}"));
         return Err(Error::Api { status, message });
     }
+    let metadata = raw.metadata.map_or("null", |m| m.get());
     match kind {
-        "sync" => Ok(Envelope::Sync { status_code: code(raw.status_code), metadata: raw.metadata }),
+        "sync" => Ok(RawEnvelope::Sync { status_code: code(raw.status_code), metadata }),
         "async" => {
-            let mut op: Operation = serde_json::from_value(raw.metadata)
+            let mut op: Operation = serde_json::from_str(metadata)
                 .map_err(|e| Error::protocol(format!("async reply without a valid operation: {e}")))?;
             if op.id.is_empty() {
                 // Fall back to the `operation` URL.
@@ -113,7 +134,7 @@ pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
                 return Err(Error::protocol("async reply without an operation id"));
             }
             crate::operation::check_server_id(&op.id)?;
-            Ok(Envelope::Async(op))
+            Ok(RawEnvelope::Async(op))
         }
         other => Err(Error::protocol(format!("unknown envelope type {other:?}"))),
     }
@@ -121,18 +142,17 @@ pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
 
 /// Parse a sync reply's metadata into `T`.
 pub fn parse_sync<T: DeserializeOwned>(resp: &Response) -> Result<T> {
-    match parse_envelope(resp)? {
-        Envelope::Sync { metadata, .. } => serde_json::from_value(metadata)
-            .map_err(|e| Error::protocol(format!("unexpected metadata: {e}"))),
-        Envelope::Async(_) => Err(Error::protocol("expected a sync reply, got an operation")),
+    match parse_raw(resp)? {
+        RawEnvelope::Sync { metadata, .. } => serde_json::from_str(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}"))),
+        RawEnvelope::Async(_) => Err(Error::protocol("expected a sync reply, got an operation")),
     }
 }
 
 /// Parse a reply that must be a success with no useful value (sync), or return its operation if async.
 pub fn parse_sync_or_async(resp: &Response) -> Result<Option<Operation>> {
-    match parse_envelope(resp)? {
-        Envelope::Sync { .. } => Ok(None),
-        Envelope::Async(op) => Ok(Some(op)),
+    match parse_raw(resp)? {
+        RawEnvelope::Sync { .. } => Ok(None),
+        RawEnvelope::Async(op) => Ok(Some(op)),
     }
 }
 
