@@ -612,6 +612,20 @@ delete_instances() {
     done
 }
 
+# Operations still running (a token nobody used, a console nobody attached to) make LXD's
+# shutdown wait for them: log them, and cancel those that can be.
+cancel_operations() {
+    local dir=$1 ops id desc
+    ops=$(LXC_TIMEOUT=10 lxcd "$dir" query '/1.0/operations?recursion=1&all-projects=true' 2>/dev/null |
+        jq -r '(.running // [])[] | "\(.id) \(.description)"' 2>/dev/null) || return 0
+    while read -r id desc; do
+        [ -n "$id" ] || continue
+        log "operation still running at stop: $id ($desc); cancelling it"
+        LXC_TIMEOUT=10 lxcd "$dir" query -X DELETE "/1.0/operations/$id" >/dev/null 2>&1 ||
+            log "  (LXD refused to cancel it)"
+    done <<<"$ops"
+}
+
 delete_networks() {
     local dir=$1 names n
     names=$(LXC_TIMEOUT=10 lxcd "$dir" query '/1.0/networks?recursion=1' 2>/dev/null |
@@ -649,6 +663,7 @@ cmd_stop() {
         [ -S "${dirs[$i]}/unix.socket" ] || continue
         delete_instances "${dirs[$i]}"
         delete_networks "${dirs[$i]}"
+        cancel_operations "${dirs[$i]}"
     done
     # 2. ask every daemon to shut down, bounded. Standalone daemons in parallel. Cluster
     #    members one after the other; the last one, having lost quorum, would spend ~6 s
