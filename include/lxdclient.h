@@ -2384,8 +2384,9 @@ enum lxd_result lxd_cluster_group_create(const struct lxd_client *client,
 /**
  * Replace a cluster group (`PUT /1.0/cluster/groups/<name>`) with `json` (JSON text). `etag` (may
  * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
- * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 does not check `If-Match` here: a stale `etag` is
+ * not refused. String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than
+ * `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_cluster_group_update(const struct lxd_client *client,
                                          const char *name,
@@ -2396,8 +2397,9 @@ enum lxd_result lxd_cluster_group_update(const struct lxd_client *client,
 /**
  * Merge changes into a cluster group (`PATCH /1.0/cluster/groups/<name>`) with `json` (JSON text).
  * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
- * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 checks an ETag here that its GET never sends: any
+ * `etag` gives `LXD_RESULT_PRECONDITION_FAILED`; pass NULL. String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_cluster_group_patch(const struct lxd_client *client,
                                         const char *name,
@@ -2435,7 +2437,8 @@ enum lxd_result lxd_cluster_get(const struct lxd_client *client,
 
 /**
  * Change the cluster (`PUT /1.0/cluster` with LXD's `ClusterPut` JSON): enable clustering on a
- * standalone server, join a cluster, or leave it. `etag` (may be NULL) is sent as `If-Match`.
+ * standalone server, join a cluster, or leave it. `etag` (may be NULL) is sent as `If-Match`
+ * (LXD 5.0.2 does not check it here).
  * `json` is borrowed. `op_out` NULL: wait until the operation finishes (its failure is this call's
  * error); else `*op_out` gets the operation handle (NULL when LXD finished synchronously), freed
  * with `lxd_operation_free`.
@@ -2473,7 +2476,8 @@ enum lxd_result lxd_cluster_member_join_token(const struct lxd_client *client,
 /**
  * Evacuate or restore a cluster member (`POST /1.0/cluster/members/<name>/state` with
  * `{"action", "mode"}`): `action` is `"evacuate"` or `"restore"`; `mode` (may be NULL: LXD's
- * default) is how evacuation treats instances (`"auto"`, `"stop"`, `"migrate"`, `"live-migrate"`).
+ * default) is how evacuation treats instances (`"auto"`, `"stop"`, `"migrate"`, `"live-migrate"`;
+ * LXD 5.0.2 ignores it and migrates them).
  * Arguments are borrowed. `op_out` NULL: wait until done (its failure is this call's error); else
  * `*op_out` gets the operation handle, freed with `lxd_operation_free`.
  */
@@ -2567,7 +2571,8 @@ enum lxd_result lxd_image_list_filtered(const struct lxd_client *client,
 /**
  * Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
  * `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
- * server, `aliases`, `project`). `op_out` NULL: wait until done; else `*op_out` gets the operation.
+ * server, `aliases`, `project`; LXD 5.0.2 ignores `aliases`: the pushed image gets those of the
+ * receiving server's own request). `op_out` NULL: wait until done; else `*op_out` gets the operation.
  */
 enum lxd_result lxd_image_push_to(const struct lxd_client *client,
                                   const char *fingerprint,
@@ -2651,7 +2656,8 @@ enum lxd_result lxd_instance_metadata_get(const struct lxd_client *client,
 
 /**
  * Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
- * `etag` (may be NULL) is sent as `If-Match` (stale: `LXD_RESULT_PRECONDITION_FAILED`).
+ * `etag` (may be NULL) is sent as `If-Match` (LXD 5.0.2 does not check it on this PUT; its
+ * PATCH, `lxd_instance_metadata_patch`, refuses a stale one with `LXD_RESULT_PRECONDITION_FAILED`).
  */
 enum lxd_result lxd_instance_metadata_update(const struct lxd_client *client,
                                              const char *name,
@@ -2831,8 +2837,9 @@ enum lxd_result lxd_network_acl_exists(const struct lxd_client *client,
 
 /**
  * Create a network ACL (`POST /1.0/network-acls`) from `json`, LXD's `NetworkACLsPost` object
- * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
- * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a
+ * taken name with 400, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_acl_create(const struct lxd_client *client,
                                        const char *json,
@@ -2930,9 +2937,9 @@ enum lxd_result lxd_network_forward_create(const struct lxd_client *client,
 /**
  * Replace a network forward (`PUT /1.0/networks/<network>/forwards/<listen_address>`) with `json`
  * (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as `If-Match`: if the
- * object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
- * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
- * `LXD_RESULT_INVALID_ARGUMENT`.
+ * object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 does not check
+ * `If-Match` here: a stale `etag` is not refused. String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_forward_update(const struct lxd_client *client,
                                            const char *network,
@@ -2944,9 +2951,9 @@ enum lxd_result lxd_network_forward_update(const struct lxd_client *client,
 /**
  * Merge changes into a network forward (`PATCH /1.0/networks/<network>/forwards/<listen_address>`)
  * with `json` (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String
- * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
- * `LXD_RESULT_INVALID_ARGUMENT`.
+ * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2
+ * does not check `If-Match` here: a stale `etag` is not refused. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_forward_patch(const struct lxd_client *client,
                                           const char *network,
@@ -3085,8 +3092,9 @@ enum lxd_result lxd_network_zone_exists(const struct lxd_client *client,
 
 /**
  * Create a network zone (`POST /1.0/network-zones`) from `json`, LXD's `NetworkZonesPost` object
- * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
- * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a
+ * taken name with 400, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_zone_create(const struct lxd_client *client,
                                         const char *json,
@@ -3107,8 +3115,10 @@ enum lxd_result lxd_network_zone_update(const struct lxd_client *client,
 /**
  * Merge changes into a network zone (`PATCH /1.0/network-zones/<name>`) with `json` (JSON text).
  * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
- * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 drops the connection (`LXD_RESULT_CONNECTION`) on a
+ * PATCH without `config` once the zone has config: send `config` too. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_zone_patch(const struct lxd_client *client,
                                        const char *name,
@@ -3153,8 +3163,9 @@ enum lxd_result lxd_network_zone_record_get(const struct lxd_client *client,
 /**
  * Create a network zone record (`POST /1.0/network-zones/<zone>/records`) from `json`, LXD's
  * `NetworkZoneRecordsPost` object (JSON text, borrowed for the call). `zone` is the zone's name.
- * Exists already: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
- * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ * Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a taken name with 500 "UNIQUE
+ * constraint failed", `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_zone_record_create(const struct lxd_client *client,
                                                const char *zone,
@@ -3177,9 +3188,10 @@ enum lxd_result lxd_network_zone_record_update(const struct lxd_client *client,
 /**
  * Merge changes into a network zone record (`PATCH /1.0/network-zones/<zone>/records/<name>`) with
  * `json` (JSON text). `zone` is the zone's name. `etag` (may be NULL) is sent as `If-Match`: if
- * the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
- * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
- * `LXD_RESULT_INVALID_ARGUMENT`.
+ * the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 replaces
+ * `entries` and `config` wholesale, and drops the connection on a PATCH without `config` once the
+ * record has config. String arguments are borrowed for the call; a NULL or non-UTF-8 one (other
+ * than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_zone_record_patch(const struct lxd_client *client,
                                               const char *zone,
@@ -3709,7 +3721,7 @@ enum lxd_result lxd_warning_delete(const struct lxd_client *client,
 
 /**
  * Set a warning's status (`PUT /1.0/warnings/<uuid>` with `{"status": status}`): `status` is
- * `"new"`, `"acknowledged"` or `"resolved"`. Arguments are borrowed; NULL:
+ * `"new"` or `"acknowledged"` (LXD 5.0.2 refuses `"resolved"` from clients: `LXD_RESULT_FORBIDDEN`). Arguments are borrowed; NULL:
  * `LXD_RESULT_INVALID_ARGUMENT`. Unknown UUID: `LXD_RESULT_NOT_FOUND`.
  */
 enum lxd_result lxd_warning_set_status(const struct lxd_client *client,

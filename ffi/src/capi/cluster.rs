@@ -97,8 +97,9 @@ pub unsafe extern "C" fn lxd_cluster_group_create(client: *const lxd_client, jso
 
 /// Replace a cluster group (`PUT /1.0/cluster/groups/<name>`) with `json` (JSON text). `etag` (may
 /// be NULL) is sent as `If-Match`: if the object changed since it was read,
-/// `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
-/// non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+/// `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 does not check `If-Match` here: a stale `etag` is
+/// not refused. String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than
+/// `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_cluster_group_update(client: *const lxd_client, name: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::put(client, api::cluster::groups(), name, "name", json, etag, std::ptr::null_mut()) })
@@ -106,8 +107,9 @@ pub unsafe extern "C" fn lxd_cluster_group_update(client: *const lxd_client, nam
 
 /// Merge changes into a cluster group (`PATCH /1.0/cluster/groups/<name>`) with `json` (JSON text).
 /// `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
-/// `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
-/// non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+/// `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 checks an ETag here that its GET never sends: any
+/// `etag` gives `LXD_RESULT_PRECONDITION_FAILED`; pass NULL. String arguments are borrowed for the
+/// call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_cluster_group_patch(client: *const lxd_client, name: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::patch(client, api::cluster::groups(), name, "name", json, etag, std::ptr::null_mut()) })
@@ -146,7 +148,8 @@ pub unsafe extern "C" fn lxd_cluster_get(client: *const lxd_client, json_out: *m
 }
 
 /// Change the cluster (`PUT /1.0/cluster` with LXD's `ClusterPut` JSON): enable clustering on a
-/// standalone server, join a cluster, or leave it. `etag` (may be NULL) is sent as `If-Match`.
+/// standalone server, join a cluster, or leave it. `etag` (may be NULL) is sent as `If-Match`
+/// (LXD 5.0.2 does not check it here).
 /// `json` is borrowed. `op_out` NULL: wait until the operation finishes (its failure is this call's
 /// error); else `*op_out` gets the operation handle (NULL when LXD finished synchronously), freed
 /// with `lxd_operation_free`.
@@ -203,7 +206,8 @@ unsafe fn member_state(client: *const lxd_client, name: *const c_char, action: a
 
 /// Evacuate or restore a cluster member (`POST /1.0/cluster/members/<name>/state` with
 /// `{"action", "mode"}`): `action` is `"evacuate"` or `"restore"`; `mode` (may be NULL: LXD's
-/// default) is how evacuation treats instances (`"auto"`, `"stop"`, `"migrate"`, `"live-migrate"`).
+/// default) is how evacuation treats instances (`"auto"`, `"stop"`, `"migrate"`, `"live-migrate"`;
+/// LXD 5.0.2 ignores it and migrates them).
 /// Arguments are borrowed. `op_out` NULL: wait until done (its failure is this call's error); else
 /// `*op_out` gets the operation handle, freed with `lxd_operation_free`.
 #[no_mangle]

@@ -97,7 +97,8 @@ pub unsafe extern "C" fn lxd_image_list_filtered(client: *const lxd_client, recu
 
 /// Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
 /// `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
-/// server, `aliases`, `project`). `op_out` NULL: wait until done; else `*op_out` gets the operation.
+/// server, `aliases`, `project`; LXD 5.0.2 ignores `aliases`: the pushed image gets those of the
+/// receiving server's own request). `op_out` NULL: wait until done; else `*op_out` gets the operation.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_image_push_to(client: *const lxd_client, fingerprint: *const c_char, json: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {

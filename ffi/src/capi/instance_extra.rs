@@ -103,7 +103,8 @@ pub unsafe extern "C" fn lxd_instance_metadata_get(client: *const lxd_client, na
 }
 
 /// Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
-/// `etag` (may be NULL) is sent as `If-Match` (stale: `LXD_RESULT_PRECONDITION_FAILED`).
+/// `etag` (may be NULL) is sent as `If-Match` (LXD 5.0.2 does not check it on this PUT; its
+/// PATCH, `lxd_instance_metadata_patch`, refuses a stale one with `LXD_RESULT_PRECONDITION_FAILED`).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_metadata_update(client: *const lxd_client, name: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {

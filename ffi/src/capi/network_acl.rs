@@ -43,8 +43,9 @@ pub unsafe extern "C" fn lxd_network_acl_exists(client: *const lxd_client, name:
 }
 
 /// Create a network ACL (`POST /1.0/network-acls`) from `json`, LXD's `NetworkACLsPost` object
-/// (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
-/// borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+/// (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a
+/// taken name with 400, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a
+/// NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_acl_create(client: *const lxd_client, json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_sync(client, api::network_acls::collection(), json) })

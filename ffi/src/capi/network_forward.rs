@@ -45,9 +45,9 @@ pub unsafe extern "C" fn lxd_network_forward_create(client: *const lxd_client, n
 
 /// Replace a network forward (`PUT /1.0/networks/<network>/forwards/<listen_address>`) with `json`
 /// (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as `If-Match`: if the
-/// object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
-/// borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
-/// `LXD_RESULT_INVALID_ARGUMENT`.
+/// object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 does not check
+/// `If-Match` here: a stale `etag` is not refused. String arguments are borrowed for the call; a
+/// NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_forward_update(client: *const lxd_client, network: *const c_char, listen_address: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::put(client, api::network_forwards::collection(arg_str(network, "network")?)?, listen_address, "listen_address", json, etag, std::ptr::null_mut()) })
@@ -55,9 +55,9 @@ pub unsafe extern "C" fn lxd_network_forward_update(client: *const lxd_client, n
 
 /// Merge changes into a network forward (`PATCH /1.0/networks/<network>/forwards/<listen_address>`)
 /// with `json` (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as
-/// `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String
-/// arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
-/// `LXD_RESULT_INVALID_ARGUMENT`.
+/// `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2
+/// does not check `If-Match` here: a stale `etag` is not refused. String arguments are borrowed for
+/// the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_forward_patch(client: *const lxd_client, network: *const c_char, listen_address: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::patch(client, api::network_forwards::collection(arg_str(network, "network")?)?, listen_address, "listen_address", json, etag, std::ptr::null_mut()) })

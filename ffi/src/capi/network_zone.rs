@@ -43,8 +43,9 @@ pub unsafe extern "C" fn lxd_network_zone_exists(client: *const lxd_client, name
 }
 
 /// Create a network zone (`POST /1.0/network-zones`) from `json`, LXD's `NetworkZonesPost` object
-/// (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
-/// borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+/// (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a
+/// taken name with 400, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a
+/// NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_zone_create(client: *const lxd_client, json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_sync(client, api::network_zones::collection(), json) })
@@ -61,8 +62,10 @@ pub unsafe extern "C" fn lxd_network_zone_update(client: *const lxd_client, name
 
 /// Merge changes into a network zone (`PATCH /1.0/network-zones/<name>`) with `json` (JSON text).
 /// `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
-/// `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
-/// non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+/// `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 drops the connection (`LXD_RESULT_CONNECTION`) on a
+/// PATCH without `config` once the zone has config: send `config` too. String arguments are
+/// borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+/// `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_zone_patch(client: *const lxd_client, name: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::patch(client, api::network_zones::collection(), name, "name", json, etag, std::ptr::null_mut()) })
@@ -96,8 +99,9 @@ pub unsafe extern "C" fn lxd_network_zone_record_get(client: *const lxd_client, 
 
 /// Create a network zone record (`POST /1.0/network-zones/<zone>/records`) from `json`, LXD's
 /// `NetworkZoneRecordsPost` object (JSON text, borrowed for the call). `zone` is the zone's name.
-/// Exists already: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
-/// non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+/// Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a taken name with 500 "UNIQUE
+/// constraint failed", `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a
+/// NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_zone_record_create(client: *const lxd_client, zone: *const c_char, json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_sync(client, api::network_zones::records(arg_str(zone, "zone")?)?, json) })
@@ -114,9 +118,10 @@ pub unsafe extern "C" fn lxd_network_zone_record_update(client: *const lxd_clien
 
 /// Merge changes into a network zone record (`PATCH /1.0/network-zones/<zone>/records/<name>`) with
 /// `json` (JSON text). `zone` is the zone's name. `etag` (may be NULL) is sent as `If-Match`: if
-/// the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
-/// borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
-/// `LXD_RESULT_INVALID_ARGUMENT`.
+/// the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 replaces
+/// `entries` and `config` wholesale, and drops the connection on a PATCH without `config` once the
+/// record has config. String arguments are borrowed for the call; a NULL or non-UTF-8 one (other
+/// than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_network_zone_record_patch(client: *const lxd_client, zone: *const c_char, name: *const c_char, json: *const c_char, etag: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::patch(client, api::network_zones::records(arg_str(zone, "zone")?)?, name, "name", json, etag, std::ptr::null_mut()) })
