@@ -162,7 +162,7 @@ clean:
 	$(CARGO) clean; rm -rf $(BUILD) tests/c/bin
 
 ## bench: benchmarks with baselines (curl, pylxd, lxc) in the same run → bench/RESULTS.md, bench/latency.png.
-## Starts its own LXD through the harness; about 10-15 minutes on a 2-core machine.
+## Starts its own LXD through the harness; about 6 minutes on a 2-core machine.
 bench: deps bench-build bench-venv
 	@command -v wasm-opt >/dev/null || apt-get install -y -q binaryen >/dev/null 2>&1 || echo "[bench] binaryen not installable: no wasm-opt size"
 	@start=$$(date +%s); $(HARNESS) -- python3 bench/run.py; rc=$$?; echo "[bench] make bench: $$(( $$(date +%s) - start )) s"; exit $$rc
