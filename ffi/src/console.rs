@@ -6,7 +6,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -16,14 +16,10 @@ use lxd_core::exec::Control;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::transport::SocketShutdown;
-use crate::ws::{self, Chunk, Kind, WsReader, WsWriter};
+use crate::ws::{self, lock, timeout_err, Chunk, Kind, WsReader, WsWriter};
 
 /// LXD gives up on a console whose sockets do not connect within 5 s.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 struct DataReader {
     r: WsReader,
@@ -88,10 +84,6 @@ impl Client {
             control_thread: Mutex::new(Some(control_thread)),
         })
     }
-}
-
-fn timeout_err(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 impl ConsoleSession {

@@ -5,7 +5,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use lxd_core::events::{self, MAX_EVENT_BYTES};
@@ -14,11 +14,7 @@ use lxd_core::models::Event;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::transport::SocketShutdown;
-use crate::ws::{self, Kind, WsReader, WsWriter};
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::ws::{self, lock, Kind, WsReader, WsWriter};
 
 /// One event: parsed, and the message text exactly as LXD sent it.
 #[derive(Debug, Clone, PartialEq)]

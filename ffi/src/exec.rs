@@ -20,7 +20,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ use lxd_core::Request;
 use crate::client::{Canceller, Client};
 use crate::error::{Error, Result};
 use crate::transport::SocketShutdown;
-use crate::ws::{self, Chunk, Kind, WebSocket, WsReader, WsWriter};
+use crate::ws::{self, lock, timeout_err, Chunk, Kind, WebSocket, WsReader, WsWriter};
 
 /// Size of one stdin read, hence of one stdin frame.
 const STDIN_CHUNK: usize = 64 * 1024;
@@ -40,10 +40,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const WAIT_SLICE_SECS: u64 = 1;
 /// Output an interactive session buffers while `wait` drains a pty nobody reads.
 const MAX_PENDING: usize = 64 * 1024 * 1024;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// Where stdin comes from.
 pub enum ExecStdin<'a> {
@@ -743,10 +739,6 @@ impl std::fmt::Debug for ExecSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecSession").field("operation", &self.flow.operation_id()).finish()
     }
-}
-
-fn timeout_err(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 impl ExecSession {

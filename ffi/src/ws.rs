@@ -39,8 +39,15 @@ const MAX_HEAD: usize = 64 * 1024;
 /// Largest error body read after a refused upgrade.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// Lock a mutex, taking it over when a panicking thread poisoned it (the data stays usable: every
+/// holder leaves it consistent between statements). Shared by the stream modules.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether a socket error is a read timeout (set with [`WsReader::set_read_timeout`]).
+pub(crate) fn timeout_err(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 /// Kind of a data message.
