@@ -410,11 +410,35 @@ enum lxd_result lxd_client_builder_danger_accept_invalid_certs(struct lxd_client
 
 /**
  * Timeout for each request in milliseconds (default 30000; 0: none). Long calls (operation
- * waits, transfers, exec) take their own timeouts.
+ * waits, transfers, exec) take their own timeouts, or else the operation deadline
+ * (`lxd_client_builder_set_operation_deadline_ms`).
  */
 enum lxd_result lxd_client_builder_set_timeout_ms(struct lxd_client_builder *builder,
                                                   uint64_t timeout_ms,
                                                   struct lxd_error **err_out);
+
+/**
+ * Operation deadline in milliseconds (default 600000, 10 minutes; 0: no limit): the longest
+ * any call waits on an operation or an exec stream when it has no timeout of its own. It
+ * bounds:
+ * - every call that starts an operation and waits for it because `op_out` is NULL
+ *   (`lxd_instance_start(client, name, NULL, err)`, create, delete, snapshots, images, ...),
+ *   and every other call that waits for an operation internally (copies, migrations, publish,
+ *   image downloads);
+ * - `lxd_operation_wait` with `timeout_ms` < 0;
+ * - `lxd_instance_exec`, `lxd_instance_exec_fds` and `lxd_exec_run` without a `"timeout_ms"`
+ *   option (or with 0).
+ *
+ * Past it the call fails with `LXD_RESULT_TIMEOUT`: a waited-on operation keeps running on the
+ * server; an exec's sockets are shut, so LXD kills the command. A timeout given to the call
+ * itself wins over the deadline (it may be longer). Not bounded by it: interactive sessions
+ * (`lxd_exec_read`, `lxd_exec_wait`), `lxd_console_read` and `lxd_event_listener_next`, whose
+ * `timeout_ms` < 0 really means no limit, and file or image transfers, which fail when the
+ * server stops sending for the per-request timeout (`lxd_client_builder_set_timeout_ms`).
+ */
+enum lxd_result lxd_client_builder_set_operation_deadline_ms(struct lxd_client_builder *builder,
+                                                             uint64_t deadline_ms,
+                                                             struct lxd_error **err_out);
 
 /**
  * Default project for every call that takes `project=` (NULL or "": the server's default).
@@ -941,7 +965,9 @@ enum lxd_result lxd_operation_list(const struct lxd_client *client,
 
 /**
  * Wait until the operation finishes (`GET /1.0/operations/<id>/wait`). `timeout_ms` < 0 waits
- * without limit; on timeout `LXD_RESULT_TIMEOUT` (the operation keeps running). A failed operation
+ * up to the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`: 10
+ * minutes unless set; without limit when set to 0); on timeout `LXD_RESULT_TIMEOUT` (the
+ * operation keeps running). A failed operation
  * gives `LXD_RESULT_OPERATION_FAILED` with LXD's message; see `lxd_error_operation_metadata`.
  * `lxd_operation_interrupt` from another thread makes it return `LXD_RESULT_CANCELLED` promptly.
  */
@@ -1337,8 +1363,36 @@ enum lxd_result lxd_storage_pool_resources(const struct lxd_client *client,
  * then the operation's result).
  *
  * `argv` holds `argc` (≥ 1) UTF-8 strings, `argv[0]` looked up in the instance's `PATH`.
- * `options_json` (NULL: none) as described at the top of this section. `stdin_data` holds
- * `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with 0: no input).
+ * `stdin_data` holds `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with
+ * 0: no input).
+ *
+ * `options_json` is NULL (all defaults) or a JSON object with any of these keys, LXD's own
+ * names (`InstanceExecPost`) plus the library's `timeout_ms`. The same options are taken by
+ * `lxd_instance_exec_fds` and `lxd_exec_new`.
+ * - `"environment"`: object of strings, e.g. `{"HOME": "/root", "LANG": "C"}`; names non-empty,
+ *   without `=`. Default `{}` (LXD adds `PATH`, `HOME`, `USER` and `LANG` when not given).
+ * - `"cwd"`: string, the working directory in the instance (non-empty). Default: absent (LXD
+ *   chooses).
+ * - `"user"`: number 0..4294967295, the uid to run as. Default 0 (root).
+ * - `"group"`: number 0..4294967295, the gid to run as. Default 0.
+ * - `"record-output"`: bool. `true`: LXD writes stdout and stderr to log files instead of
+ *   streaming them (no stdin; not with `interactive`); the library reads them back into the
+ *   outputs. Default `false`.
+ * - `"interactive"`: bool. `true`: the command runs on a pty that carries stdin, stdout and
+ *   stderr (all output arrives as stdout). Default `false`.
+ * - `"width"`, `"height"`: numbers 0..4294967295, the pty's size in characters (0: LXD's
+ *   default); only with `"interactive": true`. Default 0.
+ * - `"timeout_ms"`: number ≥ 0, milliseconds the whole exec (connect, run, drain the outputs)
+ *   may take; past it the command is killed and the call fails with `LXD_RESULT_TIMEOUT`.
+ *   Absent or 0: the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`,
+ *   10 minutes unless set).
+ *
+ * Any other key (and `"command"` or `"wait-for-websocket"`, which the library sets), a value of
+ * the wrong type, or options that are not a JSON object: `LXD_RESULT_INVALID_ARGUMENT`.
+ *
+ * A server that breaks the output streams' protocol (a text frame other than LXD's empty
+ * end-of-output marker, text that is not UTF-8, reserved bits or opcodes, a frame larger than
+ * 16 MiB) fails the exec at once with `LXD_RESULT_PROTOCOL`.
  *
  * On success `*exit_code_out` is the command's exit code (also when it is not 0: that is not an
  * error); `*stdout_out` / `*stdout_len_out` get everything the command wrote to stdout, as a
@@ -1365,7 +1419,8 @@ enum lxd_result lxd_instance_exec(const struct lxd_client *client,
  * Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
  * end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
  * output dropped). The descriptors stay yours (not closed) and must stay open during the call.
- * `argv`, `argc`, `options_json` and `*exit_code_out` as for `lxd_instance_exec`. When the
+ * `argv`, `argc`, `options_json` (all its keys are listed at `lxd_instance_exec`) and
+ * `*exit_code_out` as for `lxd_instance_exec`. When the
  * command ends before `stdin_fd` does, the read is abandoned at once.
  */
 enum lxd_result lxd_instance_exec_fds(const struct lxd_client *client,
@@ -1381,7 +1436,7 @@ enum lxd_result lxd_instance_exec_fds(const struct lxd_client *client,
 
 /**
  * Prepare a command to run in `instance` (nothing is sent yet): `argv`, `argc` and
- * `options_json` as for `lxd_instance_exec`. stdin starts as no input and both outputs as
+ * `options_json` as for `lxd_instance_exec` (which lists every option key). stdin starts as no input and both outputs as
  * dropped; change them with the `lxd_exec_set_*` functions. On success `*exec_out` owns a new
  * handle.
  */
@@ -1442,7 +1497,8 @@ enum lxd_result lxd_exec_set_stderr_cb(struct lxd_exec *exec,
  * operation's result): stdin fed from its source, stdout and stderr drained to their end, then
  * `*exit_code_out` set. Interactive commands work too (the pty's output goes to stdout).
  * `lxd_exec_cancel` from another thread makes it return `LXD_RESULT_CANCELLED` promptly (the
- * command is killed); past `"timeout_ms"`, `LXD_RESULT_TIMEOUT`. A failing callback or
+ * command is killed); past `"timeout_ms"` (or, without it, the client's operation deadline),
+ * `LXD_RESULT_TIMEOUT`. A failing callback or
  * descriptor is `LXD_RESULT_IO`. Once per handle.
  */
 enum lxd_result lxd_exec_run(struct lxd_exec *exec,

@@ -43,6 +43,7 @@ type options struct {
 	caPEM          []byte
 	insecure       bool
 	timeout        *time.Duration
+	opDeadline     *time.Duration
 	project        string
 	target         string
 	userAgent      string
@@ -93,8 +94,14 @@ func WithCA(pem []byte) Option {
 func WithInsecureSkipVerify() Option { return func(o *options) { o.insecure = true } }
 
 // WithTimeout bounds each plain request (default 30 s; 0: no limit). Operation waits are bounded
-// by their context instead.
+// by their context, or else by WithOperationDeadline.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
+
+// WithOperationDeadline bounds every wait that has no deadline of its own: Operation.Wait with a
+// context without a deadline, and Exec without Timeout (default 10 minutes; 0: no limit). Past
+// it the call fails with ErrTimeout (the operation keeps running on the server; an exec's
+// command is killed).
+func WithOperationDeadline(d time.Duration) Option { return func(o *options) { o.opDeadline = &d } }
 
 // WithProject sets the default project of every call that takes one ("" is the server's default).
 func WithProject(project string) Option { return func(o *options) { o.project = project } }
@@ -184,6 +191,18 @@ func Connect(opts ...Option) (*Client, error) {
 			ms = 1
 		}
 		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_timeout_ms(b, C.uint64_t(ms), &cerr) })
+	}
+	if o.opDeadline != nil {
+		if *o.opDeadline < 0 {
+			return nil, invalidArgument("negative operation deadline %v", *o.opDeadline)
+		}
+		ms := uint64(*o.opDeadline / time.Millisecond)
+		if ms == 0 && *o.opDeadline > 0 {
+			ms = 1
+		}
+		steps = append(steps, func() C.enum_lxd_result {
+			return C.lxd_client_builder_set_operation_deadline_ms(b, C.uint64_t(ms), &cerr)
+		})
 	}
 	if o.project != "" {
 		p := a.str(o.project)

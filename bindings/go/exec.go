@@ -59,8 +59,9 @@ type ExecOptions struct {
 	RecordOutput bool
 	// Width and Height size an interactive session's terminal (0: LXD's default, 80x24).
 	Width, Height uint32
-	// Timeout bounds the whole exec (0: none); past it the command is killed and Exec returns
-	// an ErrTimeout error. A context deadline does the same.
+	// Timeout bounds the whole exec (0: the client's operation deadline, see
+	// WithOperationDeadline); past it the command is killed and Exec returns an ErrTimeout
+	// error. A context deadline does the same.
 	Timeout time.Duration
 }
 

@@ -18,6 +18,8 @@ use crate::transport::{Endpoint, LxdConnector, NoResolver};
 pub const MAX_JSON_BODY: u64 = 256 * 1024 * 1024;
 /// Default timeout for one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default operation deadline: the longest a wait without a timeout of its own may take.
+pub const DEFAULT_OPERATION_DEADLINE: Duration = Duration::from_secs(600);
 
 /// Find LXD's local socket: `LXD_SOCKET`, then `LXD_DIR/unix.socket`, then the snap's, then
 /// `/var/lib/lxd/unix.socket`.
@@ -44,6 +46,7 @@ pub struct ClientBuilder {
     client_key_pem: Option<Vec<u8>>,
     trust: ServerTrust,
     timeout: Option<Duration>,
+    operation_deadline: Option<Duration>,
     project: Option<String>,
     target: Option<String>,
     user_agent: Option<String>,
@@ -72,6 +75,17 @@ impl ClientBuilder {
     /// Per-request timeout (default 30 s; long calls such as operation waits take their own).
     pub fn timeout(mut self, t: Option<Duration>) -> Self {
         self.timeout = t;
+        self
+    }
+    /// Operation deadline (default [`DEFAULT_OPERATION_DEADLINE`], 10 minutes; zero: no limit):
+    /// the longest any call waits on an operation or an exec stream when it was given no
+    /// timeout of its own — [`Client::wait_operation`] with `None` (every call that starts an
+    /// operation and waits for it), and [`Client::exec`] with an [`crate::exec::ExecControl`]
+    /// without timeout. Past it the call fails with [`Error::Timeout`]; the operation keeps running
+    /// on the server (an exec's command is killed). Interactive sessions, consoles and event
+    /// listeners take a timeout per read and are not bounded by it.
+    pub fn operation_deadline(mut self, d: Duration) -> Self {
+        self.operation_deadline = Some(d);
         self
     }
     /// Default project for every call that takes one.
@@ -112,6 +126,7 @@ impl ClientBuilder {
         };
         let endpoint = Arc::new(endpoint);
         let timeout = self.timeout.or(Some(DEFAULT_TIMEOUT)).filter(|t| !t.is_zero());
+        let operation_deadline = self.operation_deadline.or(Some(DEFAULT_OPERATION_DEADLINE)).filter(|t| !t.is_zero());
         let user_agent = self.user_agent.clone().unwrap_or_else(|| format!("liblxdclient/{}", env!("CARGO_PKG_VERSION")));
         let config = |timeout: Option<Duration>| {
             ureq::Agent::config_builder()
@@ -127,7 +142,7 @@ impl ClientBuilder {
         let connector = LxdConnector { endpoint: endpoint.clone() };
         let agent = ureq::Agent::with_parts(config(timeout), connector.clone(), NoResolver);
         Ok(Client {
-            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, user_agent }),
+            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, operation_deadline, user_agent }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
         })
@@ -160,6 +175,7 @@ struct Shared {
     connector: LxdConnector,
     untimed_config: ureq::config::Config,
     timeout: Option<Duration>,
+    operation_deadline: Option<Duration>,
     user_agent: String,
 }
 
@@ -294,6 +310,10 @@ impl Client {
     pub fn timeout(&self) -> Option<Duration> {
         self.shared.timeout
     }
+    /// The operation deadline (None: no limit); see [`ClientBuilder::operation_deadline`].
+    pub fn operation_deadline(&self) -> Option<Duration> {
+        self.shared.operation_deadline
+    }
     /// The User-Agent.
     pub fn user_agent(&self) -> &str {
         &self.shared.user_agent
@@ -387,10 +407,16 @@ impl Client {
         Ok(call.parse(&resp)?)
     }
 
-    /// Wait for an operation to finish. `timeout` `None` waits as long as it takes. A failed
-    /// operation is [`lxd_core::Error::OperationFailed`]; the `canceller` interrupts the wait
-    /// (the operation itself keeps running on the server).
+    /// Wait for an operation to finish. `timeout` `None` waits up to the client's operation
+    /// deadline ([`ClientBuilder::operation_deadline`]; without one, as long as it takes). Past
+    /// the limit: [`Error::Timeout`]. A failed operation is
+    /// [`lxd_core::Error::OperationFailed`]; the `canceller` interrupts the wait (the operation
+    /// itself keeps running on the server).
     pub fn wait_operation(&self, id: &str, timeout: Option<Duration>, canceller: Option<&Canceller>) -> Result<Operation> {
+        let (timeout, why) = match timeout {
+            Some(t) => (Some(t), "the wait timeout"),
+            None => (self.operation_deadline(), "the client's operation deadline"),
+        };
         let local;
         let canceller = match canceller {
             Some(c) => c,
@@ -413,7 +439,7 @@ impl Client {
                 Some(d) => {
                     let left = d.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")));
+                        return Err(Error::Timeout(format!("operation {id} still running after {why}")));
                     }
                     (left.as_millis().div_ceil(1000).clamp(1, 60) as i64, left)
                 }
@@ -423,7 +449,7 @@ impl Client {
                 Ok(r) => r,
                 Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")))
+                    return Err(Error::Timeout(format!("operation {id} still running after {why}")))
                 }
                 Err(e) => return Err(e),
             };

@@ -34,6 +34,9 @@ const OP_PONG: u8 = 0xA;
 
 /// Size of the read buffer: many of LXD's 4 KiB frames per read call.
 const READ_BUF: usize = 64 * 1024;
+/// Largest data frame accepted (LXD sends 4 KiB frames; a header announcing more than this is a
+/// protocol error at once, not a wait for bytes that will never come).
+pub const MAX_FRAME: u64 = 16 * 1024 * 1024;
 /// Largest response head accepted in the handshake.
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest error body read after a refused upgrade.
@@ -368,6 +371,10 @@ pub struct WsReader {
     closed: bool,
     /// Answer pings (the default).
     pongs: bool,
+    /// UTF-8 check of the text message being read: the bytes of a character that a chunk
+    /// boundary cut (at most 3), carried to the next chunk.
+    utf8_carry: [u8; 4],
+    utf8_carry_len: u8,
 }
 
 impl std::fmt::Debug for WsReader {
@@ -376,8 +383,68 @@ impl std::fmt::Debug for WsReader {
     }
 }
 
+/// A frame that breaks RFC 6455 (or LXD's use of it): the peer is not a websocket server we
+/// can trust to go on. Carried inside an `io::Error` of kind `InvalidData`; see [`is_protocol`].
+#[derive(Debug)]
+pub struct ProtocolError(String);
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "websocket protocol error: {}", self.0)
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
 fn protocol(msg: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, format!("websocket protocol error: {msg}"))
+    io::Error::new(io::ErrorKind::InvalidData, ProtocolError(msg.to_string()))
+}
+
+/// Whether a read error is a websocket protocol error (a bad frame), not a network failure.
+pub fn is_protocol(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<ProtocolError>())
+}
+
+/// Check one chunk of a text message for UTF-8, carrying a character cut by the chunk boundary
+/// in `carry`. `last`: the message ends with this chunk (a cut character is then an error).
+fn check_utf8(carry: &mut [u8; 4], carry_len: &mut u8, mut bytes: &[u8], last: bool) -> io::Result<()> {
+    let bad = || protocol("text message is not UTF-8");
+    if *carry_len > 0 {
+        // Complete the cut character from the start of this chunk.
+        let have = *carry_len as usize;
+        let take = bytes.len().min(4 - have);
+        let mut tmp = [0u8; 4];
+        tmp[..have].copy_from_slice(&carry[..have]);
+        tmp[have..have + take].copy_from_slice(&bytes[..take]);
+        match std::str::from_utf8(&tmp[..have + take]) {
+            Ok(_) => bytes = &bytes[take..],
+            Err(e) if e.valid_up_to() > 0 => {
+                // The character ended inside `take`: skip exactly its bytes.
+                bytes = &bytes[e.valid_up_to() - have..];
+            }
+            Err(e) if e.error_len().is_some() => return Err(bad()),
+            Err(_) => {
+                // Still incomplete: this chunk was too short to finish it.
+                carry[have..have + take].copy_from_slice(&bytes[..take]);
+                *carry_len = (have + take) as u8;
+                return if last { Err(bad()) } else { Ok(()) };
+            }
+        }
+        *carry_len = 0;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error_len().is_some() => Err(bad()),
+        Err(e) => {
+            let tail = &bytes[e.valid_up_to()..];
+            if last {
+                return Err(bad());
+            }
+            carry[..tail.len()].copy_from_slice(tail);
+            *carry_len = tail.len() as u8;
+            Ok(())
+        }
+    }
 }
 
 impl WsReader {
@@ -450,6 +517,9 @@ impl WsReader {
                 self.remaining -= n as u64;
                 let kind = self.message.unwrap_or(Kind::Binary);
                 let eom = self.remaining == 0 && self.frame_fin;
+                if kind == Kind::Text {
+                    check_utf8(&mut self.utf8_carry, &mut self.utf8_carry_len, &self.buf[s..s + n], eom)?;
+                }
                 if eom {
                     self.message = None;
                 }
@@ -522,6 +592,9 @@ impl WsReader {
                     }
                 }
                 OP_TEXT | OP_BINARY | OP_CONT => {
+                    if len > MAX_FRAME {
+                        return Err(protocol(&format!("a frame of {len} bytes (the limit is {MAX_FRAME})")));
+                    }
                     if opcode == OP_CONT {
                         if self.message.is_none() {
                             return Err(protocol("continuation frame outside a message"));
@@ -531,12 +604,16 @@ impl WsReader {
                             return Err(protocol("new message inside a fragmented message"));
                         }
                         self.message = Some(if opcode == OP_TEXT { Kind::Text } else { Kind::Binary });
+                        self.utf8_carry_len = 0;
                     }
                     self.start += hlen;
                     self.remaining = len;
                     self.frame_fin = fin;
                     if len == 0 && fin {
                         let kind = self.message.take().unwrap_or(Kind::Binary);
+                        if kind == Kind::Text {
+                            check_utf8(&mut self.utf8_carry, &mut self.utf8_carry_len, &[], true)?;
+                        }
                         break (self.start, 0, kind, true);
                     }
                 }
@@ -571,6 +648,35 @@ impl WsReader {
             }
         }
     }
+}
+
+/// For the fuzz targets (fuzz/): a reader whose peer already sent `wire` (at most 64 KiB) and
+/// then ended the connection, with a read buffer of `buf_size` bytes (at least 256; small sizes
+/// cut frames across reads). Replies it writes (pongs, close) are dropped once the socket
+/// buffer is full. Not part of the library's API.
+#[doc(hidden)]
+pub fn reader_for_bytes(wire: &[u8], buf_size: usize) -> io::Result<WsReader> {
+    let (a, mut b) = UnixStream::pair()?;
+    b.write_all(&wire[..wire.len().min(64 * 1024)])?;
+    b.shutdown(std::net::Shutdown::Write)?;
+    // Non-blocking: a pong into a full buffer fails (and is ignored) instead of blocking; reads
+    // never wait, as everything was sent before.
+    a.set_nonblocking(true)?;
+    let writer = WsWriter::new(WriteIo::Unix(a.try_clone()?));
+    Ok(WsReader {
+        io: ReadIo::Unix(a),
+        writer,
+        buf: vec![0u8; buf_size.max(256)].into_boxed_slice(),
+        start: 0,
+        end: 0,
+        remaining: 0,
+        frame_fin: false,
+        message: None,
+        closed: false,
+        pongs: true,
+        utf8_carry: [0; 4],
+        utf8_carry_len: 0,
+    })
 }
 
 /// An open websocket: split it to read and write from different threads.
@@ -762,6 +868,8 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
         message: None,
         closed: false,
         pongs: true,
+        utf8_carry: [0; 4],
+        utf8_carry_len: 0,
     };
     Ok(WebSocket { reader, writer, fd })
 }
@@ -801,6 +909,8 @@ mod tests {
             message: None,
             closed: false,
             pongs: true,
+            utf8_carry: [0; 4],
+            utf8_carry_len: 0,
         };
         (reader, writer, b)
     }

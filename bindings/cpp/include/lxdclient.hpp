@@ -302,7 +302,8 @@ public:
         return detail::parse(s.str());
     }
     /// Wait until it finishes (`GET /1.0/operations/<id>/wait`). Throws `Error` (OperationFailed)
-    /// when it failed, `Cancelled` when interrupted.
+    /// when it failed, `Cancelled` when interrupted, `Timeout` past the client's operation deadline
+    /// (`ClientBuilder::set_operation_deadline`, default 10 minutes).
     void wait() const {
         if (h_) detail::call(lxd_operation_wait, h_.get(), std::int64_t{-1});
     }
@@ -4158,6 +4159,13 @@ public:
     /// Per-request timeout (0: none; default 30 s).
     ClientBuilder& set_timeout(std::chrono::milliseconds timeout) {
         detail::call(lxd_client_builder_set_timeout_ms, h_.get(), static_cast<std::uint64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+        return *this;
+    }
+    /// Operation deadline: the longest any call waits on an operation or an exec stream without a
+    /// timeout of its own (`wait()` without argument, the plain instance/image/snapshot calls that
+    /// wait, `Exec::run` without `timeout_ms`); past it `Timeout`. 0: no limit; default 10 minutes.
+    ClientBuilder& set_operation_deadline(std::chrono::milliseconds deadline) {
+        detail::call(lxd_client_builder_set_operation_deadline_ms, h_.get(), static_cast<std::uint64_t>(deadline.count() < 0 ? 0 : deadline.count()));
         return *this;
     }
     /// Default project ("": the server's default).

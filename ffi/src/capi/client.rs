@@ -147,12 +147,39 @@ pub unsafe extern "C" fn lxd_client_builder_danger_accept_invalid_certs(builder:
 }
 
 /// Timeout for each request in milliseconds (default 30000; 0: none). Long calls (operation
-/// waits, transfers, exec) take their own timeouts.
+/// waits, transfers, exec) take their own timeouts, or else the operation deadline
+/// (`lxd_client_builder_set_operation_deadline_ms`).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_client_builder_set_timeout_ms(builder: *mut lxd_client_builder, timeout_ms: u64, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {
         let b = unsafe { builder_mut(builder) }?;
         b.inner = b.inner.clone().timeout(Some(Duration::from_millis(timeout_ms)));
+        Ok(())
+    })
+}
+
+/// Operation deadline in milliseconds (default 600000, 10 minutes; 0: no limit): the longest
+/// any call waits on an operation or an exec stream when it has no timeout of its own. It
+/// bounds:
+/// - every call that starts an operation and waits for it because `op_out` is NULL
+///   (`lxd_instance_start(client, name, NULL, err)`, create, delete, snapshots, images, ...),
+///   and every other call that waits for an operation internally (copies, migrations, publish,
+///   image downloads);
+/// - `lxd_operation_wait` with `timeout_ms` < 0;
+/// - `lxd_instance_exec`, `lxd_instance_exec_fds` and `lxd_exec_run` without a `"timeout_ms"`
+///   option (or with 0).
+///
+/// Past it the call fails with `LXD_RESULT_TIMEOUT`: a waited-on operation keeps running on the
+/// server; an exec's sockets are shut, so LXD kills the command. A timeout given to the call
+/// itself wins over the deadline (it may be longer). Not bounded by it: interactive sessions
+/// (`lxd_exec_read`, `lxd_exec_wait`), `lxd_console_read` and `lxd_event_listener_next`, whose
+/// `timeout_ms` < 0 really means no limit, and file or image transfers, which fail when the
+/// server stops sending for the per-request timeout (`lxd_client_builder_set_timeout_ms`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_operation_deadline_ms(builder: *mut lxd_client_builder, deadline_ms: u64, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        b.inner = b.inner.clone().operation_deadline(Duration::from_millis(deadline_ms));
         Ok(())
     })
 }

@@ -218,7 +218,13 @@ pub fn serve(cfg: &Config, mut c: Box<dyn Conn>) {
             Ok(Some(r)) => r,
             Ok(None) | Err(_) => return,
         };
-        let scenario = req.param("project").unwrap_or(&cfg.default_scenario).to_string();
+        // Operation websockets carry no project: their scenario is in the operation id
+        // (`<scenario>-op`), as the operations a scenario starts are named.
+        let from_op = match req.segments().as_slice() {
+            ["operations", id, "websocket"] => id.strip_suffix("-op").filter(|s| scenarios::ALL.iter().any(|(n, _)| n == s)),
+            _ => None,
+        };
+        let scenario = req.param("project").or(from_op).unwrap_or(&cfg.default_scenario).to_string();
         match scenarios::respond(cfg, &scenario, &req, c.as_mut()) {
             Ok(Next::KeepAlive) => continue,
             Ok(Next::Close) | Err(_) => {

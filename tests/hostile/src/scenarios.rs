@@ -83,6 +83,13 @@ pub const ALL: &[(&str, &str)] = &[
     ("op-huge-status", "operations start; wait gives status_code 70000"),
     ("op-no-id", "operations start; wait gives a finished operation without id"),
     ("op-slow", "operations start; the first wait says running, the second success (valid)"),
+    ("exec-ok", "exec: stdout \"hello\\n\", stderr empty, both ended by LXD's empty text frame; exit code 0 (valid)"),
+    ("exec-text", "exec: stdout sends a non-empty text frame (not LXD's empty end marker); the operation never ends"),
+    ("exec-bad-utf8", "exec: stdout sends a text frame that is not UTF-8; the operation never ends"),
+    ("exec-rsv", "exec: stdout sends a frame with RSV1 set; the operation never ends"),
+    ("exec-opcode", "exec: stdout sends a frame with reserved opcode 0x3; the operation never ends"),
+    ("exec-huge", "exec: stdout sends a frame header announcing 2^62 bytes, then 1 KiB; the operation never ends"),
+    ("exec-never", "exec: stdout sends a byte every 200 ms and never ends; the operation never ends"),
 ];
 
 const SERVER: &str = r#"{"config":{},"api_extensions":["file_delete","instances"],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,"auth_methods":["tls"],"environment":{"server_name":"lxd-hostile","server_version":"5.0.2","project":"default"}}"#;
@@ -313,6 +320,69 @@ fn file(scenario: &str, c: &mut dyn Conn) -> io::Result<Next> {
     raw(c, &[b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-LXD-type: file\r\nX-LXD-mode: 0644\r\nX-LXD-uid: 0\r\nX-LXD-gid: 0\r\nContent-Length: 100000\r\n\r\n".as_slice(), b"0123456789"].concat())
 }
 
+/// Exec scenarios: `POST /1.0/instances/<name>/exec` starts `<scenario>-op` with the four
+/// websocket secrets; stdin and control are accepted and left idle, stderr stays silent (no end
+/// marker), and stdout misbehaves as the scenario says. The operation never ends (waits answer
+/// "running" after their timeout), except in `exec-ok`, where everything is as LXD does it.
+fn exec(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    let id = format!("{scenario}-op");
+    let s = req.segments();
+    let valid = scenario == "exec-ok";
+    if req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        crate::http::websocket_accept(c, req)?;
+        let secret = req.param("secret").unwrap_or("");
+        match (secret, scenario) {
+            ("s1", "exec-ok") => c.write_all(&[&[0x82u8, 6][..], b"hello\n", &[0x81, 0]].concat())?,
+            ("s2", "exec-ok") => c.write_all(&[0x81, 0])?,
+            ("s1", "exec-text") => c.write_all(&[&[0x82u8, 3][..], b"out", &[0x81, 5], b"hello"].concat())?,
+            ("s1", "exec-bad-utf8") => c.write_all(&[0x81, 4, b'a', 0xff, 0xfe, b'b'])?,
+            ("s1", "exec-rsv") => c.write_all(&[0xC2, 2, b'h', b'i'])?,
+            ("s1", "exec-opcode") => c.write_all(&[0x83, 2, b'h', b'i'])?,
+            ("s1", "exec-huge") => {
+                c.write_all(&[0x82, 127])?;
+                c.write_all(&(1u64 << 62).to_be_bytes())?;
+                c.write_all(&[0u8; 1024])?;
+            }
+            ("s1", "exec-never") => {
+                c.flush()?;
+                loop {
+                    c.write_all(&[0x82, 1, b'.'])?;
+                    c.flush()?;
+                    if !sleep_unless_client_leaves(c, Duration::from_millis(200)) {
+                        return Ok(Next::Close);
+                    }
+                }
+            }
+            _ => {}
+        }
+        c.flush()?;
+        if valid && (secret == "s1" || secret == "s2") {
+            // LXD closes an ended output without a close frame.
+            return Ok(Next::Close);
+        }
+        return hold_until_client_leaves(c, Duration::from_secs(300));
+    }
+    if req.method == "POST" && matches!(s.as_slice(), ["instances", _, "exec"]) {
+        let body = format!(
+            r#"{{"type":"async","status":"Operation created","status_code":100,"operation":"/1.0/operations/{id}","error_code":0,"error":"","metadata":{}}}"#,
+            op(&id, 103, "", r#"{"fds":{"0":"s0","1":"s1","2":"s2","control":"sc"}}"#)
+        );
+        return reply(c, 202, &[("Location", &format!("/1.0/operations/{id}"))], body.as_bytes());
+    }
+    if is_operation_path(req) && s.last() == Some(&"wait") && req.method == "GET" {
+        if valid {
+            return reply(c, 200, &[], &sync(&op(&id, 200, "", r#"{"return":0}"#)));
+        }
+        let secs = req.param("timeout").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
+        let secs = if secs < 0 { 120 } else { secs.min(120) } as u64;
+        if !sleep_unless_client_leaves(c, Duration::from_secs(secs)) {
+            return Ok(Next::Close);
+        }
+        return reply(c, 200, &[], &sync(&op(&id, 103, "", "{}")));
+    }
+    ok(req, c)
+}
+
 /// Answer one request as `scenario` says.
 pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
     if scenario.starts_with("op-") {
@@ -320,6 +390,9 @@ pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io:
     }
     if scenario.starts_with("ws-") {
         return websocket(scenario, req, c);
+    }
+    if scenario.starts_with("exec-") {
+        return exec(scenario, req, c);
     }
     if scenario.starts_with("file-") {
         return file(scenario, c);
