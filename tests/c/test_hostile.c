@@ -475,6 +475,209 @@ static void check_streams(void) {
     check_still_usable("file-bad-headers");
 }
 
+/* A client on the hostile server for `scenario`, with an operation deadline (0: none). */
+static lxd_client *deadline_client(const char *scenario, uint64_t deadline_ms) {
+    lxd_client_builder *b = NULL;
+    lxd_client *c = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_client_builder_new_unix(srv.socket, &b, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_timeout_ms(b, TIMEOUT_MS, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_operation_deadline_ms(b, deadline_ms, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_project(b, scenario, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_build(b, &c, &err);
+    CHECK(r == LXD_RESULT_OK, "client for %s with deadline %llu ms: %s", scenario, (unsigned long long)deadline_ms, msg(err));
+    lxd_error_free(err);
+    lxd_client_builder_free(b);
+    return c;
+}
+
+struct exec_run {
+    lxd_exec *x;
+    lxd_result rc;
+    int exit_code;
+    double seconds;
+    char message[512];
+    volatile int done;
+};
+
+static void *exec_thread(void *arg) {
+    struct exec_run *e = arg;
+    lxd_error *err = NULL;
+    double t0 = hs_now();
+    e->exit_code = -12345;
+    e->rc = lxd_exec_run(e->x, &e->exit_code, &err);
+    e->seconds = hs_now() - t0;
+    if (err) snprintf(e->message, sizeof e->message, "%s", lxd_error_message(err));
+    lxd_error_free(err);
+    __atomic_store_n(&e->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/* lxd_exec_run of `echo hi` on another thread; cancelled (and failed) if still running after
+ * `watchdog_s`, so a regression cannot hang the suite. */
+static struct exec_run exec_with_watchdog(lxd_client *c, const char *options, double watchdog_s) {
+    struct exec_run e;
+    memset(&e, 0, sizeof e);
+    const char *argv[] = {"echo", "hi"};
+    lxd_error *err = NULL;
+    e.rc = lxd_exec_new(c, "c1", argv, 2, options, &e.x, &err);
+    CHECK(e.rc == LXD_RESULT_OK, "exec_new(%s): %s", options ? options : "NULL", msg(err));
+    lxd_error_free(err);
+    if (e.rc != LXD_RESULT_OK) return e;
+    pthread_t t;
+    pthread_create(&t, NULL, exec_thread, &e);
+    double t0 = hs_now();
+    bool cancelled = false;
+    while (!__atomic_load_n(&e.done, __ATOMIC_SEQ_CST)) {
+        if (!cancelled && hs_now() - t0 >= watchdog_s) {
+            CHECK(0, "exec still running after %.0f s: cancelling it", watchdog_s);
+            lxd_exec_cancel(e.x);
+            cancelled = true;
+        }
+        hs_sleep_ms(10);
+    }
+    pthread_join(t, NULL);
+    lxd_exec_free(e.x);
+    e.x = NULL;
+    return e;
+}
+
+/* Exec output websockets that break the protocol fail the exec at once with PROTOCOL (whatever
+ * its timeout), and the client's operation deadline bounds every wait that has no timeout. */
+static void check_exec(void) {
+    /* The fake exec works: output and exit code as LXD gives them. */
+    {
+        lxd_client *c = scenario_client("exec-ok");
+        const char *argv[] = {"echo", "hello"};
+        int code = -1;
+        uint8_t *out = (uint8_t *)SENTINEL, *errb = (uint8_t *)SENTINEL;
+        size_t ol = 7, el = 7;
+        lxd_error *err = NULL;
+        lxd_result r = lxd_instance_exec(c, "c1", argv, 2, NULL, NULL, 0, &code, &out, &ol, &errb, &el, &err);
+        CHECK(r == LXD_RESULT_OK && code == 0 && ol == 6 && out != (uint8_t *)SENTINEL && memcmp(out, "hello\n", 6) == 0 && el == 0,
+              "exec-ok: %s (%s), exit %d, stdout %zu bytes", lxd_result_name(r), msg(err), code, ol);
+        if (r == LXD_RESULT_OK) {
+            lxd_bytes_free(out, ol);
+            lxd_bytes_free(errb, el);
+        }
+        lxd_error_free(err);
+        lxd_client_free(c);
+    }
+
+    static const struct {
+        const char *scenario;
+        const char *message_has;
+    } bad[] = {
+        {"exec-text", "end-of-stream marker"},
+        {"exec-bad-utf8", "not UTF-8"},
+        {"exec-rsv", "reserved bits"},
+        {"exec-opcode", "opcode"},
+        {"exec-huge", "frame of 4611686018427387904 bytes"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        /* Buffered, without a timeout: before, it waited forever (text, UTF-8, huge frame). */
+        lxd_client *c = scenario_client(bad[i].scenario);
+        const char *argv[] = {"echo", "hi"};
+        int code = -7;
+        uint8_t *out = (uint8_t *)SENTINEL, *errb = (uint8_t *)SENTINEL;
+        size_t ol = 7, el = 7;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result r = lxd_instance_exec(c, "c1", argv, 2, NULL, NULL, 0, &code, &out, &ol, &errb, &el, &err);
+        double dt = hs_now() - t0;
+        CHECK(r == LXD_RESULT_PROTOCOL && err && strstr(lxd_error_message(err), bad[i].message_has), "%s: lxd_instance_exec gave %s (%s), want PROTOCOL with \"%s\"",
+              bad[i].scenario, lxd_result_name(r), msg(err), bad[i].message_has);
+        CHECK(code == -7 && out == (uint8_t *)SENTINEL && ol == 7 && errb == (uint8_t *)SENTINEL && el == 7, "%s: outputs written on failure", bad[i].scenario);
+        /* At once: not after any timeout (there is none here but the 10-minute default deadline). */
+        CHECK(dt < 1.0 + slack_s, "%s: lxd_instance_exec took %.2f s", bad[i].scenario, dt);
+        printf("  exec     %-24s lxd_instance_exec            -> %-28s %.2fs\n", bad[i].scenario, lxd_result_name(r), dt);
+        lxd_error_free(err);
+        /* A handle with a 60 s timeout: PROTOCOL at once too, not after 60 s. */
+        struct exec_run e = exec_with_watchdog(c, "{\"timeout_ms\":60000}", 60);
+        CHECK(e.rc == LXD_RESULT_PROTOCOL && strstr(e.message, bad[i].message_has), "%s: lxd_exec_run gave %s (%s)", bad[i].scenario, lxd_result_name(e.rc), e.message);
+        CHECK(e.seconds < 1.0 + slack_s, "%s: lxd_exec_run (timeout_ms 60000) took %.2f s", bad[i].scenario, e.seconds);
+        printf("  exec     %-24s lxd_exec_run(timeout 60 s)   -> %-28s %.2fs\n", bad[i].scenario, lxd_result_name(e.rc), e.seconds);
+        lxd_client_free(c);
+        check_still_usable(bad[i].scenario);
+    }
+
+    /* The operation deadline: 1500 ms. */
+    const uint64_t dl_ms = 1500;
+    const double dl = dl_ms / 1000.0;
+    static const char *ops[] = {"op-never", "op-stall"};
+    for (size_t i = 0; i < 2; i++) {
+        lxd_client *c = deadline_client(ops[i], dl_ms);
+        if (!c) continue;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result r = lxd_instance_start(c, "c1", NULL, &err);
+        double dt = hs_now() - t0;
+        CHECK(r == LXD_RESULT_TIMEOUT && err && strstr(lxd_error_message(err), "operation deadline"), "%s: start(op_out=NULL) under a %llu ms deadline gave %s (%s)", ops[i],
+              (unsigned long long)dl_ms, lxd_result_name(r), msg(err));
+        CHECK(dt >= dl - 0.05 && dt < dl + slack_s, "%s: start(op_out=NULL) under a %.1f s deadline took %.2f s", ops[i], dl, dt);
+        printf("  deadline %-24s lxd_instance_start(NULL)     -> %-28s %.2fs (deadline %.1f s)\n", ops[i], lxd_result_name(r), dt, dl);
+        lxd_error_free(err);
+        err = NULL;
+        /* lxd_operation_wait(-1) waits up to the deadline too; an explicit timeout wins over it. */
+        lxd_operation *op = NULL;
+        r = lxd_instance_start(c, "c1", &op, &err);
+        CHECK(r == LXD_RESULT_OK && op, "%s: start(op_out): %s", ops[i], msg(err));
+        lxd_error_free(err);
+        err = NULL;
+        if (op) {
+            struct waiter w = wait_with_watchdog(op, -1, -1, 30);
+            CHECK(w.rc == LXD_RESULT_TIMEOUT && w.seconds >= dl - 0.05 && w.seconds < dl + slack_s, "%s: wait(-1) under a %.1f s deadline gave %s in %.2f s", ops[i], dl,
+                  lxd_result_name(w.rc), w.seconds);
+            printf("  deadline %-24s lxd_operation_wait(-1)       -> %-28s %.2fs\n", ops[i], lxd_result_name(w.rc), w.seconds);
+            w = wait_with_watchdog(op, 2500, -1, 30);
+            CHECK(w.rc == LXD_RESULT_TIMEOUT && w.seconds >= 2.45 && w.seconds < 2.5 + slack_s, "%s: wait(2500) under a %.1f s deadline gave %s in %.2f s", ops[i], dl,
+                  lxd_result_name(w.rc), w.seconds);
+            printf("  deadline %-24s lxd_operation_wait(2500)     -> %-28s %.2fs\n", ops[i], lxd_result_name(w.rc), w.seconds);
+            lxd_operation_free(op);
+        }
+        lxd_client_free(c);
+    }
+    {
+        /* An exec whose output never ends: TIMEOUT at the deadline, for every exec form. */
+        lxd_client *c = deadline_client("exec-never", dl_ms);
+        if (c) {
+            const char *argv[] = {"yes"};
+            int code = -7;
+            lxd_error *err = NULL;
+            double t0 = hs_now();
+            lxd_result r = lxd_instance_exec(c, "c1", argv, 1, NULL, NULL, 0, &code, NULL, NULL, NULL, NULL, &err);
+            double dt = hs_now() - t0;
+            CHECK(r == LXD_RESULT_TIMEOUT && err && strstr(lxd_error_message(err), "operation deadline") && code == -7, "exec-never: lxd_instance_exec gave %s (%s)",
+                  lxd_result_name(r), msg(err));
+            CHECK(dt >= dl - 0.05 && dt < dl + slack_s, "exec-never: lxd_instance_exec under a %.1f s deadline took %.2f s", dl, dt);
+            printf("  deadline %-24s lxd_instance_exec            -> %-28s %.2fs\n", "exec-never", lxd_result_name(r), dt);
+            lxd_error_free(err);
+            err = NULL;
+            t0 = hs_now();
+            r = lxd_instance_exec_fds(c, "c1", argv, 1, "{\"timeout_ms\":0}", -1, -1, -1, &code, &err);
+            dt = hs_now() - t0;
+            CHECK(r == LXD_RESULT_TIMEOUT && dt >= dl - 0.05 && dt < dl + slack_s, "exec-never: lxd_instance_exec_fds(timeout_ms 0) gave %s in %.2f s (%s)", lxd_result_name(r), dt, msg(err));
+            printf("  deadline %-24s lxd_instance_exec_fds        -> %-28s %.2fs\n", "exec-never", lxd_result_name(r), dt);
+            lxd_error_free(err);
+            struct exec_run e = exec_with_watchdog(c, NULL, 30);
+            CHECK(e.rc == LXD_RESULT_TIMEOUT && e.seconds >= dl - 0.05 && e.seconds < dl + slack_s, "exec-never: lxd_exec_run gave %s in %.2f s (%s)", lxd_result_name(e.rc), e.seconds,
+                  e.message);
+            printf("  deadline %-24s lxd_exec_run                 -> %-28s %.2fs\n", "exec-never", lxd_result_name(e.rc), e.seconds);
+            /* The exec's own timeout wins over the deadline, even when longer. */
+            e = exec_with_watchdog(c, "{\"timeout_ms\":2500}", 30);
+            CHECK(e.rc == LXD_RESULT_TIMEOUT && strstr(e.message, "its timeout") && e.seconds >= 2.45 && e.seconds < 2.5 + slack_s,
+                  "exec-never: lxd_exec_run(timeout_ms 2500) gave %s in %.2f s (%s)", lxd_result_name(e.rc), e.seconds, e.message);
+            printf("  deadline %-24s lxd_exec_run(timeout 2.5 s)  -> %-28s %.2fs\n", "exec-never", lxd_result_name(e.rc), e.seconds);
+            lxd_client_free(c);
+        }
+        check_still_usable("exec-never");
+    }
+    /* Bad arguments. */
+    lxd_error *err = NULL;
+    CHECK(lxd_client_builder_set_operation_deadline_ms(NULL, 5, &err) == LXD_RESULT_INVALID_ARGUMENT && err, "set_operation_deadline_ms(NULL) accepted");
+    lxd_error_free(err);
+}
+
 static lxd_client *https_client(const char *port_file, const char *pin_file, const char *ca_file, bool accept_any, bool client_cert) {
     char port[16], url[64], path[256], pem[8192];
     if (hostile_read(&srv, port_file, port, sizeof port) != 0) {
@@ -593,6 +796,7 @@ int main(void) {
         check_details();
         check_operations();
         check_streams();
+        check_exec();
         check_https();
         check_still_usable("everything");
     }
