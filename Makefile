@@ -253,7 +253,7 @@ test-cpp: lib
 
 ## --- reliability: hostile server, ABI walk, fuzzing, lint (tests/hostile, tests/abi, fuzz/) -----
 .PHONY: hostile-bin abi-walk abi-walk-check test-hostile fuzz fuzz-smoke fuzz-stable fuzz-seeds lint
-FUZZ_TARGETS := envelope models names raw_input transport events exec files multipart
+FUZZ_TARGETS := envelope models names raw_input transport events exec files multipart ws_frames
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 VALGRIND ?= 1

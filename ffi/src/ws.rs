@@ -1075,6 +1075,86 @@ mod tests {
         }
     }
 
+    /// Read everything (chunks of at most `max` bytes): the messages, and how it ended.
+    fn read_all(r: &mut WsReader, max: usize) -> (Vec<(Kind, Vec<u8>)>, io::Result<()>) {
+        let mut msgs = Vec::new();
+        let mut cur = Vec::new();
+        loop {
+            match r.next_chunk(max) {
+                Ok(Chunk::Data { kind, bytes, end_of_message }) => {
+                    assert!(bytes.len() <= max);
+                    cur.extend_from_slice(bytes);
+                    if end_of_message {
+                        msgs.push((kind, std::mem::take(&mut cur)));
+                    }
+                }
+                Ok(Chunk::Close(_)) | Ok(Chunk::Eof) => return (msgs, Ok(())),
+                Err(e) => return (msgs, Err(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_checked_for_utf8_across_frames_and_chunks() {
+        let text = "héllo wörld – ✓ 😀".as_bytes();
+        // Split inside multi-byte characters, over fragments, read 1..4 bytes at a time.
+        let mut wire = frame(false, OP_TEXT, &text[..2]);
+        wire.extend(frame(false, OP_CONT, &text[2..13]));
+        wire.extend(frame(true, OP_CONT, &text[13..]));
+        wire.extend(frame(true, OP_TEXT, b""));
+        for max in 1..5 {
+            let mut r = reader_for_bytes(&wire, 256).unwrap();
+            let (msgs, end) = read_all(&mut r, max);
+            assert!(end.is_ok(), "max {max}: {end:?}");
+            assert_eq!(msgs, vec![(Kind::Text, text.to_vec()), (Kind::Text, vec![])]);
+        }
+        for bad in [&b"a\xffb"[..], b"\xc3\x28", b"\xe2\x82", b"ok\xf0\x9f\x98", b"\xed\xa0\x80"] {
+            for max in [1, 2, 100] {
+                let mut r = reader_for_bytes(&frame(true, OP_TEXT, bad), 256).unwrap();
+                let (_, end) = read_all(&mut r, max);
+                let e = end.unwrap_err();
+                assert!(is_protocol(&e) && e.to_string().contains("UTF-8"), "{bad:?} max {max}: {e}");
+            }
+        }
+        // A character cut at the end of a fragmented message is an error too.
+        let mut wire = frame(false, OP_TEXT, b"x\xe2\x82");
+        wire.extend(frame(true, OP_CONT, b""));
+        let (_, end) = read_all(&mut reader_for_bytes(&wire, 256).unwrap(), 100);
+        assert!(end.is_err_and(|e| is_protocol(&e)));
+        // Binary messages are bytes, never checked.
+        let (msgs, end) = read_all(&mut reader_for_bytes(&frame(true, OP_BINARY, b"\xff\xfe"), 256).unwrap(), 100);
+        assert!(end.is_ok());
+        assert_eq!(msgs, vec![(Kind::Binary, b"\xff\xfe".to_vec())]);
+    }
+
+    #[test]
+    fn absurd_frame_lengths_fail_at_the_header() {
+        for len in [MAX_FRAME + 1, 1 << 32, 1 << 62] {
+            let mut wire = vec![0x82u8, 127];
+            wire.extend_from_slice(&len.to_be_bytes());
+            wire.extend_from_slice(&[0u8; 64]);
+            // The peer keeps the connection open: the error must not wait for the payload.
+            let (mut r, _w, mut srv) = pair();
+            srv.write_all(&wire).unwrap();
+            r.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let e = r.next_chunk(100).unwrap_err();
+            assert!(is_protocol(&e) && e.to_string().contains("limit"), "{len}: {e}");
+        }
+        // Up to the limit is fine (a 300000-byte frame, 64-bit length).
+        let big = vec![7u8; 300_000];
+        let (mut r, _w, mut srv) = pair();
+        let wire = frame(true, OP_BINARY, &big);
+        let t = std::thread::spawn(move || {
+            srv.write_all(&wire).unwrap();
+            srv.shutdown(std::net::Shutdown::Write).unwrap();
+            srv
+        });
+        let (msgs, end) = read_all(&mut r, 1 << 20);
+        drop(t.join().unwrap());
+        assert!(end.is_ok(), "{end:?}");
+        assert_eq!(msgs, vec![(Kind::Binary, big)]);
+    }
+
     #[test]
     fn handshake_keeps_bytes_after_the_head() {
         let (a, mut b) = UnixStream::pair().unwrap();
