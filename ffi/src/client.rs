@@ -431,8 +431,8 @@ impl Client {
         let op = Operation { id: id.to_string(), ..Default::default() };
         loop {
             canceller.check()?;
-            // Each slice is one request with its own time limit: the time left before the
-            // deadline, or the slice plus the per-request timeout. Without it a server that never
+            // Each slice is one request with its own time limit: the slice plus the per-request
+            // timeout, cut to the time left before the deadline. Without it a server that never
             // answers the wait would block past any deadline.
             let (slice, limit) = match deadline {
                 None => (60, Duration::from_secs(60) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)),
@@ -441,7 +441,8 @@ impl Client {
                     if left.is_zero() {
                         return Err(Error::Timeout(format!("operation {id} still running after {why}")));
                     }
-                    (left.as_millis().div_ceil(1000).clamp(1, 60) as i64, left)
+                    let secs = left.as_millis().div_ceil(1000).clamp(1, 60);
+                    (secs as i64, left.min(Duration::from_secs(secs as u64) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)))
                 }
             };
             let flow = WaitFlow::new(&op, slice);
