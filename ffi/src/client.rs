@@ -503,3 +503,55 @@ pub fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response>
     let bytes = body.with_config().limit(MAX_JSON_BODY).read_to_vec().map_err(Error::from_ureq)?;
     Ok(Response { status, headers, body: bytes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_deadline_defaults_to_ten_minutes_and_zero_is_none() {
+        let c = ClientBuilder::unix(Some("/nonexistent.socket".into())).build().unwrap();
+        assert_eq!(c.operation_deadline(), Some(Duration::from_secs(600)));
+        // Clients derived for another project or target share it.
+        assert_eq!(c.with_project(Some("p")).with_target(Some("m")).operation_deadline(), Some(Duration::from_secs(600)));
+        let c = ClientBuilder::unix(None).operation_deadline(Duration::from_millis(1500)).build().unwrap();
+        assert_eq!(c.operation_deadline(), Some(Duration::from_millis(1500)));
+        let c = ClientBuilder::unix(None).operation_deadline(Duration::ZERO).build().unwrap();
+        assert_eq!(c.operation_deadline(), None);
+    }
+
+    #[test]
+    fn a_wait_without_timeout_ends_at_the_operation_deadline() {
+        // A server that accepts and never answers: the wait ends at the deadline, not after the
+        // 60 s slice plus the request timeout.
+        let dir = std::env::temp_dir().join(format!("lxd-deadline-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let sock = dir.join("s");
+        let _ = std::fs::remove_file(&sock);
+        let l = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        let held = std::thread::spawn(move || {
+            let mut conns = Vec::new();
+            l.set_nonblocking(true).unwrap();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(3) {
+                if let Ok((c, _)) = l.accept() {
+                    conns.push(c);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        let c = ClientBuilder::unix(Some(sock.clone())).operation_deadline(Duration::from_millis(700)).build().unwrap();
+        let t0 = Instant::now();
+        let e = c.wait_operation("op1", None, None).unwrap_err();
+        let took = t0.elapsed();
+        assert!(matches!(&e, Error::Timeout(m) if m.contains("operation deadline")), "{e:?}");
+        assert!(took >= Duration::from_millis(650) && took < Duration::from_secs(3), "{took:?}");
+        // An explicit timeout wins.
+        let t0 = Instant::now();
+        let e = c.wait_operation("op1", Some(Duration::from_millis(1200)), None).unwrap_err();
+        assert!(matches!(&e, Error::Timeout(m) if m.contains("wait timeout")), "{e:?}");
+        assert!(t0.elapsed() >= Duration::from_millis(1150), "{:?}", t0.elapsed());
+        held.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
