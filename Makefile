@@ -272,7 +272,7 @@ uninstall:
 ## fresh `make install` prefix (CMake package and pkg-config).
 test-cpp: lib
 	@rm -rf $(CPP_PREFIX)
-	@$(MAKE) --no-print-directory install PREFIX=$(CPP_PREFIX) >/dev/null
+	@$(MAKE) --no-print-directory install PREFIX=$(CPP_PREFIX) LIBDIR=$(CPP_PREFIX)/lib INCLUDEDIR=$(CPP_PREFIX)/include >/dev/null
 	@cmake -S bindings/cpp -B $(CPP_BUILD) -DLXDCLIENT_INSTALL_PREFIX=$(CPP_PREFIX) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(CPP_BUILD) -j2
 	cd $(CPP_BUILD) && ctest --output-on-failure

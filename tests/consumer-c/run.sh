@@ -24,7 +24,7 @@ pc() { env -u PKG_CONFIG_PATH PKG_CONFIG_LIBDIR="$1/pkgconfig" pkg-config "${@:2
 check_prefix() {
     local prefix=$1 libdir=$2 tag=$3
     rm -rf "$prefix"
-    "$make" -C "$root" --no-print-directory install PREFIX="$prefix" LIBDIR="$libdir" >/dev/null
+    "$make" -C "$root" --no-print-directory install PREFIX="$prefix" LIBDIR="$libdir" INCLUDEDIR="$prefix/include" >/dev/null
     [ "$(pc "$libdir" --variable=libdir lxdclient)" = "$libdir" ] || fail "$tag: lxdclient.pc libdir is not $libdir"
     [ "$(pc "$libdir" --variable=libdir lxdclient-static)" = "$libdir" ] || fail "$tag: lxdclient-static.pc libdir is not $libdir"
 
