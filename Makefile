@@ -337,11 +337,14 @@ test: lint fuzz-stable
 # Publishing: crates and rendered API docs.
 .PHONY: publish-check docs test-rust-example
 
-## publish-check: both crates would publish: `cargo publish --dry-run` packages lxd-core and
+## publish-check: no ureq type in a `pub` line of ffi/src (the HTTP stack stays replaceable without
+## a semver break); both crates would publish: `cargo publish --dry-run` packages lxd-core and
 ## lxdclient and builds each from its .crate file (lxdclient against the packaged lxd-core,
 ## through cargo's temporary local registry, as crates.io will resolve it), then lists what
 ## lxdclient's crate holds. Reads the crates.io index; uploads nothing.
 publish-check:
+	@if grep -rnE '^\s*pub [^(].*\bureq::|^\s*pub use ureq' ffi/src; then \
+	  echo "publish-check: ureq types in lxdclient's public Rust API (above): make them pub(crate)"; exit 1; fi
 	$(CARGO) publish --dry-run --allow-dirty -p lxd-core -p lxdclient
 	@mkdir -p $(BUILD) && $(CARGO) package --list --allow-dirty -p lxdclient > $(BUILD)/lxdclient-crate-files.txt
 	@for f in Cargo.toml LICENSE README.md src/lib.rs examples/quickstart.rs; do \
