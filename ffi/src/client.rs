@@ -272,9 +272,9 @@ impl Canceller {
 }
 
 /// An agent registered with a [`Canceller`] until dropped.
-pub struct ScopedAgent {
+pub(crate) struct ScopedAgent {
     /// The agent.
-    pub agent: ureq::Agent,
+    pub(crate) agent: ureq::Agent,
     id: u64,
     canceller: Canceller,
 }
@@ -321,13 +321,13 @@ impl Client {
 
     /// The client's shared agent (its connection pool). Long transfers run on it with their own
     /// per-request timeouts (see `stream::configure_transfer`).
-    pub fn agent(&self) -> &ureq::Agent {
+    pub(crate) fn agent(&self) -> &ureq::Agent {
         &self.shared.agent
     }
 
     /// A separate agent with its own connections and no global timeout, for a long call that a
     /// [`Canceller`] may interrupt.
-    pub fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {
+    pub(crate) fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {
         let a = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
         cancel.register_agent(&a);
         a
@@ -335,14 +335,14 @@ impl Client {
 
     /// As [`Client::cancellable_agent`], but the canceller forgets the agent (and its pooled
     /// connections are closed) when the guard drops: for handles waited on many times.
-    pub fn scoped_cancellable_agent(&self, cancel: &Canceller) -> ScopedAgent {
+    pub(crate) fn scoped_cancellable_agent(&self, cancel: &Canceller) -> ScopedAgent {
         let agent = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
         let id = cancel.register_agent(&agent);
         ScopedAgent { agent, id, canceller: cancel.clone() }
     }
 
     /// Prepare the http request (scope filled in, URL on the endpoint).
-    pub fn http_request(&self, mut req: Request) -> Result<(ureq::http::request::Builder, Request)> {
+    pub fn http_request(&self, mut req: Request) -> Result<(http::request::Builder, Request)> {
         req.apply_scope(self.project.as_deref(), self.target.as_deref());
         let url = format!("{}{}", self.shared.endpoint.base_url(), req.path_and_query());
         let mut b = ureq::http::Request::builder().method(req.method.as_str()).uri(url);
@@ -363,13 +363,13 @@ impl Client {
     }
 
     /// Send on a given agent (see [`Client::cancellable_agent`]).
-    pub fn send_on(&self, agent: &ureq::Agent, req: Request) -> Result<Response> {
+    pub(crate) fn send_on(&self, agent: &ureq::Agent, req: Request) -> Result<Response> {
         self.send_on_timed(agent, req, None)
     }
 
     /// Send on a given agent with a whole-request time limit of its own (`None`: the agent's).
     /// An untimed agent needs one, or a server that never answers blocks the call forever.
-    pub fn send_on_timed(&self, agent: &ureq::Agent, req: Request, timeout: Option<Duration>) -> Result<Response> {
+    pub(crate) fn send_on_timed(&self, agent: &ureq::Agent, req: Request, timeout: Option<Duration>) -> Result<Response> {
         // A pooled connection the server closed just as it was reused fails before any reply
         // ("connection reset", "broken pipe"): a request that is safe to repeat (GET, HEAD, PUT,
         // DELETE) is sent once more, as Go's and browsers' HTTP clients do.
@@ -395,7 +395,7 @@ impl Client {
     }
 
     /// Send a request whose body streams from `body` (uploads).
-    pub fn send_streaming(&self, agent: &ureq::Agent, req: Request, body: &mut dyn Read) -> Result<ureq::http::Response<ureq::Body>> {
+    pub(crate) fn send_streaming(&self, agent: &ureq::Agent, req: Request, body: &mut dyn Read) -> Result<ureq::http::Response<ureq::Body>> {
         let (b, _req) = self.http_request(req)?;
         let hreq = b.body(ureq::SendBody::from_reader(body)).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
         agent.run(hreq).map_err(Error::from_ureq)
@@ -485,7 +485,7 @@ impl Client {
 }
 
 /// Buffer a ureq response into a core [`Response`].
-pub fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response> {
+pub(crate) fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response> {
     let status = resp.status().as_u16();
     let headers = resp
         .headers()

@@ -54,7 +54,7 @@ impl Error {
         }
     }
     /// Classify a ureq error.
-    pub fn from_ureq(e: ureq::Error) -> Error {
+    pub(crate) fn from_ureq(e: ureq::Error) -> Error {
         match e {
             ureq::Error::Io(io) => Error::from_net_io(&io),
             ureq::Error::Timeout(t) => Error::Timeout(t.to_string()),

@@ -24,6 +24,6 @@ pub mod images;
 pub mod migrate;
 
 /// The README's Rust examples, compiled and run as doc tests.
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

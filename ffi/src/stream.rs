@@ -165,7 +165,7 @@ impl Read for UploadSource<'_, '_> {
 /// Request-level settings of a long transfer on the client's shared agent: no global deadline (a
 /// 1 GiB upload may take minutes), but each read and write, and connecting, must progress within
 /// the client's timeout, so a stalled server cannot block forever.
-pub fn configure_transfer<B: ureq::AsSendBody>(client: &Client, req: ureq::http::Request<B>) -> ureq::http::Request<B> {
+pub(crate) fn configure_transfer<B: ureq::AsSendBody>(client: &Client, req: ureq::http::Request<B>) -> ureq::http::Request<B> {
     let t = client.timeout();
     client
         .agent()
@@ -233,11 +233,11 @@ pub fn upload(client: &Client, req: Request, source: &mut dyn Read, len: Option<
 
 /// A download whose headers arrived: `head` has status and headers (and, for an error status, the
 /// buffered error body); `body` streams the rest.
-pub struct Download {
+pub(crate) struct Download {
     /// Status and headers (body empty unless the status is an error).
     pub head: Response,
     /// The body, not yet read.
-    pub body: ureq::Body,
+    pub(crate) body: ureq::Body,
 }
 
 impl Download {
@@ -255,7 +255,7 @@ impl Download {
 
 /// Send a GET (or any body-less request) and return once the headers are in. An error status
 /// comes back with its body buffered, for the core to turn into LXD's error.
-pub fn download(client: &Client, req: Request) -> Result<Download> {
+pub(crate) fn download(client: &Client, req: Request) -> Result<Download> {
     let (b, _req) = client.http_request(req)?;
     let hreq = b.body(()).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
     let hreq = configure_transfer(client, hreq);

@@ -209,7 +209,7 @@ impl SocketShutdown {
 
 /// ureq connector over [`Endpoint::dial`].
 #[derive(Debug, Clone)]
-pub struct LxdConnector {
+pub(crate) struct LxdConnector {
     pub(crate) endpoint: Arc<Endpoint>,
 }
 
@@ -228,7 +228,7 @@ impl Connector<()> for LxdConnector {
 
 /// ureq transport over a [`Stream`].
 #[derive(Debug)]
-pub struct LxdTransport {
+pub(crate) struct LxdTransport {
     stream: Stream,
     buffers: LazyBuffers,
     _shutdown: Arc<SocketShutdown>,
@@ -315,7 +315,7 @@ impl Transport for LxdTransport {
 
 /// Resolver that resolves nothing: the connector dials the endpoint itself.
 #[derive(Debug)]
-pub struct NoResolver;
+pub(crate) struct NoResolver;
 
 impl Resolver for NoResolver {
     fn resolve(&self, _uri: &http::Uri, _config: &ureq::config::Config, _timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
