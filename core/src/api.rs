@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::models::*;
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, check_snapshot_name, Request, Scope};
+use crate::spec::Op;
 use crate::response::{names_from_urls, parse_async, parse_empty, parse_sync, parse_sync_or_async, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -107,23 +108,23 @@ fn parse_value(resp: &Response) -> Result<Value> {
 /// The spec's `operationId` of each verb of a [`Collection`] (see [`crate::spec`]): each request
 /// takes its [`Scope`] from its own operation, so `project=` / `target=` go only where LXD's spec
 /// lists them (`target` is a parameter of `POST /1.0/instances`, not of `GET /1.0/instances/{name}`).
-/// An empty id means LXD has no such call (network zones cannot be renamed): the verb is refused.
+/// `None` means LXD has no such call (network zones cannot be renamed): the verb is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CollectionOps {
     /// `GET` the collection (names; `recursion=1` and `=2` have the same parameters).
-    pub list: &'static str,
+    pub list: Option<Op>,
     /// `POST` the collection.
-    pub create: &'static str,
+    pub create: Option<Op>,
     /// `GET` one member.
-    pub get: &'static str,
+    pub get: Option<Op>,
     /// `PUT` one member.
-    pub put: &'static str,
+    pub put: Option<Op>,
     /// `PATCH` one member.
-    pub patch: &'static str,
+    pub patch: Option<Op>,
     /// `POST` one member (rename).
-    pub rename: &'static str,
+    pub rename: Option<Op>,
     /// `DELETE` one member.
-    pub delete: &'static str,
+    pub delete: Option<Op>,
 }
 
 /// A standard LXD collection (`/1.0/<segments>`) with list / get / create / put / patch / rename /
@@ -167,14 +168,16 @@ impl Collection {
         self.ops.as_ref()
     }
     /// The scope of one verb: from the spec when the operations are known, else the collection's.
-    fn verb_scope(&self, op: fn(&CollectionOps) -> &'static str) -> Result<Scope> {
+    fn verb_scope(&self, op: fn(&CollectionOps) -> Option<Op>) -> Result<Scope> {
         match &self.ops {
             None => Ok(self.scope),
-            Some(ops) if op(ops).is_empty() => Err(Error::invalid(format!("LXD has no such call for a {}", self.kind))),
-            Some(ops) => Ok(crate::spec::scope(op(ops))),
+            Some(ops) => match op(ops) {
+                None => Err(Error::invalid(format!("LXD has no such call for a {}", self.kind))),
+                Some(op) => Ok(op.scope()),
+            },
         }
     }
-    fn verb_req(&self, method: crate::request::Method, extra: &[&str], op: fn(&CollectionOps) -> &'static str) -> Result<Request> {
+    fn verb_req(&self, method: crate::request::Method, extra: &[&str], op: fn(&CollectionOps) -> Option<Op>) -> Result<Request> {
         let scope = self.verb_scope(op)?;
         Ok(self.req(method, extra).scope(scope))
     }
@@ -250,19 +253,19 @@ pub mod server {
     use super::*;
     /// `GET /1.0` with ETag.
     pub fn get() -> Call<WithEtag<Server>> {
-        Call::new(Request::get(&[]).scope(crate::spec::scope("server_get")), parse_with_etag::<Server>)
+        Call::new(Request::get(&[]).scope(Op::ServerGet.scope()), parse_with_etag::<Server>)
     }
     /// `PUT /1.0` (replace config).
     pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::put(&[]).scope(crate::spec::scope("server_put")).json_text(body)?.if_match(etag), parse_empty))
+        Ok(Call::new(Request::put(&[]).scope(Op::ServerPut.scope()).json_text(body)?.if_match(etag), parse_empty))
     }
     /// `PATCH /1.0` (merge config).
     pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::patch(&[]).scope(crate::spec::scope("server_patch")).json_text(body)?.if_match(etag), parse_empty))
+        Ok(Call::new(Request::patch(&[]).scope(Op::ServerPatch.scope()).json_text(body)?.if_match(etag), parse_empty))
     }
     /// `GET /1.0/resources`: the host's hardware.
     pub fn resources() -> Call<Value> {
-        Call::new(Request::get(&["resources"]).scope(crate::spec::scope("resources_get")), parse_value)
+        Call::new(Request::get(&["resources"]).scope(Op::ResourcesGet.scope()), parse_value)
     }
 }
 
@@ -272,13 +275,13 @@ pub mod certificates {
     /// The collection.
     pub fn collection() -> Collection {
         Collection::new("certificate", &["certificates"], Scope::NONE).with_ops(CollectionOps {
-            list: "certificates_get",
-            create: "certificates_post",
-            get: "certificate_get",
-            put: "certificate_put",
-            patch: "certificate_patch",
-            rename: "",
-            delete: "certificate_delete",
+            list: Some(Op::CertificatesGet),
+            create: Some(Op::CertificatesPost),
+            get: Some(Op::CertificateGet),
+            put: Some(Op::CertificatePut),
+            patch: Some(Op::CertificatePatch),
+            rename: None,
+            delete: Some(Op::CertificateDelete),
         })
     }
     /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
@@ -318,13 +321,13 @@ pub mod instances {
     /// The collection (instance names are checked as hostnames).
     pub fn collection() -> Collection {
         Collection::new("instance", &["instances"], Scope::BOTH).with_check(check_instance_name).with_ops(CollectionOps {
-            list: "instances_get",
-            create: "instances_post",
-            get: "instance_get",
-            put: "instance_put",
-            patch: "instance_patch",
-            rename: "instance_post",
-            delete: "instance_delete",
+            list: Some(Op::InstancesGet),
+            create: Some(Op::InstancesPost),
+            get: Some(Op::InstanceGet),
+            put: Some(Op::InstancePut),
+            patch: Some(Op::InstancePatch),
+            rename: Some(Op::InstancePost),
+            delete: Some(Op::InstanceDelete),
         })
     }
     /// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
@@ -334,12 +337,12 @@ pub mod instances {
             return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
         }
         let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(crate::spec::scope("instance_state_put")).json(&body)?, parse_async))
+        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(Op::InstanceStatePut.scope()).json(&body)?, parse_async))
     }
     /// `GET /1.0/instances/<name>/state`.
     pub fn state(name: &str) -> Result<Call<InstanceState>> {
         check_instance_name(name)?;
-        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(crate::spec::scope("instance_state_get")), parse_sync::<InstanceState>))
+        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(Op::InstanceStateGet.scope()), parse_sync::<InstanceState>))
     }
 }
 
@@ -350,13 +353,13 @@ pub mod snapshots {
     pub fn collection(instance: &str) -> Result<Collection> {
         check_instance_name(instance)?;
         Ok(Collection::new("snapshot", &["instances", instance, "snapshots"], Scope::BOTH).with_check(check_snapshot_name).with_ops(CollectionOps {
-            list: "instance_snapshots_get",
-            create: "instance_snapshots_post",
-            get: "instance_snapshot_get",
-            put: "instance_snapshot_put",
-            patch: "instance_snapshot_patch",
-            rename: "instance_snapshot_post",
-            delete: "instance_snapshot_delete",
+            list: Some(Op::InstanceSnapshotsGet),
+            create: Some(Op::InstanceSnapshotsPost),
+            get: Some(Op::InstanceSnapshotGet),
+            put: Some(Op::InstanceSnapshotPut),
+            patch: Some(Op::InstanceSnapshotPatch),
+            rename: Some(Op::InstanceSnapshotPost),
+            delete: Some(Op::InstanceSnapshotDelete),
         }))
     }
     /// `POST …/snapshots {"name", "stateful"}`.
@@ -364,14 +367,14 @@ pub mod snapshots {
         check_instance_name(instance)?;
         check_snapshot_name(name)?;
         let body = json!({ "name": name, "stateful": stateful });
-        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(crate::spec::scope("instance_snapshots_post")).json(&body)?, parse_async))
+        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(Op::InstanceSnapshotsPost.scope()).json(&body)?, parse_async))
     }
     /// `PUT /1.0/instances/<name> {"restore": snap}`: restore the instance to a snapshot.
     pub fn restore(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
         check_instance_name(instance)?;
         check_snapshot_name(name)?;
         let body = json!({ "restore": name, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", instance]).scope(crate::spec::scope("instance_put")).json(&body)?, parse_async))
+        Ok(Call::new(Request::put(&["instances", instance]).scope(Op::InstancePut.scope()).json(&body)?, parse_async))
     }
 }
 
@@ -381,25 +384,25 @@ pub mod images {
     /// The images (keyed by fingerprint or a unique prefix of it).
     pub fn collection() -> Collection {
         Collection::new("image", &["images"], Scope::PROJECT).with_check(check_fingerprint).with_ops(CollectionOps {
-            list: "images_get",
-            create: "images_post",
-            get: "image_get",
-            put: "image_put",
-            patch: "image_patch",
-            rename: "",
-            delete: "image_delete",
+            list: Some(Op::ImagesGet),
+            create: Some(Op::ImagesPost),
+            get: Some(Op::ImageGet),
+            put: Some(Op::ImagePut),
+            patch: Some(Op::ImagePatch),
+            rename: None,
+            delete: Some(Op::ImageDelete),
         })
     }
     /// The aliases.
     pub fn aliases() -> Collection {
         Collection::new("image alias", &["images", "aliases"], Scope::PROJECT).with_ops(CollectionOps {
-            list: "images_aliases_get",
-            create: "images_aliases_post",
-            get: "image_alias_get",
-            put: "images_aliases_put",
-            patch: "images_alias_patch",
-            rename: "images_alias_post",
-            delete: "image_alias_delete",
+            list: Some(Op::ImagesAliasesGet),
+            create: Some(Op::ImagesAliasesPost),
+            get: Some(Op::ImageAliasGet),
+            put: Some(Op::ImagesAliasesPut),
+            patch: Some(Op::ImagesAliasPatch),
+            rename: Some(Op::ImagesAliasPost),
+            delete: Some(Op::ImageAliasDelete),
         })
     }
     /// `POST /1.0/images/aliases`.
@@ -432,19 +435,19 @@ pub mod networks {
                 }
             })
             .with_ops(CollectionOps {
-                list: "networks_get",
-                create: "networks_post",
-                get: "network_get",
-                put: "network_put",
-                patch: "network_patch",
-                rename: "network_post",
-                delete: "network_delete",
+                list: Some(Op::NetworksGet),
+                create: Some(Op::NetworksPost),
+                get: Some(Op::NetworkGet),
+                put: Some(Op::NetworkPut),
+                patch: Some(Op::NetworkPatch),
+                rename: Some(Op::NetworkPost),
+                delete: Some(Op::NetworkDelete),
             })
     }
     /// `GET /1.0/networks/<name>/state`.
     pub fn state(name: &str) -> Result<Call<NetworkState>> {
         check_name("network", name)?;
-        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(crate::spec::scope("networks_state_get")), parse_sync::<NetworkState>))
+        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(Op::NetworksStateGet.scope()), parse_sync::<NetworkState>))
     }
 }
 
@@ -454,13 +457,13 @@ pub mod profiles {
     /// The collection.
     pub fn collection() -> Collection {
         Collection::new("profile", &["profiles"], Scope::PROJECT).with_ops(CollectionOps {
-            list: "profiles_get",
-            create: "profiles_post",
-            get: "profile_get",
-            put: "profile_put",
-            patch: "profile_patch",
-            rename: "profile_post",
-            delete: "profile_delete",
+            list: Some(Op::ProfilesGet),
+            create: Some(Op::ProfilesPost),
+            get: Some(Op::ProfileGet),
+            put: Some(Op::ProfilePut),
+            patch: Some(Op::ProfilePatch),
+            rename: Some(Op::ProfilePost),
+            delete: Some(Op::ProfileDelete),
         })
     }
 }
@@ -471,19 +474,19 @@ pub mod storage_pools {
     /// The collection.
     pub fn collection() -> Collection {
         Collection::new("storage pool", &["storage-pools"], Scope::BOTH).with_ops(CollectionOps {
-            list: "storage_pools_get",
-            create: "storage_pools_post",
-            get: "storage_pool_get",
-            put: "storage_pool_put",
-            patch: "storage_pool_patch",
-            rename: "",
-            delete: "storage_pools_delete",
+            list: Some(Op::StoragePoolsGet),
+            create: Some(Op::StoragePoolsPost),
+            get: Some(Op::StoragePoolGet),
+            put: Some(Op::StoragePoolPut),
+            patch: Some(Op::StoragePoolPatch),
+            rename: None,
+            delete: Some(Op::StoragePoolsDelete),
         })
     }
     /// `GET /1.0/storage-pools/<name>/resources`.
     pub fn resources(name: &str) -> Result<Call<StoragePoolResources>> {
         check_name("storage pool", name)?;
-        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(crate::spec::scope("storage_pool_resources")), parse_sync::<StoragePoolResources>))
+        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(Op::StoragePoolResources.scope()), parse_sync::<StoragePoolResources>))
     }
 }
 

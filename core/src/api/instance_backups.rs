@@ -2,6 +2,7 @@
 //! export as a streamed download. Import a backup as a new instance with
 //! [`super::instances_extra::import_backup`].
 
+use crate::spec::Op;
 use super::{Call, Collection, CollectionOps, Error, Result};
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, Request, Scope};
@@ -12,13 +13,13 @@ use serde_json::{json, Value};
 pub fn collection(instance: &str) -> Result<Collection> {
     check_instance_name(instance)?;
     Ok(Collection::new("backup", &["instances", instance, "backups"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "instance_backups_get",
-        create: "instance_backups_post",
-        get: "instance_backup_get",
-        put: "",
-        patch: "",
-        rename: "instance_backup_post",
-        delete: "instance_backup_delete",
+        list: Some(Op::InstanceBackupsGet),
+        create: Some(Op::InstanceBackupsPost),
+        get: Some(Op::InstanceBackupGet),
+        put: None,
+        patch: None,
+        rename: Some(Op::InstanceBackupPost),
+        delete: Some(Op::InstanceBackupDelete),
     }))
 }
 
@@ -61,7 +62,7 @@ impl BackupOptions {
 /// `POST /1.0/instances/<name>/backups`: make a backup (an operation).
 pub fn create(instance: &str, opts: &BackupOptions) -> Result<Call<Operation>> {
     check_instance_name(instance)?;
-    let r = super::endpoint::post("instance_backups_post", &["instances", instance, "backups"]).json(&opts.body()?)?;
+    let r = super::endpoint::post(Op::InstanceBackupsPost, &["instances", instance, "backups"]).json(&opts.body()?)?;
     Ok(Call::new(r, parse_async))
 }
 
@@ -70,7 +71,7 @@ pub fn create(instance: &str, opts: &BackupOptions) -> Result<Call<Operation>> {
 pub fn export(instance: &str, backup: &str) -> Result<Request> {
     check_instance_name(instance)?;
     check_name("backup", backup)?;
-    Ok(super::endpoint::get("instance_backup_export", &["instances", instance, "backups", backup, "export"]))
+    Ok(super::endpoint::get(Op::InstanceBackupExport, &["instances", instance, "backups", backup, "export"]))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! by type, filter and project, the bulk state change, the full view (`?recursion=1`), moves
 //! between cluster members, backup imports and the SFTP upgrade.
 
+use crate::spec::Op;
 use super::{parse_list, parse_names, parse_with_etag, Call, Error, Result, WithEtag};
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, Body, Request};
@@ -47,7 +48,7 @@ pub struct ListOptions {
     pub all_projects: bool,
 }
 
-fn list_request(op: &'static str, opts: &ListOptions) -> Request {
+fn list_request(op: Op, opts: &ListOptions) -> Request {
     let mut r = super::endpoint::get(op, &["instances"]);
     if let Some(t) = opts.instance_type {
         r = r.query("instance-type", t.as_str());
@@ -62,12 +63,12 @@ fn list_request(op: &'static str, opts: &ListOptions) -> Request {
 /// `GET /1.0/instances` with options (names). With `all_projects`, names from several projects
 /// may repeat; use [`list`] to see each one's project.
 pub fn list_names(opts: &ListOptions) -> Call<Vec<String>> {
-    Call::new(list_request("instances_get", opts), parse_names)
+    Call::new(list_request(Op::InstancesGet, opts), parse_names)
 }
 
 /// `GET /1.0/instances?recursion=1|2` with options (objects; 2 adds state, snapshots, backups).
 pub fn list<T: DeserializeOwned>(recursion: u8, opts: &ListOptions) -> Call<Vec<T>> {
-    let op = if recursion >= 2 { "instances_get_recursion2" } else { "instances_get_recursion1" };
+    let op = if recursion >= 2 { Op::InstancesGetRecursion2 } else { Op::InstancesGetRecursion1 };
     Call::new(list_request(op, opts).query("recursion", if recursion >= 2 { "2" } else { "1" }), parse_list::<T>)
 }
 
@@ -164,7 +165,7 @@ impl InstanceCreate {
 /// `POST /1.0/instances` from a typed [`InstanceCreate`] (an operation). The client's `target`
 /// places it on a cluster member.
 pub fn create(spec: &InstanceCreate) -> Result<Call<Operation>> {
-    Ok(Call::new(super::endpoint::post("instances_post", &["instances"]).json(&spec.body()?)?, parse_async))
+    Ok(Call::new(super::endpoint::post(Op::InstancesPost, &["instances"]).json(&spec.body()?)?, parse_async))
 }
 
 /// `PUT /1.0/instances {"state": {...}}`: change the state of every instance of the project at
@@ -174,14 +175,14 @@ pub fn set_state_all(action: &str, timeout_secs: i32, force: bool, stateful: boo
         return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
     }
     let body = json!({ "state": { "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful } });
-    Ok(Call::new(super::endpoint::put("instances_put", &["instances"]).json(&body)?, parse_async))
+    Ok(Call::new(super::endpoint::put(Op::InstancesPut, &["instances"]).json(&body)?, parse_async))
 }
 
 /// `GET /1.0/instances/<name>?recursion=1`: the instance with its `state`, `snapshots` and
 /// `backups`, and its ETag.
 pub fn get_full(name: &str) -> Result<Call<WithEtag<Value>>> {
     check_instance_name(name)?;
-    Ok(Call::new(super::endpoint::get("instance_get_recursion1", &["instances", name]).query("recursion", "1"), parse_with_etag::<Value>))
+    Ok(Call::new(super::endpoint::get(Op::InstanceGetRecursion1, &["instances", name]).query("recursion", "1"), parse_with_etag::<Value>))
 }
 
 /// `POST /1.0/instances/<name>?target=<member> {"name", "migration": true}`: move a stopped
@@ -191,7 +192,7 @@ pub fn move_to_member(name: &str, member: &str) -> Result<Call<Operation>> {
     check_instance_name(name)?;
     check_name("cluster member", member)?;
     let body = json!({ "name": name, "migration": true });
-    let r = super::endpoint::post("instance_post", &["instances", name]).query("target", member).json(&body)?;
+    let r = super::endpoint::post(Op::InstancePost, &["instances", name]).query("target", member).json(&body)?;
     Ok(Call::new(r, parse_async))
 }
 
@@ -199,7 +200,7 @@ pub fn move_to_member(name: &str, member: &str) -> Result<Call<Operation>> {
 /// application/octet-stream`, streamed by the transport): create an instance from a backup
 /// (an operation). `name` (`X-LXD-name`) renames it; `pool` (`X-LXD-pool`) picks its storage pool.
 pub fn import_backup(name: Option<&str>, pool: Option<&str>) -> Result<Call<Operation>> {
-    let mut r = super::endpoint::post("instances_post", &["instances"]);
+    let mut r = super::endpoint::post(Op::InstancesPost, &["instances"]);
     if let Some(n) = name {
         check_instance_name(n)?;
         r = r.header("X-LXD-name", n);
@@ -217,7 +218,7 @@ pub fn import_backup(name: Option<&str>, pool: Option<&str>) -> Result<Call<Oper
 /// connection to an SFTP client).
 pub fn sftp(name: &str) -> Result<Request> {
     check_instance_name(name)?;
-    Ok(super::endpoint::get("instance_sftp", &["instances", name, "sftp"]).header("Connection", "Upgrade").header("Upgrade", "sftp"))
+    Ok(super::endpoint::get(Op::InstanceSftp, &["instances", name, "sftp"]).header("Connection", "Upgrade").header("Upgrade", "sftp"))
 }
 
 #[cfg(test)]

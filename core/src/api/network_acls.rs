@@ -1,5 +1,6 @@
 //! Network ACLs (`/1.0/network-acls`): CRUD, rename, and the ACL log.
 
+use crate::spec::Op;
 use super::replies::parse_text;
 use super::{Call, Collection, CollectionOps, Result};
 use crate::request::{check_name, Scope};
@@ -8,13 +9,13 @@ use crate::request::{check_name, Scope};
 /// `ingress`, `egress` rules).
 pub fn collection() -> Collection {
     Collection::new("network ACL", &["network-acls"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "network_acls_get",
-        create: "network_acls_post",
-        get: "network_acl_get",
-        put: "network_acl_put",
-        patch: "network_acl_patch",
-        rename: "network_acl_post",
-        delete: "network_acl_delete",
+        list: Some(Op::NetworkAclsGet),
+        create: Some(Op::NetworkAclsPost),
+        get: Some(Op::NetworkAclGet),
+        put: Some(Op::NetworkAclPut),
+        patch: Some(Op::NetworkAclPatch),
+        rename: Some(Op::NetworkAclPost),
+        delete: Some(Op::NetworkAclDelete),
     })
 }
 
@@ -22,5 +23,5 @@ pub fn collection() -> Collection {
 /// answer with an error).
 pub fn log(name: &str) -> Result<Call<String>> {
     check_name("network ACL", name)?;
-    Ok(Call::new(super::endpoint::get("network_acl_log_get", &["network-acls", name, "log"]), parse_text))
+    Ok(Call::new(super::endpoint::get(Op::NetworkAclLogGet, &["network-acls", name, "log"]), parse_text))
 }

@@ -1,5 +1,6 @@
 //! Network forwards (`/1.0/networks/<network>/forwards`, keyed by listen address).
 
+use crate::spec::Op;
 use super::{Collection, CollectionOps, Result};
 use crate::request::{check_name, Scope};
 
@@ -8,12 +9,12 @@ use crate::request::{check_name, Scope};
 pub fn collection(network: &str) -> Result<Collection> {
     check_name("network", network)?;
     Ok(Collection::new("network forward", &["networks", network, "forwards"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "network_forwards_get",
-        create: "network_forwards_post",
-        get: "network_forward_get",
-        put: "network_forward_put",
-        patch: "network_forward_patch",
-        rename: "",
-        delete: "network_forward_delete",
+        list: Some(Op::NetworkForwardsGet),
+        create: Some(Op::NetworkForwardsPost),
+        get: Some(Op::NetworkForwardGet),
+        put: Some(Op::NetworkForwardPut),
+        patch: Some(Op::NetworkForwardPatch),
+        rename: None,
+        delete: Some(Op::NetworkForwardDelete),
     }))
 }

@@ -1,5 +1,6 @@
 //! Network peerings (`/1.0/networks/<network>/peers`, OVN networks).
 
+use crate::spec::Op;
 use super::{Collection, CollectionOps, Result};
 use crate::request::{check_name, Scope};
 
@@ -8,12 +9,12 @@ use crate::request::{check_name, Scope};
 pub fn collection(network: &str) -> Result<Collection> {
     check_name("network", network)?;
     Ok(Collection::new("network peer", &["networks", network, "peers"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "network_peers_get",
-        create: "network_peers_post",
-        get: "network_peer_get",
-        put: "network_peer_put",
-        patch: "network_peer_patch",
-        rename: "",
-        delete: "network_peer_delete",
+        list: Some(Op::NetworkPeersGet),
+        create: Some(Op::NetworkPeersPost),
+        get: Some(Op::NetworkPeerGet),
+        put: Some(Op::NetworkPeerPut),
+        patch: Some(Op::NetworkPeerPatch),
+        rename: None,
+        delete: Some(Op::NetworkPeerDelete),
     }))
 }

@@ -1,5 +1,6 @@
 //! Network DNS zones (`/1.0/network-zones`) and their records.
 
+use crate::spec::Op;
 use super::{Collection, CollectionOps, Result};
 use crate::request::{check_name, Scope};
 
@@ -7,13 +8,13 @@ use crate::request::{check_name, Scope};
 /// `config`). Zones cannot be renamed.
 pub fn collection() -> Collection {
     Collection::new("network zone", &["network-zones"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "network_zones_get",
-        create: "network_zones_post",
-        get: "network_zone_get",
-        put: "network_zone_put",
-        patch: "network_zone_patch",
-        rename: "",
-        delete: "network_zone_delete",
+        list: Some(Op::NetworkZonesGet),
+        create: Some(Op::NetworkZonesPost),
+        get: Some(Op::NetworkZoneGet),
+        put: Some(Op::NetworkZonePut),
+        patch: Some(Op::NetworkZonePatch),
+        rename: None,
+        delete: Some(Op::NetworkZoneDelete),
     })
 }
 
@@ -22,12 +23,12 @@ pub fn collection() -> Collection {
 pub fn records(zone: &str) -> Result<Collection> {
     check_name("network zone", zone)?;
     Ok(Collection::new("network zone record", &["network-zones", zone, "records"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "network_zone_records_get",
-        create: "network_zone_records_post",
-        get: "network_zone_record_get",
-        put: "network_zone_record_put",
-        patch: "network_zone_record_patch",
-        rename: "",
-        delete: "network_zone_record_delete",
+        list: Some(Op::NetworkZoneRecordsGet),
+        create: Some(Op::NetworkZoneRecordsPost),
+        get: Some(Op::NetworkZoneRecordGet),
+        put: Some(Op::NetworkZoneRecordPut),
+        patch: Some(Op::NetworkZoneRecordPatch),
+        rename: None,
+        delete: Some(Op::NetworkZoneRecordDelete),
     }))
 }

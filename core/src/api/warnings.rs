@@ -1,5 +1,6 @@
 //! Warnings (`/1.0/warnings`, keyed by UUID): list, get, acknowledge, delete.
 
+use crate::spec::Op;
 use super::{Call, Collection, CollectionOps, Error, Result};
 use crate::operation::Operation;
 use crate::request::{check_name, Scope};
@@ -10,13 +11,13 @@ use serde_json::json;
 /// There is no create or rename; `put`/`patch` change the status (see [`set_status`]).
 pub fn collection() -> Collection {
     Collection::new("warning", &["warnings"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "warnings_get",
-        create: "",
-        get: "warning_get",
-        put: "warning_put",
-        patch: "warning_patch",
-        rename: "",
-        delete: "warning_delete",
+        list: Some(Op::WarningsGet),
+        create: None,
+        get: Some(Op::WarningGet),
+        put: Some(Op::WarningPut),
+        patch: Some(Op::WarningPatch),
+        rename: None,
+        delete: Some(Op::WarningDelete),
     })
 }
 
@@ -26,6 +27,6 @@ pub fn set_status(uuid: &str, status: &str) -> Result<Call<Option<Operation>>> {
     if !matches!(status, "new" | "acknowledged" | "resolved") {
         return Err(Error::invalid(format!("unknown warning status {status:?} (new, acknowledged, resolved)")));
     }
-    let r = super::endpoint::put("warning_put", &["warnings", uuid]).json(&json!({ "status": status }))?;
+    let r = super::endpoint::put(Op::WarningPut, &["warnings", uuid]).json(&json!({ "status": status }))?;
     Ok(Call::new(r, parse_sync_or_async))
 }
