@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 // The rest of LXD 5.0.2's API, one module per object (core/src/api/*.rs).
 pub mod cluster;
+pub mod collections;
 pub mod coverage;
 pub mod endpoint;
 pub mod images_extra;
@@ -272,18 +273,7 @@ pub mod server {
 /// `/1.0/certificates`.
 pub mod certificates {
     use super::*;
-    /// The collection.
-    pub fn collection() -> Collection {
-        Collection::new("certificate", &["certificates"], Scope::NONE).with_ops(CollectionOps {
-            list: Some(Op::CertificatesGet),
-            create: Some(Op::CertificatesPost),
-            get: Some(Op::CertificateGet),
-            put: Some(Op::CertificatePut),
-            patch: Some(Op::CertificatePatch),
-            rename: None,
-            delete: Some(Op::CertificateDelete),
-        })
-    }
+    pub use super::collections::certificates as collection;
     /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
     /// client trusts itself (LXD 5.0.2 takes a token in the `password` field too).
     pub fn add(cert_pem: Option<&str>, name: Option<&str>, password: Option<&str>, kind: &str) -> Result<Call<()>> {
@@ -318,18 +308,7 @@ pub mod certificates {
 /// `/1.0/instances`.
 pub mod instances {
     use super::*;
-    /// The collection (instance names are checked as hostnames).
-    pub fn collection() -> Collection {
-        Collection::new("instance", &["instances"], Scope::BOTH).with_check(check_instance_name).with_ops(CollectionOps {
-            list: Some(Op::InstancesGet),
-            create: Some(Op::InstancesPost),
-            get: Some(Op::InstanceGet),
-            put: Some(Op::InstancePut),
-            patch: Some(Op::InstancePatch),
-            rename: Some(Op::InstancePost),
-            delete: Some(Op::InstanceDelete),
-        })
-    }
+    pub use super::collections::instances as collection;
     /// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
     pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
         check_instance_name(name)?;
@@ -349,19 +328,7 @@ pub mod instances {
 /// `/1.0/instances/<name>/snapshots`.
 pub mod snapshots {
     use super::*;
-    /// The snapshots of one instance.
-    pub fn collection(instance: &str) -> Result<Collection> {
-        check_instance_name(instance)?;
-        Ok(Collection::new("snapshot", &["instances", instance, "snapshots"], Scope::BOTH).with_check(check_snapshot_name).with_ops(CollectionOps {
-            list: Some(Op::InstanceSnapshotsGet),
-            create: Some(Op::InstanceSnapshotsPost),
-            get: Some(Op::InstanceSnapshotGet),
-            put: Some(Op::InstanceSnapshotPut),
-            patch: Some(Op::InstanceSnapshotPatch),
-            rename: Some(Op::InstanceSnapshotPost),
-            delete: Some(Op::InstanceSnapshotDelete),
-        }))
-    }
+    pub use super::collections::instance_snapshots as collection;
     /// `POST …/snapshots {"name", "stateful"}`.
     pub fn create(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
         check_instance_name(instance)?;
@@ -381,30 +348,8 @@ pub mod snapshots {
 /// `/1.0/images` and `/1.0/images/aliases`.
 pub mod images {
     use super::*;
-    /// The images (keyed by fingerprint or a unique prefix of it).
-    pub fn collection() -> Collection {
-        Collection::new("image", &["images"], Scope::PROJECT).with_check(check_fingerprint).with_ops(CollectionOps {
-            list: Some(Op::ImagesGet),
-            create: Some(Op::ImagesPost),
-            get: Some(Op::ImageGet),
-            put: Some(Op::ImagePut),
-            patch: Some(Op::ImagePatch),
-            rename: None,
-            delete: Some(Op::ImageDelete),
-        })
-    }
-    /// The aliases.
-    pub fn aliases() -> Collection {
-        Collection::new("image alias", &["images", "aliases"], Scope::PROJECT).with_ops(CollectionOps {
-            list: Some(Op::ImagesAliasesGet),
-            create: Some(Op::ImagesAliasesPost),
-            get: Some(Op::ImageAliasGet),
-            put: Some(Op::ImagesAliasesPut),
-            patch: Some(Op::ImagesAliasPatch),
-            rename: Some(Op::ImagesAliasPost),
-            delete: Some(Op::ImageAliasDelete),
-        })
-    }
+    pub use super::collections::images as collection;
+    pub use super::collections::image_aliases as aliases;
     /// `POST /1.0/images/aliases`.
     pub fn alias_create(name: &str, target: &str, description: &str) -> Result<Call<()>> {
         check_name("image alias", name)?;
@@ -424,25 +369,14 @@ pub mod images {
 /// `/1.0/networks`.
 pub mod networks {
     use super::*;
-    /// The collection (names become interface names: at most 15 characters).
-    pub fn collection() -> Collection {
-        Collection::new("network", &["networks"], Scope::BOTH)
-            .with_check(|n| {
-                if n.len() > 15 {
-                    Err(Error::invalid(format!("network name {n:?} is longer than 15 characters")))
-                } else {
-                    Ok(())
-                }
-            })
-            .with_ops(CollectionOps {
-                list: Some(Op::NetworksGet),
-                create: Some(Op::NetworksPost),
-                get: Some(Op::NetworkGet),
-                put: Some(Op::NetworkPut),
-                patch: Some(Op::NetworkPatch),
-                rename: Some(Op::NetworkPost),
-                delete: Some(Op::NetworkDelete),
-            })
+    pub use super::collections::networks as collection;
+    /// Network names become interface names: at most 15 characters.
+    pub fn check_network_name(name: &str) -> Result<()> {
+        if name.len() > 15 {
+            Err(Error::invalid(format!("network name {name:?} is longer than 15 characters")))
+        } else {
+            Ok(())
+        }
     }
     /// `GET /1.0/networks/<name>/state`.
     pub fn state(name: &str) -> Result<Call<NetworkState>> {
@@ -453,36 +387,14 @@ pub mod networks {
 
 /// `/1.0/profiles`.
 pub mod profiles {
-    use super::*;
-    /// The collection.
-    pub fn collection() -> Collection {
-        Collection::new("profile", &["profiles"], Scope::PROJECT).with_ops(CollectionOps {
-            list: Some(Op::ProfilesGet),
-            create: Some(Op::ProfilesPost),
-            get: Some(Op::ProfileGet),
-            put: Some(Op::ProfilePut),
-            patch: Some(Op::ProfilePatch),
-            rename: Some(Op::ProfilePost),
-            delete: Some(Op::ProfileDelete),
-        })
-    }
+    
+    pub use super::collections::profiles as collection;
 }
 
 /// `/1.0/storage-pools`.
 pub mod storage_pools {
     use super::*;
-    /// The collection.
-    pub fn collection() -> Collection {
-        Collection::new("storage pool", &["storage-pools"], Scope::BOTH).with_ops(CollectionOps {
-            list: Some(Op::StoragePoolsGet),
-            create: Some(Op::StoragePoolsPost),
-            get: Some(Op::StoragePoolGet),
-            put: Some(Op::StoragePoolPut),
-            patch: Some(Op::StoragePoolPatch),
-            rename: None,
-            delete: Some(Op::StoragePoolsDelete),
-        })
-    }
+    pub use super::collections::storage_pools as collection;
     /// `GET /1.0/storage-pools/<name>/resources`.
     pub fn resources(name: &str) -> Result<Call<StoragePoolResources>> {
         check_name("storage pool", name)?;

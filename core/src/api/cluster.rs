@@ -3,7 +3,7 @@
 
 use crate::spec::Op;
 use super::replies::{base64_encode, metadata_str};
-use super::{parse_with_etag, Call, Collection, CollectionOps, Error, Result, WithEtag};
+use super::{parse_with_etag, Call, Error, Result, WithEtag};
 use crate::operation::Operation;
 use crate::request::check_name;
 use crate::response::{parse_async, parse_empty, parse_sync_or_async};
@@ -34,21 +34,7 @@ pub fn update_certificate(cert_pem: &str, key_pem: &str, etag: Option<&str>) -> 
     Ok(Call::new(super::endpoint::put(Op::ClusteringUpdateCert, &["cluster", "certificate"]).json(&body)?.if_match(etag), parse_empty))
 }
 
-/// The members (`/1.0/cluster/members`, keyed by member name): list, get, update (`PUT`, e.g.
-/// roles, failure domain, groups), patch, rename (`{"server_name": new}`) and delete (removal from
-/// the cluster). Its `create_async` is `POST /1.0/cluster/members`, which makes a join token; use
-/// [`join_token`].
-pub fn members() -> Collection {
-    Collection::new("cluster member", &["cluster", "members"], crate::request::Scope::NONE).with_rename_field("server_name").with_ops(CollectionOps {
-        list: Some(Op::ClusterMembersGet),
-        create: Some(Op::ClusterMembersPost),
-        get: Some(Op::ClusterMemberGet),
-        put: Some(Op::ClusterMemberPut),
-        patch: Some(Op::ClusterMemberPatch),
-        rename: Some(Op::ClusterMemberPost),
-        delete: Some(Op::ClusterMemberDelete),
-    })
-}
+pub use super::collections::cluster_members as members;
 
 /// `POST /1.0/cluster/members {"server_name"}`: a join token for a new member called
 /// `server_name`. LXD answers with a `token` operation that stays running until the token is used
@@ -123,19 +109,7 @@ pub fn member_state(name: &str, action: MemberAction, mode: Option<&str>) -> Res
     Ok(Call::new(super::endpoint::post(Op::ClusterMemberStatePost, &["cluster", "members", name, "state"]).json(&body)?, parse_async))
 }
 
-/// The cluster groups (`/1.0/cluster/groups`): list, get, create (`ClusterGroupsPost`: `name`,
-/// `description`, `members`), update, patch, rename and delete.
-pub fn groups() -> Collection {
-    Collection::new("cluster group", &["cluster", "groups"], crate::request::Scope::NONE).with_ops(CollectionOps {
-        list: Some(Op::ClusterGroupsGet),
-        create: Some(Op::ClusterGroupsPost),
-        get: Some(Op::ClusterGroupGet),
-        put: Some(Op::ClusterGroupPut),
-        patch: Some(Op::ClusterGroupPatch),
-        rename: Some(Op::ClusterGroupPost),
-        delete: Some(Op::ClusterGroupDelete),
-    })
-}
+pub use super::collections::cluster_groups as groups;
 
 #[cfg(test)]
 mod tests {

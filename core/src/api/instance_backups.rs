@@ -3,25 +3,13 @@
 //! [`super::instances_extra::import_backup`].
 
 use crate::spec::Op;
-use super::{Call, Collection, CollectionOps, Error, Result};
+use super::{Call, Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_instance_name, check_name, Request, Scope};
+use crate::request::{check_instance_name, check_name, Request};
 use crate::response::parse_async;
 use serde_json::{json, Value};
 
-/// The backups of one instance (rename and delete answer with operations).
-pub fn collection(instance: &str) -> Result<Collection> {
-    check_instance_name(instance)?;
-    Ok(Collection::new("backup", &["instances", instance, "backups"], Scope::PROJECT).with_ops(CollectionOps {
-        list: Some(Op::InstanceBackupsGet),
-        create: Some(Op::InstanceBackupsPost),
-        get: Some(Op::InstanceBackupGet),
-        put: None,
-        patch: None,
-        rename: Some(Op::InstanceBackupPost),
-        delete: Some(Op::InstanceBackupDelete),
-    }))
-}
+pub use super::collections::instance_backups as collection;
 
 /// Options of a new backup (`InstanceBackupsPost`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

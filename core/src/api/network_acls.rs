@@ -2,22 +2,10 @@
 
 use crate::spec::Op;
 use super::replies::parse_text;
-use super::{Call, Collection, CollectionOps, Result};
-use crate::request::{check_name, Scope};
+use super::{Call, Result};
+use crate::request::check_name;
 
-/// The ACLs of the client's project (`NetworkACLsPost`: `name`, `description`, `config`,
-/// `ingress`, `egress` rules).
-pub fn collection() -> Collection {
-    Collection::new("network ACL", &["network-acls"], Scope::PROJECT).with_ops(CollectionOps {
-        list: Some(Op::NetworkAclsGet),
-        create: Some(Op::NetworkAclsPost),
-        get: Some(Op::NetworkAclGet),
-        put: Some(Op::NetworkAclPut),
-        patch: Some(Op::NetworkAclPatch),
-        rename: Some(Op::NetworkAclPost),
-        delete: Some(Op::NetworkAclDelete),
-    })
-}
+pub use super::collections::network_acls as collection;
 
 /// `GET /1.0/network-acls/<name>/log`: the ACL's log entries as text (OVN networks only; others
 /// answer with an error).

@@ -7,9 +7,9 @@
 
 use crate::spec::Op;
 use super::replies::parse_volume_names;
-use super::{parse_list, Call, Collection, CollectionOps, Error, Result};
+use super::{parse_list, Call, Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_name, Body, Request, Scope};
+use crate::request::{check_name, Body, Request};
 use crate::response::{parse_async, parse_sync, parse_sync_or_async};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -38,22 +38,7 @@ pub fn list_all<T: DeserializeOwned>(pool: &str, filter: Option<&str>) -> Result
     Ok(Call::new(r, parse_list::<T>))
 }
 
-/// The volumes of one type in a pool: list (names), get, update, patch, rename (`POST {"name"}`)
-/// and delete. Create with [`create`] (sync or an operation), not with the collection's
-/// `create_sync`.
-pub fn collection(pool: &str, volume_type: &str) -> Result<Collection> {
-    check_name("storage pool", pool)?;
-    check_type(volume_type)?;
-    Ok(Collection::new("storage volume", &["storage-pools", pool, "volumes", volume_type], Scope::BOTH).with_ops(CollectionOps {
-        list: Some(Op::StoragePoolVolumesTypeGet),
-        create: Some(Op::StoragePoolVolumesTypePost),
-        get: Some(Op::StoragePoolVolumeTypeGet),
-        put: Some(Op::StoragePoolVolumeTypePut),
-        patch: Some(Op::StoragePoolVolumeTypePatch),
-        rename: Some(Op::StoragePoolVolumeTypePost),
-        delete: Some(Op::StoragePoolVolumeTypeDelete),
-    }))
-}
+pub use super::collections::storage_volumes as collection;
 
 /// `POST /1.0/storage-pools/<pool>/volumes` with LXD's `StorageVolumesPost` JSON (`name`, `type`,
 /// `config`, `description`, `content_type` `filesystem`/`block`, `source`). A plain create is
@@ -114,24 +99,7 @@ pub fn state(pool: &str, volume_type: &str, name: &str) -> Result<Call<Value>> {
     Ok(Call::new(super::endpoint::get(Op::StoragePoolVolumeTypeStateGet, &["storage-pools", pool, "volumes", volume_type, name, "state"]), parse_sync::<Value>))
 }
 
-/// The snapshots of one volume: list, get, update (`description`, `expires_at`), patch, rename
-/// and delete (rename and delete answer with operations). Create with [`snapshot_create`].
-pub fn snapshots(pool: &str, volume_type: &str, volume: &str) -> Result<Collection> {
-    check_name("storage pool", pool)?;
-    check_type(volume_type)?;
-    check_name("storage volume", volume)?;
-    Ok(Collection::new("volume snapshot", &["storage-pools", pool, "volumes", volume_type, volume, "snapshots"], Scope::BOTH)
-        .with_check(crate::request::check_snapshot_name)
-        .with_ops(CollectionOps {
-            list: Some(Op::StoragePoolVolumesTypeSnapshotsGet),
-            create: Some(Op::StoragePoolVolumesTypeSnapshotsPost),
-            get: Some(Op::StoragePoolVolumesTypeSnapshotGet),
-            put: Some(Op::StoragePoolVolumesTypeSnapshotPut),
-            patch: Some(Op::StoragePoolVolumesTypeSnapshotPatch),
-            rename: Some(Op::StoragePoolVolumesTypeSnapshotPost),
-            delete: Some(Op::StoragePoolVolumesTypeSnapshotDelete),
-        }))
-}
+pub use super::collections::storage_volume_snapshots as snapshots;
 
 /// `POST …/volumes/<type>/<volume>/snapshots {"name", "expires_at"}`: snapshot a volume (an
 /// operation). `name` `None`: LXD picks `snap0`, `snap1`, ...; `expires_at` RFC 3339 or `None`.
@@ -151,22 +119,7 @@ pub fn snapshot_create(pool: &str, volume_type: &str, volume: &str, name: Option
     Ok(Call::new(r, parse_async))
 }
 
-/// The backups of one custom volume: list, get, rename and delete (operations). Create with
-/// [`backup_create`]; download with [`backup_export`].
-pub fn backups(pool: &str, volume_type: &str, volume: &str) -> Result<Collection> {
-    check_name("storage pool", pool)?;
-    check_type(volume_type)?;
-    check_name("storage volume", volume)?;
-    Ok(Collection::new("volume backup", &["storage-pools", pool, "volumes", volume_type, volume, "backups"], Scope::BOTH).with_ops(CollectionOps {
-        list: Some(Op::StoragePoolVolumesTypeBackupsGet),
-        create: Some(Op::StoragePoolVolumesTypeBackupsPost),
-        get: Some(Op::StoragePoolVolumesTypeBackupGet),
-        put: None,
-        patch: None,
-        rename: Some(Op::StoragePoolVolumesTypeBackupPost),
-        delete: Some(Op::StoragePoolVolumesTypeBackupDelete),
-    }))
-}
+pub use super::collections::storage_volume_backups as backups;
 
 /// `POST …/volumes/<type>/<volume>/backups` with `StoragePoolVolumeBackupsPost` JSON (`name`,
 /// `expires_at`, `volume_only`, `optimized_storage`, `compression_algorithm`; `{}` for defaults):
@@ -212,7 +165,7 @@ mod tests {
         let c = collection("default", "custom").unwrap();
         let g = c.get::<Value>("vol 1").unwrap();
         assert_eq!(g.request.path, "/1.0/storage-pools/default/volumes/custom/vol%201");
-        assert_eq!(g.request.scope, Scope::BOTH);
+        assert_eq!(g.request.scope, crate::request::Scope::BOTH);
         assert!(collection("default", "weird").is_err());
         let cp = copy("p1", "v1", "p2", "v2", true).unwrap();
         assert_eq!(cp.request.path, "/1.0/storage-pools/p2/volumes/custom");
