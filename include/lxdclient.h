@@ -274,8 +274,10 @@ void lxd_bytes_free(uint8_t *buf, size_t len);
 const char *lxd_version(void);
 
 /**
- * List certificates (`GET /1.0/certificates`). `recursion` 0: `*json_out` is a JSON array of
- * names; 1 (or more): a JSON array of full objects.
+ * List the trusted certificates (`GET /1.0/certificates`). `recursion` 0: `*json_out` is a JSON
+ * array of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_list(const struct lxd_client *client,
                                      int32_t recursion,
@@ -285,7 +287,9 @@ enum lxd_result lxd_certificate_list(const struct lxd_client *client,
 /**
  * Get one trusted certificate (`GET /1.0/certificates/<fingerprint>`) as JSON in `*json_out`.
  * `etag_out` may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent
- * none). Missing: `LXD_RESULT_NOT_FOUND`.
+ * none). Both strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or
+ * `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_get(const struct lxd_client *client,
                                     const char *fingerprint,
@@ -294,17 +298,19 @@ enum lxd_result lxd_certificate_get(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Create a trusted certificate (`POST /1.0/certificates`) from `json`, LXD's create object (a JSON
- * object). Exists already: `LXD_RESULT_CONFLICT`.
+ * Create a trusted certificate (`POST /1.0/certificates`) from `json`, LXD's `CertificatesPost`
+ * object (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_create(const struct lxd_client *client,
                                        const char *json,
                                        struct lxd_error **err_out);
 
 /**
- * Replace a trusted certificate (`PUT /1.0/certificates/<fingerprint>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a trusted certificate (`PUT /1.0/certificates/<fingerprint>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_update(const struct lxd_client *client,
                                        const char *fingerprint,
@@ -313,9 +319,10 @@ enum lxd_result lxd_certificate_update(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Merge changes into a trusted certificate (`PATCH /1.0/certificates/<fingerprint>`) with `json`.
- * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a trusted certificate (`PATCH /1.0/certificates/<fingerprint>`) with `json`
+ * (JSON text). `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was
+ * read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_patch(const struct lxd_client *client,
                                       const char *fingerprint,
@@ -324,8 +331,8 @@ enum lxd_result lxd_certificate_patch(const struct lxd_client *client,
                                       struct lxd_error **err_out);
 
 /**
- * Delete a trusted certificate (`DELETE /1.0/certificates/<fingerprint>`). In use: LXD refuses
- * (`LXD_RESULT_API`, 400).
+ * Delete a trusted certificate (`DELETE /1.0/certificates/<fingerprint>`). String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_delete(const struct lxd_client *client,
                                        const char *fingerprint,
@@ -523,8 +530,9 @@ const char *lxd_result_name(int32_t code);
 void lxd_error_free(struct lxd_error *err);
 
 /**
- * List images (`GET /1.0/images`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
- * more): a JSON array of full objects.
+ * List the images (`GET /1.0/images`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
+ * more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_list(const struct lxd_client *client,
                                int32_t recursion,
@@ -533,8 +541,10 @@ enum lxd_result lxd_image_list(const struct lxd_client *client,
 
 /**
  * Get one image (`GET /1.0/images/<fingerprint>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_get(const struct lxd_client *client,
                               const char *fingerprint,
@@ -543,7 +553,9 @@ enum lxd_result lxd_image_get(const struct lxd_client *client,
                               struct lxd_error **err_out);
 
 /**
- * Whether a image exists (`GET /1.0/images/<fingerprint>`, 404 → false).
+ * Whether a image exists (`GET /1.0/images/<fingerprint>`; 404 gives false). `*exists_out` is
+ * written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_exists(const struct lxd_client *client,
                                  const char *fingerprint,
@@ -551,9 +563,12 @@ enum lxd_result lxd_image_exists(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Create a image (`POST /1.0/images`) from `json`, LXD's create object (a JSON object). `op_out`
- * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
- * the operation handle to wait on (NULL when LXD finished synchronously).
+ * Create a image (`POST /1.0/images`) from `json`, LXD's `ImagesPost` object (JSON text, borrowed
+ * for the call). A JSON body can only make an image from a remote server, an instance or a
+ * snapshot; uploads are `lxd_image_upload`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes
+ * (its failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL
+ * when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_create(const struct lxd_client *client,
                                  const char *json,
@@ -561,10 +576,12 @@ enum lxd_result lxd_image_create(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Replace a image (`PUT /1.0/images/<fingerprint>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. `op_out`
- * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
- * the operation handle to wait on (NULL when LXD finished synchronously).
+ * Replace a image (`PUT /1.0/images/<fingerprint>`) with `json` (JSON text). `etag` (may be NULL)
+ * is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_update(const struct lxd_client *client,
                                  const char *fingerprint,
@@ -574,11 +591,12 @@ enum lxd_result lxd_image_update(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Merge changes into a image (`PATCH /1.0/images/<fingerprint>`) with `json`. `etag` (may be NULL)
- * is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. `op_out` NULL: wait until the operation finishes (its failure
- * is this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD
- * finished synchronously).
+ * Merge changes into a image (`PATCH /1.0/images/<fingerprint>`) with `json` (JSON text). `etag`
+ * (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_patch(const struct lxd_client *client,
                                 const char *fingerprint,
@@ -588,9 +606,10 @@ enum lxd_result lxd_image_patch(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
- * Delete a image (`DELETE /1.0/images/<fingerprint>`). `op_out` NULL: wait until the operation
- * finishes (its failure is this call's error); else `*op_out` gets the operation handle to wait on
- * (NULL when LXD finished synchronously).
+ * Delete a image (`DELETE /1.0/images/<fingerprint>`). String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the
+ * operation finishes (its failure is this call's error); else `*op_out` gets the operation handle
+ * to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_delete(const struct lxd_client *client,
                                  const char *fingerprint,
@@ -598,8 +617,10 @@ enum lxd_result lxd_image_delete(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * List image aliases (`GET /1.0/images/aliases`). `recursion` 0: `*json_out` is a JSON array of
- * names; 1 (or more): a JSON array of full objects.
+ * List the image aliases (`GET /1.0/images/aliases`). `recursion` 0: `*json_out` is a JSON array
+ * of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_list(const struct lxd_client *client,
                                      int32_t recursion,
@@ -608,8 +629,10 @@ enum lxd_result lxd_image_alias_list(const struct lxd_client *client,
 
 /**
  * Get one image alias (`GET /1.0/images/aliases/<name>`) as JSON in `*json_out`. `etag_out` may be
- * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings
+ * are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_get(const struct lxd_client *client,
                                     const char *name,
@@ -618,7 +641,9 @@ enum lxd_result lxd_image_alias_get(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Whether a image alias exists (`GET /1.0/images/aliases/<name>`, 404 → false).
+ * Whether a image alias exists (`GET /1.0/images/aliases/<name>`; 404 gives false). `*exists_out`
+ * is written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_exists(const struct lxd_client *client,
                                        const char *name,
@@ -626,8 +651,10 @@ enum lxd_result lxd_image_alias_exists(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Replace a image alias (`PUT /1.0/images/aliases/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a image alias (`PUT /1.0/images/aliases/<name>`) with `json` (JSON text). `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_update(const struct lxd_client *client,
                                        const char *name,
@@ -636,10 +663,12 @@ enum lxd_result lxd_image_alias_update(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
  * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 cannot patch aliases (it stalls 20 s, then answers
- * 500 "context deadline exceeded"): use `lxd_image_alias_update` there.
+ * 500 "context deadline exceeded"): use `lxd_image_alias_update` there. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_patch(const struct lxd_client *client,
                                       const char *name,
@@ -649,7 +678,8 @@ enum lxd_result lxd_image_alias_patch(const struct lxd_client *client,
 
 /**
  * Rename a image alias (`POST /1.0/images/aliases/<name>` with `{"name": new_name}`). Target name
- * taken: `LXD_RESULT_CONFLICT`.
+ * taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_rename(const struct lxd_client *client,
                                        const char *name,
@@ -657,8 +687,8 @@ enum lxd_result lxd_image_alias_rename(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Delete a image alias (`DELETE /1.0/images/aliases/<name>`). In use: LXD refuses
- * (`LXD_RESULT_API`, 400).
+ * Delete a image alias (`DELETE /1.0/images/aliases/<name>`). String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_delete(const struct lxd_client *client,
                                        const char *name,
@@ -685,8 +715,10 @@ enum lxd_result lxd_image_alias_create(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * List instances (`GET /1.0/instances`). `recursion` 0: `*json_out` is a JSON array of names; 1
- * (or more): a JSON array of full objects.
+ * List the instances (`GET /1.0/instances`). `recursion` 0: `*json_out` is a JSON array of names;
+ * 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_instance_list(const struct lxd_client *client,
                                   int32_t recursion,
@@ -695,8 +727,10 @@ enum lxd_result lxd_instance_list(const struct lxd_client *client,
 
 /**
  * Get one instance (`GET /1.0/instances/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_instance_get(const struct lxd_client *client,
                                  const char *name,
@@ -705,7 +739,9 @@ enum lxd_result lxd_instance_get(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Whether a instance exists (`GET /1.0/instances/<name>`, 404 → false).
+ * Whether a instance exists (`GET /1.0/instances/<name>`; 404 gives false). `*exists_out` is
+ * written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_instance_exists(const struct lxd_client *client,
                                     const char *name,
@@ -713,10 +749,13 @@ enum lxd_result lxd_instance_exists(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Create a instance (`POST /1.0/instances`) from `json`, LXD's create object (a JSON object).
- * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
- * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously). A name
- * already taken fails in the operation (`LXD_RESULT_OPERATION_FAILED`).
+ * Create a instance (`POST /1.0/instances`) from `json`, LXD's `InstancesPost` object (JSON text,
+ * borrowed for the call). A name already taken fails in the operation
+ * (`LXD_RESULT_OPERATION_FAILED`), not with `LXD_RESULT_CONFLICT`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait
+ * until the operation finishes (its failure is this call's error); else `*op_out` gets the
+ * operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_create(const struct lxd_client *client,
                                     const char *json,
@@ -724,10 +763,12 @@ enum lxd_result lxd_instance_create(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Replace a instance (`PUT /1.0/instances/<name>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. `op_out`
- * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
- * the operation handle to wait on (NULL when LXD finished synchronously).
+ * Replace a instance (`PUT /1.0/instances/<name>`) with `json` (JSON text). `etag` (may be NULL)
+ * is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_update(const struct lxd_client *client,
                                     const char *name,
@@ -737,11 +778,12 @@ enum lxd_result lxd_instance_update(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Merge changes into a instance (`PATCH /1.0/instances/<name>`) with `json`. `etag` (may be NULL)
- * is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. `op_out` NULL: wait until the operation finishes (its failure
- * is this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD
- * finished synchronously).
+ * Merge changes into a instance (`PATCH /1.0/instances/<name>`) with `json` (JSON text). `etag`
+ * (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_patch(const struct lxd_client *client,
                                    const char *name,
@@ -751,9 +793,11 @@ enum lxd_result lxd_instance_patch(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Rename a instance (`POST /1.0/instances/<name>` with `{"name": new_name}`). `op_out` NULL: wait
- * until the operation finishes (its failure is this call's error); else `*op_out` gets the
- * operation handle to wait on (NULL when LXD finished synchronously).
+ * Rename a instance (`POST /1.0/instances/<name>` with `{"name": new_name}`). Target name taken:
+ * `LXD_RESULT_CONFLICT`. The instance must be stopped. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the
+ * operation finishes (its failure is this call's error); else `*op_out` gets the operation handle
+ * to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_rename(const struct lxd_client *client,
                                     const char *name,
@@ -762,9 +806,11 @@ enum lxd_result lxd_instance_rename(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Delete a instance (`DELETE /1.0/instances/<name>`). `op_out` NULL: wait until the operation
- * finishes (its failure is this call's error); else `*op_out` gets the operation handle to wait on
- * (NULL when LXD finished synchronously).
+ * Delete a instance (`DELETE /1.0/instances/<name>`). The instance must be stopped. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
+ * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously), freed
+ * with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_delete(const struct lxd_client *client,
                                     const char *name,
@@ -843,8 +889,10 @@ enum lxd_result lxd_instance_unfreeze(const struct lxd_client *client,
                                       struct lxd_error **err_out);
 
 /**
- * List networks (`GET /1.0/networks`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
- * more): a JSON array of full objects.
+ * List the networks (`GET /1.0/networks`). `recursion` 0: `*json_out` is a JSON array of names; 1
+ * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_list(const struct lxd_client *client,
                                  int32_t recursion,
@@ -853,8 +901,10 @@ enum lxd_result lxd_network_list(const struct lxd_client *client,
 
 /**
  * Get one network (`GET /1.0/networks/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_get(const struct lxd_client *client,
                                 const char *name,
@@ -863,7 +913,9 @@ enum lxd_result lxd_network_get(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
- * Whether a network exists (`GET /1.0/networks/<name>`, 404 → false).
+ * Whether a network exists (`GET /1.0/networks/<name>`; 404 gives false). `*exists_out` is written
+ * on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_exists(const struct lxd_client *client,
                                    const char *name,
@@ -871,16 +923,20 @@ enum lxd_result lxd_network_exists(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Create a network (`POST /1.0/networks`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_API` (LXD 5.0.2 answers 400, not 409).
+ * Create a network (`POST /1.0/networks`) from `json`, LXD's `NetworksPost` object (JSON text,
+ * borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a taken name
+ * with 400, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_create(const struct lxd_client *client,
                                    const char *json,
                                    struct lxd_error **err_out);
 
 /**
- * Replace a network (`PUT /1.0/networks/<name>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a network (`PUT /1.0/networks/<name>`) with `json` (JSON text). `etag` (may be NULL) is
+ * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_update(const struct lxd_client *client,
                                    const char *name,
@@ -889,8 +945,10 @@ enum lxd_result lxd_network_update(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Merge changes into a network (`PATCH /1.0/networks/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a network (`PATCH /1.0/networks/<name>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_patch(const struct lxd_client *client,
                                   const char *name,
@@ -900,7 +958,8 @@ enum lxd_result lxd_network_patch(const struct lxd_client *client,
 
 /**
  * Rename a network (`POST /1.0/networks/<name>` with `{"name": new_name}`). Target name taken:
- * `LXD_RESULT_CONFLICT`.
+ * `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_rename(const struct lxd_client *client,
                                    const char *name,
@@ -909,6 +968,8 @@ enum lxd_result lxd_network_rename(const struct lxd_client *client,
 
 /**
  * Delete a network (`DELETE /1.0/networks/<name>`). In use: LXD refuses (`LXD_RESULT_API`, 400).
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_delete(const struct lxd_client *client,
                                    const char *name,
@@ -991,8 +1052,10 @@ enum lxd_result lxd_operation_json(const struct lxd_operation *op,
 void lxd_operation_free(struct lxd_operation *op);
 
 /**
- * List profiles (`GET /1.0/profiles`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
- * more): a JSON array of full objects.
+ * List the profiles (`GET /1.0/profiles`). `recursion` 0: `*json_out` is a JSON array of names; 1
+ * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_list(const struct lxd_client *client,
                                  int32_t recursion,
@@ -1001,8 +1064,10 @@ enum lxd_result lxd_profile_list(const struct lxd_client *client,
 
 /**
  * Get one profile (`GET /1.0/profiles/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_get(const struct lxd_client *client,
                                 const char *name,
@@ -1011,7 +1076,9 @@ enum lxd_result lxd_profile_get(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
- * Whether a profile exists (`GET /1.0/profiles/<name>`, 404 → false).
+ * Whether a profile exists (`GET /1.0/profiles/<name>`; 404 gives false). `*exists_out` is written
+ * on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_exists(const struct lxd_client *client,
                                    const char *name,
@@ -1019,16 +1086,20 @@ enum lxd_result lxd_profile_exists(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Create a profile (`POST /1.0/profiles`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_API` (LXD 5.0.2 answers 500, not 409).
+ * Create a profile (`POST /1.0/profiles`) from `json`, LXD's `ProfilesPost` object (JSON text,
+ * borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a taken name
+ * with 500, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_create(const struct lxd_client *client,
                                    const char *json,
                                    struct lxd_error **err_out);
 
 /**
- * Replace a profile (`PUT /1.0/profiles/<name>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a profile (`PUT /1.0/profiles/<name>`) with `json` (JSON text). `etag` (may be NULL) is
+ * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_update(const struct lxd_client *client,
                                    const char *name,
@@ -1037,8 +1108,10 @@ enum lxd_result lxd_profile_update(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Merge changes into a profile (`PATCH /1.0/profiles/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a profile (`PATCH /1.0/profiles/<name>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_patch(const struct lxd_client *client,
                                   const char *name,
@@ -1047,8 +1120,10 @@ enum lxd_result lxd_profile_patch(const struct lxd_client *client,
                                   struct lxd_error **err_out);
 
 /**
- * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken, or
- * no such profile: `LXD_RESULT_API` (LXD 5.0.2 answers 500 to both).
+ * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken:
+ * `LXD_RESULT_CONFLICT`. No such profile: `LXD_RESULT_API` too (LXD 5.0.2 answers 500 to both).
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_rename(const struct lxd_client *client,
                                    const char *name,
@@ -1057,7 +1132,8 @@ enum lxd_result lxd_profile_rename(const struct lxd_client *client,
 
 /**
  * Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`; 500 on
- * LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`.
+ * LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`. String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_delete(const struct lxd_client *client,
                                    const char *name,
@@ -1177,8 +1253,10 @@ enum lxd_result lxd_server_resources(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * List instance snapshots (`GET /1.0/instances/<instance>/snapshots`). `recursion` 0: `*json_out`
- * is a JSON array of names; 1 (or more): a JSON array of full objects.
+ * List the snapshots of an instance (`GET /1.0/instances/<instance>/snapshots`). `instance` is the
+ * instance's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array
+ * of full objects. `*json_out` is yours, freed with `lxd_string_free`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_snapshot_list(const struct lxd_client *client,
                                   const char *instance,
@@ -1188,8 +1266,10 @@ enum lxd_result lxd_snapshot_list(const struct lxd_client *client,
 
 /**
  * Get one snapshot (`GET /1.0/instances/<instance>/snapshots/<name>`) as JSON in `*json_out`.
- * `etag_out` may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent
- * none). Missing: `LXD_RESULT_NOT_FOUND`.
+ * `instance` is the instance's name. `etag_out` may be NULL; else `*etag_out` gets the ETag to
+ * pass to an update (NULL if LXD sent none). Both strings are yours, freed with `lxd_string_free`.
+ * Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_snapshot_get(const struct lxd_client *client,
                                  const char *instance,
@@ -1199,11 +1279,13 @@ enum lxd_result lxd_snapshot_get(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Replace a snapshot (`PUT /1.0/instances/<instance>/snapshots/<name>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. `op_out` NULL: wait until the operation finishes (its failure
- * is this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD
- * finished synchronously).
+ * Replace a snapshot (`PUT /1.0/instances/<instance>/snapshots/<name>`) with `json` (JSON text).
+ * `instance` is the instance's name. `etag` (may be NULL) is sent as `If-Match`: if the object
+ * changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out`
+ * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
+ * the operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
  */
 enum lxd_result lxd_snapshot_update(const struct lxd_client *client,
                                     const char *instance,
@@ -1214,9 +1296,29 @@ enum lxd_result lxd_snapshot_update(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
+ * Merge changes into a snapshot (`PATCH /1.0/instances/<instance>/snapshots/<name>`) with `json`
+ * (JSON text). `instance` is the instance's name. `etag` (may be NULL) is sent as `If-Match`: if
+ * the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_snapshot_patch(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *name,
+                                   const char *json,
+                                   const char *etag,
+                                   struct lxd_operation **op_out,
+                                   struct lxd_error **err_out);
+
+/**
  * Rename a snapshot (`POST /1.0/instances/<instance>/snapshots/<name>` with `{"name": new_name}`).
- * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
- * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously).
+ * `instance` is the instance's name. Target name taken: `LXD_RESULT_CONFLICT`. String arguments
+ * are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out`
+ * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
+ * the operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
  */
 enum lxd_result lxd_snapshot_rename(const struct lxd_client *client,
                                     const char *instance,
@@ -1226,9 +1328,11 @@ enum lxd_result lxd_snapshot_rename(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Delete a snapshot (`DELETE /1.0/instances/<instance>/snapshots/<name>`). `op_out` NULL: wait
- * until the operation finishes (its failure is this call's error); else `*op_out` gets the
- * operation handle to wait on (NULL when LXD finished synchronously).
+ * Delete a snapshot (`DELETE /1.0/instances/<instance>/snapshots/<name>`). `instance` is the
+ * instance's name. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_snapshot_delete(const struct lxd_client *client,
                                     const char *instance,
@@ -1259,8 +1363,10 @@ enum lxd_result lxd_snapshot_restore(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * List storage pools (`GET /1.0/storage-pools`). `recursion` 0: `*json_out` is a JSON array of
- * names; 1 (or more): a JSON array of full objects.
+ * List the storage pools (`GET /1.0/storage-pools`). `recursion` 0: `*json_out` is a JSON array of
+ * names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_list(const struct lxd_client *client,
                                       int32_t recursion,
@@ -1269,8 +1375,10 @@ enum lxd_result lxd_storage_pool_list(const struct lxd_client *client,
 
 /**
  * Get one storage pool (`GET /1.0/storage-pools/<name>`) as JSON in `*json_out`. `etag_out` may be
- * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none: LXD 5.0.2 sends
- * none for storage pools, though it checks `If-Match`). Missing: `LXD_RESULT_NOT_FOUND`.
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings
+ * are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. LXD 5.0.2 sends no
+ * ETag for storage pools, though it checks `If-Match`. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_get(const struct lxd_client *client,
                                      const char *name,
@@ -1279,7 +1387,9 @@ enum lxd_result lxd_storage_pool_get(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * Whether a storage pool exists (`GET /1.0/storage-pools/<name>`, 404 → false).
+ * Whether a storage pool exists (`GET /1.0/storage-pools/<name>`; 404 gives false). `*exists_out`
+ * is written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_exists(const struct lxd_client *client,
                                         const char *name,
@@ -1287,16 +1397,19 @@ enum lxd_result lxd_storage_pool_exists(const struct lxd_client *client,
                                         struct lxd_error **err_out);
 
 /**
- * Create a storage pool (`POST /1.0/storage-pools`) from `json`, LXD's create object (a JSON
- * object). Exists already: `LXD_RESULT_CONFLICT`.
+ * Create a storage pool (`POST /1.0/storage-pools`) from `json`, LXD's `StoragePoolsPost` object
+ * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_create(const struct lxd_client *client,
                                         const char *json,
                                         struct lxd_error **err_out);
 
 /**
- * Replace a storage pool (`PUT /1.0/storage-pools/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a storage pool (`PUT /1.0/storage-pools/<name>`) with `json` (JSON text). `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_update(const struct lxd_client *client,
                                         const char *name,
@@ -1305,9 +1418,10 @@ enum lxd_result lxd_storage_pool_update(const struct lxd_client *client,
                                         struct lxd_error **err_out);
 
 /**
- * Merge changes into a storage pool (`PATCH /1.0/storage-pools/<name>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a storage pool (`PATCH /1.0/storage-pools/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_patch(const struct lxd_client *client,
                                        const char *name,
@@ -1317,7 +1431,8 @@ enum lxd_result lxd_storage_pool_patch(const struct lxd_client *client,
 
 /**
  * Delete a storage pool (`DELETE /1.0/storage-pools/<name>`). In use: LXD refuses
- * (`LXD_RESULT_API`, 400).
+ * (`LXD_RESULT_API`, 400). String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_delete(const struct lxd_client *client,
                                         const char *name,
@@ -2330,8 +2445,8 @@ enum lxd_result lxd_cluster_member_patch(const struct lxd_client *client,
                                          struct lxd_error **err_out);
 
 /**
- * Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"name": new_name}`). Target
- * name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+ * Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"server_name": new_name}`).
+ * Target name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
  * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_cluster_member_rename(const struct lxd_client *client,
@@ -2777,19 +2892,6 @@ enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
                                             const char *member,
                                             struct lxd_operation **op_out,
                                             struct lxd_error **err_out);
-
-/**
- * Merge changes into a snapshot (`PATCH /1.0/instances/<instance>/snapshots/<name>`, e.g.
- * `{"expires_at": ...}`); `etag` (may be NULL) is sent as `If-Match`. `op_out` NULL: wait until
- * done; else `*op_out` gets the operation handle (NULL when LXD finished synchronously).
- */
-enum lxd_result lxd_snapshot_patch(const struct lxd_client *client,
-                                   const char *instance,
-                                   const char *name,
-                                   const char *json,
-                                   const char *etag,
-                                   struct lxd_operation **op_out,
-                                   struct lxd_error **err_out);
 
 /**
  * The server's metrics (`GET /1.0/metrics`) in OpenMetrics text format, ending with `# EOF`, in

@@ -266,16 +266,3 @@ pub unsafe extern "C" fn lxd_instance_move_to_member(client: *const lxd_client, 
         finish_op(c, Some(op), op_out)
     })
 }
-
-/// Merge changes into a snapshot (`PATCH /1.0/instances/<instance>/snapshots/<name>`, e.g.
-/// `{"expires_at": ...}`); `etag` (may be NULL) is sent as `If-Match`. `op_out` NULL: wait until
-/// done; else `*op_out` gets the operation handle (NULL when LXD finished synchronously).
-#[no_mangle]
-pub unsafe extern "C" fn lxd_snapshot_patch(client: *const lxd_client, instance: *const c_char, name: *const c_char, json: *const c_char, etag: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
-    guard(err_out, || unsafe {
-        let c = client_ref(client)?;
-        let coll = api::snapshots::collection(arg_str(instance, "instance")?)?;
-        let op = c.call(coll.patch(arg_str(name, "name")?, arg_str(json, "json")?, arg_opt_str(etag, "etag")?)?)?;
-        finish_op(c, op, op_out)
-    })
-}
