@@ -1156,6 +1156,29 @@ enum lxd_result lxd_raw_request(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
+ * Send any request and read LXD's reply as every typed function does: `method` (`"GET"`,
+ * `"POST"`, ...), `path` with its query, already percent-encoded (`"/1.0/instances?recursion=1"`;
+ * the client's project and target are not added), `body_json` (NULL: no body). An error reply is
+ * this call's error (`LXD_RESULT_NOT_FOUND`, `LXD_RESULT_CONFLICT`, ... by status, with LXD's
+ * message); a reply that is not LXD's envelope is `LXD_RESULT_PROTOCOL`.
+ *
+ * A sync reply: `*json_out` gets its metadata as JSON (`null` when it had none) and `*op_out`
+ * NULL. An async reply: with `op_out` NULL the operation is waited for (as the other plain forms:
+ * within the client's operation deadline; its failure is this call's error) and `*json_out` gets
+ * the finished operation's metadata; with `op_out` set, `*op_out` gets the operation handle
+ * (freed with `lxd_operation_free`) and `*json_out` the operation object as LXD sent it.
+ * `json_out` may be NULL when the metadata is not wanted. `*json_out` is yours, freed with
+ * `lxd_string_free`.
+ */
+enum lxd_result lxd_call(const struct lxd_client *client,
+                         const char *method,
+                         const char *path,
+                         const char *body_json,
+                         char **json_out,
+                         struct lxd_operation **op_out,
+                         struct lxd_error **err_out);
+
+/**
  * A builder for a remote of the lxc configuration in `config_dir` (NULL: `LXD_CONF`, else
  * `~/.config/lxc`, else the snap's `~/snap/lxd/common/config`). `remote` NULL: the default
  * remote. `local` (or any `unix://` remote) is the unix socket; an HTTPS remote uses the

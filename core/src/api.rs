@@ -402,17 +402,38 @@ pub mod storage_pools {
     }
 }
 
-/// Raw requests for anything else: the reply's envelope is decoded, its metadata returned as JSON.
+/// Raw requests for anything else: the reply's envelope is decoded as for every typed call (an
+/// error envelope or status is the same [`Error`]), its metadata handed back as JSON.
 pub mod raw {
     use super::*;
-    /// A raw call: parse gives the metadata (sync) or the operation (async) as JSON.
-    pub fn call(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Value>> {
+
+    /// What a raw call gives back.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Reply {
+        /// A sync reply's metadata (`null` when it had none).
+        Sync(Value),
+        /// An async reply: the operation to wait for.
+        Async(Operation),
+    }
+
+    /// A raw call: `method` and `path_and_query` as given (already percent-encoded; the client's
+    /// project and target are not added), `body` JSON text or `None`.
+    pub fn request(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Reply>> {
         let mut r = Request::raw(method, path_and_query)?;
         if let Some(b) = body {
             let v: Value = serde_json::from_str(b).map_err(|e| Error::invalid(format!("body is not valid JSON: {e}")))?;
             r = r.json(&v)?;
         }
         Ok(Call::new(r, |resp| match crate::response::parse_envelope(resp)? {
+            crate::response::Envelope::Sync { metadata, .. } => Ok(Reply::Sync(metadata)),
+            crate::response::Envelope::Async(op) => Ok(Reply::Async(op)),
+        }))
+    }
+
+    /// A raw call whose parse gives the metadata (sync) or the operation (async) as JSON.
+    pub fn call(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Value>> {
+        let r = request(method, path_and_query, body)?;
+        Ok(Call::new(r.request, |resp| match crate::response::parse_envelope(resp)? {
             crate::response::Envelope::Sync { metadata, .. } => Ok(metadata),
             crate::response::Envelope::Async(op) => serde_json::to_value(op).map_err(|e| Error::protocol(e.to_string())),
         }))
@@ -516,6 +537,21 @@ mod tests {
         assert_eq!(storage_pools::collection().delete("p").unwrap().request.scope, Scope::PROJECT);
         assert!(storage_pools::collection().rename("p", "q").is_err(), "LXD cannot rename pools");
         assert_eq!(storage_pools::resources("p").unwrap().request.scope, Scope { project: false, target: true });
+    }
+
+    #[test]
+    fn raw_replies() {
+        let c = raw::request(crate::request::Method::GET, "/1.0/instances?recursion=1", None).unwrap();
+        assert_eq!(c.request.path_and_query(), "/1.0/instances?recursion=1");
+        assert_eq!(c.parse(&sync(r#"{"a":1}"#)).unwrap(), raw::Reply::Sync(json!({"a":1})));
+        match c.parse(&async_op()).unwrap() {
+            raw::Reply::Async(op) => assert_eq!(op.id, "op1"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.parse(&err(404)).unwrap_err().http_status(), Some(404));
+        let bad = Response::new(200, vec![], b"{\"type\":\"sync\"".to_vec());
+        assert!(matches!(c.parse(&bad), Err(Error::Protocol(_))));
+        assert!(raw::request(crate::request::Method::POST, "/1.0/x", Some("{nope")).is_err());
     }
 
     #[test]
