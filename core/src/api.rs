@@ -13,27 +13,34 @@ use crate::response::{names_from_urls, parse_async, parse_empty, parse_sync, par
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-// The rest of LXD 5.0.2's API, one module per object (core/src/api/*.rs).
+// LXD's API, one module per REST resource (core/src/api/*.rs).
+pub mod certificates;
 pub mod cluster;
 pub mod collections;
 pub mod coverage;
 pub mod endpoint;
-pub mod images_extra;
+pub mod images;
 pub mod instance_backups;
 pub mod instance_console;
 pub mod instance_logs;
 pub mod instance_metadata;
-pub mod instances_extra;
+pub mod instances;
 pub mod metrics;
 pub mod network_acls;
 pub mod network_forwards;
 pub mod network_leases;
 pub mod network_peers;
 pub mod network_zones;
+pub mod networks;
 pub mod operations;
+pub mod profiles;
 pub mod projects;
+pub mod raw;
 pub mod replies;
 pub mod root;
+pub mod server;
+pub mod snapshots;
+pub mod storage_pools;
 pub mod storage_volumes;
 pub mod trust;
 pub mod warnings;
@@ -249,196 +256,14 @@ impl Collection {
     }
 }
 
-/// The server itself (`/1.0`).
-pub mod server {
-    use super::*;
-    /// `GET /1.0` with ETag.
-    pub fn get() -> Call<WithEtag<Server>> {
-        Call::new(Request::get(&[]).scope(Op::ServerGet.scope()), parse_with_etag::<Server>)
-    }
-    /// `PUT /1.0` (replace config).
-    pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::put(&[]).scope(Op::ServerPut.scope()).json_text(body)?.if_match(etag), parse_empty))
-    }
-    /// `PATCH /1.0` (merge config).
-    pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::patch(&[]).scope(Op::ServerPatch.scope()).json_text(body)?.if_match(etag), parse_empty))
-    }
-    /// `GET /1.0/resources`: the host's hardware.
-    pub fn resources() -> Call<Value> {
-        Call::new(Request::get(&["resources"]).scope(Op::ResourcesGet.scope()), parse_value)
-    }
-}
 
-/// `/1.0/certificates`.
-pub mod certificates {
-    use super::*;
-    pub use super::collections::certificates as collection;
-    /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
-    /// client trusts itself (LXD 5.0.2 takes a token in the `password` field too).
-    pub fn add(cert_pem: Option<&str>, name: Option<&str>, password: Option<&str>, kind: &str) -> Result<Call<()>> {
-        let mut body = json!({ "type": kind });
-        if let Some(pem) = cert_pem {
-            let b64 = pem_to_base64_der(pem)?;
-            body["certificate"] = Value::from(b64);
-        }
-        if let Some(n) = name {
-            body["name"] = Value::from(n);
-        }
-        if let Some(p) = password {
-            body["password"] = Value::from(p);
-        }
-        Ok(Call::new(Request::post(&["certificates"]).scope(Scope::NONE).json(&body)?, parse_empty))
-    }
 
-    /// LXD wants the certificate as base64 DER (the PEM body without armour and newlines).
-    pub fn pem_to_base64_der(pem: &str) -> Result<String> {
-        let begin = "-----BEGIN CERTIFICATE-----";
-        let end = "-----END CERTIFICATE-----";
-        let start = pem.find(begin).ok_or_else(|| Error::invalid("certificate is not PEM (no BEGIN CERTIFICATE line)"))? + begin.len();
-        let stop = pem[start..].find(end).ok_or_else(|| Error::invalid("certificate PEM has no END line"))? + start;
-        let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
-        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=') {
-            return Err(Error::invalid("certificate PEM body is not base64"));
-        }
-        Ok(body)
-    }
-}
 
-/// `/1.0/instances`.
-pub mod instances {
-    use super::*;
-    pub use super::collections::instances as collection;
-    /// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
-    pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
-        check_instance_name(name)?;
-        if !matches!(action, "start" | "stop" | "restart" | "freeze" | "unfreeze") {
-            return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
-        }
-        let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(Op::InstanceStatePut.scope()).json(&body)?, parse_async))
-    }
-    /// `GET /1.0/instances/<name>/state`.
-    pub fn state(name: &str) -> Result<Call<InstanceState>> {
-        check_instance_name(name)?;
-        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(Op::InstanceStateGet.scope()), parse_sync::<InstanceState>))
-    }
-}
 
-/// `/1.0/instances/<name>/snapshots`.
-pub mod snapshots {
-    use super::*;
-    pub use super::collections::instance_snapshots as collection;
-    /// `POST …/snapshots {"name", "stateful"}`.
-    pub fn create(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
-        check_instance_name(instance)?;
-        check_snapshot_name(name)?;
-        let body = json!({ "name": name, "stateful": stateful });
-        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(Op::InstanceSnapshotsPost.scope()).json(&body)?, parse_async))
-    }
-    /// `PUT /1.0/instances/<name> {"restore": snap}`: restore the instance to a snapshot.
-    pub fn restore(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
-        check_instance_name(instance)?;
-        check_snapshot_name(name)?;
-        let body = json!({ "restore": name, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", instance]).scope(Op::InstancePut.scope()).json(&body)?, parse_async))
-    }
-}
 
-/// `/1.0/images` and `/1.0/images/aliases`.
-pub mod images {
-    use super::*;
-    pub use super::collections::images as collection;
-    pub use super::collections::image_aliases as aliases;
-    /// `POST /1.0/images/aliases`.
-    pub fn alias_create(name: &str, target: &str, description: &str) -> Result<Call<()>> {
-        check_name("image alias", name)?;
-        check_fingerprint(target)?;
-        let body = json!({ "name": name, "target": target, "description": description });
-        Ok(Call::new(Request::post(&["images", "aliases"]).scope(Scope::PROJECT).json(&body)?, parse_empty))
-    }
-    /// A fingerprint (or prefix) is hex.
-    pub fn check_fingerprint(fp: &str) -> Result<()> {
-        if fp.is_empty() || fp.len() > 64 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid(format!("{fp:?} is not an image fingerprint (1 to 64 hex digits)")));
-        }
-        Ok(())
-    }
-}
 
-/// `/1.0/networks`.
-pub mod networks {
-    use super::*;
-    pub use super::collections::networks as collection;
-    /// Network names become interface names: at most 15 characters.
-    pub fn check_network_name(name: &str) -> Result<()> {
-        if name.len() > 15 {
-            Err(Error::invalid(format!("network name {name:?} is longer than 15 characters")))
-        } else {
-            Ok(())
-        }
-    }
-    /// `GET /1.0/networks/<name>/state`.
-    pub fn state(name: &str) -> Result<Call<NetworkState>> {
-        check_name("network", name)?;
-        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(Op::NetworksStateGet.scope()), parse_sync::<NetworkState>))
-    }
-}
 
-/// `/1.0/profiles`.
-pub mod profiles {
-    
-    pub use super::collections::profiles as collection;
-}
 
-/// `/1.0/storage-pools`.
-pub mod storage_pools {
-    use super::*;
-    pub use super::collections::storage_pools as collection;
-    /// `GET /1.0/storage-pools/<name>/resources`.
-    pub fn resources(name: &str) -> Result<Call<StoragePoolResources>> {
-        check_name("storage pool", name)?;
-        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(Op::StoragePoolResources.scope()), parse_sync::<StoragePoolResources>))
-    }
-}
-
-/// Raw requests for anything else: the reply's envelope is decoded as for every typed call (an
-/// error envelope or status is the same [`Error`]), its metadata handed back as JSON.
-pub mod raw {
-    use super::*;
-
-    /// What a raw call gives back.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Reply {
-        /// A sync reply's metadata (`null` when it had none).
-        Sync(Value),
-        /// An async reply: the operation to wait for.
-        Async(Operation),
-    }
-
-    /// A raw call: `method` and `path_and_query` as given (already percent-encoded; the client's
-    /// project and target are not added), `body` JSON text or `None`.
-    pub fn request(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Reply>> {
-        let mut r = Request::raw(method, path_and_query)?;
-        if let Some(b) = body {
-            let v: Value = serde_json::from_str(b).map_err(|e| Error::invalid(format!("body is not valid JSON: {e}")))?;
-            r = r.json(&v)?;
-        }
-        Ok(Call::new(r, |resp| match crate::response::parse_envelope(resp)? {
-            crate::response::Envelope::Sync { metadata, .. } => Ok(Reply::Sync(metadata)),
-            crate::response::Envelope::Async(op) => Ok(Reply::Async(op)),
-        }))
-    }
-
-    /// A raw call whose parse gives the metadata (sync) or the operation (async) as JSON.
-    pub fn call(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Value>> {
-        let r = request(method, path_and_query, body)?;
-        Ok(Call::new(r.request, |resp| match crate::response::parse_envelope(resp)? {
-            crate::response::Envelope::Sync { metadata, .. } => Ok(metadata),
-            crate::response::Envelope::Async(op) => serde_json::to_value(op).map_err(|e| Error::protocol(e.to_string())),
-        }))
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Instance backups (`/1.0/instances/<name>/backups`): list, create, get, rename, delete, and the
 //! export as a streamed download. Import a backup as a new instance with
-//! [`super::instances_extra::import_backup`].
+//! [`super::instances::import_backup`].
 
 use crate::spec::Op;
 use super::{Call, Error, Result};

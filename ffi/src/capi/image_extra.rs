@@ -5,7 +5,7 @@
 
 use std::ffi::c_char;
 
-use lxd_core::api::images_extra;
+use lxd_core::api::images;
 use lxd_core::models::Image;
 
 use super::calls::{arg_opt_nonempty, hand_out_token, json_out_of};
@@ -21,7 +21,7 @@ use super::{arg_str, check_out, guard, lxd_error, lxd_result, write_string};
 pub unsafe extern "C" fn lxd_image_refresh(client: *const lxd_client, fingerprint: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let c = client_ref(client)?;
-        let op = c.call(images_extra::refresh(arg_str(fingerprint, "fingerprint")?)?)?;
+        let op = c.call(images::refresh(arg_str(fingerprint, "fingerprint")?)?)?;
         finish_op(c, Some(op), op_out)
     })
 }
@@ -35,8 +35,8 @@ pub unsafe extern "C" fn lxd_image_secret(client: *const lxd_client, fingerprint
     guard(err_out, || unsafe {
         check_out(secret_out, "secret_out")?;
         let c = client_ref(client)?;
-        let op = c.call(images_extra::secret(arg_str(fingerprint, "fingerprint")?)?)?;
-        write_string(secret_out, images_extra::secret_value(&op)?)?;
+        let op = c.call(images::secret(arg_str(fingerprint, "fingerprint")?)?)?;
+        write_string(secret_out, images::secret_value(&op)?)?;
         hand_out_token(c, op, op_out);
         Ok(())
     })
@@ -50,7 +50,7 @@ pub unsafe extern "C" fn lxd_image_get_public(client: *const lxd_client, fingerp
     guard(err_out, || unsafe {
         let fp = arg_str(fingerprint, "fingerprint")?;
         let secret = arg_opt_nonempty(secret, "secret")?;
-        json_out_of(client, json_out, |c| Ok(c.call(images_extra::get_untrusted(fp, secret)?)?.value))
+        json_out_of(client, json_out, |c| Ok(c.call(images::get_untrusted(fp, secret)?)?.value))
     })
 }
 
@@ -61,9 +61,9 @@ pub unsafe extern "C" fn lxd_image_list_public(client: *const lxd_client, recurs
     guard(err_out, || unsafe {
         json_out_of(client, json_out, |c| {
             if recursion <= 0 {
-                Ok(serde_json::to_value(c.call(images_extra::list_names_untrusted())?).unwrap_or_default())
+                Ok(serde_json::to_value(c.call(images::list_names_untrusted())?).unwrap_or_default())
             } else {
-                Ok(serde_json::to_value(c.call(images_extra::list_untrusted())?).unwrap_or_default())
+                Ok(serde_json::to_value(c.call(images::list_untrusted())?).unwrap_or_default())
             }
         })
     })
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn lxd_image_list_public(client: *const lxd_client, recurs
 pub unsafe extern "C" fn lxd_image_alias_get_public(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let name = arg_str(name, "name")?;
-        json_out_of(client, json_out, |c| Ok(c.call(images_extra::alias_get_untrusted(name)?)?.value))
+        json_out_of(client, json_out, |c| Ok(c.call(images::alias_get_untrusted(name)?)?.value))
     })
 }
 
@@ -87,9 +87,9 @@ pub unsafe extern "C" fn lxd_image_list_filtered(client: *const lxd_client, recu
         let filter = arg_opt_nonempty(filter, "filter")?;
         json_out_of(client, json_out, |c| {
             if recursion <= 0 {
-                Ok(serde_json::to_value(c.call(images_extra::list_names_filtered(filter))?).unwrap_or_default())
+                Ok(serde_json::to_value(c.call(images::list_names_filtered(filter))?).unwrap_or_default())
             } else {
-                Ok(serde_json::to_value(c.call(images_extra::list_filtered::<Image>(filter))?).unwrap_or_default())
+                Ok(serde_json::to_value(c.call(images::list_filtered::<Image>(filter))?).unwrap_or_default())
             }
         })
     })
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn lxd_image_list_filtered(client: *const lxd_client, recu
 pub unsafe extern "C" fn lxd_image_push_to(client: *const lxd_client, fingerprint: *const c_char, json: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let c = client_ref(client)?;
-        let op = c.call(images_extra::push_to(arg_str(fingerprint, "fingerprint")?, arg_str(json, "json")?)?)?;
+        let op = c.call(images::push_to(arg_str(fingerprint, "fingerprint")?, arg_str(json, "json")?)?)?;
         finish_op(c, Some(op), op_out)
     })
 }

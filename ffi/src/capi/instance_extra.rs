@@ -6,7 +6,7 @@
 
 use std::ffi::c_char;
 
-use lxd_core::api::{self, instances_extra};
+use lxd_core::api::{self, instances};
 use serde_json::{Map, Value};
 
 use super::calls::{arg_opt_nonempty, call_with_body, json_out_of, write_text};
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn lxd_instance_template_delete(client: *const lxd_client,
 pub unsafe extern "C" fn lxd_instance_set_state_all(client: *const lxd_client, action: *const c_char, timeout: i32, force: bool, stateful: bool, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let c = client_ref(client)?;
-        let op = c.call(instances_extra::set_state_all(arg_str(action, "action")?, timeout, force, stateful)?)?;
+        let op = c.call(instances::set_state_all(arg_str(action, "action")?, timeout, force, stateful)?)?;
         finish_op(c, Some(op), op_out)
     })
 }
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn lxd_instance_get_full(client: *const lxd_client, name: 
     guard(err_out, || unsafe {
         check_out(json_out, "json_out")?;
         let c = client_ref(client)?;
-        let got = c.call(instances_extra::get_full(arg_str(name, "name")?)?)?;
+        let got = c.call(instances::get_full(arg_str(name, "name")?)?)?;
         let json = super::to_json(&got.value)?;
         write_opt_string(etag_out, got.etag)?;
         write_string(json_out, json)
@@ -201,16 +201,16 @@ pub unsafe extern "C" fn lxd_instance_get_full(client: *const lxd_client, name: 
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_list_filtered(client: *const lxd_client, recursion: i32, instance_type: *const c_char, filter: *const c_char, all_projects: bool, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
-        let opts = instances_extra::ListOptions {
-            instance_type: arg_opt_nonempty(instance_type, "instance_type")?.map(instances_extra::InstanceType::parse).transpose()?,
+        let opts = instances::ListOptions {
+            instance_type: arg_opt_nonempty(instance_type, "instance_type")?.map(instances::InstanceType::parse).transpose()?,
             filter: arg_opt_nonempty(filter, "filter")?.map(str::to_string),
             all_projects,
         };
         json_out_of(client, json_out, |c| {
             if recursion <= 0 {
-                Ok(serde_json::to_value(c.call(instances_extra::list_names(&opts))?).unwrap_or_default())
+                Ok(serde_json::to_value(c.call(instances::list_names(&opts))?).unwrap_or_default())
             } else {
-                Ok(Value::Array(c.call(instances_extra::list::<Value>(recursion.min(2) as u8, &opts))?))
+                Ok(Value::Array(c.call(instances::list::<Value>(recursion.min(2) as u8, &opts))?))
             }
         })
     })
@@ -228,12 +228,12 @@ pub unsafe extern "C" fn lxd_instance_create_from_image(client: *const lxd_clien
         let c = client_ref(client)?;
         let name = arg_str(name, "name")?;
         let image = arg_str(image, "image")?;
-        let mut spec = instances_extra::InstanceCreate::container(name, image);
+        let mut spec = instances::InstanceCreate::container(name, image);
         if let Some(fp) = image.strip_prefix("fingerprint:") {
-            spec.source = instances_extra::Source::ImageFingerprint(fp.to_string());
+            spec.source = instances::Source::ImageFingerprint(fp.to_string());
         }
         if let Some(t) = arg_opt_nonempty(instance_type, "instance_type")? {
-            spec.instance_type = instances_extra::InstanceType::parse(t)?;
+            spec.instance_type = instances::InstanceType::parse(t)?;
         }
         if let Some(opts) = arg_opt_str(options_json, "options_json")? {
             let v: Map<String, Value> = serde_json::from_str(opts).map_err(|e| Error::invalid(format!("options_json is not a JSON object: {e}")))?;
@@ -250,7 +250,7 @@ pub unsafe extern "C" fn lxd_instance_create_from_image(client: *const lxd_clien
                 }
             }
         }
-        let op = c.call(instances_extra::create(&spec)?)?;
+        let op = c.call(instances::create(&spec)?)?;
         finish_op(c, Some(op), op_out)
     })
 }
@@ -262,7 +262,7 @@ pub unsafe extern "C" fn lxd_instance_create_from_image(client: *const lxd_clien
 pub unsafe extern "C" fn lxd_instance_move_to_member(client: *const lxd_client, name: *const c_char, member: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let c = client_ref(client)?;
-        let op = c.call(instances_extra::move_to_member(arg_str(name, "name")?, arg_str(member, "member")?)?)?;
+        let op = c.call(instances::move_to_member(arg_str(name, "name")?, arg_str(member, "member")?)?)?;
         finish_op(c, Some(op), op_out)
     })
 }

@@ -72,7 +72,7 @@ pub unsafe extern "C" fn lxd_call(client: *const lxd_client, method: *const c_ch
         let (json, op) = match c.call(lxd_core::api::raw::request(method, path, body)?)? {
             Reply::Sync(metadata) => (to_json(&metadata)?, None),
             Reply::Async(op) if op_out.is_null() => (to_json(&c.wait_operation(&op.id, None, None)?.metadata)?, None),
-            Reply::Async(op) => (to_json(&op)?, Some(op)),
+            Reply::Async(op) => (to_json(&op)?, Some(*op)),
         };
         // Everything that can fail is done: write the outputs.
         if !json_out.is_null() {

@@ -1,14 +1,31 @@
+//! `/1.0/instances`: the collection, state, and more.
+//!
 //! Instances beyond the collection: typed creation (container or virtual machine), lists filtered
 //! by type, filter and project, the bulk state change, the full view (`?recursion=1`), moves
 //! between cluster members, backup imports and the SFTP upgrade.
 
-use crate::spec::Op;
-use super::{parse_list, parse_names, parse_with_etag, Call, Error, Result, WithEtag};
+use super::*;
+pub use super::collections::instances as collection;
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, Body, Request};
 use crate::response::parse_async;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
+
+/// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
+pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
+    check_instance_name(name)?;
+    if !matches!(action, "start" | "stop" | "restart" | "freeze" | "unfreeze") {
+        return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
+    }
+    let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
+    Ok(Call::new(Request::put(&["instances", name, "state"]).scope(Op::InstanceStatePut.scope()).json(&body)?, parse_async))
+}
+/// `GET /1.0/instances/<name>/state`.
+pub fn state(name: &str) -> Result<Call<InstanceState>> {
+    check_instance_name(name)?;
+    Ok(Call::new(Request::get(&["instances", name, "state"]).scope(Op::InstanceStateGet.scope()), parse_sync::<InstanceState>))
+}
 
 /// What kind of instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

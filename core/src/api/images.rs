@@ -1,14 +1,31 @@
+//! `/1.0/images` and `/1.0/images/aliases`: the collections, and more.
+//!
 //! Images beyond the collection: filtered lists, refresh, secrets, the untrusted (`?public`)
 //! variants, and LXD-to-LXD pushes (`POST /1.0/images/<fp>/export`, `POST /1.0/images?public`).
 
-use crate::spec::Op;
-use super::images::check_fingerprint;
-use super::{parse_list, parse_names, parse_with_etag, Call, Error, Result, WithEtag};
+use super::*;
+pub use super::collections::images as collection;
+pub use super::collections::image_aliases as aliases;
 use crate::models::{Image, ImageAlias};
 use crate::operation::Operation;
 use crate::request::{check_name, Body, Request};
 use crate::response::parse_async;
 use serde::de::DeserializeOwned;
+
+/// `POST /1.0/images/aliases`.
+pub fn alias_create(name: &str, target: &str, description: &str) -> Result<Call<()>> {
+    check_name("image alias", name)?;
+    check_fingerprint(target)?;
+    let body = json!({ "name": name, "target": target, "description": description });
+    Ok(Call::new(Request::post(&["images", "aliases"]).scope(Scope::PROJECT).json(&body)?, parse_empty))
+}
+/// A fingerprint (or prefix) is hex.
+pub fn check_fingerprint(fp: &str) -> Result<()> {
+    if fp.is_empty() || fp.len() > 64 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::invalid(format!("{fp:?} is not an image fingerprint (1 to 64 hex digits)")));
+    }
+    Ok(())
+}
 
 /// `GET /1.0/images?filter=…` (names) — `filter` is LXD's collection filter
 /// (`properties.os eq busybox`); `None` lists all.
