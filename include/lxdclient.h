@@ -485,8 +485,9 @@ enum lxd_result lxd_client_trusted(const struct lxd_client *client,
 
 /**
  * Ask the server to trust this client's certificate, with its trust password or a trust token
- * (`POST /1.0/certificates` with `password`). An already trusted client gets `LXD_RESULT_API`
- * (400, "Client is already trusted").
+ * (`POST /1.0/certificates` with `password`). A client the server trusts already succeeds without
+ * sending the password (only `GET /1.0` is sent), as pylxd's `authenticate` does; the raw call,
+ * which LXD refuses with 400 then, is `lxd_certificate_add_untrusted`.
  */
 enum lxd_result lxd_client_authenticate(const struct lxd_client *client,
                                         const char *password,
@@ -715,6 +716,80 @@ enum lxd_result lxd_image_alias_create(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
+ * Refresh an image from its source now (`POST /1.0/images/<fingerprint>/refresh`); only images
+ * with a source (`auto_update`) can be refreshed. `op_out` NULL: wait until done (its failure is
+ * this call's error); else `*op_out` gets the operation handle, whose JSON says in
+ * `metadata.refreshed` whether a newer image arrived (free it with `lxd_operation_free`).
+ */
+enum lxd_result lxd_image_refresh(const struct lxd_client *client,
+                                  const char *fingerprint,
+                                  struct lxd_operation **op_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * A one-time secret that lets an untrusted client fetch this private image (`POST
+ * /1.0/images/<fingerprint>/secret`): `*secret_out` gets it (yours, freed with `lxd_string_free`);
+ * see `lxd_image_get_public`. It stays valid until used or revoked: `op_out` (may be NULL) gets
+ * the token operation's handle, whose `lxd_operation_cancel` revokes it. The call does not wait.
+ */
+enum lxd_result lxd_image_secret(const struct lxd_client *client,
+                                 const char *fingerprint,
+                                 char **secret_out,
+                                 struct lxd_operation **op_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * An image as an untrusted client may see it (`GET /1.0/images/<fingerprint>?public&secret=…`):
+ * a public image, or a private one with `secret` from `lxd_image_secret` (NULL: none). JSON in
+ * `*json_out` (yours). Private without a valid secret: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_image_get_public(const struct lxd_client *client,
+                                     const char *fingerprint,
+                                     const char *secret,
+                                     char **json_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * The public images (`GET /1.0/images?public`): `recursion` 0 gives a JSON array of
+ * fingerprints, 1 (or more) objects. `*json_out` is yours.
+ */
+enum lxd_result lxd_image_list_public(const struct lxd_client *client,
+                                      int32_t recursion,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * An alias of a public image (`GET /1.0/images/aliases/<name>?public`) as JSON in `*json_out`
+ * (yours). An alias of a private image: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_image_alias_get_public(const struct lxd_client *client,
+                                           const char *name,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Images filtered by LXD's collection filter (`GET /1.0/images?filter=…`, e.g.
+ * `"properties.os eq busybox"`; NULL: all): `recursion` 0 gives fingerprints, 1 objects.
+ */
+enum lxd_result lxd_image_list_filtered(const struct lxd_client *client,
+                                        int32_t recursion,
+                                        const char *filter,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
+ * `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
+ * server, `aliases`, `project`; LXD 5.0.2 ignores `aliases`: the pushed image gets those of the
+ * receiving server's own request). `op_out` NULL: wait until done; else `*op_out` gets the operation.
+ */
+enum lxd_result lxd_image_push_to(const struct lxd_client *client,
+                                  const char *fingerprint,
+                                  const char *json,
+                                  struct lxd_operation **op_out,
+                                  struct lxd_error **err_out);
+
+/**
  * List the instances (`GET /1.0/instances`). `recursion` 0: `*json_out` is a JSON array of names;
  * 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
  * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
@@ -889,6 +964,204 @@ enum lxd_result lxd_instance_unfreeze(const struct lxd_client *client,
                                       struct lxd_error **err_out);
 
 /**
+ * A container's console log (`GET /1.0/instances/<name>/console`) as text in `*text_out` (yours,
+ * freed with `lxd_string_free`; bytes that are not UTF-8, and NULs, become U+FFFD). An empty
+ * console buffer gives "" (LXD 5.0.2 reports it as an error; the library does not). VMs:
+ * `LXD_RESULT_API` (400).
+ */
+enum lxd_result lxd_instance_console_log(const struct lxd_client *client,
+                                         const char *name,
+                                         char **text_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Clear a container's console log (`DELETE /1.0/instances/<name>/console`).
+ */
+enum lxd_result lxd_instance_console_log_clear(const struct lxd_client *client,
+                                               const char *name,
+                                               struct lxd_error **err_out);
+
+/**
+ * Open a console session (`POST /1.0/instances/<name>/console` with `{"width", "height",
+ * "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
+ * default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
+ * holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
+ * both to connect (LXD 5.0.2 cannot cancel it: one nobody connects to stays until the daemon is
+ * killed, and holds up its shutdown). Free it with `lxd_operation_free`. For a text console,
+ * `lxd_console_attach` makes this request and connects.
+ */
+enum lxd_result lxd_instance_console_create(const struct lxd_client *client,
+                                            const char *name,
+                                            uint32_t width,
+                                            uint32_t height,
+                                            const char *kind,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * An instance's log files (`GET /1.0/instances/<name>/logs`): a JSON array of file names
+ * (`"lxc.log"`, `"lxc.conf"`, ...) in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_instance_log_list(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * One log file of an instance (`GET /1.0/instances/<name>/logs/<file>`) as text in `*text_out`
+ * (yours, freed with `lxd_string_free`; invalid UTF-8 and NULs become U+FFFD).
+ */
+enum lxd_result lxd_instance_log_get(const struct lxd_client *client,
+                                     const char *name,
+                                     const char *file,
+                                     char **text_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Delete a log file of an instance (`DELETE /1.0/instances/<name>/logs/<file>`). LXD refuses
+ * the logs a running instance writes (`lxc.log`): `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_instance_log_delete(const struct lxd_client *client,
+                                        const char *name,
+                                        const char *file,
+                                        struct lxd_error **err_out);
+
+/**
+ * An instance's image metadata (`GET /1.0/instances/<name>/metadata`: `architecture`,
+ * `creation_date`, `properties`, `templates`) as JSON in `*json_out`; `etag_out` may be NULL,
+ * else gets the ETag for an update. Both strings are yours, freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_instance_metadata_get(const struct lxd_client *client,
+                                          const char *name,
+                                          char **json_out,
+                                          char **etag_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
+ * `etag` (may be NULL) is sent as `If-Match` (LXD 5.0.2 does not check it on this PUT; its
+ * PATCH, `lxd_instance_metadata_patch`, refuses a stale one with `LXD_RESULT_PRECONDITION_FAILED`).
+ */
+enum lxd_result lxd_instance_metadata_update(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *json,
+                                             const char *etag,
+                                             struct lxd_error **err_out);
+
+/**
+ * Merge changes into an instance's image metadata (`PATCH /1.0/instances/<name>/metadata`);
+ * `etag` as in `lxd_instance_metadata_update`.
+ */
+enum lxd_result lxd_instance_metadata_patch(const struct lxd_client *client,
+                                            const char *name,
+                                            const char *json,
+                                            const char *etag,
+                                            struct lxd_error **err_out);
+
+/**
+ * An instance's template files (`GET /1.0/instances/<name>/metadata/templates`): a JSON array
+ * of names in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_instance_template_list(const struct lxd_client *client,
+                                           const char *name,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * One template's content (`GET /1.0/instances/<name>/metadata/templates?path=<template>`) as
+ * text in `*text_out` (yours, freed with `lxd_string_free`). Missing: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_instance_template_get(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *template_,
+                                          char **text_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Create or replace a template file (`POST /1.0/instances/<name>/metadata/templates?path=<template>`
+ * with `content` as the body). `template` is a plain file name (`"hostname.tpl"`); reference it
+ * from the metadata's `templates` (`lxd_instance_metadata_patch`) for LXD to render it.
+ */
+enum lxd_result lxd_instance_template_put(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *template_,
+                                          const char *content,
+                                          struct lxd_error **err_out);
+
+/**
+ * Delete a template file (`DELETE /1.0/instances/<name>/metadata/templates?path=<template>`).
+ */
+enum lxd_result lxd_instance_template_delete(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *template_,
+                                             struct lxd_error **err_out);
+
+/**
+ * Change the state of every instance of the client's project at once (`PUT /1.0/instances` with
+ * `{"state": {"action", "timeout", "force", "stateful"}}`): `action` is `"start"`, `"stop"`,
+ * `"restart"`, `"freeze"` or `"unfreeze"`. `op_out` NULL: wait until done (its failure is this
+ * call's error); else `*op_out` gets the operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_set_state_all(const struct lxd_client *client,
+                                           const char *action,
+                                           int32_t timeout,
+                                           bool force,
+                                           bool stateful,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * An instance with its state, snapshots and backups (`GET /1.0/instances/<name>?recursion=1`) as
+ * JSON in `*json_out`; `etag_out` as in `lxd_instance_get`. Both strings are yours.
+ */
+enum lxd_result lxd_instance_get_full(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      char **etag_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * List instances with filters (`GET /1.0/instances`): `instance_type` `"container"`,
+ * `"virtual-machine"` or NULL (both); `filter` LXD's collection filter (`"status eq Running"`) or
+ * NULL; `all_projects` lists every project instead of the client's. `recursion` 0: a JSON array
+ * of names; 1: objects; 2: objects with state, snapshots and backups. `*json_out` is yours.
+ */
+enum lxd_result lxd_instance_list_filtered(const struct lxd_client *client,
+                                           int32_t recursion,
+                                           const char *instance_type,
+                                           const char *filter,
+                                           bool all_projects,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Create an instance from a local image (`POST /1.0/instances`): `name`; `instance_type`
+ * `"container"`, `"virtual-machine"` or NULL (container); `image` a local image alias, or
+ * `"fingerprint:<hex>"` for an image by fingerprint (or a unique prefix of it); `options_json`
+ * (may be NULL) more `InstancesPost` fields
+ * (`profiles`, `config`, `devices`, `ephemeral`, `description`). The client's `target` picks the
+ * cluster member. `op_out` NULL: wait until created; else `*op_out` gets the operation handle.
+ */
+enum lxd_result lxd_instance_create_from_image(const struct lxd_client *client,
+                                               const char *name,
+                                               const char *instance_type,
+                                               const char *image,
+                                               const char *options_json,
+                                               struct lxd_operation **op_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Move a stopped instance to another cluster member (`POST /1.0/instances/<name>?target=<member>`
+ * with `{"name", "migration": true}`). `op_out` NULL: wait until moved; else `*op_out` gets the
+ * operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
+                                            const char *name,
+                                            const char *member,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
  * List the networks (`GET /1.0/networks`). `recursion` 0: `*json_out` is a JSON array of names; 1
  * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
  * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
@@ -1050,6 +1323,27 @@ enum lxd_result lxd_operation_json(const struct lxd_operation *op,
  * Free the handle (the operation itself is not affected). NULL is fine.
  */
 void lxd_operation_free(struct lxd_operation *op);
+
+/**
+ * The ids of every operation the server knows (`GET /1.0/operations`), all statuses, as a JSON
+ * array in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
+                                       char **json_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Wait on an operation as an untrusted client holding its secret (`GET
+ * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
+ * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
+ * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
+ */
+enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
+                                             const char *id,
+                                             const char *secret,
+                                             int64_t timeout_secs,
+                                             char **json_out,
+                                             struct lxd_error **err_out);
 
 /**
  * List the profiles (`GET /1.0/profiles`). `recursion` 0: `*json_out` is a JSON array of names; 1
@@ -1274,6 +1568,23 @@ enum lxd_result lxd_server_has_extension(const struct lxd_client *client,
 enum lxd_result lxd_server_resources(const struct lxd_client *client,
                                      char **json_out,
                                      struct lxd_error **err_out);
+
+/**
+ * The API versions the server offers (`GET /`): a JSON array such as `["/1.0"]` in `*json_out`
+ * (yours, freed with `lxd_string_free`). Works for untrusted clients too.
+ */
+enum lxd_result lxd_server_api_versions(const struct lxd_client *client,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * The server as an untrusted client sees it (`GET /1.0?public`: `api_extensions`, `auth`,
+ * `auth_methods`, `api_version`, ...) as JSON in `*json_out` (yours). LXD answers by the caller's
+ * trust, so a trusted client gets the full view here too.
+ */
+enum lxd_result lxd_server_get_public(const struct lxd_client *client,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
 
 /**
  * List the snapshots of an instance (`GET /1.0/instances/<instance>/snapshots`). `instance` is the
@@ -2645,278 +2956,6 @@ enum lxd_result lxd_cluster_member_restore(const struct lxd_client *client,
                                            struct lxd_error **err_out);
 
 /**
- * Refresh an image from its source now (`POST /1.0/images/<fingerprint>/refresh`); only images
- * with a source (`auto_update`) can be refreshed. `op_out` NULL: wait until done (its failure is
- * this call's error); else `*op_out` gets the operation handle, whose JSON says in
- * `metadata.refreshed` whether a newer image arrived (free it with `lxd_operation_free`).
- */
-enum lxd_result lxd_image_refresh(const struct lxd_client *client,
-                                  const char *fingerprint,
-                                  struct lxd_operation **op_out,
-                                  struct lxd_error **err_out);
-
-/**
- * A one-time secret that lets an untrusted client fetch this private image (`POST
- * /1.0/images/<fingerprint>/secret`): `*secret_out` gets it (yours, freed with `lxd_string_free`);
- * see `lxd_image_get_public`. It stays valid until used or revoked: `op_out` (may be NULL) gets
- * the token operation's handle, whose `lxd_operation_cancel` revokes it. The call does not wait.
- */
-enum lxd_result lxd_image_secret(const struct lxd_client *client,
-                                 const char *fingerprint,
-                                 char **secret_out,
-                                 struct lxd_operation **op_out,
-                                 struct lxd_error **err_out);
-
-/**
- * An image as an untrusted client may see it (`GET /1.0/images/<fingerprint>?public&secret=…`):
- * a public image, or a private one with `secret` from `lxd_image_secret` (NULL: none). JSON in
- * `*json_out` (yours). Private without a valid secret: `LXD_RESULT_NOT_FOUND`.
- */
-enum lxd_result lxd_image_get_public(const struct lxd_client *client,
-                                     const char *fingerprint,
-                                     const char *secret,
-                                     char **json_out,
-                                     struct lxd_error **err_out);
-
-/**
- * The public images (`GET /1.0/images?public`): `recursion` 0 gives a JSON array of
- * fingerprints, 1 (or more) objects. `*json_out` is yours.
- */
-enum lxd_result lxd_image_list_public(const struct lxd_client *client,
-                                      int32_t recursion,
-                                      char **json_out,
-                                      struct lxd_error **err_out);
-
-/**
- * An alias of a public image (`GET /1.0/images/aliases/<name>?public`) as JSON in `*json_out`
- * (yours). An alias of a private image: `LXD_RESULT_NOT_FOUND`.
- */
-enum lxd_result lxd_image_alias_get_public(const struct lxd_client *client,
-                                           const char *name,
-                                           char **json_out,
-                                           struct lxd_error **err_out);
-
-/**
- * Images filtered by LXD's collection filter (`GET /1.0/images?filter=…`, e.g.
- * `"properties.os eq busybox"`; NULL: all): `recursion` 0 gives fingerprints, 1 objects.
- */
-enum lxd_result lxd_image_list_filtered(const struct lxd_client *client,
-                                        int32_t recursion,
-                                        const char *filter,
-                                        char **json_out,
-                                        struct lxd_error **err_out);
-
-/**
- * Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
- * `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
- * server, `aliases`, `project`; LXD 5.0.2 ignores `aliases`: the pushed image gets those of the
- * receiving server's own request). `op_out` NULL: wait until done; else `*op_out` gets the operation.
- */
-enum lxd_result lxd_image_push_to(const struct lxd_client *client,
-                                  const char *fingerprint,
-                                  const char *json,
-                                  struct lxd_operation **op_out,
-                                  struct lxd_error **err_out);
-
-/**
- * A container's console log (`GET /1.0/instances/<name>/console`) as text in `*text_out` (yours,
- * freed with `lxd_string_free`; bytes that are not UTF-8, and NULs, become U+FFFD). An empty
- * console buffer gives "" (LXD 5.0.2 reports it as an error; the library does not). VMs:
- * `LXD_RESULT_API` (400).
- */
-enum lxd_result lxd_instance_console_log(const struct lxd_client *client,
-                                         const char *name,
-                                         char **text_out,
-                                         struct lxd_error **err_out);
-
-/**
- * Clear a container's console log (`DELETE /1.0/instances/<name>/console`).
- */
-enum lxd_result lxd_instance_console_log_clear(const struct lxd_client *client,
-                                               const char *name,
-                                               struct lxd_error **err_out);
-
-/**
- * Open a console session (`POST /1.0/instances/<name>/console` with `{"width", "height",
- * "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
- * default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
- * holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
- * both to connect (LXD 5.0.2 cannot cancel it: one nobody connects to stays until the daemon is
- * killed, and holds up its shutdown). Free it with `lxd_operation_free`. For a text console,
- * `lxd_console_attach` makes this request and connects.
- */
-enum lxd_result lxd_instance_console_create(const struct lxd_client *client,
-                                            const char *name,
-                                            uint32_t width,
-                                            uint32_t height,
-                                            const char *kind,
-                                            struct lxd_operation **op_out,
-                                            struct lxd_error **err_out);
-
-/**
- * An instance's log files (`GET /1.0/instances/<name>/logs`): a JSON array of file names
- * (`"lxc.log"`, `"lxc.conf"`, ...) in `*json_out` (yours, freed with `lxd_string_free`).
- */
-enum lxd_result lxd_instance_log_list(const struct lxd_client *client,
-                                      const char *name,
-                                      char **json_out,
-                                      struct lxd_error **err_out);
-
-/**
- * One log file of an instance (`GET /1.0/instances/<name>/logs/<file>`) as text in `*text_out`
- * (yours, freed with `lxd_string_free`; invalid UTF-8 and NULs become U+FFFD).
- */
-enum lxd_result lxd_instance_log_get(const struct lxd_client *client,
-                                     const char *name,
-                                     const char *file,
-                                     char **text_out,
-                                     struct lxd_error **err_out);
-
-/**
- * Delete a log file of an instance (`DELETE /1.0/instances/<name>/logs/<file>`). LXD refuses
- * the logs a running instance writes (`lxc.log`): `LXD_RESULT_API`.
- */
-enum lxd_result lxd_instance_log_delete(const struct lxd_client *client,
-                                        const char *name,
-                                        const char *file,
-                                        struct lxd_error **err_out);
-
-/**
- * An instance's image metadata (`GET /1.0/instances/<name>/metadata`: `architecture`,
- * `creation_date`, `properties`, `templates`) as JSON in `*json_out`; `etag_out` may be NULL,
- * else gets the ETag for an update. Both strings are yours, freed with `lxd_string_free`.
- */
-enum lxd_result lxd_instance_metadata_get(const struct lxd_client *client,
-                                          const char *name,
-                                          char **json_out,
-                                          char **etag_out,
-                                          struct lxd_error **err_out);
-
-/**
- * Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
- * `etag` (may be NULL) is sent as `If-Match` (LXD 5.0.2 does not check it on this PUT; its
- * PATCH, `lxd_instance_metadata_patch`, refuses a stale one with `LXD_RESULT_PRECONDITION_FAILED`).
- */
-enum lxd_result lxd_instance_metadata_update(const struct lxd_client *client,
-                                             const char *name,
-                                             const char *json,
-                                             const char *etag,
-                                             struct lxd_error **err_out);
-
-/**
- * Merge changes into an instance's image metadata (`PATCH /1.0/instances/<name>/metadata`);
- * `etag` as in `lxd_instance_metadata_update`.
- */
-enum lxd_result lxd_instance_metadata_patch(const struct lxd_client *client,
-                                            const char *name,
-                                            const char *json,
-                                            const char *etag,
-                                            struct lxd_error **err_out);
-
-/**
- * An instance's template files (`GET /1.0/instances/<name>/metadata/templates`): a JSON array
- * of names in `*json_out` (yours, freed with `lxd_string_free`).
- */
-enum lxd_result lxd_instance_template_list(const struct lxd_client *client,
-                                           const char *name,
-                                           char **json_out,
-                                           struct lxd_error **err_out);
-
-/**
- * One template's content (`GET /1.0/instances/<name>/metadata/templates?path=<template>`) as
- * text in `*text_out` (yours, freed with `lxd_string_free`). Missing: `LXD_RESULT_NOT_FOUND`.
- */
-enum lxd_result lxd_instance_template_get(const struct lxd_client *client,
-                                          const char *name,
-                                          const char *template_,
-                                          char **text_out,
-                                          struct lxd_error **err_out);
-
-/**
- * Create or replace a template file (`POST /1.0/instances/<name>/metadata/templates?path=<template>`
- * with `content` as the body). `template` is a plain file name (`"hostname.tpl"`); reference it
- * from the metadata's `templates` (`lxd_instance_metadata_patch`) for LXD to render it.
- */
-enum lxd_result lxd_instance_template_put(const struct lxd_client *client,
-                                          const char *name,
-                                          const char *template_,
-                                          const char *content,
-                                          struct lxd_error **err_out);
-
-/**
- * Delete a template file (`DELETE /1.0/instances/<name>/metadata/templates?path=<template>`).
- */
-enum lxd_result lxd_instance_template_delete(const struct lxd_client *client,
-                                             const char *name,
-                                             const char *template_,
-                                             struct lxd_error **err_out);
-
-/**
- * Change the state of every instance of the client's project at once (`PUT /1.0/instances` with
- * `{"state": {"action", "timeout", "force", "stateful"}}`): `action` is `"start"`, `"stop"`,
- * `"restart"`, `"freeze"` or `"unfreeze"`. `op_out` NULL: wait until done (its failure is this
- * call's error); else `*op_out` gets the operation handle, freed with `lxd_operation_free`.
- */
-enum lxd_result lxd_instance_set_state_all(const struct lxd_client *client,
-                                           const char *action,
-                                           int32_t timeout,
-                                           bool force,
-                                           bool stateful,
-                                           struct lxd_operation **op_out,
-                                           struct lxd_error **err_out);
-
-/**
- * An instance with its state, snapshots and backups (`GET /1.0/instances/<name>?recursion=1`) as
- * JSON in `*json_out`; `etag_out` as in `lxd_instance_get`. Both strings are yours.
- */
-enum lxd_result lxd_instance_get_full(const struct lxd_client *client,
-                                      const char *name,
-                                      char **json_out,
-                                      char **etag_out,
-                                      struct lxd_error **err_out);
-
-/**
- * List instances with filters (`GET /1.0/instances`): `instance_type` `"container"`,
- * `"virtual-machine"` or NULL (both); `filter` LXD's collection filter (`"status eq Running"`) or
- * NULL; `all_projects` lists every project instead of the client's. `recursion` 0: a JSON array
- * of names; 1: objects; 2: objects with state, snapshots and backups. `*json_out` is yours.
- */
-enum lxd_result lxd_instance_list_filtered(const struct lxd_client *client,
-                                           int32_t recursion,
-                                           const char *instance_type,
-                                           const char *filter,
-                                           bool all_projects,
-                                           char **json_out,
-                                           struct lxd_error **err_out);
-
-/**
- * Create an instance from a local image (`POST /1.0/instances`): `name`; `instance_type`
- * `"container"`, `"virtual-machine"` or NULL (container); `image` a local image alias, or
- * `"fingerprint:<hex>"` for an image by fingerprint (or a unique prefix of it); `options_json`
- * (may be NULL) more `InstancesPost` fields
- * (`profiles`, `config`, `devices`, `ephemeral`, `description`). The client's `target` picks the
- * cluster member. `op_out` NULL: wait until created; else `*op_out` gets the operation handle.
- */
-enum lxd_result lxd_instance_create_from_image(const struct lxd_client *client,
-                                               const char *name,
-                                               const char *instance_type,
-                                               const char *image,
-                                               const char *options_json,
-                                               struct lxd_operation **op_out,
-                                               struct lxd_error **err_out);
-
-/**
- * Move a stopped instance to another cluster member (`POST /1.0/instances/<name>?target=<member>`
- * with `{"name", "migration": true}`). `op_out` NULL: wait until moved; else `*op_out` gets the
- * operation handle, freed with `lxd_operation_free`.
- */
-enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
-                                            const char *name,
-                                            const char *member,
-                                            struct lxd_operation **op_out,
-                                            struct lxd_error **err_out);
-
-/**
  * The server's metrics (`GET /1.0/metrics`) in OpenMetrics text format, ending with `# EOF`, in
  * `*text_out` (yours, freed with `lxd_string_free`). The client's project selects the instances
  * reported, its target the cluster member. Over HTTPS LXD serves them to trusted clients and to
@@ -3336,27 +3375,6 @@ enum lxd_result lxd_network_zone_record_delete(const struct lxd_client *client,
                                                struct lxd_error **err_out);
 
 /**
- * The ids of every operation the server knows (`GET /1.0/operations`), all statuses, as a JSON
- * array in `*json_out` (yours, freed with `lxd_string_free`).
- */
-enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
-                                       char **json_out,
-                                       struct lxd_error **err_out);
-
-/**
- * Wait on an operation as an untrusted client holding its secret (`GET
- * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
- * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
- * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
- */
-enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
-                                             const char *id,
-                                             const char *secret,
-                                             int64_t timeout_secs,
-                                             char **json_out,
-                                             struct lxd_error **err_out);
-
-/**
  * List the projects (`GET /1.0/projects`). `recursion` 0: `*json_out` is a JSON array of names; 1
  * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
  * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
@@ -3454,23 +3472,6 @@ enum lxd_result lxd_project_state(const struct lxd_client *client,
                                   const char *name,
                                   char **json_out,
                                   struct lxd_error **err_out);
-
-/**
- * The API versions the server offers (`GET /`): a JSON array such as `["/1.0"]` in `*json_out`
- * (yours, freed with `lxd_string_free`). Works for untrusted clients too.
- */
-enum lxd_result lxd_server_api_versions(const struct lxd_client *client,
-                                        char **json_out,
-                                        struct lxd_error **err_out);
-
-/**
- * The server as an untrusted client sees it (`GET /1.0?public`: `api_extensions`, `auth`,
- * `auth_methods`, `api_version`, ...) as JSON in `*json_out` (yours). LXD answers by the caller's
- * trust, so a trusted client gets the full view here too.
- */
-enum lxd_result lxd_server_get_public(const struct lxd_client *client,
-                                      char **json_out,
-                                      struct lxd_error **err_out);
 
 /**
  * List the storage volumes of one type in a pool (`GET
