@@ -1,6 +1,7 @@
 //! Images (`/1.0/images`) and their aliases: CRUD (generated from the registry), lookups by
 //! alias, refresh, one-time secrets, the public (untrusted) views, filtered lists and LXD-to-LXD
 //! pushes.
+//!
 //! Objects cross as JSON text in LXD's schema; returned strings are freed with `lxd_string_free`.
 
 use std::ffi::c_char;

@@ -1,6 +1,7 @@
 //! Instances (`/1.0/instances`): CRUD (generated from the registry), state changes, the console
 //! log, log files, image metadata and templates, typed creation, filtered lists, the full view, the
 //! bulk state change and moves between cluster members.
+//!
 //! Objects cross as JSON text in LXD's schema; returned strings are freed with `lxd_string_free`.
 
 use std::ffi::c_char;
