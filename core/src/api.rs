@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 pub mod certificates;
 pub mod cluster;
 pub mod collections;
-pub mod coverage;
+
 pub mod endpoint;
 pub mod images;
 pub mod instance_backups;
@@ -255,15 +255,6 @@ impl Collection {
         Ok(Call::new(self.req(crate::request::Method::GET, &[name, sub]), parse_value))
     }
 }
-
-
-
-
-
-
-
-
-
 
 #[cfg(test)]
 mod tests {
