@@ -15,7 +15,8 @@
 //! `volume_type`), ... see [`collections::RESOURCES`]; parents are string arguments named as in C)
 //! and verbs `list` (`recursion`), `get`, `exists`, `create`, `update`, `patch`, `rename`, `delete`
 //! (`name`, `new_name`, `body`, `etag`); plus `server.get`, `instances.state` (`name`), `instances.set_state`
-//! (`name`, `action`, `timeout`, `force`), `operations.get`, `operations.wait` (`id`, `timeout`),
+//! (`name`, `action`, `timeout`, `force`), `instances.create_from_image` (`name`, `image` an alias or
+//! `fingerprint:<hex>`, `type`, `options` as in C), `operations.get`, `operations.wait` (`id`, `timeout`),
 //! `operations.list`.
 
 pub mod collections;
@@ -81,6 +82,14 @@ fn build(cmd: &Value) -> Result<(Request, Parser), Error> {
             let timeout = cmd.get("timeout").and_then(Value::as_i64).unwrap_or(-1) as i32;
             let force = cmd.get("force").and_then(Value::as_bool).unwrap_or(false);
             Ok(erase(api::instances::set_state(arg(cmd, "name")?, arg(cmd, "action")?, timeout, force, false)?))
+        }
+        ("instances", "create_from_image") => {
+            let opts = match cmd.get("options") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.to_string()),
+            };
+            let spec = api::instances::InstanceCreate::from_image(arg(cmd, "name")?, cmd.get("type").and_then(Value::as_str), arg(cmd, "image")?, opts.as_deref())?;
+            Ok(erase(api::instances::create(&spec)?))
         }
         ("operations", "get") => Ok(erase(Call::new(operation::get(arg(cmd, "id")?)?, Operation::parse))),
         ("operations", "wait") => {
@@ -223,6 +232,9 @@ mod tests {
         assert_eq!(r["path"], "/1.0/storage-pools/default/volumes/custom/v1/snapshots/s1");
         let e: Value = serde_json::from_str(&request_json(r#"{"call":"storage_volumes.list","pool":"default"}"#)).unwrap();
         assert_eq!(e["error"]["kind"], "invalid_argument", "a missing parent is refused");
+        let r: Value = serde_json::from_str(&request_json(r#"{"call":"instances.create_from_image","name":"c1","image":"busybox","options":{"ephemeral":true}}"#)).unwrap();
+        let body: Value = serde_json::from_str(r["body"].as_str().unwrap()).unwrap();
+        assert_eq!((body["source"]["alias"].as_str(), body["ephemeral"].as_bool()), (Some("busybox"), Some(true)));
         let e: Value = serde_json::from_str(&request_json(r#"{"call":"nothing.list"}"#)).unwrap();
         assert_eq!(e["error"]["kind"], "invalid_argument");
     }
