@@ -5,7 +5,9 @@
 //! between cluster members, backup imports and the SFTP upgrade.
 
 use super::*;
+
 pub use super::collections::instances as collection;
+
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, Body, Request};
 use crate::response::parse_async;
