@@ -86,7 +86,7 @@ pub unsafe extern "C" fn lxd_snapshot_create(client: *const lxd_client, instance
     guard(err_out, || {
         let c = unsafe { super::client::client_ref(client) }?;
         let inst = unsafe { super::arg_str(instance, "instance") }?;
-        let name = unsafe { super::calls::arg_opt_nonempty(name, "name") }?;
+        let name = unsafe { super::arg_opt_str(name, "name") }?.filter(|n| !n.is_empty());
         let op = c.call(api::snapshots::create(inst, name, stateful)?)?;
         super::operation::finish_op(c, Some(op), op_out)
     })
