@@ -150,9 +150,11 @@ test-tsan: deps
 	  LXD_TEST_EXEC_MB=8 LXD_TEST_EXEC_ROUNDS=40 \
 	  $(BUILD)/tsan/test_$$s || { echo "test_$$s under TSan failed (exit $$?)"; exit 1; }; done'
 
-## gen-check: the generated C functions and docs/coverage.md are current (core/src/spec.rs is held to
-## the spec by core/tests/coverage.rs).
+## gen-check: everything generated from the spec and the resource registry (registry/resources.toml)
+## is current: core/src/spec.rs, core/src/api/collections.rs, the C CRUD functions, docs/coverage.md.
 gen-check:
+	@python3 tools/gen_spec.py --check
+	@python3 tools/gen_core.py --check
 	@python3 tools/gen_capi.py --check
 	@python3 tools/gen_coverage_table.py --check
 	@python3 tools/readme_coverage.py --check

@@ -274,8 +274,10 @@ void lxd_bytes_free(uint8_t *buf, size_t len);
 const char *lxd_version(void);
 
 /**
- * List certificates (`GET /1.0/certificates`). `recursion` 0: `*json_out` is a JSON array of
- * names; 1 (or more): a JSON array of full objects.
+ * List the trusted certificates (`GET /1.0/certificates`). `recursion` 0: `*json_out` is a JSON
+ * array of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_list(const struct lxd_client *client,
                                      int32_t recursion,
@@ -285,7 +287,9 @@ enum lxd_result lxd_certificate_list(const struct lxd_client *client,
 /**
  * Get one trusted certificate (`GET /1.0/certificates/<fingerprint>`) as JSON in `*json_out`.
  * `etag_out` may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent
- * none). Missing: `LXD_RESULT_NOT_FOUND`.
+ * none). Both strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or
+ * `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_get(const struct lxd_client *client,
                                     const char *fingerprint,
@@ -294,17 +298,19 @@ enum lxd_result lxd_certificate_get(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Create a trusted certificate (`POST /1.0/certificates`) from `json`, LXD's create object (a JSON
- * object). Exists already: `LXD_RESULT_CONFLICT`.
+ * Create a trusted certificate (`POST /1.0/certificates`) from `json`, LXD's `CertificatesPost`
+ * object (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_create(const struct lxd_client *client,
                                        const char *json,
                                        struct lxd_error **err_out);
 
 /**
- * Replace a trusted certificate (`PUT /1.0/certificates/<fingerprint>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a trusted certificate (`PUT /1.0/certificates/<fingerprint>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_update(const struct lxd_client *client,
                                        const char *fingerprint,
@@ -313,9 +319,10 @@ enum lxd_result lxd_certificate_update(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Merge changes into a trusted certificate (`PATCH /1.0/certificates/<fingerprint>`) with `json`.
- * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a trusted certificate (`PATCH /1.0/certificates/<fingerprint>`) with `json`
+ * (JSON text). `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was
+ * read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_patch(const struct lxd_client *client,
                                       const char *fingerprint,
@@ -324,8 +331,8 @@ enum lxd_result lxd_certificate_patch(const struct lxd_client *client,
                                       struct lxd_error **err_out);
 
 /**
- * Delete a trusted certificate (`DELETE /1.0/certificates/<fingerprint>`). In use: LXD refuses
- * (`LXD_RESULT_API`, 400).
+ * Delete a trusted certificate (`DELETE /1.0/certificates/<fingerprint>`). String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_certificate_delete(const struct lxd_client *client,
                                        const char *fingerprint,
@@ -502,8 +509,9 @@ enum lxd_result lxd_client_trusted(const struct lxd_client *client,
 
 /**
  * Ask the server to trust this client's certificate, with its trust password or a trust token
- * (`POST /1.0/certificates` with `password`). An already trusted client gets `LXD_RESULT_API`
- * (400, "Client is already trusted").
+ * (`POST /1.0/certificates` with `password`). A client the server trusts already succeeds without
+ * sending the password (only `GET /1.0` is sent), as pylxd's `authenticate` does; the raw call,
+ * which LXD refuses with 400 then, is `lxd_certificate_add_untrusted`.
  */
 enum lxd_result lxd_client_authenticate(const struct lxd_client *client,
                                         const char *password,
@@ -547,8 +555,9 @@ const char *lxd_result_name(int32_t code);
 void lxd_error_free(struct lxd_error *err);
 
 /**
- * List images (`GET /1.0/images`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
- * more): a JSON array of full objects.
+ * List the images (`GET /1.0/images`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
+ * more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_list(const struct lxd_client *client,
                                int32_t recursion,
@@ -557,8 +566,10 @@ enum lxd_result lxd_image_list(const struct lxd_client *client,
 
 /**
  * Get one image (`GET /1.0/images/<fingerprint>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_get(const struct lxd_client *client,
                               const char *fingerprint,
@@ -567,7 +578,9 @@ enum lxd_result lxd_image_get(const struct lxd_client *client,
                               struct lxd_error **err_out);
 
 /**
- * Whether a image exists (`GET /1.0/images/<fingerprint>`, 404 → false).
+ * Whether a image exists (`GET /1.0/images/<fingerprint>`; 404 gives false). `*exists_out` is
+ * written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_exists(const struct lxd_client *client,
                                  const char *fingerprint,
@@ -575,9 +588,12 @@ enum lxd_result lxd_image_exists(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Create a image (`POST /1.0/images`) from `json`, LXD's create object (a JSON object). `op_out`
- * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
- * the operation handle to wait on (NULL when LXD finished synchronously).
+ * Create a image (`POST /1.0/images`) from `json`, LXD's `ImagesPost` object (JSON text, borrowed
+ * for the call). A JSON body can only make an image from a remote server, an instance or a
+ * snapshot; uploads are `lxd_image_upload`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes
+ * (its failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL
+ * when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_create(const struct lxd_client *client,
                                  const char *json,
@@ -585,10 +601,12 @@ enum lxd_result lxd_image_create(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Replace a image (`PUT /1.0/images/<fingerprint>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. `op_out`
- * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
- * the operation handle to wait on (NULL when LXD finished synchronously).
+ * Replace a image (`PUT /1.0/images/<fingerprint>`) with `json` (JSON text). `etag` (may be NULL)
+ * is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_update(const struct lxd_client *client,
                                  const char *fingerprint,
@@ -598,11 +616,12 @@ enum lxd_result lxd_image_update(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Merge changes into a image (`PATCH /1.0/images/<fingerprint>`) with `json`. `etag` (may be NULL)
- * is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. `op_out` NULL: wait until the operation finishes (its failure
- * is this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD
- * finished synchronously).
+ * Merge changes into a image (`PATCH /1.0/images/<fingerprint>`) with `json` (JSON text). `etag`
+ * (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_patch(const struct lxd_client *client,
                                 const char *fingerprint,
@@ -612,9 +631,10 @@ enum lxd_result lxd_image_patch(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
- * Delete a image (`DELETE /1.0/images/<fingerprint>`). `op_out` NULL: wait until the operation
- * finishes (its failure is this call's error); else `*op_out` gets the operation handle to wait on
- * (NULL when LXD finished synchronously).
+ * Delete a image (`DELETE /1.0/images/<fingerprint>`). String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the
+ * operation finishes (its failure is this call's error); else `*op_out` gets the operation handle
+ * to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_image_delete(const struct lxd_client *client,
                                  const char *fingerprint,
@@ -622,8 +642,10 @@ enum lxd_result lxd_image_delete(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * List image aliases (`GET /1.0/images/aliases`). `recursion` 0: `*json_out` is a JSON array of
- * names; 1 (or more): a JSON array of full objects.
+ * List the image aliases (`GET /1.0/images/aliases`). `recursion` 0: `*json_out` is a JSON array
+ * of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_list(const struct lxd_client *client,
                                      int32_t recursion,
@@ -632,8 +654,10 @@ enum lxd_result lxd_image_alias_list(const struct lxd_client *client,
 
 /**
  * Get one image alias (`GET /1.0/images/aliases/<name>`) as JSON in `*json_out`. `etag_out` may be
- * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings
+ * are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_get(const struct lxd_client *client,
                                     const char *name,
@@ -642,7 +666,9 @@ enum lxd_result lxd_image_alias_get(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Whether a image alias exists (`GET /1.0/images/aliases/<name>`, 404 → false).
+ * Whether a image alias exists (`GET /1.0/images/aliases/<name>`; 404 gives false). `*exists_out`
+ * is written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_exists(const struct lxd_client *client,
                                        const char *name,
@@ -650,8 +676,10 @@ enum lxd_result lxd_image_alias_exists(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Replace a image alias (`PUT /1.0/images/aliases/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a image alias (`PUT /1.0/images/aliases/<name>`) with `json` (JSON text). `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_update(const struct lxd_client *client,
                                        const char *name,
@@ -660,10 +688,12 @@ enum lxd_result lxd_image_alias_update(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * Merge changes into a image alias (`PATCH /1.0/images/aliases/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
  * `LXD_RESULT_PRECONDITION_FAILED`. LXD 5.0.2 cannot patch aliases (it stalls 20 s, then answers
- * 500 "context deadline exceeded"): use `lxd_image_alias_update` there.
+ * 500 "context deadline exceeded"): use `lxd_image_alias_update` there. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_patch(const struct lxd_client *client,
                                       const char *name,
@@ -673,7 +703,8 @@ enum lxd_result lxd_image_alias_patch(const struct lxd_client *client,
 
 /**
  * Rename a image alias (`POST /1.0/images/aliases/<name>` with `{"name": new_name}`). Target name
- * taken: `LXD_RESULT_CONFLICT`.
+ * taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_rename(const struct lxd_client *client,
                                        const char *name,
@@ -681,8 +712,8 @@ enum lxd_result lxd_image_alias_rename(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * Delete a image alias (`DELETE /1.0/images/aliases/<name>`). In use: LXD refuses
- * (`LXD_RESULT_API`, 400).
+ * Delete a image alias (`DELETE /1.0/images/aliases/<name>`). String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_image_alias_delete(const struct lxd_client *client,
                                        const char *name,
@@ -709,8 +740,84 @@ enum lxd_result lxd_image_alias_create(const struct lxd_client *client,
                                        struct lxd_error **err_out);
 
 /**
- * List instances (`GET /1.0/instances`). `recursion` 0: `*json_out` is a JSON array of names; 1
- * (or more): a JSON array of full objects.
+ * Refresh an image from its source now (`POST /1.0/images/<fingerprint>/refresh`); only images
+ * with a source (`auto_update`) can be refreshed. `op_out` NULL: wait until done (its failure is
+ * this call's error); else `*op_out` gets the operation handle, whose JSON says in
+ * `metadata.refreshed` whether a newer image arrived (free it with `lxd_operation_free`).
+ */
+enum lxd_result lxd_image_refresh(const struct lxd_client *client,
+                                  const char *fingerprint,
+                                  struct lxd_operation **op_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * A one-time secret that lets an untrusted client fetch this private image (`POST
+ * /1.0/images/<fingerprint>/secret`): `*secret_out` gets it (yours, freed with `lxd_string_free`);
+ * see `lxd_image_get_public`. It stays valid until used or revoked: `op_out` (may be NULL) gets
+ * the token operation's handle, whose `lxd_operation_cancel` revokes it. The call does not wait.
+ */
+enum lxd_result lxd_image_secret(const struct lxd_client *client,
+                                 const char *fingerprint,
+                                 char **secret_out,
+                                 struct lxd_operation **op_out,
+                                 struct lxd_error **err_out);
+
+/**
+ * An image as an untrusted client may see it (`GET /1.0/images/<fingerprint>?public&secret=…`):
+ * a public image, or a private one with `secret` from `lxd_image_secret` (NULL: none). JSON in
+ * `*json_out` (yours). Private without a valid secret: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_image_get_public(const struct lxd_client *client,
+                                     const char *fingerprint,
+                                     const char *secret,
+                                     char **json_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * The public images (`GET /1.0/images?public`): `recursion` 0 gives a JSON array of
+ * fingerprints, 1 (or more) objects. `*json_out` is yours.
+ */
+enum lxd_result lxd_image_list_public(const struct lxd_client *client,
+                                      int32_t recursion,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * An alias of a public image (`GET /1.0/images/aliases/<name>?public`) as JSON in `*json_out`
+ * (yours). An alias of a private image: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_image_alias_get_public(const struct lxd_client *client,
+                                           const char *name,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Images filtered by LXD's collection filter (`GET /1.0/images?filter=…`, e.g.
+ * `"properties.os eq busybox"`; NULL: all): `recursion` 0 gives fingerprints, 1 objects.
+ */
+enum lxd_result lxd_image_list_filtered(const struct lxd_client *client,
+                                        int32_t recursion,
+                                        const char *filter,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
+ * `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
+ * server, `aliases`, `project`; LXD 5.0.2 ignores `aliases`: the pushed image gets those of the
+ * receiving server's own request). `op_out` NULL: wait until done; else `*op_out` gets the operation.
+ */
+enum lxd_result lxd_image_push_to(const struct lxd_client *client,
+                                  const char *fingerprint,
+                                  const char *json,
+                                  struct lxd_operation **op_out,
+                                  struct lxd_error **err_out);
+
+/**
+ * List the instances (`GET /1.0/instances`). `recursion` 0: `*json_out` is a JSON array of names;
+ * 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_instance_list(const struct lxd_client *client,
                                   int32_t recursion,
@@ -719,8 +826,10 @@ enum lxd_result lxd_instance_list(const struct lxd_client *client,
 
 /**
  * Get one instance (`GET /1.0/instances/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_instance_get(const struct lxd_client *client,
                                  const char *name,
@@ -729,7 +838,9 @@ enum lxd_result lxd_instance_get(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Whether a instance exists (`GET /1.0/instances/<name>`, 404 → false).
+ * Whether a instance exists (`GET /1.0/instances/<name>`; 404 gives false). `*exists_out` is
+ * written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_instance_exists(const struct lxd_client *client,
                                     const char *name,
@@ -737,10 +848,13 @@ enum lxd_result lxd_instance_exists(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Create a instance (`POST /1.0/instances`) from `json`, LXD's create object (a JSON object).
- * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
- * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously). A name
- * already taken fails in the operation (`LXD_RESULT_OPERATION_FAILED`).
+ * Create a instance (`POST /1.0/instances`) from `json`, LXD's `InstancesPost` object (JSON text,
+ * borrowed for the call). A name already taken fails in the operation
+ * (`LXD_RESULT_OPERATION_FAILED`), not with `LXD_RESULT_CONFLICT`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait
+ * until the operation finishes (its failure is this call's error); else `*op_out` gets the
+ * operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_create(const struct lxd_client *client,
                                     const char *json,
@@ -748,10 +862,12 @@ enum lxd_result lxd_instance_create(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Replace a instance (`PUT /1.0/instances/<name>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. `op_out`
- * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
- * the operation handle to wait on (NULL when LXD finished synchronously).
+ * Replace a instance (`PUT /1.0/instances/<name>`) with `json` (JSON text). `etag` (may be NULL)
+ * is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_update(const struct lxd_client *client,
                                     const char *name,
@@ -761,11 +877,12 @@ enum lxd_result lxd_instance_update(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Merge changes into a instance (`PATCH /1.0/instances/<name>`) with `json`. `etag` (may be NULL)
- * is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. `op_out` NULL: wait until the operation finishes (its failure
- * is this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD
- * finished synchronously).
+ * Merge changes into a instance (`PATCH /1.0/instances/<name>`) with `json` (JSON text). `etag`
+ * (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until
+ * the operation finishes (its failure is this call's error); else `*op_out` gets the operation
+ * handle to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_patch(const struct lxd_client *client,
                                    const char *name,
@@ -775,9 +892,11 @@ enum lxd_result lxd_instance_patch(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Rename a instance (`POST /1.0/instances/<name>` with `{"name": new_name}`). `op_out` NULL: wait
- * until the operation finishes (its failure is this call's error); else `*op_out` gets the
- * operation handle to wait on (NULL when LXD finished synchronously).
+ * Rename a instance (`POST /1.0/instances/<name>` with `{"name": new_name}`). Target name taken:
+ * `LXD_RESULT_CONFLICT`. The instance must be stopped. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the
+ * operation finishes (its failure is this call's error); else `*op_out` gets the operation handle
+ * to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_rename(const struct lxd_client *client,
                                     const char *name,
@@ -786,9 +905,11 @@ enum lxd_result lxd_instance_rename(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Delete a instance (`DELETE /1.0/instances/<name>`). `op_out` NULL: wait until the operation
- * finishes (its failure is this call's error); else `*op_out` gets the operation handle to wait on
- * (NULL when LXD finished synchronously).
+ * Delete a instance (`DELETE /1.0/instances/<name>`). The instance must be stopped. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
+ * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously), freed
+ * with `lxd_operation_free`.
  */
 enum lxd_result lxd_instance_delete(const struct lxd_client *client,
                                     const char *name,
@@ -867,8 +988,208 @@ enum lxd_result lxd_instance_unfreeze(const struct lxd_client *client,
                                       struct lxd_error **err_out);
 
 /**
- * List networks (`GET /1.0/networks`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
- * more): a JSON array of full objects.
+ * A container's console log (`GET /1.0/instances/<name>/console`) as text in `*text_out` (yours,
+ * freed with `lxd_string_free`; bytes that are not UTF-8, and NULs, become U+FFFD). An empty
+ * console buffer gives "" (LXD 5.0.2 reports it as an error; the library does not). VMs:
+ * `LXD_RESULT_API` (400).
+ */
+enum lxd_result lxd_instance_console_log(const struct lxd_client *client,
+                                         const char *name,
+                                         char **text_out,
+                                         struct lxd_error **err_out);
+
+/**
+ * Clear a container's console log (`DELETE /1.0/instances/<name>/console`).
+ */
+enum lxd_result lxd_instance_console_log_clear(const struct lxd_client *client,
+                                               const char *name,
+                                               struct lxd_error **err_out);
+
+/**
+ * Open a console session (`POST /1.0/instances/<name>/console` with `{"width", "height",
+ * "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
+ * default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
+ * holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
+ * both to connect (LXD 5.0.2 cannot cancel it: one nobody connects to stays until the daemon is
+ * killed, and holds up its shutdown). Free it with `lxd_operation_free`. For a text console,
+ * `lxd_console_attach` makes this request and connects.
+ */
+enum lxd_result lxd_instance_console_create(const struct lxd_client *client,
+                                            const char *name,
+                                            uint32_t width,
+                                            uint32_t height,
+                                            const char *kind,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * An instance's log files (`GET /1.0/instances/<name>/logs`): a JSON array of file names
+ * (`"lxc.log"`, `"lxc.conf"`, ...) in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_instance_log_list(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * One log file of an instance (`GET /1.0/instances/<name>/logs/<file>`) as text in `*text_out`
+ * (yours, freed with `lxd_string_free`; invalid UTF-8 and NULs become U+FFFD).
+ */
+enum lxd_result lxd_instance_log_get(const struct lxd_client *client,
+                                     const char *name,
+                                     const char *file,
+                                     char **text_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Delete a log file of an instance (`DELETE /1.0/instances/<name>/logs/<file>`). LXD refuses
+ * the logs a running instance writes (`lxc.log`): `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_instance_log_delete(const struct lxd_client *client,
+                                        const char *name,
+                                        const char *file,
+                                        struct lxd_error **err_out);
+
+/**
+ * An instance's image metadata (`GET /1.0/instances/<name>/metadata`: `architecture`,
+ * `creation_date`, `properties`, `templates`) as JSON in `*json_out`; `etag_out` may be NULL,
+ * else gets the ETag for an update. Both strings are yours, freed with `lxd_string_free`.
+ */
+enum lxd_result lxd_instance_metadata_get(const struct lxd_client *client,
+                                          const char *name,
+                                          char **json_out,
+                                          char **etag_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
+ * `etag` (may be NULL) is sent as `If-Match` (LXD 5.0.2 does not check it on this PUT; its
+ * PATCH, `lxd_instance_metadata_patch`, refuses a stale one with `LXD_RESULT_PRECONDITION_FAILED`).
+ */
+enum lxd_result lxd_instance_metadata_update(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *json,
+                                             const char *etag,
+                                             struct lxd_error **err_out);
+
+/**
+ * Merge changes into an instance's image metadata (`PATCH /1.0/instances/<name>/metadata`);
+ * `etag` as in `lxd_instance_metadata_update`.
+ */
+enum lxd_result lxd_instance_metadata_patch(const struct lxd_client *client,
+                                            const char *name,
+                                            const char *json,
+                                            const char *etag,
+                                            struct lxd_error **err_out);
+
+/**
+ * An instance's template files (`GET /1.0/instances/<name>/metadata/templates`): a JSON array
+ * of names in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_instance_template_list(const struct lxd_client *client,
+                                           const char *name,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * One template's content (`GET /1.0/instances/<name>/metadata/templates?path=<template>`) as
+ * text in `*text_out` (yours, freed with `lxd_string_free`). Missing: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_instance_template_get(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *template_,
+                                          char **text_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Create or replace a template file (`POST /1.0/instances/<name>/metadata/templates?path=<template>`
+ * with `content` as the body). `template` is a plain file name (`"hostname.tpl"`); reference it
+ * from the metadata's `templates` (`lxd_instance_metadata_patch`) for LXD to render it.
+ */
+enum lxd_result lxd_instance_template_put(const struct lxd_client *client,
+                                          const char *name,
+                                          const char *template_,
+                                          const char *content,
+                                          struct lxd_error **err_out);
+
+/**
+ * Delete a template file (`DELETE /1.0/instances/<name>/metadata/templates?path=<template>`).
+ */
+enum lxd_result lxd_instance_template_delete(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *template_,
+                                             struct lxd_error **err_out);
+
+/**
+ * Change the state of every instance of the client's project at once (`PUT /1.0/instances` with
+ * `{"state": {"action", "timeout", "force", "stateful"}}`): `action` is `"start"`, `"stop"`,
+ * `"restart"`, `"freeze"` or `"unfreeze"`. `op_out` NULL: wait until done (its failure is this
+ * call's error); else `*op_out` gets the operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_set_state_all(const struct lxd_client *client,
+                                           const char *action,
+                                           int32_t timeout,
+                                           bool force,
+                                           bool stateful,
+                                           struct lxd_operation **op_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * An instance with its state, snapshots and backups (`GET /1.0/instances/<name>?recursion=1`) as
+ * JSON in `*json_out`; `etag_out` as in `lxd_instance_get`. Both strings are yours.
+ */
+enum lxd_result lxd_instance_get_full(const struct lxd_client *client,
+                                      const char *name,
+                                      char **json_out,
+                                      char **etag_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * List instances with filters (`GET /1.0/instances`): `instance_type` `"container"`,
+ * `"virtual-machine"` or NULL (both); `filter` LXD's collection filter (`"status eq Running"`) or
+ * NULL; `all_projects` lists every project instead of the client's. `recursion` 0: a JSON array
+ * of names; 1: objects; 2: objects with state, snapshots and backups. `*json_out` is yours.
+ */
+enum lxd_result lxd_instance_list_filtered(const struct lxd_client *client,
+                                           int32_t recursion,
+                                           const char *instance_type,
+                                           const char *filter,
+                                           bool all_projects,
+                                           char **json_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Create an instance from a local image (`POST /1.0/instances`): `name`; `instance_type`
+ * `"container"`, `"virtual-machine"` or NULL (container); `image` a local image alias, or
+ * `"fingerprint:<hex>"` for an image by fingerprint (or a unique prefix of it); `options_json`
+ * (may be NULL) more `InstancesPost` fields
+ * (`profiles`, `config`, `devices`, `ephemeral`, `description`). The client's `target` picks the
+ * cluster member. `op_out` NULL: wait until created; else `*op_out` gets the operation handle.
+ */
+enum lxd_result lxd_instance_create_from_image(const struct lxd_client *client,
+                                               const char *name,
+                                               const char *instance_type,
+                                               const char *image,
+                                               const char *options_json,
+                                               struct lxd_operation **op_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Move a stopped instance to another cluster member (`POST /1.0/instances/<name>?target=<member>`
+ * with `{"name", "migration": true}`). `op_out` NULL: wait until moved; else `*op_out` gets the
+ * operation handle, freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
+                                            const char *name,
+                                            const char *member,
+                                            struct lxd_operation **op_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * List the networks (`GET /1.0/networks`). `recursion` 0: `*json_out` is a JSON array of names; 1
+ * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_list(const struct lxd_client *client,
                                  int32_t recursion,
@@ -877,8 +1198,10 @@ enum lxd_result lxd_network_list(const struct lxd_client *client,
 
 /**
  * Get one network (`GET /1.0/networks/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_get(const struct lxd_client *client,
                                 const char *name,
@@ -887,7 +1210,9 @@ enum lxd_result lxd_network_get(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
- * Whether a network exists (`GET /1.0/networks/<name>`, 404 → false).
+ * Whether a network exists (`GET /1.0/networks/<name>`; 404 gives false). `*exists_out` is written
+ * on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_exists(const struct lxd_client *client,
                                    const char *name,
@@ -895,16 +1220,20 @@ enum lxd_result lxd_network_exists(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Create a network (`POST /1.0/networks`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_API` (LXD 5.0.2 answers 400, not 409).
+ * Create a network (`POST /1.0/networks`) from `json`, LXD's `NetworksPost` object (JSON text,
+ * borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a taken name
+ * with 400, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_create(const struct lxd_client *client,
                                    const char *json,
                                    struct lxd_error **err_out);
 
 /**
- * Replace a network (`PUT /1.0/networks/<name>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a network (`PUT /1.0/networks/<name>`) with `json` (JSON text). `etag` (may be NULL) is
+ * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_update(const struct lxd_client *client,
                                    const char *name,
@@ -913,8 +1242,10 @@ enum lxd_result lxd_network_update(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Merge changes into a network (`PATCH /1.0/networks/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a network (`PATCH /1.0/networks/<name>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_patch(const struct lxd_client *client,
                                   const char *name,
@@ -924,7 +1255,8 @@ enum lxd_result lxd_network_patch(const struct lxd_client *client,
 
 /**
  * Rename a network (`POST /1.0/networks/<name>` with `{"name": new_name}`). Target name taken:
- * `LXD_RESULT_CONFLICT`.
+ * `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_rename(const struct lxd_client *client,
                                    const char *name,
@@ -933,6 +1265,8 @@ enum lxd_result lxd_network_rename(const struct lxd_client *client,
 
 /**
  * Delete a network (`DELETE /1.0/networks/<name>`). In use: LXD refuses (`LXD_RESULT_API`, 400).
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_delete(const struct lxd_client *client,
                                    const char *name,
@@ -1017,8 +1351,31 @@ enum lxd_result lxd_operation_json(const struct lxd_operation *op,
 void lxd_operation_free(struct lxd_operation *op);
 
 /**
- * List profiles (`GET /1.0/profiles`). `recursion` 0: `*json_out` is a JSON array of names; 1 (or
- * more): a JSON array of full objects.
+ * The ids of every operation the server knows (`GET /1.0/operations`), all statuses, as a JSON
+ * array in `*json_out` (yours, freed with `lxd_string_free`).
+ */
+enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
+                                       char **json_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Wait on an operation as an untrusted client holding its secret (`GET
+ * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
+ * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
+ * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
+ */
+enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
+                                             const char *id,
+                                             const char *secret,
+                                             int64_t timeout_secs,
+                                             char **json_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * List the profiles (`GET /1.0/profiles`). `recursion` 0: `*json_out` is a JSON array of names; 1
+ * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_list(const struct lxd_client *client,
                                  int32_t recursion,
@@ -1027,8 +1384,10 @@ enum lxd_result lxd_profile_list(const struct lxd_client *client,
 
 /**
  * Get one profile (`GET /1.0/profiles/<name>`) as JSON in `*json_out`. `etag_out` may be NULL;
- * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Missing:
- * `LXD_RESULT_NOT_FOUND`.
+ * else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings are
+ * yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_get(const struct lxd_client *client,
                                 const char *name,
@@ -1037,7 +1396,9 @@ enum lxd_result lxd_profile_get(const struct lxd_client *client,
                                 struct lxd_error **err_out);
 
 /**
- * Whether a profile exists (`GET /1.0/profiles/<name>`, 404 → false).
+ * Whether a profile exists (`GET /1.0/profiles/<name>`; 404 gives false). `*exists_out` is written
+ * on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_exists(const struct lxd_client *client,
                                    const char *name,
@@ -1045,16 +1406,20 @@ enum lxd_result lxd_profile_exists(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Create a profile (`POST /1.0/profiles`) from `json`, LXD's create object (a JSON object). Exists
- * already: `LXD_RESULT_API` (LXD 5.0.2 answers 500, not 409).
+ * Create a profile (`POST /1.0/profiles`) from `json`, LXD's `ProfilesPost` object (JSON text,
+ * borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. (LXD 5.0.2 answers a taken name
+ * with 500, `LXD_RESULT_API`, instead.) String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_create(const struct lxd_client *client,
                                    const char *json,
                                    struct lxd_error **err_out);
 
 /**
- * Replace a profile (`PUT /1.0/profiles/<name>`) with `json`. `etag` (may be NULL) is sent as
- * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a profile (`PUT /1.0/profiles/<name>`) with `json` (JSON text). `etag` (may be NULL) is
+ * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_update(const struct lxd_client *client,
                                    const char *name,
@@ -1063,8 +1428,10 @@ enum lxd_result lxd_profile_update(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
- * Merge changes into a profile (`PATCH /1.0/profiles/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a profile (`PATCH /1.0/profiles/<name>`) with `json` (JSON text). `etag` (may
+ * be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_patch(const struct lxd_client *client,
                                   const char *name,
@@ -1073,8 +1440,10 @@ enum lxd_result lxd_profile_patch(const struct lxd_client *client,
                                   struct lxd_error **err_out);
 
 /**
- * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken, or
- * no such profile: `LXD_RESULT_API` (LXD 5.0.2 answers 500 to both).
+ * Rename a profile (`POST /1.0/profiles/<name>` with `{"name": new_name}`). Target name taken:
+ * `LXD_RESULT_CONFLICT`. No such profile: `LXD_RESULT_API` too (LXD 5.0.2 answers 500 to both).
+ * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_rename(const struct lxd_client *client,
                                    const char *name,
@@ -1083,7 +1452,8 @@ enum lxd_result lxd_profile_rename(const struct lxd_client *client,
 
 /**
  * Delete a profile (`DELETE /1.0/profiles/<name>`). In use: LXD refuses (`LXD_RESULT_API`; 500 on
- * LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`.
+ * LXD 5.0.2). The `default` profile: `LXD_RESULT_FORBIDDEN`. String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_profile_delete(const struct lxd_client *client,
                                    const char *name,
@@ -1104,6 +1474,29 @@ enum lxd_result lxd_raw_request(const struct lxd_client *client,
                                 char **body_out,
                                 char **etag_out,
                                 struct lxd_error **err_out);
+
+/**
+ * Send any request and read LXD's reply as every typed function does: `method` (`"GET"`,
+ * `"POST"`, ...), `path` with its query, already percent-encoded (`"/1.0/instances?recursion=1"`;
+ * the client's project and target are not added), `body_json` (NULL: no body). An error reply is
+ * this call's error (`LXD_RESULT_NOT_FOUND`, `LXD_RESULT_CONFLICT`, ... by status, with LXD's
+ * message); a reply that is not LXD's envelope is `LXD_RESULT_PROTOCOL`.
+ *
+ * A sync reply: `*json_out` gets its metadata as JSON (`null` when it had none) and `*op_out`
+ * NULL. An async reply: with `op_out` NULL the operation is waited for (as the other plain forms:
+ * within the client's operation deadline; its failure is this call's error) and `*json_out` gets
+ * the finished operation's metadata; with `op_out` set, `*op_out` gets the operation handle
+ * (freed with `lxd_operation_free`) and `*json_out` the operation object as LXD sent it.
+ * `json_out` may be NULL when the metadata is not wanted. `*json_out` is yours, freed with
+ * `lxd_string_free`.
+ */
+enum lxd_result lxd_call(const struct lxd_client *client,
+                         const char *method,
+                         const char *path,
+                         const char *body_json,
+                         char **json_out,
+                         struct lxd_operation **op_out,
+                         struct lxd_error **err_out);
 
 /**
  * A builder for a remote of the lxc configuration in `config_dir` (NULL: `LXD_CONF`, else
@@ -1203,8 +1596,27 @@ enum lxd_result lxd_server_resources(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * List instance snapshots (`GET /1.0/instances/<instance>/snapshots`). `recursion` 0: `*json_out`
- * is a JSON array of names; 1 (or more): a JSON array of full objects.
+ * The API versions the server offers (`GET /`): a JSON array such as `["/1.0"]` in `*json_out`
+ * (yours, freed with `lxd_string_free`). Works for untrusted clients too.
+ */
+enum lxd_result lxd_server_api_versions(const struct lxd_client *client,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * The server as an untrusted client sees it (`GET /1.0?public`: `api_extensions`, `auth`,
+ * `auth_methods`, `api_version`, ...) as JSON in `*json_out` (yours). LXD answers by the caller's
+ * trust, so a trusted client gets the full view here too.
+ */
+enum lxd_result lxd_server_get_public(const struct lxd_client *client,
+                                      char **json_out,
+                                      struct lxd_error **err_out);
+
+/**
+ * List the snapshots of an instance (`GET /1.0/instances/<instance>/snapshots`). `instance` is the
+ * instance's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON array
+ * of full objects. `*json_out` is yours, freed with `lxd_string_free`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_snapshot_list(const struct lxd_client *client,
                                   const char *instance,
@@ -1214,8 +1626,10 @@ enum lxd_result lxd_snapshot_list(const struct lxd_client *client,
 
 /**
  * Get one snapshot (`GET /1.0/instances/<instance>/snapshots/<name>`) as JSON in `*json_out`.
- * `etag_out` may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent
- * none). Missing: `LXD_RESULT_NOT_FOUND`.
+ * `instance` is the instance's name. `etag_out` may be NULL; else `*etag_out` gets the ETag to
+ * pass to an update (NULL if LXD sent none). Both strings are yours, freed with `lxd_string_free`.
+ * Missing: `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8
+ * one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_snapshot_get(const struct lxd_client *client,
                                  const char *instance,
@@ -1225,11 +1639,13 @@ enum lxd_result lxd_snapshot_get(const struct lxd_client *client,
                                  struct lxd_error **err_out);
 
 /**
- * Replace a snapshot (`PUT /1.0/instances/<instance>/snapshots/<name>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`. `op_out` NULL: wait until the operation finishes (its failure
- * is this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD
- * finished synchronously).
+ * Replace a snapshot (`PUT /1.0/instances/<instance>/snapshots/<name>`) with `json` (JSON text).
+ * `instance` is the instance's name. `etag` (may be NULL) is sent as `If-Match`: if the object
+ * changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for
+ * the call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`. `op_out`
+ * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
+ * the operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
  */
 enum lxd_result lxd_snapshot_update(const struct lxd_client *client,
                                     const char *instance,
@@ -1240,9 +1656,29 @@ enum lxd_result lxd_snapshot_update(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
+ * Merge changes into a snapshot (`PATCH /1.0/instances/<instance>/snapshots/<name>`) with `json`
+ * (JSON text). `instance` is the instance's name. `etag` (may be NULL) is sent as `If-Match`: if
+ * the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_snapshot_patch(const struct lxd_client *client,
+                                   const char *instance,
+                                   const char *name,
+                                   const char *json,
+                                   const char *etag,
+                                   struct lxd_operation **op_out,
+                                   struct lxd_error **err_out);
+
+/**
  * Rename a snapshot (`POST /1.0/instances/<instance>/snapshots/<name>` with `{"name": new_name}`).
- * `op_out` NULL: wait until the operation finishes (its failure is this call's error); else
- * `*op_out` gets the operation handle to wait on (NULL when LXD finished synchronously).
+ * `instance` is the instance's name. Target name taken: `LXD_RESULT_CONFLICT`. String arguments
+ * are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out`
+ * NULL: wait until the operation finishes (its failure is this call's error); else `*op_out` gets
+ * the operation handle to wait on (NULL when LXD finished synchronously), freed with
+ * `lxd_operation_free`.
  */
 enum lxd_result lxd_snapshot_rename(const struct lxd_client *client,
                                     const char *instance,
@@ -1252,9 +1688,11 @@ enum lxd_result lxd_snapshot_rename(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Delete a snapshot (`DELETE /1.0/instances/<instance>/snapshots/<name>`). `op_out` NULL: wait
- * until the operation finishes (its failure is this call's error); else `*op_out` gets the
- * operation handle to wait on (NULL when LXD finished synchronously).
+ * Delete a snapshot (`DELETE /1.0/instances/<instance>/snapshots/<name>`). `instance` is the
+ * instance's name. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
  */
 enum lxd_result lxd_snapshot_delete(const struct lxd_client *client,
                                     const char *instance,
@@ -1263,8 +1701,10 @@ enum lxd_result lxd_snapshot_delete(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Snapshot an instance (`POST /1.0/instances/<instance>/snapshots`) as `name`; `stateful` also
- * saves its running state (needs CRIU). `op_out` as in `lxd_snapshot_delete`.
+ * Snapshot an instance (`POST /1.0/instances/<instance>/snapshots`) as `name`. `name` may be NULL
+ * (or ""): LXD picks the next free `snapN`, as `lxc snapshot` does (read it from the snapshot
+ * list). `stateful` also saves its running state (needs CRIU). `op_out` as in
+ * `lxd_snapshot_delete`.
  */
 enum lxd_result lxd_snapshot_create(const struct lxd_client *client,
                                     const char *instance,
@@ -1285,8 +1725,10 @@ enum lxd_result lxd_snapshot_restore(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * List storage pools (`GET /1.0/storage-pools`). `recursion` 0: `*json_out` is a JSON array of
- * names; 1 (or more): a JSON array of full objects.
+ * List the storage pools (`GET /1.0/storage-pools`). `recursion` 0: `*json_out` is a JSON array of
+ * names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_list(const struct lxd_client *client,
                                       int32_t recursion,
@@ -1295,8 +1737,10 @@ enum lxd_result lxd_storage_pool_list(const struct lxd_client *client,
 
 /**
  * Get one storage pool (`GET /1.0/storage-pools/<name>`) as JSON in `*json_out`. `etag_out` may be
- * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none: LXD 5.0.2 sends
- * none for storage pools, though it checks `If-Match`). Missing: `LXD_RESULT_NOT_FOUND`.
+ * NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both strings
+ * are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. LXD 5.0.2 sends no
+ * ETag for storage pools, though it checks `If-Match`. String arguments are borrowed for the call;
+ * a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_get(const struct lxd_client *client,
                                      const char *name,
@@ -1305,7 +1749,9 @@ enum lxd_result lxd_storage_pool_get(const struct lxd_client *client,
                                      struct lxd_error **err_out);
 
 /**
- * Whether a storage pool exists (`GET /1.0/storage-pools/<name>`, 404 → false).
+ * Whether a storage pool exists (`GET /1.0/storage-pools/<name>`; 404 gives false). `*exists_out`
+ * is written on success. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_exists(const struct lxd_client *client,
                                         const char *name,
@@ -1313,16 +1759,19 @@ enum lxd_result lxd_storage_pool_exists(const struct lxd_client *client,
                                         struct lxd_error **err_out);
 
 /**
- * Create a storage pool (`POST /1.0/storage-pools`) from `json`, LXD's create object (a JSON
- * object). Exists already: `LXD_RESULT_CONFLICT`.
+ * Create a storage pool (`POST /1.0/storage-pools`) from `json`, LXD's `StoragePoolsPost` object
+ * (JSON text, borrowed for the call). Exists already: `LXD_RESULT_CONFLICT`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_create(const struct lxd_client *client,
                                         const char *json,
                                         struct lxd_error **err_out);
 
 /**
- * Replace a storage pool (`PUT /1.0/storage-pools/<name>`) with `json`. `etag` (may be NULL) is
- * sent as `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`.
+ * Replace a storage pool (`PUT /1.0/storage-pools/<name>`) with `json` (JSON text). `etag` (may be
+ * NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_update(const struct lxd_client *client,
                                         const char *name,
@@ -1331,9 +1780,10 @@ enum lxd_result lxd_storage_pool_update(const struct lxd_client *client,
                                         struct lxd_error **err_out);
 
 /**
- * Merge changes into a storage pool (`PATCH /1.0/storage-pools/<name>`) with `json`. `etag` (may
- * be NULL) is sent as `If-Match`: if the object changed since it was read,
- * `LXD_RESULT_PRECONDITION_FAILED`.
+ * Merge changes into a storage pool (`PATCH /1.0/storage-pools/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_patch(const struct lxd_client *client,
                                        const char *name,
@@ -1343,7 +1793,8 @@ enum lxd_result lxd_storage_pool_patch(const struct lxd_client *client,
 
 /**
  * Delete a storage pool (`DELETE /1.0/storage-pools/<name>`). In use: LXD refuses
- * (`LXD_RESULT_API`, 400).
+ * (`LXD_RESULT_API`, 400). String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_storage_pool_delete(const struct lxd_client *client,
                                         const char *name,
@@ -2386,8 +2837,8 @@ enum lxd_result lxd_cluster_member_patch(const struct lxd_client *client,
                                          struct lxd_error **err_out);
 
 /**
- * Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"name": new_name}`). Target
- * name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+ * Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"server_name": new_name}`).
+ * Target name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
  * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_cluster_member_rename(const struct lxd_client *client,
@@ -2561,291 +3012,6 @@ enum lxd_result lxd_cluster_member_restore(const struct lxd_client *client,
                                            const char *name,
                                            struct lxd_operation **op_out,
                                            struct lxd_error **err_out);
-
-/**
- * Refresh an image from its source now (`POST /1.0/images/<fingerprint>/refresh`); only images
- * with a source (`auto_update`) can be refreshed. `op_out` NULL: wait until done (its failure is
- * this call's error); else `*op_out` gets the operation handle, whose JSON says in
- * `metadata.refreshed` whether a newer image arrived (free it with `lxd_operation_free`).
- */
-enum lxd_result lxd_image_refresh(const struct lxd_client *client,
-                                  const char *fingerprint,
-                                  struct lxd_operation **op_out,
-                                  struct lxd_error **err_out);
-
-/**
- * A one-time secret that lets an untrusted client fetch this private image (`POST
- * /1.0/images/<fingerprint>/secret`): `*secret_out` gets it (yours, freed with `lxd_string_free`);
- * see `lxd_image_get_public`. It stays valid until used or revoked: `op_out` (may be NULL) gets
- * the token operation's handle, whose `lxd_operation_cancel` revokes it. The call does not wait.
- */
-enum lxd_result lxd_image_secret(const struct lxd_client *client,
-                                 const char *fingerprint,
-                                 char **secret_out,
-                                 struct lxd_operation **op_out,
-                                 struct lxd_error **err_out);
-
-/**
- * An image as an untrusted client may see it (`GET /1.0/images/<fingerprint>?public&secret=…`):
- * a public image, or a private one with `secret` from `lxd_image_secret` (NULL: none). JSON in
- * `*json_out` (yours). Private without a valid secret: `LXD_RESULT_NOT_FOUND`.
- */
-enum lxd_result lxd_image_get_public(const struct lxd_client *client,
-                                     const char *fingerprint,
-                                     const char *secret,
-                                     char **json_out,
-                                     struct lxd_error **err_out);
-
-/**
- * The public images (`GET /1.0/images?public`): `recursion` 0 gives a JSON array of
- * fingerprints, 1 (or more) objects. `*json_out` is yours.
- */
-enum lxd_result lxd_image_list_public(const struct lxd_client *client,
-                                      int32_t recursion,
-                                      char **json_out,
-                                      struct lxd_error **err_out);
-
-/**
- * An alias of a public image (`GET /1.0/images/aliases/<name>?public`) as JSON in `*json_out`
- * (yours). An alias of a private image: `LXD_RESULT_NOT_FOUND`.
- */
-enum lxd_result lxd_image_alias_get_public(const struct lxd_client *client,
-                                           const char *name,
-                                           char **json_out,
-                                           struct lxd_error **err_out);
-
-/**
- * Images filtered by LXD's collection filter (`GET /1.0/images?filter=…`, e.g.
- * `"properties.os eq busybox"`; NULL: all): `recursion` 0 gives fingerprints, 1 objects.
- */
-enum lxd_result lxd_image_list_filtered(const struct lxd_client *client,
-                                        int32_t recursion,
-                                        const char *filter,
-                                        char **json_out,
-                                        struct lxd_error **err_out);
-
-/**
- * Make this server push an image to another LXD (`POST /1.0/images/<fingerprint>/export` with
- * `json`, LXD's `ImageExportPost`: `target` URL, `secret` and `certificate` of the receiving
- * server, `aliases`, `project`; LXD 5.0.2 ignores `aliases`: the pushed image gets those of the
- * receiving server's own request). `op_out` NULL: wait until done; else `*op_out` gets the operation.
- */
-enum lxd_result lxd_image_push_to(const struct lxd_client *client,
-                                  const char *fingerprint,
-                                  const char *json,
-                                  struct lxd_operation **op_out,
-                                  struct lxd_error **err_out);
-
-/**
- * A container's console log (`GET /1.0/instances/<name>/console`) as text in `*text_out` (yours,
- * freed with `lxd_string_free`; bytes that are not UTF-8, and NULs, become U+FFFD). An empty
- * console buffer gives "" (LXD 5.0.2 reports it as an error; the library does not). VMs:
- * `LXD_RESULT_API` (400).
- */
-enum lxd_result lxd_instance_console_log(const struct lxd_client *client,
-                                         const char *name,
-                                         char **text_out,
-                                         struct lxd_error **err_out);
-
-/**
- * Clear a container's console log (`DELETE /1.0/instances/<name>/console`).
- */
-enum lxd_result lxd_instance_console_log_clear(const struct lxd_client *client,
-                                               const char *name,
-                                               struct lxd_error **err_out);
-
-/**
- * Open a console session (`POST /1.0/instances/<name>/console` with `{"width", "height",
- * "type"}`): `kind` is `"console"` (text) or `"vga"` (VMs; SPICE); `width`/`height` 0: LXD's
- * default. `*op_out` (required) gets the websocket operation, whose JSON (`lxd_operation_json`)
- * holds the secrets of the data (`"0"`) and control sockets in `metadata.fds`; LXD waits for
- * both to connect (LXD 5.0.2 cannot cancel it: one nobody connects to stays until the daemon is
- * killed, and holds up its shutdown). Free it with `lxd_operation_free`. For a text console,
- * `lxd_console_attach` makes this request and connects.
- */
-enum lxd_result lxd_instance_console_create(const struct lxd_client *client,
-                                            const char *name,
-                                            uint32_t width,
-                                            uint32_t height,
-                                            const char *kind,
-                                            struct lxd_operation **op_out,
-                                            struct lxd_error **err_out);
-
-/**
- * An instance's log files (`GET /1.0/instances/<name>/logs`): a JSON array of file names
- * (`"lxc.log"`, `"lxc.conf"`, ...) in `*json_out` (yours, freed with `lxd_string_free`).
- */
-enum lxd_result lxd_instance_log_list(const struct lxd_client *client,
-                                      const char *name,
-                                      char **json_out,
-                                      struct lxd_error **err_out);
-
-/**
- * One log file of an instance (`GET /1.0/instances/<name>/logs/<file>`) as text in `*text_out`
- * (yours, freed with `lxd_string_free`; invalid UTF-8 and NULs become U+FFFD).
- */
-enum lxd_result lxd_instance_log_get(const struct lxd_client *client,
-                                     const char *name,
-                                     const char *file,
-                                     char **text_out,
-                                     struct lxd_error **err_out);
-
-/**
- * Delete a log file of an instance (`DELETE /1.0/instances/<name>/logs/<file>`). LXD refuses
- * the logs a running instance writes (`lxc.log`): `LXD_RESULT_API`.
- */
-enum lxd_result lxd_instance_log_delete(const struct lxd_client *client,
-                                        const char *name,
-                                        const char *file,
-                                        struct lxd_error **err_out);
-
-/**
- * An instance's image metadata (`GET /1.0/instances/<name>/metadata`: `architecture`,
- * `creation_date`, `properties`, `templates`) as JSON in `*json_out`; `etag_out` may be NULL,
- * else gets the ETag for an update. Both strings are yours, freed with `lxd_string_free`.
- */
-enum lxd_result lxd_instance_metadata_get(const struct lxd_client *client,
-                                          const char *name,
-                                          char **json_out,
-                                          char **etag_out,
-                                          struct lxd_error **err_out);
-
-/**
- * Replace an instance's image metadata (`PUT /1.0/instances/<name>/metadata`) with `json`;
- * `etag` (may be NULL) is sent as `If-Match` (LXD 5.0.2 does not check it on this PUT; its
- * PATCH, `lxd_instance_metadata_patch`, refuses a stale one with `LXD_RESULT_PRECONDITION_FAILED`).
- */
-enum lxd_result lxd_instance_metadata_update(const struct lxd_client *client,
-                                             const char *name,
-                                             const char *json,
-                                             const char *etag,
-                                             struct lxd_error **err_out);
-
-/**
- * Merge changes into an instance's image metadata (`PATCH /1.0/instances/<name>/metadata`);
- * `etag` as in `lxd_instance_metadata_update`.
- */
-enum lxd_result lxd_instance_metadata_patch(const struct lxd_client *client,
-                                            const char *name,
-                                            const char *json,
-                                            const char *etag,
-                                            struct lxd_error **err_out);
-
-/**
- * An instance's template files (`GET /1.0/instances/<name>/metadata/templates`): a JSON array
- * of names in `*json_out` (yours, freed with `lxd_string_free`).
- */
-enum lxd_result lxd_instance_template_list(const struct lxd_client *client,
-                                           const char *name,
-                                           char **json_out,
-                                           struct lxd_error **err_out);
-
-/**
- * One template's content (`GET /1.0/instances/<name>/metadata/templates?path=<template>`) as
- * text in `*text_out` (yours, freed with `lxd_string_free`). Missing: `LXD_RESULT_NOT_FOUND`.
- */
-enum lxd_result lxd_instance_template_get(const struct lxd_client *client,
-                                          const char *name,
-                                          const char *template_,
-                                          char **text_out,
-                                          struct lxd_error **err_out);
-
-/**
- * Create or replace a template file (`POST /1.0/instances/<name>/metadata/templates?path=<template>`
- * with `content` as the body). `template` is a plain file name (`"hostname.tpl"`); reference it
- * from the metadata's `templates` (`lxd_instance_metadata_patch`) for LXD to render it.
- */
-enum lxd_result lxd_instance_template_put(const struct lxd_client *client,
-                                          const char *name,
-                                          const char *template_,
-                                          const char *content,
-                                          struct lxd_error **err_out);
-
-/**
- * Delete a template file (`DELETE /1.0/instances/<name>/metadata/templates?path=<template>`).
- */
-enum lxd_result lxd_instance_template_delete(const struct lxd_client *client,
-                                             const char *name,
-                                             const char *template_,
-                                             struct lxd_error **err_out);
-
-/**
- * Change the state of every instance of the client's project at once (`PUT /1.0/instances` with
- * `{"state": {"action", "timeout", "force", "stateful"}}`): `action` is `"start"`, `"stop"`,
- * `"restart"`, `"freeze"` or `"unfreeze"`. `op_out` NULL: wait until done (its failure is this
- * call's error); else `*op_out` gets the operation handle, freed with `lxd_operation_free`.
- */
-enum lxd_result lxd_instance_set_state_all(const struct lxd_client *client,
-                                           const char *action,
-                                           int32_t timeout,
-                                           bool force,
-                                           bool stateful,
-                                           struct lxd_operation **op_out,
-                                           struct lxd_error **err_out);
-
-/**
- * An instance with its state, snapshots and backups (`GET /1.0/instances/<name>?recursion=1`) as
- * JSON in `*json_out`; `etag_out` as in `lxd_instance_get`. Both strings are yours.
- */
-enum lxd_result lxd_instance_get_full(const struct lxd_client *client,
-                                      const char *name,
-                                      char **json_out,
-                                      char **etag_out,
-                                      struct lxd_error **err_out);
-
-/**
- * List instances with filters (`GET /1.0/instances`): `instance_type` `"container"`,
- * `"virtual-machine"` or NULL (both); `filter` LXD's collection filter (`"status eq Running"`) or
- * NULL; `all_projects` lists every project instead of the client's. `recursion` 0: a JSON array
- * of names; 1: objects; 2: objects with state, snapshots and backups. `*json_out` is yours.
- */
-enum lxd_result lxd_instance_list_filtered(const struct lxd_client *client,
-                                           int32_t recursion,
-                                           const char *instance_type,
-                                           const char *filter,
-                                           bool all_projects,
-                                           char **json_out,
-                                           struct lxd_error **err_out);
-
-/**
- * Create an instance from a local image (`POST /1.0/instances`): `name`; `instance_type`
- * `"container"`, `"virtual-machine"` or NULL (container); `image` a local image alias, or
- * `"fingerprint:<hex>"` for an image by fingerprint (or a unique prefix of it); `options_json`
- * (may be NULL) more `InstancesPost` fields
- * (`profiles`, `config`, `devices`, `ephemeral`, `description`). The client's `target` picks the
- * cluster member. `op_out` NULL: wait until created; else `*op_out` gets the operation handle.
- */
-enum lxd_result lxd_instance_create_from_image(const struct lxd_client *client,
-                                               const char *name,
-                                               const char *instance_type,
-                                               const char *image,
-                                               const char *options_json,
-                                               struct lxd_operation **op_out,
-                                               struct lxd_error **err_out);
-
-/**
- * Move a stopped instance to another cluster member (`POST /1.0/instances/<name>?target=<member>`
- * with `{"name", "migration": true}`). `op_out` NULL: wait until moved; else `*op_out` gets the
- * operation handle, freed with `lxd_operation_free`.
- */
-enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
-                                            const char *name,
-                                            const char *member,
-                                            struct lxd_operation **op_out,
-                                            struct lxd_error **err_out);
-
-/**
- * Merge changes into a snapshot (`PATCH /1.0/instances/<instance>/snapshots/<name>`, e.g.
- * `{"expires_at": ...}`); `etag` (may be NULL) is sent as `If-Match`. `op_out` NULL: wait until
- * done; else `*op_out` gets the operation handle (NULL when LXD finished synchronously).
- */
-enum lxd_result lxd_snapshot_patch(const struct lxd_client *client,
-                                   const char *instance,
-                                   const char *name,
-                                   const char *json,
-                                   const char *etag,
-                                   struct lxd_operation **op_out,
-                                   struct lxd_error **err_out);
 
 /**
  * The server's metrics (`GET /1.0/metrics`) in OpenMetrics text format, ending with `# EOF`, in
@@ -3267,27 +3433,6 @@ enum lxd_result lxd_network_zone_record_delete(const struct lxd_client *client,
                                                struct lxd_error **err_out);
 
 /**
- * The ids of every operation the server knows (`GET /1.0/operations`), all statuses, as a JSON
- * array in `*json_out` (yours, freed with `lxd_string_free`).
- */
-enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
-                                       char **json_out,
-                                       struct lxd_error **err_out);
-
-/**
- * Wait on an operation as an untrusted client holding its secret (`GET
- * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
- * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
- * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
- */
-enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
-                                             const char *id,
-                                             const char *secret,
-                                             int64_t timeout_secs,
-                                             char **json_out,
-                                             struct lxd_error **err_out);
-
-/**
  * List the projects (`GET /1.0/projects`). `recursion` 0: `*json_out` is a JSON array of names; 1
  * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
  * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
@@ -3385,23 +3530,6 @@ enum lxd_result lxd_project_state(const struct lxd_client *client,
                                   const char *name,
                                   char **json_out,
                                   struct lxd_error **err_out);
-
-/**
- * The API versions the server offers (`GET /`): a JSON array such as `["/1.0"]` in `*json_out`
- * (yours, freed with `lxd_string_free`). Works for untrusted clients too.
- */
-enum lxd_result lxd_server_api_versions(const struct lxd_client *client,
-                                        char **json_out,
-                                        struct lxd_error **err_out);
-
-/**
- * The server as an untrusted client sees it (`GET /1.0?public`: `api_extensions`, `auth`,
- * `auth_methods`, `api_version`, ...) as JSON in `*json_out` (yours). LXD answers by the caller's
- * trust, so a trusted client gets the full view here too.
- */
-enum lxd_result lxd_server_get_public(const struct lxd_client *client,
-                                      char **json_out,
-                                      struct lxd_error **err_out);
 
 /**
  * List the storage volumes of one type in a pool (`GET

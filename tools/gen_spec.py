@@ -52,6 +52,10 @@ def operations(doc):
     return ops
 
 
+def camel(op_id):
+    return "".join(part[:1].upper() + part[1:] for part in op_id.split("_"))
+
+
 def render(ops):
     out = []
     w = out.append
@@ -62,6 +66,35 @@ def render(ops):
     w("//! spec lists them), and `core/tests/coverage.rs` holds every builder to its row.")
     w("")
     w("use crate::request::Scope;")
+    w("")
+    w("/// Every `operationId` of the spec, typed: a request builder names its operation with one of")
+    w("/// these, so a misspelt operation does not compile. `Op::InstanceGet.id()` is `\"instance_get\"`.")
+    w("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]")
+    w("pub enum Op {")
+    for o in ops:
+        w(f"    /// `{o['method']} {o['path']}{'?' + o['fixed'] if o['fixed'] else ''}`: {o['summary']}.")
+        w(f"    {camel(o['id'])},")
+    w("}")
+    w("")
+    w("impl Op {")
+    w("    /// Every operation, in the order of [`OPERATIONS`].")
+    w(f"    pub const ALL: [Op; {len(ops)}] = [")
+    for o in ops:
+        w(f"        Op::{camel(o['id'])},")
+    w("    ];")
+    w("    /// The spec's row for this operation.")
+    w("    pub fn spec(self) -> &'static OperationSpec {")
+    w("        &OPERATIONS[self as usize]")
+    w("    }")
+    w("    /// The spec's `operationId` (`instance_get`).")
+    w("    pub fn id(self) -> &'static str {")
+    w("        self.spec().id")
+    w("    }")
+    w("    /// Which of the client's defaults (`project=`, `target=`) this operation accepts.")
+    w("    pub fn scope(self) -> Scope {")
+    w("        self.spec().scope()")
+    w("    }")
+    w("}")
     w("")
     w("/// One operation of LXD's REST API, as the spec lists it.")
     w("#[derive(Debug, Clone, Copy, PartialEq, Eq)]")
@@ -113,10 +146,9 @@ def render(ops):
     w("    OPERATIONS.binary_search_by(|o| o.id.cmp(id)).ok().map(|i| &OPERATIONS[i])")
     w("}")
     w("")
-    w("/// The scope of the operation `id` (`Scope::NONE` for an unknown id; the coverage test checks that")
-    w("/// every builder names a real one).")
-    w("pub fn scope(id: &str) -> Scope {")
-    w("    find(id).map(OperationSpec::scope).unwrap_or(Scope::NONE)")
+    w("/// The scope of the operation `op` (what [`Op::scope`] gives).")
+    w("pub fn scope(op: Op) -> Scope {")
+    w("    op.scope()")
     w("}")
     w("")
     w("#[cfg(test)]")
@@ -130,9 +162,11 @@ def render(ops):
     w('        let get = find("instance_get").unwrap();')
     w('        assert_eq!((get.method, get.path), ("GET", "/1.0/instances/{name}"));')
     w("        assert_eq!(get.scope(), Scope::PROJECT);")
-    w('        assert_eq!(scope("instances_post"), Scope::BOTH);')
-    w('        assert_eq!(scope("resources_get"), Scope { project: false, target: true });')
-    w('        assert_eq!(scope("projects_get"), Scope::NONE);')
+    w("        assert_eq!(scope(Op::InstancesPost), Scope::BOTH);")
+    w("        assert_eq!(scope(Op::ResourcesGet), Scope { project: false, target: true });")
+    w("        assert_eq!(scope(Op::ProjectsGet), Scope::NONE);")
+    w("        assert!(Op::ALL.iter().enumerate().all(|(i, op)| *op as usize == i && op.id() == OPERATIONS[i].id));")
+    w('        assert_eq!(Op::InstanceGet.id(), "instance_get");')
     w('        assert_eq!(find("images_get_recursion1_untrusted").unwrap().fixed_query, "public&recursion=1");')
     w('        assert!(find("no_such_operation").is_none());')
     w("    }")

@@ -2,15 +2,20 @@
 
 package lxdclient
 
+/*
+#include <lxdclient.h>
+*/
+import "C"
+
 import (
 	"context"
 	"encoding/json"
-	"strings"
 )
 
 // Call is the escape hatch for any LXD endpoint the typed methods do not cover: it sends method
 // and path (with its query, percent-encoded; the client's default project and target are not
-// added) with body (nil: none; see RawRequest), then reads LXD's reply envelope:
+// added) with body (nil: none; see RawRequest), and reads LXD's reply envelope as every typed
+// method does (lxd_call: the envelope and error mapping live in the library's core, once):
 //
 //   - an error reply is an *Error (ErrNotFound, ErrConflict, ErrPreconditionFailed,
 //     ErrForbidden by HTTP status, else ErrAPI) with LXD's message;
@@ -20,73 +25,50 @@ import (
 //
 // out may be a *json.RawMessage to keep the metadata as it came.
 func (c *Client) Call(ctx context.Context, method, path string, body, out any) error {
-	resp, err := c.RawRequest(ctx, method, path, body)
+	var a cArgs
+	m, pth := a.str(method), a.str(path)
+	var b *C.char
+	if body != nil {
+		b = a.json(body)
+	}
+	var text string
+	var op *Operation
+	err := c.use(ctx, &a, func(p *C.lxd_client) error {
+		var js *C.char
+		var o *C.lxd_operation
+		var e *C.lxd_error
+		if err := takeError(C.lxd_call(p, m, pth, b, &js, &o, &e), e); err != nil {
+			return err
+		}
+		text = takeString(js)
+		if o != nil {
+			op = newOperation(c, o)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	var env struct {
-		Type       string          `json:"type"`
-		StatusCode int             `json:"status_code"`
-		ErrorCode  int             `json:"error_code"`
-		Error      string          `json:"error"`
-		Operation  string          `json:"operation"`
-		Metadata   json.RawMessage `json:"metadata"`
-	}
-	if err := json.Unmarshal(resp.Body, &env); err != nil {
-		return &Error{Code: CodeProtocol, HTTPStatus: resp.StatusCode, Message: "the reply to " + method + " " + path + " is not LXD's JSON envelope: " + err.Error()}
-	}
-	if env.Type == "error" || resp.StatusCode >= 400 {
-		code := CodeAPI
-		switch resp.StatusCode {
-		case 404:
-			code = CodeNotFound
-		case 409:
-			code = CodeConflict
-		case 412:
-			code = CodePreconditionFailed
-		case 403:
-			code = CodeForbidden
-		}
-		msg := env.Error
-		if msg == "" {
-			msg = strings.TrimSpace(string(resp.Body))
-		}
-		return &Error{Code: code, HTTPStatus: resp.StatusCode, Message: "LXD: " + msg}
-	}
-	switch env.Type {
-	case "sync":
-		if out == nil || len(env.Metadata) == 0 {
-			return nil
-		}
-		return decodeReply(string(env.Metadata), out)
-	case "async":
-		id := env.Operation[strings.LastIndexByte(env.Operation, '/')+1:]
-		if i := strings.IndexByte(id, '?'); i >= 0 {
-			id = id[:i]
-		}
-		if id == "" {
-			return &Error{Code: CodeProtocol, Message: "an async reply without an operation"}
-		}
-		op, err := c.GetOperation(ctx, id)
-		if err != nil {
-			return err
-		}
+	if op != nil {
 		defer op.Close()
 		if err := op.Wait(ctx); err != nil {
 			return err
-		}
-		if out == nil {
-			return nil
 		}
 		info, err := op.Info()
 		if err != nil {
 			return err
 		}
-		b, err := json.Marshal(info.Metadata)
+		if out == nil {
+			return nil
+		}
+		raw, err := json.Marshal(info.Metadata)
 		if err != nil {
 			return &Error{Code: CodeProtocol, Message: err.Error()}
 		}
-		return decodeReply(string(b), out)
+		text = string(raw)
 	}
-	return &Error{Code: CodeProtocol, HTTPStatus: resp.StatusCode, Message: "unknown reply type " + env.Type}
+	if out == nil {
+		return nil
+	}
+	return decodeReply(text, out)
 }

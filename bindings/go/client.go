@@ -306,8 +306,8 @@ func (c *Client) Trusted(ctx context.Context) (bool, error) {
 }
 
 // Authenticate asks the server to trust this client's certificate, with the server's trust
-// password or a trust token (POST /1.0/certificates). A client that is already trusted gets an
-// ErrAPI error (400 "Client is already trusted").
+// password or a trust token (POST /1.0/certificates). A client that is already trusted succeeds
+// without sending the password, as pylxd's authenticate does (AuthenticateAs is the raw call).
 func (c *Client) Authenticate(ctx context.Context, password string) error {
 	var a cArgs
 	pw := a.str(password)

@@ -91,8 +91,9 @@ func (c *Client) CreateCertificateToken(ctx context.Context, name string) (strin
 }
 
 // AuthenticateAs is Authenticate with a name for this client's certificate in the server's
-// trust store ("": LXD's default). password is the trust password or a token. Already trusted:
-// ErrAPI (400); wrong password: ErrForbidden.
+// trust store ("": LXD's default). password is the trust password or a token. It is the raw
+// trust call: already trusted is ErrAPI (400) here (Authenticate succeeds then); wrong password:
+// ErrForbidden.
 func (c *Client) AuthenticateAs(ctx context.Context, password, name string) error {
 	var a cArgs
 	pw, n := a.str(password), a.opt(name)

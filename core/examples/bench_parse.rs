@@ -12,7 +12,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use lxd_core::api::instances_extra::{self, ListOptions};
+use lxd_core::api::instances::{self, ListOptions};
 use lxd_core::models::Instance;
 use lxd_core::Response;
 
@@ -53,13 +53,13 @@ fn main() {
     let (path, reps) = (&args[1], args.get(2).and_then(|r| r.parse().ok()).unwrap_or(50));
     let body = std::fs::read(path).expect("read the fixture");
     let resp = Response::new(200, vec![("Content-Type".into(), "application/json".into())], body.clone());
-    let typed = instances_extra::list::<Instance>(2, &ListOptions::default());
+    let typed = instances::list::<Instance>(2, &ListOptions::default());
     let n = typed.parse(&resp).expect("typed parse").len();
     assert!(n >= 1, "no instances in the fixture");
     emit("lxd-core typed (Vec<Instance>)", &time(reps, || {
         black_box(typed.parse(black_box(&resp)).unwrap());
     }));
-    let untyped = instances_extra::list::<serde_json::Value>(2, &ListOptions::default());
+    let untyped = instances::list::<serde_json::Value>(2, &ListOptions::default());
     emit("lxd-core (Vec<Value>)", &time(reps, || {
         black_box(untyped.parse(black_box(&resp)).unwrap());
     }));

@@ -8,30 +8,39 @@ use crate::error::{Error, Result};
 use crate::models::*;
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, check_snapshot_name, Request, Scope};
+use crate::spec::Op;
 use crate::response::{names_from_urls, parse_async, parse_empty, parse_sync, parse_sync_or_async, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-// The rest of LXD 5.0.2's API, one module per object (core/src/api/*.rs).
+// LXD's API, one module per REST resource (core/src/api/*.rs).
+pub mod certificates;
 pub mod cluster;
-pub mod coverage;
+pub mod collections;
+
 pub mod endpoint;
-pub mod images_extra;
+pub mod images;
 pub mod instance_backups;
 pub mod instance_console;
 pub mod instance_logs;
 pub mod instance_metadata;
-pub mod instances_extra;
+pub mod instances;
 pub mod metrics;
 pub mod network_acls;
 pub mod network_forwards;
 pub mod network_leases;
 pub mod network_peers;
 pub mod network_zones;
+pub mod networks;
 pub mod operations;
+pub mod profiles;
 pub mod projects;
+pub mod raw;
 pub mod replies;
 pub mod root;
+pub mod server;
+pub mod snapshots;
+pub mod storage_pools;
 pub mod storage_volumes;
 pub mod trust;
 pub mod warnings;
@@ -107,23 +116,23 @@ fn parse_value(resp: &Response) -> Result<Value> {
 /// The spec's `operationId` of each verb of a [`Collection`] (see [`crate::spec`]): each request
 /// takes its [`Scope`] from its own operation, so `project=` / `target=` go only where LXD's spec
 /// lists them (`target` is a parameter of `POST /1.0/instances`, not of `GET /1.0/instances/{name}`).
-/// An empty id means LXD has no such call (network zones cannot be renamed): the verb is refused.
+/// `None` means LXD has no such call (network zones cannot be renamed): the verb is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CollectionOps {
     /// `GET` the collection (names; `recursion=1` and `=2` have the same parameters).
-    pub list: &'static str,
+    pub list: Option<Op>,
     /// `POST` the collection.
-    pub create: &'static str,
+    pub create: Option<Op>,
     /// `GET` one member.
-    pub get: &'static str,
+    pub get: Option<Op>,
     /// `PUT` one member.
-    pub put: &'static str,
+    pub put: Option<Op>,
     /// `PATCH` one member.
-    pub patch: &'static str,
+    pub patch: Option<Op>,
     /// `POST` one member (rename).
-    pub rename: &'static str,
+    pub rename: Option<Op>,
     /// `DELETE` one member.
-    pub delete: &'static str,
+    pub delete: Option<Op>,
 }
 
 /// A standard LXD collection (`/1.0/<segments>`) with list / get / create / put / patch / rename /
@@ -167,14 +176,16 @@ impl Collection {
         self.ops.as_ref()
     }
     /// The scope of one verb: from the spec when the operations are known, else the collection's.
-    fn verb_scope(&self, op: fn(&CollectionOps) -> &'static str) -> Result<Scope> {
+    fn verb_scope(&self, op: fn(&CollectionOps) -> Option<Op>) -> Result<Scope> {
         match &self.ops {
             None => Ok(self.scope),
-            Some(ops) if op(ops).is_empty() => Err(Error::invalid(format!("LXD has no such call for a {}", self.kind))),
-            Some(ops) => Ok(crate::spec::scope(op(ops))),
+            Some(ops) => match op(ops) {
+                None => Err(Error::invalid(format!("LXD has no such call for a {}", self.kind))),
+                Some(op) => Ok(op.scope()),
+            },
         }
     }
-    fn verb_req(&self, method: crate::request::Method, extra: &[&str], op: fn(&CollectionOps) -> &'static str) -> Result<Request> {
+    fn verb_req(&self, method: crate::request::Method, extra: &[&str], op: fn(&CollectionOps) -> Option<Op>) -> Result<Request> {
         let scope = self.verb_scope(op)?;
         Ok(self.req(method, extra).scope(scope))
     }
@@ -242,265 +253,6 @@ impl Collection {
     pub fn get_sub(&self, name: &str, sub: &str) -> Result<Call<Value>> {
         self.check(name)?;
         Ok(Call::new(self.req(crate::request::Method::GET, &[name, sub]), parse_value))
-    }
-}
-
-/// The server itself (`/1.0`).
-pub mod server {
-    use super::*;
-    /// `GET /1.0` with ETag.
-    pub fn get() -> Call<WithEtag<Server>> {
-        Call::new(Request::get(&[]).scope(crate::spec::scope("server_get")), parse_with_etag::<Server>)
-    }
-    /// `PUT /1.0` (replace config).
-    pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::put(&[]).scope(crate::spec::scope("server_put")).json_text(body)?.if_match(etag), parse_empty))
-    }
-    /// `PATCH /1.0` (merge config).
-    pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
-        Ok(Call::new(Request::patch(&[]).scope(crate::spec::scope("server_patch")).json_text(body)?.if_match(etag), parse_empty))
-    }
-    /// `GET /1.0/resources`: the host's hardware.
-    pub fn resources() -> Call<Value> {
-        Call::new(Request::get(&["resources"]).scope(crate::spec::scope("resources_get")), parse_value)
-    }
-}
-
-/// `/1.0/certificates`.
-pub mod certificates {
-    use super::*;
-    /// The collection.
-    pub fn collection() -> Collection {
-        Collection::new("certificate", &["certificates"], Scope::NONE).with_ops(CollectionOps {
-            list: "certificates_get",
-            create: "certificates_post",
-            get: "certificate_get",
-            put: "certificate_put",
-            patch: "certificate_patch",
-            rename: "",
-            delete: "certificate_delete",
-        })
-    }
-    /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
-    /// client trusts itself (LXD 5.0.2 takes a token in the `password` field too).
-    pub fn add(cert_pem: Option<&str>, name: Option<&str>, password: Option<&str>, kind: &str) -> Result<Call<()>> {
-        let mut body = json!({ "type": kind });
-        if let Some(pem) = cert_pem {
-            let b64 = pem_to_base64_der(pem)?;
-            body["certificate"] = Value::from(b64);
-        }
-        if let Some(n) = name {
-            body["name"] = Value::from(n);
-        }
-        if let Some(p) = password {
-            body["password"] = Value::from(p);
-        }
-        Ok(Call::new(Request::post(&["certificates"]).scope(Scope::NONE).json(&body)?, parse_empty))
-    }
-
-    /// LXD wants the certificate as base64 DER (the PEM body without armour and newlines).
-    pub fn pem_to_base64_der(pem: &str) -> Result<String> {
-        let begin = "-----BEGIN CERTIFICATE-----";
-        let end = "-----END CERTIFICATE-----";
-        let start = pem.find(begin).ok_or_else(|| Error::invalid("certificate is not PEM (no BEGIN CERTIFICATE line)"))? + begin.len();
-        let stop = pem[start..].find(end).ok_or_else(|| Error::invalid("certificate PEM has no END line"))? + start;
-        let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
-        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=') {
-            return Err(Error::invalid("certificate PEM body is not base64"));
-        }
-        Ok(body)
-    }
-}
-
-/// `/1.0/instances`.
-pub mod instances {
-    use super::*;
-    /// The collection (instance names are checked as hostnames).
-    pub fn collection() -> Collection {
-        Collection::new("instance", &["instances"], Scope::BOTH).with_check(check_instance_name).with_ops(CollectionOps {
-            list: "instances_get",
-            create: "instances_post",
-            get: "instance_get",
-            put: "instance_put",
-            patch: "instance_patch",
-            rename: "instance_post",
-            delete: "instance_delete",
-        })
-    }
-    /// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
-    pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
-        check_instance_name(name)?;
-        if !matches!(action, "start" | "stop" | "restart" | "freeze" | "unfreeze") {
-            return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
-        }
-        let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", name, "state"]).scope(crate::spec::scope("instance_state_put")).json(&body)?, parse_async))
-    }
-    /// `GET /1.0/instances/<name>/state`.
-    pub fn state(name: &str) -> Result<Call<InstanceState>> {
-        check_instance_name(name)?;
-        Ok(Call::new(Request::get(&["instances", name, "state"]).scope(crate::spec::scope("instance_state_get")), parse_sync::<InstanceState>))
-    }
-}
-
-/// `/1.0/instances/<name>/snapshots`.
-pub mod snapshots {
-    use super::*;
-    /// The snapshots of one instance.
-    pub fn collection(instance: &str) -> Result<Collection> {
-        check_instance_name(instance)?;
-        Ok(Collection::new("snapshot", &["instances", instance, "snapshots"], Scope::BOTH).with_check(check_snapshot_name).with_ops(CollectionOps {
-            list: "instance_snapshots_get",
-            create: "instance_snapshots_post",
-            get: "instance_snapshot_get",
-            put: "instance_snapshot_put",
-            patch: "instance_snapshot_patch",
-            rename: "instance_snapshot_post",
-            delete: "instance_snapshot_delete",
-        }))
-    }
-    /// `POST …/snapshots {"name", "stateful"}`.
-    pub fn create(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
-        check_instance_name(instance)?;
-        check_snapshot_name(name)?;
-        let body = json!({ "name": name, "stateful": stateful });
-        Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(crate::spec::scope("instance_snapshots_post")).json(&body)?, parse_async))
-    }
-    /// `PUT /1.0/instances/<name> {"restore": snap}`: restore the instance to a snapshot.
-    pub fn restore(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
-        check_instance_name(instance)?;
-        check_snapshot_name(name)?;
-        let body = json!({ "restore": name, "stateful": stateful });
-        Ok(Call::new(Request::put(&["instances", instance]).scope(crate::spec::scope("instance_put")).json(&body)?, parse_async))
-    }
-}
-
-/// `/1.0/images` and `/1.0/images/aliases`.
-pub mod images {
-    use super::*;
-    /// The images (keyed by fingerprint or a unique prefix of it).
-    pub fn collection() -> Collection {
-        Collection::new("image", &["images"], Scope::PROJECT).with_check(check_fingerprint).with_ops(CollectionOps {
-            list: "images_get",
-            create: "images_post",
-            get: "image_get",
-            put: "image_put",
-            patch: "image_patch",
-            rename: "",
-            delete: "image_delete",
-        })
-    }
-    /// The aliases.
-    pub fn aliases() -> Collection {
-        Collection::new("image alias", &["images", "aliases"], Scope::PROJECT).with_ops(CollectionOps {
-            list: "images_aliases_get",
-            create: "images_aliases_post",
-            get: "image_alias_get",
-            put: "images_aliases_put",
-            patch: "images_alias_patch",
-            rename: "images_alias_post",
-            delete: "image_alias_delete",
-        })
-    }
-    /// `POST /1.0/images/aliases`.
-    pub fn alias_create(name: &str, target: &str, description: &str) -> Result<Call<()>> {
-        check_name("image alias", name)?;
-        check_fingerprint(target)?;
-        let body = json!({ "name": name, "target": target, "description": description });
-        Ok(Call::new(Request::post(&["images", "aliases"]).scope(Scope::PROJECT).json(&body)?, parse_empty))
-    }
-    /// A fingerprint (or prefix) is hex.
-    pub fn check_fingerprint(fp: &str) -> Result<()> {
-        if fp.is_empty() || fp.len() > 64 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid(format!("{fp:?} is not an image fingerprint (1 to 64 hex digits)")));
-        }
-        Ok(())
-    }
-}
-
-/// `/1.0/networks`.
-pub mod networks {
-    use super::*;
-    /// The collection (names become interface names: at most 15 characters).
-    pub fn collection() -> Collection {
-        Collection::new("network", &["networks"], Scope::BOTH)
-            .with_check(|n| {
-                if n.len() > 15 {
-                    Err(Error::invalid(format!("network name {n:?} is longer than 15 characters")))
-                } else {
-                    Ok(())
-                }
-            })
-            .with_ops(CollectionOps {
-                list: "networks_get",
-                create: "networks_post",
-                get: "network_get",
-                put: "network_put",
-                patch: "network_patch",
-                rename: "network_post",
-                delete: "network_delete",
-            })
-    }
-    /// `GET /1.0/networks/<name>/state`.
-    pub fn state(name: &str) -> Result<Call<NetworkState>> {
-        check_name("network", name)?;
-        Ok(Call::new(Request::get(&["networks", name, "state"]).scope(crate::spec::scope("networks_state_get")), parse_sync::<NetworkState>))
-    }
-}
-
-/// `/1.0/profiles`.
-pub mod profiles {
-    use super::*;
-    /// The collection.
-    pub fn collection() -> Collection {
-        Collection::new("profile", &["profiles"], Scope::PROJECT).with_ops(CollectionOps {
-            list: "profiles_get",
-            create: "profiles_post",
-            get: "profile_get",
-            put: "profile_put",
-            patch: "profile_patch",
-            rename: "profile_post",
-            delete: "profile_delete",
-        })
-    }
-}
-
-/// `/1.0/storage-pools`.
-pub mod storage_pools {
-    use super::*;
-    /// The collection.
-    pub fn collection() -> Collection {
-        Collection::new("storage pool", &["storage-pools"], Scope::BOTH).with_ops(CollectionOps {
-            list: "storage_pools_get",
-            create: "storage_pools_post",
-            get: "storage_pool_get",
-            put: "storage_pool_put",
-            patch: "storage_pool_patch",
-            rename: "",
-            delete: "storage_pools_delete",
-        })
-    }
-    /// `GET /1.0/storage-pools/<name>/resources`.
-    pub fn resources(name: &str) -> Result<Call<StoragePoolResources>> {
-        check_name("storage pool", name)?;
-        Ok(Call::new(Request::get(&["storage-pools", name, "resources"]).scope(crate::spec::scope("storage_pool_resources")), parse_sync::<StoragePoolResources>))
-    }
-}
-
-/// Raw requests for anything else: the reply's envelope is decoded, its metadata returned as JSON.
-pub mod raw {
-    use super::*;
-    /// A raw call: parse gives the metadata (sync) or the operation (async) as JSON.
-    pub fn call(method: crate::request::Method, path_and_query: &str, body: Option<&str>) -> Result<Call<Value>> {
-        let mut r = Request::raw(method, path_and_query)?;
-        if let Some(b) = body {
-            let v: Value = serde_json::from_str(b).map_err(|e| Error::invalid(format!("body is not valid JSON: {e}")))?;
-            r = r.json(&v)?;
-        }
-        Ok(Call::new(r, |resp| match crate::response::parse_envelope(resp)? {
-            crate::response::Envelope::Sync { metadata, .. } => Ok(metadata),
-            crate::response::Envelope::Async(op) => serde_json::to_value(op).map_err(|e| Error::protocol(e.to_string())),
-        }))
     }
 }
 
@@ -588,7 +340,7 @@ mod tests {
         assert_eq!(create.path_and_query(), "/1.0/instances?project=p&target=m2");
         assert_eq!(instances::state("c1").unwrap().request.scope, Scope::PROJECT);
         assert_eq!(instances::set_state("c1", "start", -1, false, false).unwrap().request.scope, Scope::PROJECT);
-        assert_eq!(snapshots::create("c1", "s", false).unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(snapshots::create("c1", Some("s"), false).unwrap().request.scope, Scope::PROJECT);
         // The server: GET takes both, PUT/PATCH only target; certificates take neither.
         assert_eq!(server::get().request.scope, Scope::BOTH);
         assert_eq!(server::put("{}", None).unwrap().request.scope, Scope { project: false, target: true });
@@ -601,6 +353,21 @@ mod tests {
         assert_eq!(storage_pools::collection().delete("p").unwrap().request.scope, Scope::PROJECT);
         assert!(storage_pools::collection().rename("p", "q").is_err(), "LXD cannot rename pools");
         assert_eq!(storage_pools::resources("p").unwrap().request.scope, Scope { project: false, target: true });
+    }
+
+    #[test]
+    fn raw_replies() {
+        let c = raw::request(crate::request::Method::GET, "/1.0/instances?recursion=1", None).unwrap();
+        assert_eq!(c.request.path_and_query(), "/1.0/instances?recursion=1");
+        assert_eq!(c.parse(&sync(r#"{"a":1}"#)).unwrap(), raw::Reply::Sync(json!({"a":1})));
+        match c.parse(&async_op()).unwrap() {
+            raw::Reply::Async(op) => assert_eq!(op.id, "op1"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.parse(&err(404)).unwrap_err().http_status(), Some(404));
+        let bad = Response::new(200, vec![], b"{\"type\":\"sync\"".to_vec());
+        assert!(matches!(c.parse(&bad), Err(Error::Protocol(_))));
+        assert!(raw::request(crate::request::Method::POST, "/1.0/x", Some("{nope")).is_err());
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! # let _ = flow;
 //! ```
 
+use crate::spec::Op;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -255,7 +256,7 @@ pub fn websocket(operation_id: &str, secret: &str) -> Result<Request> {
     if secret.is_empty() {
         return Err(Error::protocol("exec: empty websocket secret"));
     }
-    Ok(Request::get(&["operations", operation_id, "websocket"]).query("secret", secret).scope(crate::spec::scope("operation_websocket_get")))
+    Ok(Request::get(&["operations", operation_id, "websocket"]).query("secret", secret).scope(Op::OperationWebsocketGet.scope()))
 }
 
 /// One exec channel.

@@ -6,6 +6,690 @@
 
 use crate::request::Scope;
 
+/// Every `operationId` of the spec, typed: a request builder names its operation with one of
+/// these, so a misspelt operation does not compile. `Op::InstanceGet.id()` is `"instance_get"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Op {
+    /// `GET /`: Get the supported API endpoints.
+    ApiGet,
+    /// `DELETE /1.0/certificates/{fingerprint}`: Delete the trusted certificate.
+    CertificateDelete,
+    /// `GET /1.0/certificates/{fingerprint}`: Get the trusted certificate.
+    CertificateGet,
+    /// `PATCH /1.0/certificates/{fingerprint}`: Partially update the trusted certificate.
+    CertificatePatch,
+    /// `PUT /1.0/certificates/{fingerprint}`: Update the trusted certificate.
+    CertificatePut,
+    /// `GET /1.0/certificates`: Get the trusted certificates.
+    CertificatesGet,
+    /// `GET /1.0/certificates?recursion=1`: Get the trusted certificates.
+    CertificatesGetRecursion1,
+    /// `POST /1.0/certificates`: Add a trusted certificate.
+    CertificatesPost,
+    /// `POST /1.0/certificates?public`: Add a trusted certificate.
+    CertificatesPostUntrusted,
+    /// `GET /1.0/cluster`: Get the cluster configuration.
+    ClusterGet,
+    /// `DELETE /1.0/cluster/groups/{name}`: Delete the cluster group..
+    ClusterGroupDelete,
+    /// `GET /1.0/cluster/groups/{name}`: Get the cluster group.
+    ClusterGroupGet,
+    /// `PATCH /1.0/cluster/groups/{name}`: Update the cluster group.
+    ClusterGroupPatch,
+    /// `POST /1.0/cluster/groups/{name}`: Rename the cluster group.
+    ClusterGroupPost,
+    /// `PUT /1.0/cluster/groups/{name}`: Update the cluster group.
+    ClusterGroupPut,
+    /// `GET /1.0/cluster/groups`: Get the cluster groups.
+    ClusterGroupsGet,
+    /// `GET /1.0/cluster/groups?recursion=1`: Get the cluster groups.
+    ClusterGroupsGetRecursion1,
+    /// `POST /1.0/cluster/groups`: Create a cluster group..
+    ClusterGroupsPost,
+    /// `DELETE /1.0/cluster/members/{name}`: Delete the cluster member.
+    ClusterMemberDelete,
+    /// `GET /1.0/cluster/members/{name}`: Get the cluster member.
+    ClusterMemberGet,
+    /// `PATCH /1.0/cluster/members/{name}`: Partially update the cluster member.
+    ClusterMemberPatch,
+    /// `POST /1.0/cluster/members/{name}`: Rename the cluster member.
+    ClusterMemberPost,
+    /// `PUT /1.0/cluster/members/{name}`: Update the cluster member.
+    ClusterMemberPut,
+    /// `POST /1.0/cluster/members/{name}/state`: Evacuate or restore a cluster member.
+    ClusterMemberStatePost,
+    /// `GET /1.0/cluster/members`: Get the cluster members.
+    ClusterMembersGet,
+    /// `GET /1.0/cluster/members?recursion=1`: Get the cluster members.
+    ClusterMembersGetRecursion1,
+    /// `POST /1.0/cluster/members`: Request a join token.
+    ClusterMembersPost,
+    /// `PUT /1.0/cluster`: Update the cluster configuration.
+    ClusterPut,
+    /// `PUT /1.0/cluster/certificate`: Update the certificate for the cluster.
+    ClusteringUpdateCert,
+    /// `GET /1.0/events`: Get the event stream.
+    EventsGet,
+    /// `DELETE /1.0/images/aliases/{name}`: Delete the image alias.
+    ImageAliasDelete,
+    /// `GET /1.0/images/aliases/{name}`: Get the image alias.
+    ImageAliasGet,
+    /// `GET /1.0/images/aliases/{name}?public`: Get the public image alias.
+    ImageAliasGetUntrusted,
+    /// `DELETE /1.0/images/{fingerprint}`: Delete the image.
+    ImageDelete,
+    /// `GET /1.0/images/{fingerprint}/export`: Get the raw image file(s).
+    ImageExportGet,
+    /// `GET /1.0/images/{fingerprint}/export?public`: Get the raw image file(s).
+    ImageExportGetUntrusted,
+    /// `GET /1.0/images/{fingerprint}`: Get the image.
+    ImageGet,
+    /// `GET /1.0/images/{fingerprint}?public`: Get the public image.
+    ImageGetUntrusted,
+    /// `PATCH /1.0/images/{fingerprint}`: Partially update the image.
+    ImagePatch,
+    /// `PUT /1.0/images/{fingerprint}`: Update the image.
+    ImagePut,
+    /// `PATCH /1.0/images/aliases/{name}`: Partially update the image alias.
+    ImagesAliasPatch,
+    /// `POST /1.0/images/aliases/{name}`: Rename the image alias.
+    ImagesAliasPost,
+    /// `GET /1.0/images/aliases`: Get the image aliases.
+    ImagesAliasesGet,
+    /// `GET /1.0/images/aliases?recursion=1`: Get the image aliases.
+    ImagesAliasesGetRecursion1,
+    /// `POST /1.0/images/aliases`: Add an image alias.
+    ImagesAliasesPost,
+    /// `PUT /1.0/images/aliases/{name}`: Update the image alias.
+    ImagesAliasesPut,
+    /// `POST /1.0/images/{fingerprint}/export`: Make LXD push the image to a remote server.
+    ImagesExportPost,
+    /// `GET /1.0/images`: Get the images.
+    ImagesGet,
+    /// `GET /1.0/images?recursion=1`: Get the images.
+    ImagesGetRecursion1,
+    /// `GET /1.0/images?public&recursion=1`: Get the public images.
+    ImagesGetRecursion1Untrusted,
+    /// `GET /1.0/images?public`: Get the public images.
+    ImagesGetUntrusted,
+    /// `POST /1.0/images`: Add an image.
+    ImagesPost,
+    /// `POST /1.0/images?public`: Add an image.
+    ImagesPostUntrusted,
+    /// `POST /1.0/images/{fingerprint}/refresh`: Refresh an image.
+    ImagesRefreshPost,
+    /// `POST /1.0/images/{fingerprint}/secret`: Generate secret for retrieval of the image by an untrusted client.
+    ImagesSecretPost,
+    /// `DELETE /1.0/instances/{name}/backups/{backup}`: Delete a backup.
+    InstanceBackupDelete,
+    /// `GET /1.0/instances/{name}/backups/{backup}/export`: Get the raw backup file(s).
+    InstanceBackupExport,
+    /// `GET /1.0/instances/{name}/backups/{backup}`: Get the backup.
+    InstanceBackupGet,
+    /// `POST /1.0/instances/{name}/backups/{backup}`: Rename a backup.
+    InstanceBackupPost,
+    /// `GET /1.0/instances/{name}/backups`: Get the backups.
+    InstanceBackupsGet,
+    /// `GET /1.0/instances/{name}/backups?recursion=1`: Get the backups.
+    InstanceBackupsGetRecursion1,
+    /// `POST /1.0/instances/{name}/backups`: Create a backup.
+    InstanceBackupsPost,
+    /// `DELETE /1.0/instances/{name}/console`: Clear the console log.
+    InstanceConsoleDelete,
+    /// `GET /1.0/instances/{name}/console`: Get console log.
+    InstanceConsoleGet,
+    /// `POST /1.0/instances/{name}/console`: Connect to console.
+    InstanceConsolePost,
+    /// `DELETE /1.0/instances/{name}`: Delete an instance.
+    InstanceDelete,
+    /// `POST /1.0/instances/{name}/exec`: Run a command.
+    InstanceExecPost,
+    /// `DELETE /1.0/instances/{name}/files`: Delete a file.
+    InstanceFilesDelete,
+    /// `GET /1.0/instances/{name}/files`: Get a file.
+    InstanceFilesGet,
+    /// `HEAD /1.0/instances/{name}/files`: Get metadata for a file.
+    InstanceFilesHead,
+    /// `POST /1.0/instances/{name}/files`: Create or replace a file.
+    InstanceFilesPost,
+    /// `GET /1.0/instances/{name}`: Get the instance.
+    InstanceGet,
+    /// `GET /1.0/instances/{name}?recursion=1`: Get the instance.
+    InstanceGetRecursion1,
+    /// `DELETE /1.0/instances/{name}/logs/{filename}`: Delete the log file.
+    InstanceLogDelete,
+    /// `GET /1.0/instances/{name}/logs/{filename}`: Get the log file.
+    InstanceLogGet,
+    /// `GET /1.0/instances/{name}/logs`: Get the log files.
+    InstanceLogsGet,
+    /// `GET /1.0/instances/{name}/metadata`: Get the instance image metadata.
+    InstanceMetadataGet,
+    /// `PATCH /1.0/instances/{name}/metadata`: Partially update the image metadata.
+    InstanceMetadataPatch,
+    /// `PUT /1.0/instances/{name}/metadata`: Update the image metadata.
+    InstanceMetadataPut,
+    /// `DELETE /1.0/instances/{name}/metadata/templates`: Delete a template file.
+    InstanceMetadataTemplatesDelete,
+    /// `GET /1.0/instances/{name}/metadata/templates`: Get the template file names or a specific.
+    InstanceMetadataTemplatesGet,
+    /// `POST /1.0/instances/{name}/metadata/templates`: Create or replace a template file.
+    InstanceMetadataTemplatesPost,
+    /// `PATCH /1.0/instances/{name}`: Partially update the instance.
+    InstancePatch,
+    /// `POST /1.0/instances/{name}`: Rename or move/migrate an instance.
+    InstancePost,
+    /// `PUT /1.0/instances/{name}`: Update the instance.
+    InstancePut,
+    /// `GET /1.0/instances/{name}/sftp`: Get the instance SFTP connection.
+    InstanceSftp,
+    /// `DELETE /1.0/instances/{name}/snapshots/{snapshot}`: Delete a snapshot.
+    InstanceSnapshotDelete,
+    /// `GET /1.0/instances/{name}/snapshots/{snapshot}`: Get the snapshot.
+    InstanceSnapshotGet,
+    /// `PATCH /1.0/instances/{name}/snapshots/{snapshot}`: Partially update snapshot.
+    InstanceSnapshotPatch,
+    /// `POST /1.0/instances/{name}/snapshots/{snapshot}`: Rename or move/migrate a snapshot.
+    InstanceSnapshotPost,
+    /// `PUT /1.0/instances/{name}/snapshots/{snapshot}`: Update snapshot.
+    InstanceSnapshotPut,
+    /// `GET /1.0/instances/{name}/snapshots`: Get the snapshots.
+    InstanceSnapshotsGet,
+    /// `GET /1.0/instances/{name}/snapshots?recursion=1`: Get the snapshots.
+    InstanceSnapshotsGetRecursion1,
+    /// `POST /1.0/instances/{name}/snapshots`: Create a snapshot.
+    InstanceSnapshotsPost,
+    /// `GET /1.0/instances/{name}/state`: Get the runtime state.
+    InstanceStateGet,
+    /// `PUT /1.0/instances/{name}/state`: Change the state.
+    InstanceStatePut,
+    /// `GET /1.0/instances`: Get the instances.
+    InstancesGet,
+    /// `GET /1.0/instances?recursion=1`: Get the instances.
+    InstancesGetRecursion1,
+    /// `GET /1.0/instances?recursion=2`: Get the instances.
+    InstancesGetRecursion2,
+    /// `POST /1.0/instances`: Create a new instance.
+    InstancesPost,
+    /// `PUT /1.0/instances`: Bulk instance state update.
+    InstancesPut,
+    /// `GET /1.0/metrics`: Get metrics.
+    MetricsGet,
+    /// `DELETE /1.0/network-acls/{name}`: Delete the network ACL.
+    NetworkAclDelete,
+    /// `GET /1.0/network-acls/{name}`: Get the network ACL.
+    NetworkAclGet,
+    /// `GET /1.0/network-acls/{name}/log`: Get the network ACL log.
+    NetworkAclLogGet,
+    /// `PATCH /1.0/network-acls/{name}`: Partially update the network ACL.
+    NetworkAclPatch,
+    /// `POST /1.0/network-acls/{name}`: Rename the network ACL.
+    NetworkAclPost,
+    /// `PUT /1.0/network-acls/{name}`: Update the network ACL.
+    NetworkAclPut,
+    /// `GET /1.0/network-acls`: Get the network ACLs.
+    NetworkAclsGet,
+    /// `GET /1.0/network-acls?recursion=1`: Get the network ACLs.
+    NetworkAclsGetRecursion1,
+    /// `POST /1.0/network-acls`: Add a network ACL.
+    NetworkAclsPost,
+    /// `DELETE /1.0/networks/{name}`: Delete the network.
+    NetworkDelete,
+    /// `DELETE /1.0/networks/{networkName}/forwards/{listenAddress}`: Delete the network address forward.
+    NetworkForwardDelete,
+    /// `GET /1.0/networks/{networkName}/forwards/{listenAddress}`: Get the network address forward.
+    NetworkForwardGet,
+    /// `GET /1.0/networks/{networkName}/forwards?recursion=1`: Get the network address forwards.
+    NetworkForwardGetRecursion1,
+    /// `PATCH /1.0/networks/{networkName}/forwards/{listenAddress}`: Partially update the network address forward.
+    NetworkForwardPatch,
+    /// `PUT /1.0/networks/{networkName}/forwards/{listenAddress}`: Update the network address forward.
+    NetworkForwardPut,
+    /// `GET /1.0/networks/{networkName}/forwards`: Get the network address forwards.
+    NetworkForwardsGet,
+    /// `POST /1.0/networks/{networkName}/forwards`: Add a network address forward.
+    NetworkForwardsPost,
+    /// `GET /1.0/networks/{name}`: Get the network.
+    NetworkGet,
+    /// `PATCH /1.0/networks/{name}`: Partially update the network.
+    NetworkPatch,
+    /// `DELETE /1.0/networks/{networkName}/peers/{peerName}`: Delete the network peer.
+    NetworkPeerDelete,
+    /// `GET /1.0/networks/{networkName}/peers/{peerName}`: Get the network peer.
+    NetworkPeerGet,
+    /// `GET /1.0/networks/{networkName}/peers?recursion=1`: Get the network peers.
+    NetworkPeerGetRecursion1,
+    /// `PATCH /1.0/networks/{networkName}/peers/{peerName}`: Partially update the network peer.
+    NetworkPeerPatch,
+    /// `PUT /1.0/networks/{networkName}/peers/{peerName}`: Update the network peer.
+    NetworkPeerPut,
+    /// `GET /1.0/networks/{networkName}/peers`: Get the network peers.
+    NetworkPeersGet,
+    /// `POST /1.0/networks/{networkName}/peers`: Add a network peer.
+    NetworkPeersPost,
+    /// `POST /1.0/networks/{name}`: Rename the network.
+    NetworkPost,
+    /// `PUT /1.0/networks/{name}`: Update the network.
+    NetworkPut,
+    /// `DELETE /1.0/network-zones/{name}`: Delete the network zone.
+    NetworkZoneDelete,
+    /// `GET /1.0/network-zones/{name}`: Get the network zone.
+    NetworkZoneGet,
+    /// `PATCH /1.0/network-zones/{name}`: Partially update the network zone.
+    NetworkZonePatch,
+    /// `PUT /1.0/network-zones/{name}`: Update the network zone.
+    NetworkZonePut,
+    /// `DELETE /1.0/network-zones/{zone}/records/{name}`: Delete the network zone record.
+    NetworkZoneRecordDelete,
+    /// `GET /1.0/network-zones/{zone}/records/{name}`: Get the network zone record.
+    NetworkZoneRecordGet,
+    /// `PATCH /1.0/network-zones/{zone}/records/{name}`: Partially update the network zone record.
+    NetworkZoneRecordPatch,
+    /// `PUT /1.0/network-zones/{zone}/records/{name}`: Update the network zone record.
+    NetworkZoneRecordPut,
+    /// `GET /1.0/network-zones/{zone}/records`: Get the network zone records.
+    NetworkZoneRecordsGet,
+    /// `GET /1.0/network-zones/{zone}/records?recursion=1`: Get the network zone records.
+    NetworkZoneRecordsGetRecursion1,
+    /// `POST /1.0/network-zones/{zone}/records`: Add a network zone record.
+    NetworkZoneRecordsPost,
+    /// `GET /1.0/network-zones`: Get the network zones.
+    NetworkZonesGet,
+    /// `GET /1.0/network-zones?recursion=1`: Get the network zones.
+    NetworkZonesGetRecursion1,
+    /// `POST /1.0/network-zones`: Add a network zone.
+    NetworkZonesPost,
+    /// `GET /1.0/networks`: Get the networks.
+    NetworksGet,
+    /// `GET /1.0/networks?recursion=1`: Get the networks.
+    NetworksGetRecursion1,
+    /// `GET /1.0/networks/{name}/leases`: Get the DHCP leases.
+    NetworksLeasesGet,
+    /// `POST /1.0/networks`: Add a network.
+    NetworksPost,
+    /// `GET /1.0/networks/{name}/state`: Get the network state.
+    NetworksStateGet,
+    /// `DELETE /1.0/operations/{id}`: Cancel the operation.
+    OperationDelete,
+    /// `GET /1.0/operations/{id}`: Get the operation state.
+    OperationGet,
+    /// `GET /1.0/operations/{id}/wait`: Wait for the operation.
+    OperationWaitGet,
+    /// `GET /1.0/operations/{id}/wait?public`: Wait for the operation.
+    OperationWaitGetUntrusted,
+    /// `GET /1.0/operations/{id}/websocket`: Get the websocket stream.
+    OperationWebsocketGet,
+    /// `GET /1.0/operations/{id}/websocket?public`: Get the websocket stream.
+    OperationWebsocketGetUntrusted,
+    /// `GET /1.0/operations`: Get the operations.
+    OperationsGet,
+    /// `GET /1.0/operations?recursion=1`: Get the operations.
+    OperationsGetRecursion1,
+    /// `DELETE /1.0/profiles/{name}`: Delete the profile.
+    ProfileDelete,
+    /// `GET /1.0/profiles/{name}`: Get the profile.
+    ProfileGet,
+    /// `PATCH /1.0/profiles/{name}`: Partially update the profile.
+    ProfilePatch,
+    /// `POST /1.0/profiles/{name}`: Rename the profile.
+    ProfilePost,
+    /// `PUT /1.0/profiles/{name}`: Update the profile.
+    ProfilePut,
+    /// `GET /1.0/profiles`: Get the profiles.
+    ProfilesGet,
+    /// `GET /1.0/profiles?recursion=1`: Get the profiles.
+    ProfilesGetRecursion1,
+    /// `POST /1.0/profiles`: Add a profile.
+    ProfilesPost,
+    /// `DELETE /1.0/projects/{name}`: Delete the project.
+    ProjectDelete,
+    /// `GET /1.0/projects/{name}`: Get the project.
+    ProjectGet,
+    /// `PATCH /1.0/projects/{name}`: Partially update the project.
+    ProjectPatch,
+    /// `POST /1.0/projects/{name}`: Rename the project.
+    ProjectPost,
+    /// `PUT /1.0/projects/{name}`: Update the project.
+    ProjectPut,
+    /// `GET /1.0/projects/{name}/state`: Get the project state.
+    ProjectStateGet,
+    /// `GET /1.0/projects`: Get the projects.
+    ProjectsGet,
+    /// `GET /1.0/projects?recursion=1`: Get the projects.
+    ProjectsGetRecursion1,
+    /// `POST /1.0/projects`: Add a project.
+    ProjectsPost,
+    /// `GET /1.0/resources`: Get system resources information.
+    ResourcesGet,
+    /// `GET /1.0`: Get the server environment and configuration.
+    ServerGet,
+    /// `GET /1.0?public`: Get the server environment.
+    ServerGetUntrusted,
+    /// `PATCH /1.0`: Partially update the server configuration.
+    ServerPatch,
+    /// `PUT /1.0`: Update the server configuration.
+    ServerPut,
+    /// `GET /1.0/storage-pools/{name}`: Get the storage pool.
+    StoragePoolGet,
+    /// `PATCH /1.0/storage-pools/{name}`: Partially update the storage pool.
+    StoragePoolPatch,
+    /// `PUT /1.0/storage-pools/{name}`: Update the storage pool.
+    StoragePoolPut,
+    /// `GET /1.0/storage-pools/{name}/resources`: Get storage pool resources information.
+    StoragePoolResources,
+    /// `DELETE /1.0/storage-pools/{name}/volumes/{type}/{volume}`: Delete the storage volume.
+    StoragePoolVolumeTypeDelete,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}`: Get the storage volume.
+    StoragePoolVolumeTypeGet,
+    /// `PATCH /1.0/storage-pools/{name}/volumes/{type}/{volume}`: Partially update the storage volume.
+    StoragePoolVolumeTypePatch,
+    /// `POST /1.0/storage-pools/{name}/volumes/{type}/{volume}`: Rename or move/migrate a storage volume.
+    StoragePoolVolumeTypePost,
+    /// `PUT /1.0/storage-pools/{name}/volumes/{type}/{volume}`: Update the storage volume.
+    StoragePoolVolumeTypePut,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/state`: Get the storage volume state.
+    StoragePoolVolumeTypeStateGet,
+    /// `GET /1.0/storage-pools/{name}/volumes`: Get the storage volumes.
+    StoragePoolVolumesGet,
+    /// `GET /1.0/storage-pools/{name}/volumes?recursion=1`: Get the storage volumes.
+    StoragePoolVolumesGetRecursion1,
+    /// `POST /1.0/storage-pools/{name}/volumes`: Add a storage volume.
+    StoragePoolVolumesPost,
+    /// `DELETE /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups/{backup}`: Delete a storage volume backup.
+    StoragePoolVolumesTypeBackupDelete,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups/{backup}/export`: Get the raw backup file.
+    StoragePoolVolumesTypeBackupExportGet,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups/{backup}`: Get the storage volume backup.
+    StoragePoolVolumesTypeBackupGet,
+    /// `POST /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups/{backup}`: Rename a storage volume backup.
+    StoragePoolVolumesTypeBackupPost,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups`: Get the storage volume backups.
+    StoragePoolVolumesTypeBackupsGet,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups?recursion=1`: Get the storage volume backups.
+    StoragePoolVolumesTypeBackupsGetRecursion1,
+    /// `POST /1.0/storage-pools/{name}/volumes/{type}/{volume}/backups`: Create a storage volume backup.
+    StoragePoolVolumesTypeBackupsPost,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}`: Get the storage volumes.
+    StoragePoolVolumesTypeGet,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}?recursion=1`: Get the storage volumes.
+    StoragePoolVolumesTypeGetRecursion1,
+    /// `POST /1.0/storage-pools/{name}/volumes/{type}`: Add a storage volume.
+    StoragePoolVolumesTypePost,
+    /// `DELETE /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots/{snapshot}`: Delete a storage volume snapshot.
+    StoragePoolVolumesTypeSnapshotDelete,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots/{snapshot}`: Get the storage volume snapshot.
+    StoragePoolVolumesTypeSnapshotGet,
+    /// `PATCH /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots/{snapshot}`: Partially update the storage volume snapshot.
+    StoragePoolVolumesTypeSnapshotPatch,
+    /// `POST /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots/{snapshot}`: Rename a storage volume snapshot.
+    StoragePoolVolumesTypeSnapshotPost,
+    /// `PUT /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots/{snapshot}`: Update the storage volume snapshot.
+    StoragePoolVolumesTypeSnapshotPut,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots`: Get the storage volume snapshots.
+    StoragePoolVolumesTypeSnapshotsGet,
+    /// `GET /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots?recursion=1`: Get the storage volume snapshots.
+    StoragePoolVolumesTypeSnapshotsGetRecursion1,
+    /// `POST /1.0/storage-pools/{name}/volumes/{type}/{volume}/snapshots`: Create a storage volume snapshot.
+    StoragePoolVolumesTypeSnapshotsPost,
+    /// `DELETE /1.0/storage-pools/{name}`: Delete the storage pool.
+    StoragePoolsDelete,
+    /// `GET /1.0/storage-pools`: Get the storage pools.
+    StoragePoolsGet,
+    /// `GET /1.0/storage-pools?recursion=1`: Get the storage pools.
+    StoragePoolsGetRecursion1,
+    /// `POST /1.0/storage-pools`: Add a storage pool.
+    StoragePoolsPost,
+    /// `DELETE /1.0/warnings/{uuid}`: Delete the warning.
+    WarningDelete,
+    /// `GET /1.0/warnings/{uuid}`: Get the warning.
+    WarningGet,
+    /// `PATCH /1.0/warnings/{uuid}`: Partially update the warning.
+    WarningPatch,
+    /// `PUT /1.0/warnings/{uuid}`: Update the warning.
+    WarningPut,
+    /// `GET /1.0/warnings`: List the warnings.
+    WarningsGet,
+    /// `GET /1.0/warnings?recursion=1`: Get the warnings.
+    WarningsGetRecursion1,
+}
+
+impl Op {
+    /// Every operation, in the order of [`OPERATIONS`].
+    pub const ALL: [Op; 220] = [
+        Op::ApiGet,
+        Op::CertificateDelete,
+        Op::CertificateGet,
+        Op::CertificatePatch,
+        Op::CertificatePut,
+        Op::CertificatesGet,
+        Op::CertificatesGetRecursion1,
+        Op::CertificatesPost,
+        Op::CertificatesPostUntrusted,
+        Op::ClusterGet,
+        Op::ClusterGroupDelete,
+        Op::ClusterGroupGet,
+        Op::ClusterGroupPatch,
+        Op::ClusterGroupPost,
+        Op::ClusterGroupPut,
+        Op::ClusterGroupsGet,
+        Op::ClusterGroupsGetRecursion1,
+        Op::ClusterGroupsPost,
+        Op::ClusterMemberDelete,
+        Op::ClusterMemberGet,
+        Op::ClusterMemberPatch,
+        Op::ClusterMemberPost,
+        Op::ClusterMemberPut,
+        Op::ClusterMemberStatePost,
+        Op::ClusterMembersGet,
+        Op::ClusterMembersGetRecursion1,
+        Op::ClusterMembersPost,
+        Op::ClusterPut,
+        Op::ClusteringUpdateCert,
+        Op::EventsGet,
+        Op::ImageAliasDelete,
+        Op::ImageAliasGet,
+        Op::ImageAliasGetUntrusted,
+        Op::ImageDelete,
+        Op::ImageExportGet,
+        Op::ImageExportGetUntrusted,
+        Op::ImageGet,
+        Op::ImageGetUntrusted,
+        Op::ImagePatch,
+        Op::ImagePut,
+        Op::ImagesAliasPatch,
+        Op::ImagesAliasPost,
+        Op::ImagesAliasesGet,
+        Op::ImagesAliasesGetRecursion1,
+        Op::ImagesAliasesPost,
+        Op::ImagesAliasesPut,
+        Op::ImagesExportPost,
+        Op::ImagesGet,
+        Op::ImagesGetRecursion1,
+        Op::ImagesGetRecursion1Untrusted,
+        Op::ImagesGetUntrusted,
+        Op::ImagesPost,
+        Op::ImagesPostUntrusted,
+        Op::ImagesRefreshPost,
+        Op::ImagesSecretPost,
+        Op::InstanceBackupDelete,
+        Op::InstanceBackupExport,
+        Op::InstanceBackupGet,
+        Op::InstanceBackupPost,
+        Op::InstanceBackupsGet,
+        Op::InstanceBackupsGetRecursion1,
+        Op::InstanceBackupsPost,
+        Op::InstanceConsoleDelete,
+        Op::InstanceConsoleGet,
+        Op::InstanceConsolePost,
+        Op::InstanceDelete,
+        Op::InstanceExecPost,
+        Op::InstanceFilesDelete,
+        Op::InstanceFilesGet,
+        Op::InstanceFilesHead,
+        Op::InstanceFilesPost,
+        Op::InstanceGet,
+        Op::InstanceGetRecursion1,
+        Op::InstanceLogDelete,
+        Op::InstanceLogGet,
+        Op::InstanceLogsGet,
+        Op::InstanceMetadataGet,
+        Op::InstanceMetadataPatch,
+        Op::InstanceMetadataPut,
+        Op::InstanceMetadataTemplatesDelete,
+        Op::InstanceMetadataTemplatesGet,
+        Op::InstanceMetadataTemplatesPost,
+        Op::InstancePatch,
+        Op::InstancePost,
+        Op::InstancePut,
+        Op::InstanceSftp,
+        Op::InstanceSnapshotDelete,
+        Op::InstanceSnapshotGet,
+        Op::InstanceSnapshotPatch,
+        Op::InstanceSnapshotPost,
+        Op::InstanceSnapshotPut,
+        Op::InstanceSnapshotsGet,
+        Op::InstanceSnapshotsGetRecursion1,
+        Op::InstanceSnapshotsPost,
+        Op::InstanceStateGet,
+        Op::InstanceStatePut,
+        Op::InstancesGet,
+        Op::InstancesGetRecursion1,
+        Op::InstancesGetRecursion2,
+        Op::InstancesPost,
+        Op::InstancesPut,
+        Op::MetricsGet,
+        Op::NetworkAclDelete,
+        Op::NetworkAclGet,
+        Op::NetworkAclLogGet,
+        Op::NetworkAclPatch,
+        Op::NetworkAclPost,
+        Op::NetworkAclPut,
+        Op::NetworkAclsGet,
+        Op::NetworkAclsGetRecursion1,
+        Op::NetworkAclsPost,
+        Op::NetworkDelete,
+        Op::NetworkForwardDelete,
+        Op::NetworkForwardGet,
+        Op::NetworkForwardGetRecursion1,
+        Op::NetworkForwardPatch,
+        Op::NetworkForwardPut,
+        Op::NetworkForwardsGet,
+        Op::NetworkForwardsPost,
+        Op::NetworkGet,
+        Op::NetworkPatch,
+        Op::NetworkPeerDelete,
+        Op::NetworkPeerGet,
+        Op::NetworkPeerGetRecursion1,
+        Op::NetworkPeerPatch,
+        Op::NetworkPeerPut,
+        Op::NetworkPeersGet,
+        Op::NetworkPeersPost,
+        Op::NetworkPost,
+        Op::NetworkPut,
+        Op::NetworkZoneDelete,
+        Op::NetworkZoneGet,
+        Op::NetworkZonePatch,
+        Op::NetworkZonePut,
+        Op::NetworkZoneRecordDelete,
+        Op::NetworkZoneRecordGet,
+        Op::NetworkZoneRecordPatch,
+        Op::NetworkZoneRecordPut,
+        Op::NetworkZoneRecordsGet,
+        Op::NetworkZoneRecordsGetRecursion1,
+        Op::NetworkZoneRecordsPost,
+        Op::NetworkZonesGet,
+        Op::NetworkZonesGetRecursion1,
+        Op::NetworkZonesPost,
+        Op::NetworksGet,
+        Op::NetworksGetRecursion1,
+        Op::NetworksLeasesGet,
+        Op::NetworksPost,
+        Op::NetworksStateGet,
+        Op::OperationDelete,
+        Op::OperationGet,
+        Op::OperationWaitGet,
+        Op::OperationWaitGetUntrusted,
+        Op::OperationWebsocketGet,
+        Op::OperationWebsocketGetUntrusted,
+        Op::OperationsGet,
+        Op::OperationsGetRecursion1,
+        Op::ProfileDelete,
+        Op::ProfileGet,
+        Op::ProfilePatch,
+        Op::ProfilePost,
+        Op::ProfilePut,
+        Op::ProfilesGet,
+        Op::ProfilesGetRecursion1,
+        Op::ProfilesPost,
+        Op::ProjectDelete,
+        Op::ProjectGet,
+        Op::ProjectPatch,
+        Op::ProjectPost,
+        Op::ProjectPut,
+        Op::ProjectStateGet,
+        Op::ProjectsGet,
+        Op::ProjectsGetRecursion1,
+        Op::ProjectsPost,
+        Op::ResourcesGet,
+        Op::ServerGet,
+        Op::ServerGetUntrusted,
+        Op::ServerPatch,
+        Op::ServerPut,
+        Op::StoragePoolGet,
+        Op::StoragePoolPatch,
+        Op::StoragePoolPut,
+        Op::StoragePoolResources,
+        Op::StoragePoolVolumeTypeDelete,
+        Op::StoragePoolVolumeTypeGet,
+        Op::StoragePoolVolumeTypePatch,
+        Op::StoragePoolVolumeTypePost,
+        Op::StoragePoolVolumeTypePut,
+        Op::StoragePoolVolumeTypeStateGet,
+        Op::StoragePoolVolumesGet,
+        Op::StoragePoolVolumesGetRecursion1,
+        Op::StoragePoolVolumesPost,
+        Op::StoragePoolVolumesTypeBackupDelete,
+        Op::StoragePoolVolumesTypeBackupExportGet,
+        Op::StoragePoolVolumesTypeBackupGet,
+        Op::StoragePoolVolumesTypeBackupPost,
+        Op::StoragePoolVolumesTypeBackupsGet,
+        Op::StoragePoolVolumesTypeBackupsGetRecursion1,
+        Op::StoragePoolVolumesTypeBackupsPost,
+        Op::StoragePoolVolumesTypeGet,
+        Op::StoragePoolVolumesTypeGetRecursion1,
+        Op::StoragePoolVolumesTypePost,
+        Op::StoragePoolVolumesTypeSnapshotDelete,
+        Op::StoragePoolVolumesTypeSnapshotGet,
+        Op::StoragePoolVolumesTypeSnapshotPatch,
+        Op::StoragePoolVolumesTypeSnapshotPost,
+        Op::StoragePoolVolumesTypeSnapshotPut,
+        Op::StoragePoolVolumesTypeSnapshotsGet,
+        Op::StoragePoolVolumesTypeSnapshotsGetRecursion1,
+        Op::StoragePoolVolumesTypeSnapshotsPost,
+        Op::StoragePoolsDelete,
+        Op::StoragePoolsGet,
+        Op::StoragePoolsGetRecursion1,
+        Op::StoragePoolsPost,
+        Op::WarningDelete,
+        Op::WarningGet,
+        Op::WarningPatch,
+        Op::WarningPut,
+        Op::WarningsGet,
+        Op::WarningsGetRecursion1,
+    ];
+    /// The spec's row for this operation.
+    pub fn spec(self) -> &'static OperationSpec {
+        &OPERATIONS[self as usize]
+    }
+    /// The spec's `operationId` (`instance_get`).
+    pub fn id(self) -> &'static str {
+        self.spec().id
+    }
+    /// Which of the client's defaults (`project=`, `target=`) this operation accepts.
+    pub fn scope(self) -> Scope {
+        self.spec().scope()
+    }
+}
+
 /// One operation of LXD's REST API, as the spec lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationSpec {
@@ -2026,10 +2710,9 @@ pub fn find(id: &str) -> Option<&'static OperationSpec> {
     OPERATIONS.binary_search_by(|o| o.id.cmp(id)).ok().map(|i| &OPERATIONS[i])
 }
 
-/// The scope of the operation `id` (`Scope::NONE` for an unknown id; the coverage test checks that
-/// every builder names a real one).
-pub fn scope(id: &str) -> Scope {
-    find(id).map(OperationSpec::scope).unwrap_or(Scope::NONE)
+/// The scope of the operation `op` (what [`Op::scope`] gives).
+pub fn scope(op: Op) -> Scope {
+    op.scope()
 }
 
 #[cfg(test)]
@@ -2043,9 +2726,11 @@ mod tests {
         let get = find("instance_get").unwrap();
         assert_eq!((get.method, get.path), ("GET", "/1.0/instances/{name}"));
         assert_eq!(get.scope(), Scope::PROJECT);
-        assert_eq!(scope("instances_post"), Scope::BOTH);
-        assert_eq!(scope("resources_get"), Scope { project: false, target: true });
-        assert_eq!(scope("projects_get"), Scope::NONE);
+        assert_eq!(scope(Op::InstancesPost), Scope::BOTH);
+        assert_eq!(scope(Op::ResourcesGet), Scope { project: false, target: true });
+        assert_eq!(scope(Op::ProjectsGet), Scope::NONE);
+        assert!(Op::ALL.iter().enumerate().all(|(i, op)| *op as usize == i && op.id() == OPERATIONS[i].id));
+        assert_eq!(Op::InstanceGet.id(), "instance_get");
         assert_eq!(find("images_get_recursion1_untrusted").unwrap().fixed_query, "public&recursion=1");
         assert!(find("no_such_operation").is_none());
     }

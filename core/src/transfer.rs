@@ -8,6 +8,7 @@
 //! which [`Side`] to send to, or which operation to wait on. On any failure the driver sends the
 //! flow's [`InstanceCopyFlow::cleanup`] requests (best effort) so nothing is left waiting.
 
+use crate::spec::Op;
 use std::collections::BTreeMap;
 
 use crate::api::Call;
@@ -687,8 +688,8 @@ fn check_copy_source(source: &str) -> Result<()> {
 pub fn copy_local_source(source: &str) -> Result<Request> {
     check_copy_source(source)?;
     Ok(match source.split_once('/') {
-        Some((inst, snap)) => Request::get(&["instances", inst, "snapshots", snap]).scope(crate::spec::scope("instance_snapshot_get")),
-        None => Request::get(&["instances", source]).scope(crate::spec::scope("instance_get")),
+        Some((inst, snap)) => Request::get(&["instances", inst, "snapshots", snap]).scope(Op::InstanceSnapshotGet.scope()),
+        None => Request::get(&["instances", source]).scope(Op::InstanceGet.scope()),
     })
 }
 
@@ -739,7 +740,7 @@ fn writable_body(name: &str, inst: &Instance, keep_volatile: bool) -> Result<Map
 pub fn migration_source(instance: &str, live: bool, instance_only: bool) -> Result<Call<Operation>> {
     check_instance_name(instance)?;
     let body = json!({ "migration": true, "live": live, "instance_only": instance_only, "container_only": instance_only });
-    Ok(Call::new(Request::post(&["instances", instance]).scope(crate::spec::scope("instance_post")).json(&body)?, parse_async))
+    Ok(Call::new(Request::post(&["instances", instance]).scope(Op::InstancePost.scope()).json(&body)?, parse_async))
 }
 
 /// The websocket secrets of a migration source operation (every string in its metadata; `control`
@@ -942,7 +943,7 @@ impl InstanceCopyFlow {
                 let preferred = self.opts.source_url.clone().or_else(|| self.client_url.clone());
                 self.server = Some(SourceServer::from_server(&server, preferred.as_deref())?);
                 self.state = CopyState::AwaitInstance;
-                Ok(FlowStep::Send(Side::Source, Request::get(&["instances", &self.name]).scope(crate::spec::scope("instance_get"))))
+                Ok(FlowStep::Send(Side::Source, Request::get(&["instances", &self.name]).scope(Op::InstanceGet.scope())))
             }
             CopyState::AwaitInstance => {
                 let inst: Instance = parse_sync(resp)?;
@@ -992,7 +993,7 @@ impl InstanceCopyFlow {
                 self.source_done = true;
                 if self.remove_source {
                     self.state = CopyState::AwaitDelete;
-                    Ok(FlowStep::Send(Side::Source, Request::delete(&["instances", &self.name]).scope(crate::spec::scope("instance_delete"))))
+                    Ok(FlowStep::Send(Side::Source, Request::delete(&["instances", &self.name]).scope(Op::InstanceDelete.scope())))
                 } else {
                     self.finish()
                 }

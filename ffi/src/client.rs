@@ -475,10 +475,15 @@ impl Client {
         Ok(self.call(api::server::get())?.value.is_trusted())
     }
 
-    /// Trust this client's certificate with the server's trust password (or a join token).
+    /// Trust this client's certificate with the server's trust password (or a join token). A
+    /// client the server trusts already succeeds at once, as pylxd's `authenticate` does: only
+    /// `GET /1.0` is sent, never the password.
     pub fn authenticate(&self, password: &str) -> Result<()> {
         if password.is_empty() {
             return Err(Error::invalid("trust password is empty"));
+        }
+        if self.trusted()? {
+            return Ok(());
         }
         self.call(api::certificates::add(None, None, Some(password), "client")?)
     }

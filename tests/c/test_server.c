@@ -115,6 +115,65 @@ static void test_update(lxd_client *c) {
     lxd_client_free(h);
 }
 
+/* lxd_call: any request, with the reply read as the typed functions read it. */
+static void test_call(lxd_client *c) {
+    T_SECTION("lxd_call");
+    char *json = NULL;
+    lxd_operation *op = NULL;
+    if (CHECK_OK(lxd_call(c, "GET", "/1.0", NULL, &json, &op, ERR))) {
+        CHECK_HAS(json, "\"api_version\":\"1.0\"");
+        CHECK(strstr(json, "\"type\":\"sync\"") == NULL); /* the metadata, not the envelope */
+        CHECK(op == NULL);
+    }
+    lxd_string_free(json);
+    json = NULL;
+    /* Error replies are errors, mapped by status, with LXD's message. */
+    CHECK_ERR(lxd_call(c, "GET", "/1.0/instances/ct-no-such-instance", NULL, &json, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
+    CHECK(json == NULL);
+    CHECK_ERR(lxd_call(c, "POST", "/1.0/profiles", "[1,2,3]", &json, NULL, ERR), LXD_RESULT_API, 400);
+    CHECK_ERR(lxd_call(c, "GET", "/1.0", "{nope", &json, NULL, ERR), LXD_RESULT_INVALID_ARGUMENT, 0);
+    CHECK_ERR(lxd_call(c, "G ET", "/1.0", NULL, &json, NULL, ERR), LXD_RESULT_INVALID_ARGUMENT, 0);
+    /* Sync writes: a volume made, then snapshots (async: waited for, or handed back). */
+    char vol[40], *body = NULL, *path = NULL;
+    t_unique(vol, sizeof vol, "ct-call");
+    body = t_fmt("{\"name\":\"%s\",\"type\":\"custom\",\"config\":{}}", vol);
+    if (CHECK_OK(lxd_call(c, "POST", "/1.0/storage-pools/default/volumes/custom", body, NULL, NULL, ERR))) {
+        path = t_fmt("/1.0/storage-pools/default/volumes/custom/%s/snapshots", vol);
+        if (CHECK_OK(lxd_call(c, "POST", path, "{\"name\":\"s1\"}", &json, NULL, ERR)))
+            CHECK(json != NULL);
+        lxd_string_free(json);
+        json = NULL;
+        if (CHECK_OK(lxd_call(c, "POST", path, "{\"name\":\"s2\"}", &json, &op, ERR))) {
+            CHECK(op != NULL);
+            CHECK_HAS(json, "\"class\":\"task\"");
+            CHECK_OK(lxd_operation_wait(op, 30000, ERR));
+        }
+        lxd_operation_free(op);
+        op = NULL;
+        lxd_string_free(json);
+        json = NULL;
+        if (CHECK_OK(lxd_call(c, "GET", path, NULL, &json, NULL, ERR))) {
+            CHECK_HAS(json, "/snapshots/s1");
+            CHECK_HAS(json, "/snapshots/s2");
+        }
+        lxd_string_free(json);
+        json = NULL;
+        /* A taken name: LXD's 409 is this call's error. */
+        CHECK_ERR(lxd_call(c, "POST", path, "{\"name\":\"s1\"}", NULL, NULL, ERR), LXD_RESULT_CONFLICT, 409);
+        for (const char *s = "12"; *s; s++) {
+            char *snap = t_fmt("%s/s%c", path, *s);
+            CHECK_OK(lxd_call(c, "DELETE", snap, NULL, NULL, NULL, ERR));
+            free(snap);
+        }
+        char *vpath = t_fmt("/1.0/storage-pools/default/volumes/custom/%s", vol);
+        CHECK_OK(lxd_call(c, "DELETE", vpath, NULL, NULL, NULL, ERR));
+        CHECK_ERR(lxd_call(c, "GET", vpath, NULL, &json, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
+        free(vpath);
+    }
+    free(body);
+    free(path);
+}
+
 static void test_raw(lxd_client *c) {
     T_SECTION("raw requests");
     uint16_t status = 0;
@@ -203,6 +262,7 @@ int main(void) {
     test_get(c);
     test_update(c);
     test_raw(c);
+    test_call(c);
     lxd_client_free(c);
     return t_end();
 }

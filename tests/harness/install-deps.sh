@@ -29,4 +29,10 @@ if ! rustup component list --toolchain "${TSAN_TOOLCHAIN:-nightly-2026-05-20}" -
   log "rustup toolchain install ${TSAN_TOOLCHAIN:-nightly-2026-05-20} (minimal, rust-src)"
   rustup toolchain install "${TSAN_TOOLCHAIN:-nightly-2026-05-20}" --profile minimal --component rust-src >/dev/null
 fi
+# The generators (tools/registry.py, gen_spec.py) read the REST spec with PyYAML and the registry
+# with tomllib (Python 3.11+).
+if ! python3 -c 'import yaml, tomllib' 2>/dev/null; then
+  log "pip install pyyaml"
+  python3 -m pip install -q pyyaml
+fi
 log "ok"

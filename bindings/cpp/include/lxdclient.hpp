@@ -3985,7 +3985,8 @@ public:
         detail::call(lxd_client_trusted, h_.get(), &out);
         return out;
     }
-    /// Ask the server to trust this client's certificate with its trust password or a token.
+    /// Ask the server to trust this client's certificate with its trust password or a token. A
+    /// client the server trusts already succeeds without sending it (as pylxd's authenticate).
     void authenticate(const std::string& password) const { detail::call(lxd_client_authenticate, h_.get(), detail::cstr(password)); }
 
     /// The server object (`GET /1.0`) with its ETag.
@@ -4013,6 +4014,27 @@ public:
     RawResponse raw(const std::string& method, const std::string& path, const nlohmann::json& body) const {
         const std::string text = body.dump();
         return raw_impl(method, path, text.c_str());
+    }
+
+    /// Any request, with LXD's reply read as every typed call reads it (`lxd_call`): an error
+    /// reply throws `lxd::Error` (code by status, LXD's message); a sync reply gives its metadata;
+    /// an async reply is waited for (within the client's operation deadline) and gives the
+    /// finished operation's metadata. `path` with its query, percent-encoded; the client's
+    /// project and target are not added.
+    nlohmann::json call(const std::string& method, const std::string& path) const { return call_impl(method, path, nullptr); }
+    /// As `call(method, path)`, sending `body` as JSON.
+    nlohmann::json call(const std::string& method, const std::string& path, const nlohmann::json& body) const {
+        const std::string text = body.dump();
+        return call_impl(method, path, text.c_str());
+    }
+    /// As `call`, but an async reply is not waited for: the Operation comes back (an empty one,
+    /// false as a bool, for a sync reply) next to the JSON (the metadata, or the operation object).
+    std::pair<nlohmann::json, Operation> call_async(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr) const {
+        const std::string text = body.is_null() ? std::string() : body.dump();
+        detail::OwnedString s;
+        lxd_operation* op = nullptr;
+        detail::call(lxd_call, h_.get(), detail::cstr(method), detail::cstr(path), body.is_null() ? nullptr : text.c_str(), s.out(), &op);
+        return {detail::parse(s.str()), Operation(op)};
     }
 
     /// The Instances manager.
@@ -4074,6 +4096,11 @@ public:
     }
 
 private:
+    nlohmann::json call_impl(const std::string& method, const std::string& path, const char* body) const {
+        detail::OwnedString s;
+        detail::call(lxd_call, h_.get(), detail::cstr(method), detail::cstr(path), body, s.out(), static_cast<lxd_operation**>(nullptr));
+        return detail::parse(s.str());
+    }
     RawResponse raw_impl(const std::string& method, const std::string& path, const char* body) const {
         RawResponse r;
         detail::OwnedString b, e;

@@ -168,6 +168,40 @@ TEST(Raw, AnyStatusIsReturned) {
     EXPECT_THROW(not_json.json(), lxd::Error);
 }
 
+TEST(Call, EnvelopeReadOnceInTheLibrary) {
+    auto c = local();
+    // sync: the metadata, not the envelope
+    auto server = c.call("GET", "/1.0");
+    EXPECT_EQ(server.at("api_version"), "1.0");
+    EXPECT_FALSE(server.contains("type"));
+    // error replies throw by class
+    EXPECT_THROW(c.call("GET", "/1.0/instances/" + unique("nope")), lxd::NotFound);
+    try {
+        c.call("POST", "/1.0/profiles", nlohmann::json::array({1, 2}));
+        ADD_FAILURE() << "a bad body was accepted";
+    } catch (const lxd::Error& e) {
+        EXPECT_EQ(e.http_status(), 400);
+    }
+    // async: waited for (a volume snapshot), or handed back
+    const std::string vol = unique("cppcall");
+    c.call("POST", "/1.0/storage-pools/default/volumes/custom", {{"name", vol}, {"type", "custom"}});
+    const std::string snaps = "/1.0/storage-pools/default/volumes/custom/" + vol + "/snapshots";
+    c.call("POST", snaps, {{"name", "s1"}});
+    auto [op_json, op] = c.call_async("POST", snaps, {{"name", "s2"}});
+    ASSERT_TRUE(static_cast<bool>(op));
+    EXPECT_EQ(op_json.at("class"), "task");
+    op.wait();
+    auto [sync_json, none] = c.call_async("GET", snaps);
+    EXPECT_FALSE(static_cast<bool>(none));
+    EXPECT_EQ(sync_json.size(), 2u) << sync_json.dump();
+    // a taken name: LXD's 409 throws Conflict
+    EXPECT_THROW(c.call("POST", snaps, {{"name", "s1"}}), lxd::Conflict);
+    c.call("DELETE", snaps + "/s1");
+    c.call("DELETE", snaps + "/s2");
+    c.call("DELETE", "/1.0/storage-pools/default/volumes/custom/" + vol);
+    EXPECT_THROW(c.call("GET", "/1.0/storage-pools/default/volumes/custom/" + vol), lxd::NotFound);
+}
+
 TEST(Operations, ListIsJson) {
     auto c = local();
     auto ops = c.operations().all();

@@ -1,8 +1,9 @@
 //! LXD clusters: `/1.0/cluster`, its members, member state (evacuate / restore), join tokens,
 //! cluster groups and the cluster certificate.
 
+use crate::spec::Op;
 use super::replies::{base64_encode, metadata_str};
-use super::{parse_with_etag, Call, Collection, CollectionOps, Error, Result, WithEtag};
+use super::{parse_with_etag, Call, Error, Result, WithEtag};
 use crate::operation::Operation;
 use crate::request::check_name;
 use crate::response::{parse_async, parse_empty, parse_sync_or_async};
@@ -10,14 +11,14 @@ use serde_json::{json, Value};
 
 /// `GET /1.0/cluster`: `server_name`, `enabled`, `member_config`, with its ETag.
 pub fn get() -> Call<WithEtag<Value>> {
-    Call::new(super::endpoint::get("cluster_get", &["cluster"]), parse_with_etag::<Value>)
+    Call::new(super::endpoint::get(Op::ClusterGet, &["cluster"]), parse_with_etag::<Value>)
 }
 
 /// `PUT /1.0/cluster` with LXD's `ClusterPut` JSON: enable clustering on this server, join an
 /// existing cluster (`cluster_address`, `cluster_certificate`, `cluster_password` or a join token
 /// in it), or leave it (`enabled: false`). Joining answers with an operation.
 pub fn put(body: &str, etag: Option<&str>) -> Result<Call<Option<Operation>>> {
-    Ok(Call::new(super::endpoint::put("cluster_put", &["cluster"]).json_text(body)?.if_match(etag), parse_sync_or_async))
+    Ok(Call::new(super::endpoint::put(Op::ClusterPut, &["cluster"]).json_text(body)?.if_match(etag), parse_sync_or_async))
 }
 
 /// `PUT /1.0/cluster/certificate {"cluster_certificate", "cluster_certificate_key"}` (PEM): replace
@@ -30,24 +31,10 @@ pub fn update_certificate(cert_pem: &str, key_pem: &str, etag: Option<&str>) -> 
         return Err(Error::invalid("cluster certificate key is not a PEM private key"));
     }
     let body = json!({ "cluster_certificate": cert_pem, "cluster_certificate_key": key_pem });
-    Ok(Call::new(super::endpoint::put("clustering_update_cert", &["cluster", "certificate"]).json(&body)?.if_match(etag), parse_empty))
+    Ok(Call::new(super::endpoint::put(Op::ClusteringUpdateCert, &["cluster", "certificate"]).json(&body)?.if_match(etag), parse_empty))
 }
 
-/// The members (`/1.0/cluster/members`, keyed by member name): list, get, update (`PUT`, e.g.
-/// roles, failure domain, groups), patch, rename (`{"server_name": new}`) and delete (removal from
-/// the cluster). Its `create_async` is `POST /1.0/cluster/members`, which makes a join token; use
-/// [`join_token`].
-pub fn members() -> Collection {
-    Collection::new("cluster member", &["cluster", "members"], crate::request::Scope::NONE).with_rename_field("server_name").with_ops(CollectionOps {
-        list: "cluster_members_get",
-        create: "cluster_members_post",
-        get: "cluster_member_get",
-        put: "cluster_member_put",
-        patch: "cluster_member_patch",
-        rename: "cluster_member_post",
-        delete: "cluster_member_delete",
-    })
-}
+pub use super::collections::cluster_members as members;
 
 /// `POST /1.0/cluster/members {"server_name"}`: a join token for a new member called
 /// `server_name`. LXD answers with a `token` operation that stays running until the token is used
@@ -56,7 +43,7 @@ pub fn members() -> Collection {
 pub fn join_token(server_name: &str) -> Result<Call<Operation>> {
     check_name("cluster member", server_name)?;
     let body = json!({ "server_name": server_name });
-    Ok(Call::new(super::endpoint::post("cluster_members_post", &["cluster", "members"]).json(&body)?, parse_async))
+    Ok(Call::new(super::endpoint::post(Op::ClusterMembersPost, &["cluster", "members"]).json(&body)?, parse_async))
 }
 
 /// The join token string: base64 of `{"server_name", "fingerprint", "addresses", "secret",
@@ -119,22 +106,10 @@ pub fn member_state(name: &str, action: MemberAction, mode: Option<&str>) -> Res
     if let Some(m) = mode.filter(|m| !m.is_empty()) {
         body["mode"] = Value::from(m);
     }
-    Ok(Call::new(super::endpoint::post("cluster_member_state_post", &["cluster", "members", name, "state"]).json(&body)?, parse_async))
+    Ok(Call::new(super::endpoint::post(Op::ClusterMemberStatePost, &["cluster", "members", name, "state"]).json(&body)?, parse_async))
 }
 
-/// The cluster groups (`/1.0/cluster/groups`): list, get, create (`ClusterGroupsPost`: `name`,
-/// `description`, `members`), update, patch, rename and delete.
-pub fn groups() -> Collection {
-    Collection::new("cluster group", &["cluster", "groups"], crate::request::Scope::NONE).with_ops(CollectionOps {
-        list: "cluster_groups_get",
-        create: "cluster_groups_post",
-        get: "cluster_group_get",
-        put: "cluster_group_put",
-        patch: "cluster_group_patch",
-        rename: "cluster_group_post",
-        delete: "cluster_group_delete",
-    })
-}
+pub use super::collections::cluster_groups as groups;
 
 #[cfg(test)]
 mod tests {

@@ -1,26 +1,15 @@
 //! Instance backups (`/1.0/instances/<name>/backups`): list, create, get, rename, delete, and the
 //! export as a streamed download. Import a backup as a new instance with
-//! [`super::instances_extra::import_backup`].
+//! [`super::instances::import_backup`].
 
-use super::{Call, Collection, CollectionOps, Error, Result};
+use crate::spec::Op;
+use super::{Call, Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_instance_name, check_name, Request, Scope};
+use crate::request::{check_instance_name, check_name, Request};
 use crate::response::parse_async;
 use serde_json::{json, Value};
 
-/// The backups of one instance (rename and delete answer with operations).
-pub fn collection(instance: &str) -> Result<Collection> {
-    check_instance_name(instance)?;
-    Ok(Collection::new("backup", &["instances", instance, "backups"], Scope::PROJECT).with_ops(CollectionOps {
-        list: "instance_backups_get",
-        create: "instance_backups_post",
-        get: "instance_backup_get",
-        put: "",
-        patch: "",
-        rename: "instance_backup_post",
-        delete: "instance_backup_delete",
-    }))
-}
+pub use super::collections::instance_backups as collection;
 
 /// Options of a new backup (`InstanceBackupsPost`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,7 +50,7 @@ impl BackupOptions {
 /// `POST /1.0/instances/<name>/backups`: make a backup (an operation).
 pub fn create(instance: &str, opts: &BackupOptions) -> Result<Call<Operation>> {
     check_instance_name(instance)?;
-    let r = super::endpoint::post("instance_backups_post", &["instances", instance, "backups"]).json(&opts.body()?)?;
+    let r = super::endpoint::post(Op::InstanceBackupsPost, &["instances", instance, "backups"]).json(&opts.body()?)?;
     Ok(Call::new(r, parse_async))
 }
 
@@ -70,7 +59,7 @@ pub fn create(instance: &str, opts: &BackupOptions) -> Result<Call<Operation>> {
 pub fn export(instance: &str, backup: &str) -> Result<Request> {
     check_instance_name(instance)?;
     check_name("backup", backup)?;
-    Ok(super::endpoint::get("instance_backup_export", &["instances", instance, "backups", backup, "export"]))
+    Ok(super::endpoint::get(Op::InstanceBackupExport, &["instances", instance, "backups", backup, "export"]))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The instance console: attach (`POST …/console` gives websocket secrets), read and clear the
 //! console log (containers).
 
+use crate::spec::Op;
 use super::replies::parse_bytes;
 use super::{Call, Error, Result};
 use crate::operation::Operation;
@@ -18,7 +19,7 @@ pub fn attach(instance: &str, width: u32, height: u32, kind: &str) -> Result<Cal
         return Err(Error::invalid(format!("unknown console type {kind:?} (console, vga)")));
     }
     let body = json!({ "width": width, "height": height, "type": kind });
-    Ok(Call::new(super::endpoint::post("instance_console_post", &["instances", instance, "console"]).json(&body)?, parse_async))
+    Ok(Call::new(super::endpoint::post(Op::InstanceConsolePost, &["instances", instance, "console"]).json(&body)?, parse_async))
 }
 
 /// The two websockets of an attached console: `data` carries the terminal both ways (binary
@@ -44,7 +45,7 @@ pub fn sockets(op: &Operation) -> Result<ConsoleSockets> {
 /// directory" (it serves a file entry without a path), which this parser turns into `[]`.
 pub fn log(instance: &str) -> Result<Call<Vec<u8>>> {
     check_instance_name(instance)?;
-    Ok(Call::new(super::endpoint::get("instance_console_get", &["instances", instance, "console"]), parse_console_log))
+    Ok(Call::new(super::endpoint::get(Op::InstanceConsoleGet, &["instances", instance, "console"]), parse_console_log))
 }
 
 fn parse_console_log(resp: &Response) -> Result<Vec<u8>> {
@@ -57,7 +58,7 @@ fn parse_console_log(resp: &Response) -> Result<Vec<u8>> {
 /// `DELETE /1.0/instances/<name>/console`: clear the console log.
 pub fn clear_log(instance: &str) -> Result<Call<()>> {
     check_instance_name(instance)?;
-    Ok(Call::new(super::endpoint::delete("instance_console_delete", &["instances", instance, "console"]), parse_empty))
+    Ok(Call::new(super::endpoint::delete(Op::InstanceConsoleDelete, &["instances", instance, "console"]), parse_empty))
 }
 
 #[cfg(test)]

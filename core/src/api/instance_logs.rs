@@ -1,5 +1,6 @@
 //! Instance log files (`/1.0/instances/<name>/logs`: `lxc.log`, `lxc.conf`, `qemu.log`, ...).
 
+use crate::spec::Op;
 use super::replies::parse_bytes;
 use super::{parse_names, Call, Result};
 use crate::request::{check_instance_name, check_name};
@@ -8,14 +9,14 @@ use crate::response::parse_empty;
 /// `GET /1.0/instances/<name>/logs`: the log file names.
 pub fn list(instance: &str) -> Result<Call<Vec<String>>> {
     check_instance_name(instance)?;
-    Ok(Call::new(super::endpoint::get("instance_logs_get", &["instances", instance, "logs"]), parse_names))
+    Ok(Call::new(super::endpoint::get(Op::InstanceLogsGet, &["instances", instance, "logs"]), parse_names))
 }
 
 /// `GET /1.0/instances/<name>/logs/<file>`: one log file (raw bytes).
 pub fn get(instance: &str, file: &str) -> Result<Call<Vec<u8>>> {
     check_instance_name(instance)?;
     check_name("log file", file)?;
-    Ok(Call::new(super::endpoint::get("instance_log_get", &["instances", instance, "logs", file]), parse_bytes))
+    Ok(Call::new(super::endpoint::get(Op::InstanceLogGet, &["instances", instance, "logs", file]), parse_bytes))
 }
 
 /// `DELETE /1.0/instances/<name>/logs/<file>`: delete a log file (LXD refuses the logs a running
@@ -23,7 +24,7 @@ pub fn get(instance: &str, file: &str) -> Result<Call<Vec<u8>>> {
 pub fn delete(instance: &str, file: &str) -> Result<Call<()>> {
     check_instance_name(instance)?;
     check_name("log file", file)?;
-    Ok(Call::new(super::endpoint::delete("instance_log_delete", &["instances", instance, "logs", file]), parse_empty))
+    Ok(Call::new(super::endpoint::delete(Op::InstanceLogDelete, &["instances", instance, "logs", file]), parse_empty))
 }
 
 #[cfg(test)]

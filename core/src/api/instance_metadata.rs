@@ -1,6 +1,7 @@
 //! Instance image metadata (`metadata.yaml` of the instance: properties, templates, expiry) and its
 //! template files.
 
+use crate::spec::Op;
 use super::replies::parse_bytes;
 use super::{parse_with_etag, Call, Error, Result, WithEtag};
 use crate::request::{check_instance_name, Body};
@@ -11,20 +12,20 @@ use serde_json::Value;
 /// `templates`, with the ETag.
 pub fn get(instance: &str) -> Result<Call<WithEtag<Value>>> {
     check_instance_name(instance)?;
-    Ok(Call::new(super::endpoint::get("instance_metadata_get", &["instances", instance, "metadata"]), parse_with_etag::<Value>))
+    Ok(Call::new(super::endpoint::get(Op::InstanceMetadataGet, &["instances", instance, "metadata"]), parse_with_etag::<Value>))
 }
 
 /// `PUT /1.0/instances/<name>/metadata` (replace); `etag` becomes `If-Match`.
 pub fn put(instance: &str, body: &str, etag: Option<&str>) -> Result<Call<()>> {
     check_instance_name(instance)?;
-    let r = super::endpoint::put("instance_metadata_put", &["instances", instance, "metadata"]).json_text(body)?.if_match(etag);
+    let r = super::endpoint::put(Op::InstanceMetadataPut, &["instances", instance, "metadata"]).json_text(body)?.if_match(etag);
     Ok(Call::new(r, parse_empty))
 }
 
 /// `PATCH /1.0/instances/<name>/metadata` (merge); `etag` becomes `If-Match`.
 pub fn patch(instance: &str, body: &str, etag: Option<&str>) -> Result<Call<()>> {
     check_instance_name(instance)?;
-    let r = super::endpoint::patch("instance_metadata_patch", &["instances", instance, "metadata"]).json_text(body)?.if_match(etag);
+    let r = super::endpoint::patch(Op::InstanceMetadataPatch, &["instances", instance, "metadata"]).json_text(body)?.if_match(etag);
     Ok(Call::new(r, parse_empty))
 }
 
@@ -43,14 +44,14 @@ fn parse_template_names(resp: &crate::response::Response) -> Result<Vec<String>>
 /// `GET /1.0/instances/<name>/metadata/templates`: the template file names.
 pub fn templates(instance: &str) -> Result<Call<Vec<String>>> {
     check_instance_name(instance)?;
-    Ok(Call::new(super::endpoint::get("instance_metadata_templates_get", &["instances", instance, "metadata", "templates"]), parse_template_names))
+    Ok(Call::new(super::endpoint::get(Op::InstanceMetadataTemplatesGet, &["instances", instance, "metadata", "templates"]), parse_template_names))
 }
 
 /// `GET /1.0/instances/<name>/metadata/templates?path=<template>`: one template's content.
 pub fn template_get(instance: &str, template: &str) -> Result<Call<Vec<u8>>> {
     check_instance_name(instance)?;
     check_template(template)?;
-    let r = super::endpoint::get("instance_metadata_templates_get", &["instances", instance, "metadata", "templates"]).query("path", template);
+    let r = super::endpoint::get(Op::InstanceMetadataTemplatesGet, &["instances", instance, "metadata", "templates"]).query("path", template);
     Ok(Call::new(r, parse_bytes))
 }
 
@@ -60,7 +61,7 @@ pub fn template_get(instance: &str, template: &str) -> Result<Call<Vec<u8>>> {
 pub fn template_put(instance: &str, template: &str) -> Result<Call<()>> {
     check_instance_name(instance)?;
     check_template(template)?;
-    let mut r = super::endpoint::post("instance_metadata_templates_post", &["instances", instance, "metadata", "templates"]).query("path", template);
+    let mut r = super::endpoint::post(Op::InstanceMetadataTemplatesPost, &["instances", instance, "metadata", "templates"]).query("path", template);
     r.body = Body::Stream { content_type: "application/octet-stream".into() };
     Ok(Call::new(r, parse_empty))
 }
@@ -69,7 +70,7 @@ pub fn template_put(instance: &str, template: &str) -> Result<Call<()>> {
 pub fn template_delete(instance: &str, template: &str) -> Result<Call<()>> {
     check_instance_name(instance)?;
     check_template(template)?;
-    let r = super::endpoint::delete("instance_metadata_templates_delete", &["instances", instance, "metadata", "templates"]).query("path", template);
+    let r = super::endpoint::delete(Op::InstanceMetadataTemplatesDelete, &["instances", instance, "metadata", "templates"]).query("path", template);
     Ok(Call::new(r, parse_empty))
 }
 

@@ -1,5 +1,6 @@
 //! DHCP leases of a managed network (`GET /1.0/networks/<name>/leases`).
 
+use crate::spec::Op;
 use super::{parse_list, Call, Result};
 use crate::request::check_name;
 use serde_json::Value;
@@ -8,5 +9,5 @@ use serde_json::Value;
 /// per lease (on the client's `target` member in a cluster).
 pub fn leases(network: &str) -> Result<Call<Vec<Value>>> {
     check_name("network", network)?;
-    Ok(Call::new(super::endpoint::get("networks_leases_get", &["networks", network, "leases"]), parse_list::<Value>))
+    Ok(Call::new(super::endpoint::get(Op::NetworksLeasesGet, &["networks", network, "leases"]), parse_list::<Value>))
 }

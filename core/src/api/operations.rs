@@ -1,6 +1,7 @@
 //! Operations as the spec lists them (no `project=`: an operation is found by its id). The wait
 //! flow itself lives in [`crate::operation`].
 
+use crate::spec::Op;
 use super::replies::parse_grouped_names;
 use super::{Call, Result};
 use crate::operation::{parse_list, Operation};
@@ -17,31 +18,31 @@ fn parse_operation(resp: &Response) -> Result<Operation> {
 
 /// `GET /1.0/operations`: the ids of every operation (all statuses).
 pub fn list_ids() -> Call<Vec<String>> {
-    Call::new(super::endpoint::get("operations_get", &["operations"]), parse_grouped_names)
+    Call::new(super::endpoint::get(Op::OperationsGet, &["operations"]), parse_grouped_names)
 }
 
 /// `GET /1.0/operations?recursion=1`: every operation as an object.
 pub fn list() -> Call<Vec<Operation>> {
-    Call::new(super::endpoint::get("operations_get_recursion1", &["operations"]).query("recursion", "1"), parse_list)
+    Call::new(super::endpoint::get(Op::OperationsGetRecursion1, &["operations"]).query("recursion", "1"), parse_list)
 }
 
 /// `GET /1.0/operations/<id>`.
 pub fn get(id: &str) -> Result<Call<Operation>> {
     check_id(id)?;
-    Ok(Call::new(super::endpoint::get("operation_get", &["operations", id]), parse_operation))
+    Ok(Call::new(super::endpoint::get(Op::OperationGet, &["operations", id]), parse_operation))
 }
 
 /// `DELETE /1.0/operations/<id>`: cancel it (only operations with `may_cancel`; revokes tokens).
 pub fn cancel(id: &str) -> Result<Call<()>> {
     check_id(id)?;
-    Ok(Call::new(super::endpoint::delete("operation_delete", &["operations", id]), parse_empty))
+    Ok(Call::new(super::endpoint::delete(Op::OperationDelete, &["operations", id]), parse_empty))
 }
 
 /// `GET /1.0/operations/<id>/wait?timeout=N`: the operation once final, or after N seconds
 /// (-1: no limit).
 pub fn wait(id: &str, timeout_secs: i64) -> Result<Call<Operation>> {
     check_id(id)?;
-    let r = super::endpoint::get("operation_wait_get", &["operations", id, "wait"]).query("timeout", timeout_secs.max(-1).to_string());
+    let r = super::endpoint::get(Op::OperationWaitGet, &["operations", id, "wait"]).query("timeout", timeout_secs.max(-1).to_string());
     Ok(Call::new(r, parse_operation))
 }
 
@@ -49,7 +50,7 @@ pub fn wait(id: &str, timeout_secs: i64) -> Result<Call<Operation>> {
 /// operation it holds a secret for (image downloads between servers).
 pub fn wait_untrusted(id: &str, secret: &str, timeout_secs: i64) -> Result<Call<Operation>> {
     check_id(id)?;
-    let r = super::endpoint::get("operation_wait_get_untrusted", &["operations", id, "wait"])
+    let r = super::endpoint::get(Op::OperationWaitGetUntrusted, &["operations", id, "wait"])
         .query("public", "")
         .query("secret", secret)
         .query("timeout", timeout_secs.max(-1).to_string());
@@ -60,12 +61,12 @@ pub fn wait_untrusted(id: &str, secret: &str, timeout_secs: i64) -> Result<Call<
 /// (exec, console, migration). The transport performs the upgrade with this request.
 pub fn websocket(id: &str, secret: &str) -> Result<Request> {
     check_id(id)?;
-    Ok(super::endpoint::get("operation_websocket_get", &["operations", id, "websocket"]).query("secret", secret))
+    Ok(super::endpoint::get(Op::OperationWebsocketGet, &["operations", id, "websocket"]).query("secret", secret))
 }
 
 /// `GET /1.0/operations/<id>/websocket?public&secret=…`: the same for an untrusted client
 /// (migration between servers, where the secret is the credential).
 pub fn websocket_untrusted(id: &str, secret: &str) -> Result<Request> {
     check_id(id)?;
-    Ok(super::endpoint::get("operation_websocket_get_untrusted", &["operations", id, "websocket"]).query("public", "").query("secret", secret))
+    Ok(super::endpoint::get(Op::OperationWebsocketGetUntrusted, &["operations", id, "websocket"]).query("public", "").query("secret", secret))
 }

@@ -1,26 +1,15 @@
 //! Projects (`/1.0/projects`): CRUD, rename, and resource usage.
 
-use super::{Call, Collection, CollectionOps, Result};
-use crate::request::{check_name, Scope};
+use crate::spec::Op;
+use super::{Call, Result};
+use crate::request::check_name;
 use crate::response::parse_sync;
 use serde_json::Value;
 
-/// The projects (`ProjectsPost`: `name`, `description`, `config` such as `features.images`,
-/// `limits.instances`). Renaming needs the project to be empty; it answers with an operation.
-pub fn collection() -> Collection {
-    Collection::new("project", &["projects"], Scope::NONE).with_ops(CollectionOps {
-        list: "projects_get",
-        create: "projects_post",
-        get: "project_get",
-        put: "project_put",
-        patch: "project_patch",
-        rename: "project_post",
-        delete: "project_delete",
-    })
-}
+pub use super::collections::projects as collection;
 
 /// `GET /1.0/projects/<name>/state`: `{"resources": {"<kind>": {"Limit", "Usage"}}}`.
 pub fn state(name: &str) -> Result<Call<Value>> {
     check_name("project", name)?;
-    Ok(Call::new(super::endpoint::get("project_state_get", &["projects", name, "state"]), parse_sync::<Value>))
+    Ok(Call::new(super::endpoint::get(Op::ProjectStateGet, &["projects", name, "state"]), parse_sync::<Value>))
 }

@@ -1,5 +1,6 @@
 //! The API root (`GET /`) and the server's public view (`GET /1.0?public`).
 
+use crate::spec::Op;
 use super::{parse_with_etag, Call, WithEtag};
 use crate::models::Server;
 use crate::request::Request;
@@ -8,7 +9,7 @@ use crate::error::Result;
 
 /// `GET /`: the API versions the server offers (`["/1.0"]`), as given.
 pub fn api_versions() -> Call<Vec<String>> {
-    let mut r = super::endpoint::get("api_get", &[]);
+    let mut r = super::endpoint::get(Op::ApiGet, &[]);
     r.path = "/".to_string();
     Call::new(r, parse_versions)
 }
@@ -22,6 +23,6 @@ fn parse_versions(resp: &Response) -> Result<Vec<String>> {
 /// trust, not by `?public` (the spec uses it only to name the untrusted variant), so a trusted
 /// client gets the full view here too.
 pub fn server_public() -> Call<WithEtag<Server>> {
-    let r: Request = super::endpoint::get("server_get_untrusted", &[]).query("public", "");
+    let r: Request = super::endpoint::get(Op::ServerGetUntrusted, &[]).query("public", "");
     Call::new(r, parse_with_etag::<Server>)
 }

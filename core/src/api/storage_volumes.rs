@@ -5,10 +5,11 @@
 //! (owned by LXD; readable, partly updatable). Simple creates and renames are synchronous; copies,
 //! moves, snapshots and backups answer with operations (`Option<Operation>` where LXD may do either).
 
+use crate::spec::Op;
 use super::replies::parse_volume_names;
-use super::{parse_list, Call, Collection, CollectionOps, Error, Result};
+use super::{parse_list, Call, Error, Result};
 use crate::operation::Operation;
-use crate::request::{check_name, Body, Request, Scope};
+use crate::request::{check_name, Body, Request};
 use crate::response::{parse_async, parse_sync, parse_sync_or_async};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -26,40 +27,25 @@ pub fn check_type(volume_type: &str) -> Result<()> {
 /// (`custom/vol1`, `container/c1`).
 pub fn list_all_names(pool: &str, filter: Option<&str>) -> Result<Call<Vec<String>>> {
     check_name("storage pool", pool)?;
-    let r = super::endpoint::get("storage_pool_volumes_get", &["storage-pools", pool, "volumes"]).query_opt("filter", filter);
+    let r = super::endpoint::get(Op::StoragePoolVolumesGet, &["storage-pools", pool, "volumes"]).query_opt("filter", filter);
     Ok(Call::new(r, parse_volume_names))
 }
 
 /// `GET /1.0/storage-pools/<pool>/volumes?recursion=1&filter=…`: every volume as an object.
 pub fn list_all<T: DeserializeOwned>(pool: &str, filter: Option<&str>) -> Result<Call<Vec<T>>> {
     check_name("storage pool", pool)?;
-    let r = super::endpoint::get("storage_pool_volumes_get_recursion1", &["storage-pools", pool, "volumes"]).query("recursion", "1").query_opt("filter", filter);
+    let r = super::endpoint::get(Op::StoragePoolVolumesGetRecursion1, &["storage-pools", pool, "volumes"]).query("recursion", "1").query_opt("filter", filter);
     Ok(Call::new(r, parse_list::<T>))
 }
 
-/// The volumes of one type in a pool: list (names), get, update, patch, rename (`POST {"name"}`)
-/// and delete. Create with [`create`] (sync or an operation), not with the collection's
-/// `create_sync`.
-pub fn collection(pool: &str, volume_type: &str) -> Result<Collection> {
-    check_name("storage pool", pool)?;
-    check_type(volume_type)?;
-    Ok(Collection::new("storage volume", &["storage-pools", pool, "volumes", volume_type], Scope::BOTH).with_ops(CollectionOps {
-        list: "storage_pool_volumes_type_get",
-        create: "storage_pool_volumes_type_post",
-        get: "storage_pool_volume_type_get",
-        put: "storage_pool_volume_type_put",
-        patch: "storage_pool_volume_type_patch",
-        rename: "storage_pool_volume_type_post",
-        delete: "storage_pool_volume_type_delete",
-    }))
-}
+pub use super::collections::storage_volumes as collection;
 
 /// `POST /1.0/storage-pools/<pool>/volumes` with LXD's `StorageVolumesPost` JSON (`name`, `type`,
 /// `config`, `description`, `content_type` `filesystem`/`block`, `source`). A plain create is
 /// synchronous; a copy or migration source makes it an operation.
 pub fn create(pool: &str, body: &str) -> Result<Call<Option<Operation>>> {
     check_name("storage pool", pool)?;
-    let r = super::endpoint::post("storage_pool_volumes_post", &["storage-pools", pool, "volumes"]).json_text(body)?;
+    let r = super::endpoint::post(Op::StoragePoolVolumesPost, &["storage-pools", pool, "volumes"]).json_text(body)?;
     Ok(Call::new(r, parse_sync_or_async))
 }
 
@@ -68,7 +54,7 @@ pub fn create(pool: &str, body: &str) -> Result<Call<Option<Operation>>> {
 pub fn create_typed(pool: &str, volume_type: &str, body: &str) -> Result<Call<Option<Operation>>> {
     check_name("storage pool", pool)?;
     check_type(volume_type)?;
-    let r = super::endpoint::post("storage_pool_volumes_type_post", &["storage-pools", pool, "volumes", volume_type]).json_text(body)?;
+    let r = super::endpoint::post(Op::StoragePoolVolumesTypePost, &["storage-pools", pool, "volumes", volume_type]).json_text(body)?;
     Ok(Call::new(r, parse_sync_or_async))
 }
 
@@ -87,7 +73,7 @@ pub fn copy(source_pool: &str, source_name: &str, target_pool: &str, new_name: &
         "type": "custom",
         "source": { "type": "copy", "pool": source_pool, "name": source_name, "volume_only": volume_only },
     });
-    let r = super::endpoint::post("storage_pool_volumes_type_post", &["storage-pools", target_pool, "volumes", "custom"]).json(&body)?;
+    let r = super::endpoint::post(Op::StoragePoolVolumesTypePost, &["storage-pools", target_pool, "volumes", "custom"]).json(&body)?;
     Ok(Call::new(r, parse_sync_or_async))
 }
 
@@ -101,7 +87,7 @@ pub fn move_to_pool(pool: &str, volume_type: &str, name: &str, new_pool: &str, n
     check_name("storage pool", new_pool)?;
     check_name("storage volume", new_name)?;
     let body = json!({ "name": new_name, "pool": new_pool });
-    let r = super::endpoint::post("storage_pool_volume_type_post", &["storage-pools", pool, "volumes", volume_type, name]).json(&body)?;
+    let r = super::endpoint::post(Op::StoragePoolVolumeTypePost, &["storage-pools", pool, "volumes", volume_type, name]).json(&body)?;
     Ok(Call::new(r, parse_sync_or_async))
 }
 
@@ -110,27 +96,10 @@ pub fn state(pool: &str, volume_type: &str, name: &str) -> Result<Call<Value>> {
     check_name("storage pool", pool)?;
     check_type(volume_type)?;
     check_name("storage volume", name)?;
-    Ok(Call::new(super::endpoint::get("storage_pool_volume_type_state_get", &["storage-pools", pool, "volumes", volume_type, name, "state"]), parse_sync::<Value>))
+    Ok(Call::new(super::endpoint::get(Op::StoragePoolVolumeTypeStateGet, &["storage-pools", pool, "volumes", volume_type, name, "state"]), parse_sync::<Value>))
 }
 
-/// The snapshots of one volume: list, get, update (`description`, `expires_at`), patch, rename
-/// and delete (rename and delete answer with operations). Create with [`snapshot_create`].
-pub fn snapshots(pool: &str, volume_type: &str, volume: &str) -> Result<Collection> {
-    check_name("storage pool", pool)?;
-    check_type(volume_type)?;
-    check_name("storage volume", volume)?;
-    Ok(Collection::new("volume snapshot", &["storage-pools", pool, "volumes", volume_type, volume, "snapshots"], Scope::BOTH)
-        .with_check(crate::request::check_snapshot_name)
-        .with_ops(CollectionOps {
-            list: "storage_pool_volumes_type_snapshots_get",
-            create: "storage_pool_volumes_type_snapshots_post",
-            get: "storage_pool_volumes_type_snapshot_get",
-            put: "storage_pool_volumes_type_snapshot_put",
-            patch: "storage_pool_volumes_type_snapshot_patch",
-            rename: "storage_pool_volumes_type_snapshot_post",
-            delete: "storage_pool_volumes_type_snapshot_delete",
-        }))
-}
+pub use super::collections::storage_volume_snapshots as snapshots;
 
 /// `POST …/volumes/<type>/<volume>/snapshots {"name", "expires_at"}`: snapshot a volume (an
 /// operation). `name` `None`: LXD picks `snap0`, `snap1`, ...; `expires_at` RFC 3339 or `None`.
@@ -146,26 +115,11 @@ pub fn snapshot_create(pool: &str, volume_type: &str, volume: &str, name: Option
     if let Some(e) = expires_at {
         body["expires_at"] = Value::from(e);
     }
-    let r = super::endpoint::post("storage_pool_volumes_type_snapshots_post", &["storage-pools", pool, "volumes", volume_type, volume, "snapshots"]).json(&body)?;
+    let r = super::endpoint::post(Op::StoragePoolVolumesTypeSnapshotsPost, &["storage-pools", pool, "volumes", volume_type, volume, "snapshots"]).json(&body)?;
     Ok(Call::new(r, parse_async))
 }
 
-/// The backups of one custom volume: list, get, rename and delete (operations). Create with
-/// [`backup_create`]; download with [`backup_export`].
-pub fn backups(pool: &str, volume_type: &str, volume: &str) -> Result<Collection> {
-    check_name("storage pool", pool)?;
-    check_type(volume_type)?;
-    check_name("storage volume", volume)?;
-    Ok(Collection::new("volume backup", &["storage-pools", pool, "volumes", volume_type, volume, "backups"], Scope::BOTH).with_ops(CollectionOps {
-        list: "storage_pool_volumes_type_backups_get",
-        create: "storage_pool_volumes_type_backups_post",
-        get: "storage_pool_volumes_type_backup_get",
-        put: "",
-        patch: "",
-        rename: "storage_pool_volumes_type_backup_post",
-        delete: "storage_pool_volumes_type_backup_delete",
-    }))
-}
+pub use super::collections::storage_volume_backups as backups;
 
 /// `POST …/volumes/<type>/<volume>/backups` with `StoragePoolVolumeBackupsPost` JSON (`name`,
 /// `expires_at`, `volume_only`, `optimized_storage`, `compression_algorithm`; `{}` for defaults):
@@ -174,7 +128,7 @@ pub fn backup_create(pool: &str, volume_type: &str, volume: &str, body: &str) ->
     check_name("storage pool", pool)?;
     check_type(volume_type)?;
     check_name("storage volume", volume)?;
-    let r = super::endpoint::post("storage_pool_volumes_type_backups_post", &["storage-pools", pool, "volumes", volume_type, volume, "backups"]).json_text(body)?;
+    let r = super::endpoint::post(Op::StoragePoolVolumesTypeBackupsPost, &["storage-pools", pool, "volumes", volume_type, volume, "backups"]).json_text(body)?;
     Ok(Call::new(r, parse_async))
 }
 
@@ -185,7 +139,7 @@ pub fn backup_export(pool: &str, volume_type: &str, volume: &str, backup: &str) 
     check_type(volume_type)?;
     check_name("storage volume", volume)?;
     check_name("volume backup", backup)?;
-    Ok(super::endpoint::get("storage_pool_volumes_type_backup_export_get", &["storage-pools", pool, "volumes", volume_type, volume, "backups", backup, "export"]))
+    Ok(super::endpoint::get(Op::StoragePoolVolumesTypeBackupExportGet, &["storage-pools", pool, "volumes", volume_type, volume, "backups", backup, "export"]))
 }
 
 /// `POST /1.0/storage-pools/<pool>/volumes/custom` with a volume backup tarball as the body
@@ -193,7 +147,7 @@ pub fn backup_export(pool: &str, volume_type: &str, volume: &str, backup: &str) 
 /// backup as a new custom volume (an operation).
 pub fn import_backup(pool: &str, name: Option<&str>) -> Result<Call<Operation>> {
     check_name("storage pool", pool)?;
-    let mut r = super::endpoint::post("storage_pool_volumes_type_post", &["storage-pools", pool, "volumes", "custom"]);
+    let mut r = super::endpoint::post(Op::StoragePoolVolumesTypePost, &["storage-pools", pool, "volumes", "custom"]);
     if let Some(n) = name {
         check_name("storage volume", n)?;
         r = r.header("X-LXD-name", n);
@@ -211,7 +165,7 @@ mod tests {
         let c = collection("default", "custom").unwrap();
         let g = c.get::<Value>("vol 1").unwrap();
         assert_eq!(g.request.path, "/1.0/storage-pools/default/volumes/custom/vol%201");
-        assert_eq!(g.request.scope, Scope::BOTH);
+        assert_eq!(g.request.scope, crate::request::Scope::BOTH);
         assert!(collection("default", "weird").is_err());
         let cp = copy("p1", "v1", "p2", "v2", true).unwrap();
         assert_eq!(cp.request.path, "/1.0/storage-pools/p2/volumes/custom");

@@ -1,6 +1,7 @@
 //! Trust beyond `certificates::add`: trust tokens (`POST /1.0/certificates` with `token: true`),
 //! the untrusted self-add (`POST /1.0/certificates?public`), and adds from LXD's own JSON.
 
+use crate::spec::Op;
 use super::replies::{base64_encode, metadata_str};
 use super::{Call, Error, Result};
 use crate::operation::Operation;
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 /// `projects`, `certificate`, `password`, `token`). Adding is synchronous; see [`token_create`]
 /// for tokens, which answer with an operation.
 pub fn add_json(body: &str) -> Result<Call<()>> {
-    Ok(Call::new(super::endpoint::post("certificates_post", &["certificates"]).json_text(body)?, parse_empty))
+    Ok(Call::new(super::endpoint::post(Op::CertificatesPost, &["certificates"]).json_text(body)?, parse_empty))
 }
 
 /// `POST /1.0/certificates {"type": "client", "name", "token": true}`: a trust token for a client
@@ -28,7 +29,7 @@ pub fn token_create(name: &str, restricted: bool, projects: &[&str]) -> Result<C
         body["restricted"] = Value::Bool(true);
         body["projects"] = json!(projects);
     }
-    Ok(Call::new(super::endpoint::post("certificates_post", &["certificates"]).json(&body)?, parse_async))
+    Ok(Call::new(super::endpoint::post(Op::CertificatesPost, &["certificates"]).json(&body)?, parse_async))
 }
 
 /// The token string `lxc config trust add` prints: base64 of `{"client_name", "fingerprint",
@@ -66,7 +67,7 @@ pub fn add_untrusted(password: &str, name: Option<&str>) -> Result<Call<()>> {
     if let Some(n) = name {
         body["name"] = Value::from(n);
     }
-    let r = super::endpoint::post("certificates_post_untrusted", &["certificates"]).query("public", "").json(&body)?;
+    let r = super::endpoint::post(Op::CertificatesPostUntrusted, &["certificates"]).query("public", "").json(&body)?;
     Ok(Call::new(r, parse_empty))
 }
 

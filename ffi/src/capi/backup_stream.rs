@@ -98,7 +98,7 @@ unsafe fn instance_import<S: Read>(client: *const lxd_client, source: impl FnOnc
     let c = unsafe { client_ref(client) }?;
     let name = unsafe { arg_opt_str(name, "name") }?;
     let pool = unsafe { arg_opt_str(pool, "pool") }?;
-    let call = api::instances_extra::import_backup(name, pool)?;
+    let call = api::instances::import_backup(name, pool)?;
     let (mut source, len) = source()?;
     let op = with_progress(progress, progress_user, |cb| upload(c, call, &mut source, len, cb))?;
     finish_op(c, Some(op), op_out)

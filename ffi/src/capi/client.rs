@@ -285,8 +285,9 @@ pub unsafe extern "C" fn lxd_client_trusted(client: *const lxd_client, trusted_o
 }
 
 /// Ask the server to trust this client's certificate, with its trust password or a trust token
-/// (`POST /1.0/certificates` with `password`). An already trusted client gets `LXD_RESULT_API`
-/// (400, "Client is already trusted").
+/// (`POST /1.0/certificates` with `password`). A client the server trusts already succeeds without
+/// sending the password (only `GET /1.0` is sent), as pylxd's `authenticate` does; the raw call,
+/// which LXD refuses with 400 then, is `lxd_certificate_add_untrusted`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_client_authenticate(client: *const lxd_client, password: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {

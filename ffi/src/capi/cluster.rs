@@ -52,8 +52,8 @@ pub unsafe extern "C" fn lxd_cluster_member_patch(client: *const lxd_client, nam
     guard(err_out, || unsafe { coll::patch(client, api::cluster::members(), name, "name", json, etag, std::ptr::null_mut()) })
 }
 
-/// Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"name": new_name}`). Target
-/// name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
+/// Rename a cluster member (`POST /1.0/cluster/members/<name>` with `{"server_name": new_name}`).
+/// Target name taken: `LXD_RESULT_CONFLICT`. String arguments are borrowed for the call; a NULL or
 /// non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_cluster_member_rename(client: *const lxd_client, name: *const c_char, new_name: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {

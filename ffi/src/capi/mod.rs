@@ -35,17 +35,13 @@ mod calls;
 pub mod certificate_token;
 pub mod console;
 pub mod cluster;
-pub mod image_extra;
-pub mod instance_extra;
 pub mod metrics;
 pub mod network_acl;
 pub mod network_forward;
 pub mod network_lease;
 pub mod network_peer;
 pub mod network_zone;
-pub mod operation_extra;
 pub mod project;
-pub mod server_extra;
 pub mod storage_volume;
 pub mod warning;
 

@@ -1,4 +1,5 @@
-//! The server itself: `GET/PUT/PATCH /1.0`, extensions, resources.
+//! The server itself: `GET/PUT/PATCH /1.0`, extensions, resources, the API root (`GET /`) and
+//! the public view (`GET /1.0?public`).
 
 use std::ffi::c_char;
 
@@ -6,6 +7,7 @@ use lxd_core::api;
 
 use super::client::{client_ref, lxd_client};
 use super::{arg_opt_str, arg_str, check_out, guard, lxd_error, lxd_result, write_json, write_opt_string};
+use super::calls::json_out_of;
 
 /// The server's information (`GET /1.0`: config, api_extensions, environment, auth) as JSON in
 /// `*json_out`; `etag_out` may be NULL, else gets the ETag for `lxd_server_update`.
@@ -68,4 +70,19 @@ pub unsafe extern "C" fn lxd_server_resources(client: *const lxd_client, json_ou
         let r = c.call(api::server::resources())?;
         unsafe { write_json(json_out, &r) }
     })
+}
+
+/// The API versions the server offers (`GET /`): a JSON array such as `["/1.0"]` in `*json_out`
+/// (yours, freed with `lxd_string_free`). Works for untrusted clients too.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_server_api_versions(client: *const lxd_client, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe { json_out_of(client, json_out, |c| c.call(api::root::api_versions())) })
+}
+
+/// The server as an untrusted client sees it (`GET /1.0?public`: `api_extensions`, `auth`,
+/// `auth_methods`, `api_version`, ...) as JSON in `*json_out` (yours). LXD answers by the caller's
+/// trust, so a trusted client gets the full view here too.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_server_get_public(client: *const lxd_client, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe { json_out_of(client, json_out, |c| Ok(c.call(api::root::server_public())?.value)) })
 }

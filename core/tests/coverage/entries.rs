@@ -5,8 +5,12 @@
 //!
 //! Sample arguments are the same for every builder: see [`SAMPLE_PARAMS`].
 
-use super::*;
-use crate::request::Request;
+#![allow(dead_code)]
+
+use lxd_core::api::*;
+use lxd_core::models::*;
+use lxd_core::{Request, Result};
+use serde_json::Value;
 
 /// The value every builder gets for a path parameter of the spec's templates (`{name}` → `n1`).
 pub const SAMPLE_PARAMS: &[(&str, &str)] = &[
@@ -104,15 +108,15 @@ pub const ENTRIES: &[Entry] = &[
     e!("cluster_members_post", "cluster::join_token", "lxd_cluster_member_join_token", || vec![r(cluster::join_token("new1"))]),
     e!("cluster_put", "cluster::put", "lxd_cluster_update", || vec![r(cluster::put(J, None))]),
     e!("clustering_update_cert", "cluster::update_certificate", "lxd_cluster_update_certificate", || vec![r(cluster::update_certificate("-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n", "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n", None))]),
-    e!("events_get", "lxd_core::events::listen", "lxd_event_listener_open", || vec![crate::events::listen(&["lifecycle", "operation"], false).ok(), crate::events::listen(&[], true).ok()]),
+    e!("events_get", "lxd_core::events::listen", "lxd_event_listener_open", || vec![lxd_core::events::listen(&["lifecycle", "operation"], false).ok(), lxd_core::events::listen(&[], true).ok()]),
     e!("image_alias_delete", "images::aliases().delete", "lxd_image_alias_delete", || vec![r(images::aliases().delete(N))]),
     e!("image_alias_get", "images::aliases().get", "lxd_image_alias_get", || vec![r(images::aliases().get::<ImageAlias>(N))]),
-    e!("image_alias_get_untrusted", "images_extra::alias_get_untrusted", "lxd_image_alias_get_public", || vec![r(images_extra::alias_get_untrusted(N))]),
+    e!("image_alias_get_untrusted", "images::alias_get_untrusted", "lxd_image_alias_get_public", || vec![r(images::alias_get_untrusted(N))]),
     e!("image_delete", "images::collection().delete", "lxd_image_delete", || vec![r(images::collection().delete(FP))]),
-    e!("image_export_get", "lxd_core::transfer::image_export", "lxd_image_export_path, lxd_image_export_fd", || vec![crate::transfer::image_export(FP).ok()]),
-    e!("image_export_get_untrusted", "images_extra::export_untrusted", "— (request only: a streamed download for untrusted clients)", || vec![images_extra::export_untrusted(FP, Some("sec")).ok()]),
+    e!("image_export_get", "lxd_core::transfer::image_export", "lxd_image_export_path, lxd_image_export_fd", || vec![lxd_core::transfer::image_export(FP).ok()]),
+    e!("image_export_get_untrusted", "images::export_untrusted", "— (request only: a streamed download for untrusted clients)", || vec![images::export_untrusted(FP, Some("sec")).ok()]),
     e!("image_get", "images::collection().get", "lxd_image_get", || vec![r(images::collection().get::<Image>(FP))]),
-    e!("image_get_untrusted", "images_extra::get_untrusted", "lxd_image_get_public", || vec![r(images_extra::get_untrusted(FP, Some("sec")))]),
+    e!("image_get_untrusted", "images::get_untrusted", "lxd_image_get_public", || vec![r(images::get_untrusted(FP, Some("sec")))]),
     e!("image_patch", "images::collection().patch", "lxd_image_patch", || vec![r(images::collection().patch(FP, J, None))]),
     e!("image_put", "images::collection().put", "lxd_image_update", || vec![r(images::collection().put(FP, J, None))]),
     e!("images_alias_patch", "images::aliases().patch", "lxd_image_alias_patch", || vec![r(images::aliases().patch(N, J, None))]),
@@ -121,20 +125,20 @@ pub const ENTRIES: &[Entry] = &[
     e!("images_aliases_get_recursion1", "images::aliases().list(1)", "lxd_image_alias_list (recursion 1)", || vec![Some(images::aliases().list::<ImageAlias>(1).request)]),
     e!("images_aliases_post", "images::alias_create", "lxd_image_alias_create", || vec![r(images::alias_create(N, FP, "d"))]),
     e!("images_aliases_put", "images::aliases().put", "lxd_image_alias_update", || vec![r(images::aliases().put(N, J, None))]),
-    e!("images_export_post", "images_extra::push_to", "lxd_image_push_to", || vec![r(images_extra::push_to(FP, r#"{"target":"https://127.0.0.1:8443"}"#))]),
-    e!("images_get", "images::collection().list_names, images_extra::list_names_filtered", "lxd_image_list (recursion 0), lxd_image_list_filtered", || vec![Some(images::collection().list_names().request), Some(images_extra::list_names_filtered(Some("properties.os eq busybox")).request)]),
-    e!("images_get_recursion1", "images::collection().list(1), images_extra::list_filtered", "lxd_image_list (recursion 1), lxd_image_list_filtered", || vec![Some(images::collection().list::<Image>(1).request), Some(images_extra::list_filtered::<Image>(None).request)]),
-    e!("images_get_recursion1_untrusted", "images_extra::list_untrusted", "lxd_image_list_public (recursion 1)", || vec![Some(images_extra::list_untrusted().request)]),
-    e!("images_get_untrusted", "images_extra::list_names_untrusted", "lxd_image_list_public (recursion 0)", || vec![Some(images_extra::list_names_untrusted().request)]),
+    e!("images_export_post", "images::push_to", "lxd_image_push_to", || vec![r(images::push_to(FP, r#"{"target":"https://127.0.0.1:8443"}"#))]),
+    e!("images_get", "images::collection().list_names, images::list_names_filtered", "lxd_image_list (recursion 0), lxd_image_list_filtered", || vec![Some(images::collection().list_names().request), Some(images::list_names_filtered(Some("properties.os eq busybox")).request)]),
+    e!("images_get_recursion1", "images::collection().list(1), images::list_filtered", "lxd_image_list (recursion 1), lxd_image_list_filtered", || vec![Some(images::collection().list::<Image>(1).request), Some(images::list_filtered::<Image>(None).request)]),
+    e!("images_get_recursion1_untrusted", "images::list_untrusted", "lxd_image_list_public (recursion 1)", || vec![Some(images::list_untrusted().request)]),
+    e!("images_get_untrusted", "images::list_names_untrusted", "lxd_image_list_public (recursion 0)", || vec![Some(images::list_names_untrusted().request)]),
     e!("images_post", "images::collection().create_async, lxd_core::transfer::image_upload, lxd_core::transfer::image_from_url, lxd_core::transfer::image_from_simplestreams", "lxd_image_create, lxd_image_upload_path, lxd_image_upload_split, lxd_image_create_from_url, lxd_image_create_from_simplestreams, lxd_image_copy_to", || vec![
         r(images::collection().create_async(r#"{"source":{"type":"url","url":"https://example.invalid"}}"#)),
-        crate::transfer::ImageUploadOptions::from_json(None).ok().and_then(|o| r(crate::transfer::image_upload(&o, "application/octet-stream"))),
-        r(crate::transfer::image_from_url("https://example.invalid/img", None)),
-        r(crate::transfer::image_from_simplestreams("https://example.invalid", "busybox", None)),
+        lxd_core::transfer::ImageUploadOptions::from_json(None).ok().and_then(|o| r(lxd_core::transfer::image_upload(&o, "application/octet-stream"))),
+        r(lxd_core::transfer::image_from_url("https://example.invalid/img", None)),
+        r(lxd_core::transfer::image_from_simplestreams("https://example.invalid", "busybox", None)),
     ]),
-    e!("images_post_untrusted", "images_extra::receive_untrusted", "— (request only: the receiving end of an LXD-to-LXD push)", || vec![r(images_extra::receive_untrusted("sec", FP))]),
-    e!("images_refresh_post", "images_extra::refresh", "lxd_image_refresh", || vec![r(images_extra::refresh(FP))]),
-    e!("images_secret_post", "images_extra::secret, lxd_core::transfer::image_secret", "lxd_image_secret, lxd_image_copy_to", || vec![r(images_extra::secret(FP)), r(crate::transfer::image_secret(FP))]),
+    e!("images_post_untrusted", "images::receive_untrusted", "— (request only: the receiving end of an LXD-to-LXD push)", || vec![r(images::receive_untrusted("sec", FP))]),
+    e!("images_refresh_post", "images::refresh", "lxd_image_refresh", || vec![r(images::refresh(FP))]),
+    e!("images_secret_post", "images::secret, lxd_core::transfer::image_secret", "lxd_image_secret, lxd_image_copy_to", || vec![r(images::secret(FP)), r(lxd_core::transfer::image_secret(FP))]),
     e!("instance_backup_delete", "instance_backups::collection(i).delete", "lxd_instance_backup_delete", || vec![instance_backups::collection(N).ok().and_then(|c| r(c.delete(B)))]),
     e!("instance_backup_export", "instance_backups::export", "lxd_instance_backup_export_path, lxd_instance_backup_export_fd", || vec![instance_backups::export(N, B).ok()]),
     e!("instance_backup_get", "instance_backups::collection(i).get", "lxd_instance_backup_get", || vec![instance_backups::collection(N).ok().and_then(|c| r(c.get::<Value>(B)))]),
@@ -146,16 +150,16 @@ pub const ENTRIES: &[Entry] = &[
     e!("instance_console_get", "instance_console::log", "lxd_instance_console_log", || vec![r(instance_console::log(N))]),
     e!("instance_console_post", "instance_console::attach, instance_console::sockets", "lxd_console_attach (the console stream: read, write, resize), lxd_instance_console_create (the operation and its websocket secrets only)", || vec![r(instance_console::attach(N, 80, 24, "console"))]),
     e!("instance_delete", "instances::collection().delete", "lxd_instance_delete", || vec![r(instances::collection().delete(N))]),
-    e!("instance_exec_post", "lxd_core::exec::start, lxd_core::exec::ExecFlow", "lxd_instance_exec, lxd_instance_exec_fds, lxd_exec_start, lxd_exec_run", || vec![crate::exec::ExecRequest::new(["true"]).ok().and_then(|x| r(crate::exec::start(N, &x)))]),
-    e!("instance_files_delete", "lxd_core::files::delete", "lxd_file_delete", || vec![r(crate::files::delete(N, "/tmp/x"))]),
-    e!("instance_files_get", "lxd_core::files::pull", "lxd_file_pull_path, lxd_file_pull_fd, lxd_file_pull_bytes, lxd_file_pull_tree, lxd_file_list", || vec![crate::files::pull(N, "/etc/hostname").ok()]),
-    e!("instance_files_head", "lxd_core::files::stat", "lxd_file_stat", || vec![r(crate::files::stat(N, "/etc"))]),
+    e!("instance_exec_post", "lxd_core::exec::start, lxd_core::exec::ExecFlow", "lxd_instance_exec, lxd_instance_exec_fds, lxd_exec_start, lxd_exec_run", || vec![lxd_core::exec::ExecRequest::new(["true"]).ok().and_then(|x| r(lxd_core::exec::start(N, &x)))]),
+    e!("instance_files_delete", "lxd_core::files::delete", "lxd_file_delete", || vec![r(lxd_core::files::delete(N, "/tmp/x"))]),
+    e!("instance_files_get", "lxd_core::files::pull", "lxd_file_pull_path, lxd_file_pull_fd, lxd_file_pull_bytes, lxd_file_pull_tree, lxd_file_list", || vec![lxd_core::files::pull(N, "/etc/hostname").ok()]),
+    e!("instance_files_head", "lxd_core::files::stat", "lxd_file_stat", || vec![r(lxd_core::files::stat(N, "/etc"))]),
     e!("instance_files_post", "lxd_core::files::push, lxd_core::files::mkdir, lxd_core::files::symlink", "lxd_file_push_path, lxd_file_push_fd, lxd_file_push_bytes, lxd_file_push_tree, lxd_file_mkdir, lxd_file_symlink", || {
-        let o = crate::files::FileOptions::default();
-        vec![r(crate::files::push(N, "/tmp/a b", &o)), r(crate::files::mkdir(N, "/tmp/d", &o)), r(crate::files::symlink(N, "/tmp/l", "/etc", &o))]
+        let o = lxd_core::files::FileOptions::default();
+        vec![r(lxd_core::files::push(N, "/tmp/a b", &o)), r(lxd_core::files::mkdir(N, "/tmp/d", &o)), r(lxd_core::files::symlink(N, "/tmp/l", "/etc", &o))]
     }),
-    e!("instance_get", "instances::collection().get, lxd_core::transfer::copy_local_source", "lxd_instance_get, lxd_instance_exists", || vec![r(instances::collection().get::<Instance>(N)), crate::transfer::copy_local_source(N).ok()]),
-    e!("instance_get_recursion1", "instances_extra::get_full", "lxd_instance_get_full", || vec![r(instances_extra::get_full(N))]),
+    e!("instance_get", "instances::collection().get, lxd_core::transfer::copy_local_source", "lxd_instance_get, lxd_instance_exists", || vec![r(instances::collection().get::<Instance>(N)), lxd_core::transfer::copy_local_source(N).ok()]),
+    e!("instance_get_recursion1", "instances::get_full", "lxd_instance_get_full", || vec![r(instances::get_full(N))]),
     e!("instance_log_delete", "instance_logs::delete", "lxd_instance_log_delete", || vec![r(instance_logs::delete(N, "lxc.log"))]),
     e!("instance_log_get", "instance_logs::get", "lxd_instance_log_get", || vec![r(instance_logs::get(N, "lxc.log"))]),
     e!("instance_logs_get", "instance_logs::list", "lxd_instance_log_list", || vec![r(instance_logs::list(N))]),
@@ -166,29 +170,29 @@ pub const ENTRIES: &[Entry] = &[
     e!("instance_metadata_templates_get", "instance_metadata::templates, instance_metadata::template_get", "lxd_instance_template_list, lxd_instance_template_get", || vec![r(instance_metadata::templates(N)), r(instance_metadata::template_get(N, "t.tpl"))]),
     e!("instance_metadata_templates_post", "instance_metadata::template_put", "lxd_instance_template_put", || vec![r(instance_metadata::template_put(N, "t.tpl"))]),
     e!("instance_patch", "instances::collection().patch", "lxd_instance_patch", || vec![r(instances::collection().patch(N, J, None))]),
-    e!("instance_post", "instances::collection().rename, instances_extra::move_to_member, lxd_core::transfer::migration_source", "lxd_instance_rename, lxd_instance_move_to_member, lxd_instance_migrate_to, lxd_instance_copy_to", || vec![r(instances::collection().rename(N, "n2")), r(instances_extra::move_to_member(N, "m3")), r(crate::transfer::migration_source(N, false, true))]),
+    e!("instance_post", "instances::collection().rename, instances::move_to_member, lxd_core::transfer::migration_source", "lxd_instance_rename, lxd_instance_move_to_member, lxd_instance_migrate_to, lxd_instance_copy_to", || vec![r(instances::collection().rename(N, "n2")), r(instances::move_to_member(N, "m3")), r(lxd_core::transfer::migration_source(N, false, true))]),
     e!("instance_put", "instances::collection().put, snapshots::restore", "lxd_instance_update, lxd_snapshot_restore", || vec![r(instances::collection().put(N, J, None)), r(snapshots::restore(N, S, false))]),
-    e!("instance_sftp", "instances_extra::sftp", "— (request only: the upgraded connection needs an SFTP client)", || vec![instances_extra::sftp(N).ok()]),
+    e!("instance_sftp", "instances::sftp", "— (request only: the upgraded connection needs an SFTP client)", || vec![instances::sftp(N).ok()]),
     e!("instance_snapshot_delete", "snapshots::collection(i).delete", "lxd_snapshot_delete", || vec![snapshots::collection(N).ok().and_then(|c| r(c.delete(S)))]),
-    e!("instance_snapshot_get", "snapshots::collection(i).get, lxd_core::transfer::copy_local_source", "lxd_snapshot_get", || vec![snapshots::collection(N).ok().and_then(|c| r(c.get::<Snapshot>(S))), crate::transfer::copy_local_source("n1/s1").ok()]),
+    e!("instance_snapshot_get", "snapshots::collection(i).get, lxd_core::transfer::copy_local_source", "lxd_snapshot_get", || vec![snapshots::collection(N).ok().and_then(|c| r(c.get::<Snapshot>(S))), lxd_core::transfer::copy_local_source("n1/s1").ok()]),
     e!("instance_snapshot_patch", "snapshots::collection(i).patch", "lxd_snapshot_patch", || vec![snapshots::collection(N).ok().and_then(|c| r(c.patch(S, J, None)))]),
     e!("instance_snapshot_post", "snapshots::collection(i).rename", "lxd_snapshot_rename", || vec![snapshots::collection(N).ok().and_then(|c| r(c.rename(S, "s2")))]),
     e!("instance_snapshot_put", "snapshots::collection(i).put", "lxd_snapshot_update", || vec![snapshots::collection(N).ok().and_then(|c| r(c.put(S, J, None)))]),
     e!("instance_snapshots_get", "snapshots::collection(i).list_names", "lxd_snapshot_list (recursion 0)", || vec![snapshots::collection(N).ok().map(|c| c.list_names().request)]),
     e!("instance_snapshots_get_recursion1", "snapshots::collection(i).list(1)", "lxd_snapshot_list (recursion 1)", || vec![snapshots::collection(N).ok().map(|c| c.list::<Snapshot>(1).request)]),
-    e!("instance_snapshots_post", "snapshots::create", "lxd_snapshot_create", || vec![r(snapshots::create(N, S, false))]),
+    e!("instance_snapshots_post", "snapshots::create", "lxd_snapshot_create", || vec![r(snapshots::create(N, Some(S), false))]),
     e!("instance_state_get", "instances::state", "lxd_instance_state", || vec![r(instances::state(N))]),
     e!("instance_state_put", "instances::set_state", "lxd_instance_set_state (start, stop, restart, freeze, unfreeze)", || vec![r(instances::set_state(N, "start", -1, false, false))]),
-    e!("instances_get", "instances::collection().list_names, instances_extra::list_names", "lxd_instance_list (recursion 0), lxd_instance_list_filtered", || vec![Some(instances::collection().list_names().request), Some(instances_extra::list_names(&instances_extra::ListOptions { instance_type: Some(instances_extra::InstanceType::Container), filter: Some("status eq Running".into()), all_projects: true }).request)]),
-    e!("instances_get_recursion1", "instances::collection().list(1), instances_extra::list(1, ..)", "lxd_instance_list (recursion 1), lxd_instance_list_filtered", || vec![Some(instances::collection().list::<Instance>(1).request), Some(instances_extra::list::<Value>(1, &instances_extra::ListOptions::default()).request)]),
-    e!("instances_get_recursion2", "instances::collection().list(2), instances_extra::list(2, ..)", "lxd_instance_list (recursion 2), lxd_instance_list_filtered", || vec![Some(instances::collection().list::<Instance>(2).request), Some(instances_extra::list::<Value>(2, &instances_extra::ListOptions::default()).request)]),
-    e!("instances_post", "instances::collection().create_async, instances_extra::create, instances_extra::import_backup, lxd_core::transfer::copy_local", "lxd_instance_create, lxd_instance_create_from_image, lxd_instance_backup_import_path, lxd_instance_backup_import_fd, lxd_instance_copy_local, lxd_instance_copy_to", || vec![
+    e!("instances_get", "instances::collection().list_names, instances::list_names", "lxd_instance_list (recursion 0), lxd_instance_list_filtered", || vec![Some(instances::collection().list_names().request), Some(instances::list_names(&instances::ListOptions { instance_type: Some(instances::InstanceType::Container), filter: Some("status eq Running".into()), all_projects: true }).request)]),
+    e!("instances_get_recursion1", "instances::collection().list(1), instances::list(1, ..)", "lxd_instance_list (recursion 1), lxd_instance_list_filtered", || vec![Some(instances::collection().list::<Instance>(1).request), Some(instances::list::<Value>(1, &instances::ListOptions::default()).request)]),
+    e!("instances_get_recursion2", "instances::collection().list(2), instances::list(2, ..)", "lxd_instance_list (recursion 2), lxd_instance_list_filtered", || vec![Some(instances::collection().list::<Instance>(2).request), Some(instances::list::<Value>(2, &instances::ListOptions::default()).request)]),
+    e!("instances_post", "instances::collection().create_async, instances::create, instances::import_backup, lxd_core::transfer::copy_local", "lxd_instance_create, lxd_instance_create_from_image, lxd_instance_backup_import_path, lxd_instance_backup_import_fd, lxd_instance_copy_local, lxd_instance_copy_to", || vec![
         r(instances::collection().create_async(r#"{"name":"n1","source":{"type":"none"}}"#)),
-        r(instances_extra::create(&instances_extra::InstanceCreate::container(N, "busybox"))),
-        r(instances_extra::import_backup(Some(N), None)),
-        crate::transfer::CopyOptions::from_json(None).ok().and_then(|o| r(crate::transfer::copy_local("src1", N, &o, &Instance::default()))),
+        r(instances::create(&instances::InstanceCreate::container(N, "busybox"))),
+        r(instances::import_backup(Some(N), None)),
+        lxd_core::transfer::CopyOptions::from_json(None).ok().and_then(|o| r(lxd_core::transfer::copy_local("src1", N, &o, &Instance::default()))),
     ]),
-    e!("instances_put", "instances_extra::set_state_all", "lxd_instance_set_state_all", || vec![r(instances_extra::set_state_all("stop", 5, true, false))]),
+    e!("instances_put", "instances::set_state_all", "lxd_instance_set_state_all", || vec![r(instances::set_state_all("stop", 5, true, false))]),
     e!("metrics_get", "metrics::get", "lxd_metrics_get", || vec![Some(metrics::get().request)]),
     e!("network_acl_delete", "network_acls::collection().delete", "lxd_network_acl_delete", || vec![r(network_acls::collection().delete(N))]),
     e!("network_acl_get", "network_acls::collection().get", "lxd_network_acl_get", || vec![r(network_acls::collection().get::<Value>(N))]),
@@ -241,7 +245,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("operation_get", "operations::get (operation::get)", "lxd_operation_open, lxd_operation_refresh", || vec![r(operations::get(ID))]),
     e!("operation_wait_get", "operations::wait (operation::WaitFlow)", "lxd_operation_wait", || vec![r(operations::wait(ID, 5))]),
     e!("operation_wait_get_untrusted", "operations::wait_untrusted", "lxd_operation_wait_untrusted", || vec![r(operations::wait_untrusted(ID, "sec", 5))]),
-    e!("operation_websocket_get", "operations::websocket, lxd_core::exec::websocket", "used inside lxd_exec_start, lxd_instance_exec, lxd_console_attach and lxd_instance_migrate_to", || vec![operations::websocket(ID, "sec").ok(), crate::exec::websocket(ID, "sec").ok()]),
+    e!("operation_websocket_get", "operations::websocket, lxd_core::exec::websocket", "used inside lxd_exec_start, lxd_instance_exec, lxd_console_attach and lxd_instance_migrate_to", || vec![operations::websocket(ID, "sec").ok(), lxd_core::exec::websocket(ID, "sec").ok()]),
     e!("operation_websocket_get_untrusted", "operations::websocket_untrusted", "— (request only: in a migration the other LXD, not the client, connects to it)", || vec![operations::websocket_untrusted(ID, "sec").ok()]),
     e!("operations_get", "operations::list_ids", "lxd_operation_list_ids", || vec![Some(operations::list_ids().request)]),
     e!("operations_get_recursion1", "operations::list (operation::list)", "lxd_operation_list", || vec![Some(operations::list().request)]),
@@ -326,7 +330,7 @@ pub fn build_sample(operation_id: &str) -> Option<Request> {
 pub fn sample_path(template: &str) -> String {
     let mut out = template.to_string();
     for (k, v) in SAMPLE_PARAMS {
-        out = out.replace(&format!("{{{k}}}"), &crate::request::encode_component(v));
+        out = out.replace(&format!("{{{k}}}"), &lxd_core::request::encode_component(v));
     }
     out
 }

@@ -1,13 +1,33 @@
+//! `/1.0/instances`: the collection, state, and more.
+//!
 //! Instances beyond the collection: typed creation (container or virtual machine), lists filtered
 //! by type, filter and project, the bulk state change, the full view (`?recursion=1`), moves
 //! between cluster members, backup imports and the SFTP upgrade.
 
-use super::{parse_list, parse_names, parse_with_etag, Call, Error, Result, WithEtag};
+use super::*;
+
+pub use super::collections::instances as collection;
+
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, Body, Request};
 use crate::response::parse_async;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
+
+/// `PUT /1.0/instances/<name>/state`: start, stop, restart, freeze or unfreeze.
+pub fn set_state(name: &str, action: &str, timeout_secs: i32, force: bool, stateful: bool) -> Result<Call<Operation>> {
+    check_instance_name(name)?;
+    if !matches!(action, "start" | "stop" | "restart" | "freeze" | "unfreeze") {
+        return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
+    }
+    let body = json!({ "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful });
+    Ok(Call::new(Request::put(&["instances", name, "state"]).scope(Op::InstanceStatePut.scope()).json(&body)?, parse_async))
+}
+/// `GET /1.0/instances/<name>/state`.
+pub fn state(name: &str) -> Result<Call<InstanceState>> {
+    check_instance_name(name)?;
+    Ok(Call::new(Request::get(&["instances", name, "state"]).scope(Op::InstanceStateGet.scope()), parse_sync::<InstanceState>))
+}
 
 /// What kind of instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +67,7 @@ pub struct ListOptions {
     pub all_projects: bool,
 }
 
-fn list_request(op: &'static str, opts: &ListOptions) -> Request {
+fn list_request(op: Op, opts: &ListOptions) -> Request {
     let mut r = super::endpoint::get(op, &["instances"]);
     if let Some(t) = opts.instance_type {
         r = r.query("instance-type", t.as_str());
@@ -62,12 +82,12 @@ fn list_request(op: &'static str, opts: &ListOptions) -> Request {
 /// `GET /1.0/instances` with options (names). With `all_projects`, names from several projects
 /// may repeat; use [`list`] to see each one's project.
 pub fn list_names(opts: &ListOptions) -> Call<Vec<String>> {
-    Call::new(list_request("instances_get", opts), parse_names)
+    Call::new(list_request(Op::InstancesGet, opts), parse_names)
 }
 
 /// `GET /1.0/instances?recursion=1|2` with options (objects; 2 adds state, snapshots, backups).
 pub fn list<T: DeserializeOwned>(recursion: u8, opts: &ListOptions) -> Call<Vec<T>> {
-    let op = if recursion >= 2 { "instances_get_recursion2" } else { "instances_get_recursion1" };
+    let op = if recursion >= 2 { Op::InstancesGetRecursion2 } else { Op::InstancesGetRecursion1 };
     Call::new(list_request(op, opts).query("recursion", if recursion >= 2 { "2" } else { "1" }), parse_list::<T>)
 }
 
@@ -120,6 +140,36 @@ impl InstanceCreate {
             extra: Map::new(),
         }
     }
+    /// From the C ABI's words (and wasm's): `image` a local image alias or `"fingerprint:<hex>"`;
+    /// `instance_type` `"container"`, `"virtual-machine"` or `None` (container); `options_json`
+    /// more `InstancesPost` fields (`profiles`, `config`, `devices`, `ephemeral`, `description`,
+    /// anything else kept as given). `name`, `type` and `source` in the options are refused: this
+    /// call's arguments set them.
+    pub fn from_image(name: &str, instance_type: Option<&str>, image: &str, options_json: Option<&str>) -> Result<InstanceCreate> {
+        let mut spec = InstanceCreate::container(name, image);
+        if let Some(fp) = image.strip_prefix("fingerprint:") {
+            spec.source = Source::ImageFingerprint(fp.to_string());
+        }
+        if let Some(t) = instance_type {
+            spec.instance_type = InstanceType::parse(t)?;
+        }
+        if let Some(opts) = options_json {
+            let v: Map<String, Value> = serde_json::from_str(opts).map_err(|e| Error::invalid(format!("options_json is not a JSON object: {e}")))?;
+            for (k, v) in v {
+                match k.as_str() {
+                    "profiles" => spec.profiles = Some(serde_json::from_value(v).map_err(|e| Error::invalid(format!("profiles: {e}")))?),
+                    "config" => spec.config = serde_json::from_value(v).map_err(|e| Error::invalid(format!("config: {e}")))?,
+                    "devices" => spec.devices = serde_json::from_value(v).map_err(|e| Error::invalid(format!("devices: {e}")))?,
+                    "ephemeral" => spec.ephemeral = v.as_bool().ok_or_else(|| Error::invalid("ephemeral must be a boolean"))?,
+                    "name" | "type" | "source" => return Err(Error::invalid(format!("option {k:?} is set by this call's arguments"))),
+                    _ => {
+                        spec.extra.insert(k, v);
+                    }
+                }
+            }
+        }
+        Ok(spec)
+    }
     /// The `InstancesPost` JSON.
     pub fn body(&self) -> Result<Value> {
         check_instance_name(&self.name)?;
@@ -164,7 +214,7 @@ impl InstanceCreate {
 /// `POST /1.0/instances` from a typed [`InstanceCreate`] (an operation). The client's `target`
 /// places it on a cluster member.
 pub fn create(spec: &InstanceCreate) -> Result<Call<Operation>> {
-    Ok(Call::new(super::endpoint::post("instances_post", &["instances"]).json(&spec.body()?)?, parse_async))
+    Ok(Call::new(super::endpoint::post(Op::InstancesPost, &["instances"]).json(&spec.body()?)?, parse_async))
 }
 
 /// `PUT /1.0/instances {"state": {...}}`: change the state of every instance of the project at
@@ -174,14 +224,14 @@ pub fn set_state_all(action: &str, timeout_secs: i32, force: bool, stateful: boo
         return Err(Error::invalid(format!("unknown state action {action:?} (start, stop, restart, freeze, unfreeze)")));
     }
     let body = json!({ "state": { "action": action, "timeout": timeout_secs, "force": force, "stateful": stateful } });
-    Ok(Call::new(super::endpoint::put("instances_put", &["instances"]).json(&body)?, parse_async))
+    Ok(Call::new(super::endpoint::put(Op::InstancesPut, &["instances"]).json(&body)?, parse_async))
 }
 
 /// `GET /1.0/instances/<name>?recursion=1`: the instance with its `state`, `snapshots` and
 /// `backups`, and its ETag.
 pub fn get_full(name: &str) -> Result<Call<WithEtag<Value>>> {
     check_instance_name(name)?;
-    Ok(Call::new(super::endpoint::get("instance_get_recursion1", &["instances", name]).query("recursion", "1"), parse_with_etag::<Value>))
+    Ok(Call::new(super::endpoint::get(Op::InstanceGetRecursion1, &["instances", name]).query("recursion", "1"), parse_with_etag::<Value>))
 }
 
 /// `POST /1.0/instances/<name>?target=<member> {"name", "migration": true}`: move a stopped
@@ -191,7 +241,7 @@ pub fn move_to_member(name: &str, member: &str) -> Result<Call<Operation>> {
     check_instance_name(name)?;
     check_name("cluster member", member)?;
     let body = json!({ "name": name, "migration": true });
-    let r = super::endpoint::post("instance_post", &["instances", name]).query("target", member).json(&body)?;
+    let r = super::endpoint::post(Op::InstancePost, &["instances", name]).query("target", member).json(&body)?;
     Ok(Call::new(r, parse_async))
 }
 
@@ -199,7 +249,7 @@ pub fn move_to_member(name: &str, member: &str) -> Result<Call<Operation>> {
 /// application/octet-stream`, streamed by the transport): create an instance from a backup
 /// (an operation). `name` (`X-LXD-name`) renames it; `pool` (`X-LXD-pool`) picks its storage pool.
 pub fn import_backup(name: Option<&str>, pool: Option<&str>) -> Result<Call<Operation>> {
-    let mut r = super::endpoint::post("instances_post", &["instances"]);
+    let mut r = super::endpoint::post(Op::InstancesPost, &["instances"]);
     if let Some(n) = name {
         check_instance_name(n)?;
         r = r.header("X-LXD-name", n);
@@ -217,11 +267,29 @@ pub fn import_backup(name: Option<&str>, pool: Option<&str>) -> Result<Call<Oper
 /// connection to an SFTP client).
 pub fn sftp(name: &str) -> Result<Request> {
     check_instance_name(name)?;
-    Ok(super::endpoint::get("instance_sftp", &["instances", name, "sftp"]).header("Connection", "Upgrade").header("Upgrade", "sftp"))
+    Ok(super::endpoint::get(Op::InstanceSftp, &["instances", name, "sftp"]).header("Connection", "Upgrade").header("Upgrade", "sftp"))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn create_from_image_options() {
+        let s = InstanceCreate::from_image("c1", Some("virtual-machine"), "fingerprint:abcd", Some(r#"{"profiles":["default"],"config":{"limits.cpu":"1"},"ephemeral":true,"description":"d"}"#)).unwrap();
+        let body = s.body().unwrap();
+        assert_eq!(body["type"], "virtual-machine");
+        assert_eq!(body["source"], json!({"type": "image", "fingerprint": "abcd"}));
+        assert_eq!(body["profiles"], json!(["default"]));
+        assert_eq!(body["config"]["limits.cpu"], "1");
+        assert_eq!(body["ephemeral"], true);
+        assert_eq!(body["description"], "d");
+        let plain = InstanceCreate::from_image("c2", None, "busybox", None).unwrap().body().unwrap();
+        assert_eq!((plain["type"].as_str(), plain["source"]["alias"].as_str()), (Some("container"), Some("busybox")));
+        for bad in [r#"{"name":"x"}"#, r#"{"source":{}}"#, r#"{"ephemeral":"yes"}"#, "[1]", "{"] {
+            assert!(InstanceCreate::from_image("c3", None, "busybox", Some(bad)).is_err(), "{bad}");
+        }
+        assert!(InstanceCreate::from_image("c3", Some("pod"), "busybox", None).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -1,0 +1,5 @@
+//! `/1.0/profiles`.
+
+
+pub use super::collections::profiles as collection;
+

@@ -1,0 +1,20 @@
+//! The server itself (`/1.0`).
+
+use super::*;
+
+/// `GET /1.0` with ETag.
+pub fn get() -> Call<WithEtag<Server>> {
+    Call::new(Request::get(&[]).scope(Op::ServerGet.scope()), parse_with_etag::<Server>)
+}
+/// `PUT /1.0` (replace config).
+pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
+    Ok(Call::new(Request::put(&[]).scope(Op::ServerPut.scope()).json_text(body)?.if_match(etag), parse_empty))
+}
+/// `PATCH /1.0` (merge config).
+pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
+    Ok(Call::new(Request::patch(&[]).scope(Op::ServerPatch.scope()).json_text(body)?.if_match(etag), parse_empty))
+}
+/// `GET /1.0/resources`: the host's hardware.
+pub fn resources() -> Call<Value> {
+    Call::new(Request::get(&["resources"]).scope(Op::ResourcesGet.scope()), parse_value)
+}
