@@ -18,7 +18,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use lxdclient::core::api::{self, instances_extra::InstanceCreate};
+use lxdclient::core::api::{self, instances::InstanceCreate};
 use lxdclient::core::exec::ExecRequest;
 use lxdclient::core::models::Instance;
 use lxdclient::{Client, ClientBuilder, Error};
@@ -121,7 +121,7 @@ fn exec_uname(client: &Client, name: &str) -> lxdclient::Result<()> {
 /// Create a container from a local image alias and start it, waiting for both operations.
 fn launch(client: &Client, name: &str, alias: &str) -> lxdclient::Result<()> {
     println!("creating {name} from image {alias:?}");
-    client.call_op(api::instances_extra::create(&InstanceCreate::container(name, alias))?, true)?;
+    client.call_op(api::instances::create(&InstanceCreate::container(name, alias))?, true)?;
     if let Err(e) = client.call_op(api::instances::set_state(name, "start", 30, false, false)?, true) {
         let _ = delete(client, name);
         return Err(e);
