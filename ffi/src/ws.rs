@@ -17,7 +17,7 @@ use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lxd_core::Request;
 
@@ -657,21 +657,99 @@ impl Write for HandshakeIo {
     }
 }
 
+/// How the body of a refused upgrade is delimited.
+enum Framing {
+    Length(usize),
+    Chunked,
+    UntilClose,
+}
+
 impl HandshakeIo {
-    /// After a refused upgrade: the body (by Content-Length), bounded.
-    fn error_body(&mut self, content_length: Option<usize>) -> Vec<u8> {
-        let head_end = self.head_end.unwrap_or(self.buf.len());
-        let mut body = self.buf[head_end.min(self.buf.len())..].to_vec();
-        let want = content_length.unwrap_or(0).min(MAX_ERROR_BODY);
-        let mut tmp = [0u8; 4096];
-        while body.len() < want {
-            match self.stream.read(&mut tmp) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => body.extend_from_slice(&tmp[..n]),
+    /// After a refused upgrade (HTTP `status`): the whole error body, delimited as its headers
+    /// say (Content-Length, chunked, or the connection's end), read by `deadline`. A body that
+    /// does not arrive whole is an error of its own (stalled: [`Error::Timeout`]; cut short or
+    /// reset: [`Error::Connect`]), never taken for LXD's answer; one over [`MAX_ERROR_BODY`] is a
+    /// protocol error.
+    fn error_body(&mut self, status: u16, framing: Framing, limit: Option<Duration>, deadline: Option<Instant>) -> Result<Vec<u8>> {
+        let what = format!("the error reply to the websocket upgrade (HTTP {status})");
+        let too_big = || Error::protocol(format!("{what} has a body larger than {MAX_ERROR_BODY} bytes"));
+        if let Framing::Length(n) = framing {
+            if n > MAX_ERROR_BODY {
+                return Err(too_big());
             }
         }
-        body.truncate(MAX_ERROR_BODY);
-        body
+        let head_end = self.head_end.unwrap_or(self.buf.len()).min(self.buf.len());
+        let mut raw = self.buf[head_end..].to_vec();
+        let mut tmp = [0u8; 4096];
+        loop {
+            // Whole yet?
+            match framing {
+                Framing::Length(n) if raw.len() >= n => {
+                    raw.truncate(n);
+                    return Ok(raw);
+                }
+                Framing::Chunked => {
+                    if let Some(body) = dechunk(&raw).map_err(|m| Error::protocol(format!("{what}: {m}")))? {
+                        return Ok(body);
+                    }
+                }
+                _ => {}
+            }
+            if raw.len() > MAX_ERROR_BODY + 1024 {
+                return Err(too_big());
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Timeout(format!("{what} did not arrive whole{}", within(limit))));
+            }
+            match self.stream.read(&mut tmp) {
+                Ok(0) => match framing {
+                    Framing::UntilClose => return Ok(raw),
+                    Framing::Length(n) => return Err(Error::Connect(format!("{what} was cut short: {} of {n} bytes, then the connection closed", raw.len()))),
+                    Framing::Chunked => return Err(Error::Connect(format!("{what} was cut short: the connection closed before its last chunk"))),
+                },
+                Ok(n) => raw.extend_from_slice(&tmp[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if timeout_err(&e) => return Err(Error::Timeout(format!("{what} did not arrive whole{}", within(limit)))),
+                Err(e) => {
+                    return Err(match Error::from_net_io(&e) {
+                        Error::Connect(m) => Error::Connect(format!("{what} was cut short: {m}")),
+                        other => other,
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// " within 2 s (client timeout)" (nothing without a limit).
+fn within(limit: Option<Duration>) -> String {
+    limit.map(|d| format!(" within {} (client timeout)", crate::error::human_duration(d))).unwrap_or_default()
+}
+
+/// Decode a chunked body: `Ok(None)` while incomplete (the last chunk not yet in).
+fn dechunk(mut raw: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") else { return Ok(None) };
+        let line = std::str::from_utf8(&raw[..eol]).map_err(|_| "a chunk size is not text".to_string())?;
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| format!("bad chunk size {size_text:?}"))?;
+        if size > MAX_ERROR_BODY {
+            return Err(format!("a chunk of {size} bytes is larger than {MAX_ERROR_BODY} bytes"));
+        }
+        let rest = &raw[eol + 2..];
+        if size == 0 {
+            // The last chunk: trailers, if any, are not waited for.
+            return Ok(Some(out));
+        }
+        if rest.len() < size + 2 {
+            return Ok(None);
+        }
+        if &rest[size..size + 2] != b"\r\n" {
+            return Err("chunk data not followed by CRLF".to_string());
+        }
+        out.extend_from_slice(&rest[..size]);
+        raw = &rest[size + 2..];
     }
 }
 
@@ -687,6 +765,7 @@ fn handshake_error(e: tungstenite::Error) -> Error {
 /// connect and the handshake; afterwards the socket blocks without limit (use
 /// [`WsReader::set_read_timeout`] or a [`Canceller`]).
 pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &str, timeout: Option<Duration>) -> Result<WebSocket> {
+    let deadline = timeout.map(|t| Instant::now() + t);
     let stream = endpoint.dial(timeout).map_err(|e| Error::from_net_io(&e))?;
     stream.set_timeouts(timeout, timeout).map_err(|e| Error::from_net_io(&e))?;
     let (scheme, host) = match endpoint {
@@ -710,12 +789,21 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
     match tungstenite::client::client(request, &mut io) {
         Ok((_ws, _resp)) => {}
         Err(tungstenite::HandshakeError::Interrupted(_)) => {
-            return Err(Error::Timeout(format!("websocket handshake for {path_and_query} did not complete")))
+            return Err(Error::Timeout(format!("no reply to the websocket upgrade for {path_and_query}{}", within(timeout))))
         }
         Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(resp))) => {
             let status = resp.status().as_u16();
-            let len = resp.headers().get("Content-Length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-            let body = io.error_body(len);
+            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+            let framing = if header("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+                Framing::Chunked
+            } else {
+                match header("Content-Length") {
+                    Some(v) => Framing::Length(v.parse().map_err(|_| Error::protocol(format!("websocket upgrade refused with HTTP {status} and a bad Content-Length {v:?}")))?),
+                    None => Framing::UntilClose,
+                }
+            };
+            // Only a whole body is LXD's answer: its envelope's status and `error`.
+            let body = io.error_body(status, framing, timeout, deadline)?;
             let r = lxd_core::Response::new(status, vec![], body);
             return Err(match lxd_core::response::parse_envelope(&r) {
                 Err(e) => Error::Core(e),
