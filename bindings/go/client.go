@@ -46,6 +46,7 @@ type options struct {
 	project        string
 	target         string
 	userAgent      string
+	maxReplyBytes  *int64
 	useRemote      bool
 	remote         string
 	remoteDir      string
@@ -95,6 +96,12 @@ func WithInsecureSkipVerify() Option { return func(o *options) { o.insecure = tr
 // WithTimeout bounds each plain request (default 30 s; 0: no limit). Operation waits are bounded
 // by their context instead.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
+
+// WithMaxReplyBytes sets the largest JSON reply the client buffers, in bytes (default 32 MiB;
+// 0: the default). A bigger reply fails the call with ErrProtocol as soon as it is known to be
+// bigger (its declared length, or once that many bytes have arrived), so the client never holds
+// more than this. File, image and backup downloads stream and are not limited by it.
+func WithMaxReplyBytes(n int64) Option { return func(o *options) { o.maxReplyBytes = &n } }
 
 // WithProject sets the default project of every call that takes one ("" is the server's default).
 func WithProject(project string) Option { return func(o *options) { o.project = project } }
@@ -184,6 +191,13 @@ func Connect(opts ...Option) (*Client, error) {
 			ms = 1
 		}
 		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_timeout_ms(b, C.uint64_t(ms), &cerr) })
+	}
+	if o.maxReplyBytes != nil {
+		if *o.maxReplyBytes < 0 {
+			return nil, invalidArgument("negative reply limit %d", *o.maxReplyBytes)
+		}
+		n := uint64(*o.maxReplyBytes)
+		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_max_reply_bytes(b, C.uint64_t(n), &cerr) })
 	}
 	if o.project != "" {
 		p := a.str(o.project)
