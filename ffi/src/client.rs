@@ -536,7 +536,7 @@ pub fn read_response_limited(resp: ureq::http::Response<ureq::Body>, max: u64, l
 fn human_size(n: u64) -> String {
     const MIB: u64 = 1 << 20;
     if n >= MIB {
-        if n % MIB == 0 {
+        if n.is_multiple_of(MIB) {
             format!("{} MiB", n / MIB)
         } else {
             format!("{:.1} MiB", n as f64 / MIB as f64)

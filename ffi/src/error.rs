@@ -95,7 +95,7 @@ pub fn human_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms} ms")
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", d.as_secs_f64())
@@ -130,6 +130,9 @@ fn timeout_message(t: ureq::Timeout, waiting: Waiting, limit: Option<Duration>) 
     }
 }
 
+/// Shorthand.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +156,3 @@ mod tests {
         assert!(!Error::from_net_io(&io).to_string().contains("os error"));
     }
 }
-
-/// Shorthand.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
