@@ -1072,4 +1072,31 @@ mod tests {
         assert!(head.ends_with(b"\r\n\r\n"));
         assert_eq!(&io.buf[io.head_end.unwrap()..], b"\x89\x00");
     }
+
+    #[test]
+    fn refused_upgrade_body_counts_only_whole() {
+        let run = |head_and_body: &[u8], framing: fn() -> Framing, close: bool| -> Result<Vec<u8>> {
+            let (a, mut b) = UnixStream::pair().unwrap();
+            a.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+            let mut io = HandshakeIo { stream: Stream::Unix(a), buf: head_and_body.to_vec(), given: 0, head_end: Some(0) };
+            if close {
+                b.shutdown(std::net::Shutdown::Both).unwrap();
+            }
+            let r = io.error_body(404, framing(), Some(Duration::from_millis(200)), Some(Instant::now() + Duration::from_secs(5)));
+            drop(b);
+            r
+        };
+        let env = br#"{"type":"error","error":"Instance not found","error_code":404}"#;
+        // Whole: by length (extra bytes after it ignored), chunked, until close.
+        assert_eq!(run(env, || Framing::Length(62), false).unwrap(), env.to_vec());
+        assert_eq!(run(b"5\r\nhello\r\n6\r\n world\r\n0\r\n", || Framing::Chunked, false).unwrap(), b"hello world".to_vec());
+        assert_eq!(run(b"anything", || Framing::UntilClose, true).unwrap(), b"anything".to_vec());
+        // Cut short: closed early is CONNECTION, stalled is TIMEOUT (with the limit in the words).
+        assert!(matches!(run(&env[..20], || Framing::Length(62), true), Err(Error::Connect(m)) if m.contains("20 of 62")));
+        assert!(matches!(run(b"5\r\nhello\r\n", || Framing::Chunked, true), Err(Error::Connect(_))));
+        assert!(matches!(run(&env[..20], || Framing::Length(62), false), Err(Error::Timeout(m)) if m.contains("within 200 ms (client timeout)")));
+        // Malformed or too big: a protocol error, never the status.
+        assert!(matches!(run(b"zz\r\nhello\r\n", || Framing::Chunked, false), Err(Error::Core(lxd_core::Error::Protocol(_)))));
+        assert!(matches!(run(b"", || Framing::Length(1 << 20), false), Err(Error::Core(lxd_core::Error::Protocol(_)))));
+    }
 }
