@@ -1076,7 +1076,7 @@ mod tests {
     #[test]
     fn refused_upgrade_body_counts_only_whole() {
         let run = |head_and_body: &[u8], framing: fn() -> Framing, close: bool| -> Result<Vec<u8>> {
-            let (a, mut b) = UnixStream::pair().unwrap();
+            let (a, b) = UnixStream::pair().unwrap();
             a.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
             let mut io = HandshakeIo { stream: Stream::Unix(a), buf: head_and_body.to_vec(), given: 0, head_end: Some(0) };
             if close {
