@@ -766,7 +766,10 @@ fn handshake_error(e: tungstenite::Error) -> Error {
 /// [`WsReader::set_read_timeout`] or a [`Canceller`]).
 pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &str, timeout: Option<Duration>) -> Result<WebSocket> {
     let deadline = timeout.map(|t| Instant::now() + t);
-    let stream = endpoint.dial(timeout).map_err(|e| Error::from_net_io(&e))?;
+    let stream = endpoint.dial(timeout).map_err(|e| match Error::from_net_io(&e) {
+        Error::Timeout(_) => Error::Timeout(format!("could not connect to LXD{}", within(timeout))),
+        other => other,
+    })?;
     stream.set_timeouts(timeout, timeout).map_err(|e| Error::from_net_io(&e))?;
     let (scheme, host) = match endpoint {
         Endpoint::Unix(_) => ("ws", endpoint.host()),

@@ -675,6 +675,9 @@ static void expect_get(lxd_client *c, const char *what, lxd_result want) {
     if (!c) return;
     struct outcome o = run_call(c, what, SERVER_GET);
     CHECK(o.rc == want, "[https] %s: got %s (\"%s\"), want %s", what, lxd_result_name(o.rc), o.message, lxd_result_name(want));
+    /* A timeout (here: a TLS handshake never answered) says what and how long (issue 13 item 6). */
+    if (want == LXD_RESULT_TIMEOUT && o.rc == want)
+        CHECK(strstr(o.message, "could not connect to LXD within 2 s (client timeout)") != NULL, "[https] %s: message \"%s\"", what, o.message);
     CHECK(o.seconds < TIMEOUT_MS / 1000.0 + slack_s, "[https] %s took %.1f s", what, o.seconds);
     printf("  https    %-53s -> %-28s %.2fs\n", what, lxd_result_name(o.rc), o.seconds);
 }
