@@ -448,6 +448,19 @@ enum lxd_result lxd_client_builder_set_operation_deadline_ms(struct lxd_client_b
                                                              struct lxd_error **err_out);
 
 /**
+ * Largest JSON reply the client buffers, in bytes (default 33554432, 32 MiB; 0: back to the
+ * default). LXD's largest real replies (an instance list with recursion 2, `/1.0/resources` of a
+ * big host) are a few MiB. A reply that declares a bigger length is refused before any of its
+ * body is read; one without a declared length (chunked) is refused once this many bytes have
+ * arrived; either way the call fails with `LXD_RESULT_PROTOCOL` ("... larger than the client's
+ * limit ...") and the client never holds more than this. File, image and backup downloads
+ * stream to the caller and are not limited by it.
+ */
+enum lxd_result lxd_client_builder_set_max_reply_bytes(struct lxd_client_builder *builder,
+                                                       uint64_t max_bytes,
+                                                       struct lxd_error **err_out);
+
+/**
  * Default project for every call that takes `project=` (NULL or "": the server's default).
  */
 enum lxd_result lxd_client_builder_set_project(struct lxd_client_builder *builder,

@@ -47,6 +47,7 @@ type options struct {
 	project        string
 	target         string
 	userAgent      string
+	maxReplyBytes  *int64
 	useRemote      bool
 	remote         string
 	remoteDir      string
@@ -102,6 +103,12 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 // it the call fails with ErrTimeout (the operation keeps running on the server; an exec's
 // command is killed).
 func WithOperationDeadline(d time.Duration) Option { return func(o *options) { o.opDeadline = &d } }
+
+// WithMaxReplyBytes sets the largest JSON reply the client buffers, in bytes (default 32 MiB;
+// 0: the default). A bigger reply fails the call with ErrProtocol as soon as it is known to be
+// bigger (its declared length, or once that many bytes have arrived), so the client never holds
+// more than this. File, image and backup downloads stream and are not limited by it.
+func WithMaxReplyBytes(n int64) Option { return func(o *options) { o.maxReplyBytes = &n } }
 
 // WithProject sets the default project of every call that takes one ("" is the server's default).
 func WithProject(project string) Option { return func(o *options) { o.project = project } }
@@ -203,6 +210,13 @@ func Connect(opts ...Option) (*Client, error) {
 		steps = append(steps, func() C.enum_lxd_result {
 			return C.lxd_client_builder_set_operation_deadline_ms(b, C.uint64_t(ms), &cerr)
 		})
+	}
+	if o.maxReplyBytes != nil {
+		if *o.maxReplyBytes < 0 {
+			return nil, invalidArgument("negative reply limit %d", *o.maxReplyBytes)
+		}
+		n := uint64(*o.maxReplyBytes)
+		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_max_reply_bytes(b, C.uint64_t(n), &cerr) })
 	}
 	if o.project != "" {
 		p := a.str(o.project)

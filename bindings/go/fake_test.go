@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -229,4 +231,60 @@ func TestConnectErrors(t *testing.T) {
 	mustIs(t, err, ErrInvalidArgument)
 	_, err = Connect(WithUserAgent("bad\nagent"))
 	mustIs(t, err, ErrInvalidArgument)
+}
+
+// The reply size limit (WithMaxReplyBytes) refuses a reply bigger than it, chunked or declared,
+// and a raised limit lets it through; a sync reply without metadata is no list; a timeout says
+// what timed out and after how long (issue 13).
+func TestReplyLimitsAndMissingMetadata(t *testing.T) {
+	const server = `{"config":{},"api_extensions":[],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,"auth_methods":["tls"],"environment":{"server_name":"fake"}}`
+	big := `{"type":"sync","status":"Success","status_code":200,"metadata":` + server + strings.Repeat(" ", 2<<20) + `}`
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/1.0/instances":
+			w.Write([]byte(`{"type":"sync","status":"Success","status_code":200}`))
+		default:
+			if r.URL.Query().Get("project") == "declared" {
+				w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+			}
+			w.Write([]byte(big)) // > 4 KiB without a length: chunked
+		}
+	})
+	ctx := testCtx(t)
+	for _, project := range []string{"chunked", "declared"} {
+		small, err := Connect(WithUnixSocket(sock), WithProject(project), WithMaxReplyBytes(1<<20))
+		must(t, err)
+		_, err = small.GetServer(ctx)
+		mustIs(t, err, ErrProtocol)
+		if !strings.Contains(err.Error(), "larger than") {
+			t.Fatalf("%s: %v", project, err)
+		}
+		small.Close()
+		roomy, err := Connect(WithUnixSocket(sock), WithProject(project), WithMaxReplyBytes(4<<20))
+		must(t, err)
+		s, err := roomy.GetServer(ctx)
+		must(t, err)
+		if s.APIVersion != "1.0" {
+			t.Fatalf("%s: server %+v", project, s)
+		}
+		_, err = roomy.ListInstanceNames(ctx)
+		mustIs(t, err, ErrProtocol)
+		_, err = roomy.ListInstances(ctx)
+		mustIs(t, err, ErrProtocol)
+		roomy.Close()
+	}
+	if _, err := Connect(WithUnixSocket(sock), WithMaxReplyBytes(-1)); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("negative limit: %v", err)
+	}
+
+	stall, _ := stallingLXD(t)
+	c, err := Connect(WithUnixSocket(stall), WithTimeout(time.Second))
+	must(t, err)
+	defer c.Close()
+	_, err = c.GetServer(context.Background())
+	mustIs(t, err, ErrTimeout)
+	if !strings.Contains(err.Error(), "no reply from LXD within 1 s (client timeout)") {
+		t.Fatalf("timeout message: %v", err)
+	}
 }

@@ -279,7 +279,7 @@ mod tests {
         let l2 = c.list::<Instance>(2);
         assert_eq!(l2.request.path_and_query(), "/1.0/instances?recursion=2");
         let g = c.get::<Instance>("c1").unwrap();
-        let got = g.parse(&sync(r#"{"name":"c1","status":"Running"}"#)).unwrap();
+        let got = g.parse(&sync(&crate::models::full_instance(json!({"name":"c1","status":"Running"})).to_string())).unwrap();
         assert_eq!((got.value.name.as_str(), got.etag.as_deref()), ("c1", Some("\"e1\"")));
         assert!(c.get::<Instance>("bad_name").is_err());
         let e = c.exists("c1").unwrap();

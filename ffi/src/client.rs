@@ -10,12 +10,16 @@ use lxd_core::api::{self, Call};
 use lxd_core::{Body, Operation, Request, Response, WaitFlow};
 use rustls::pki_types::ServerName;
 
-use crate::error::{Error, Result};
+use crate::error::{human_duration, Error, Result, Waiting};
 use crate::tls::{self, ServerTrust};
 use crate::transport::{Endpoint, LxdConnector, NoResolver};
 
-/// Largest JSON reply the client buffers (bigger is treated as a malformed reply).
-pub const MAX_JSON_BODY: u64 = 256 * 1024 * 1024;
+/// Default largest JSON reply the client buffers: 32 MiB. LXD's largest real replies (an
+/// instance list with `recursion=2`, `/1.0/resources` of a big host) are a few MiB; a bigger
+/// reply is refused as malformed ([`lxd_core::Error::Protocol`]) as soon as it is known to be
+/// bigger (its declared length, or once that many bytes have arrived), so a client never holds
+/// more than this. [`ClientBuilder::max_reply_bytes`] changes it.
+pub const MAX_JSON_BODY: u64 = 32 * 1024 * 1024;
 /// Default timeout for one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default operation deadline: the longest a wait without a timeout of its own may take.
@@ -50,6 +54,7 @@ pub struct ClientBuilder {
     project: Option<String>,
     target: Option<String>,
     user_agent: Option<String>,
+    max_reply_bytes: Option<u64>,
 }
 
 impl ClientBuilder {
@@ -104,6 +109,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest JSON reply buffered, in bytes (`None` or 0: [`MAX_JSON_BODY`], 32 MiB). A reply
+    /// that declares a bigger length is refused before any of its body is read; one without a
+    /// declared length (chunked, or delimited by the connection's end) is refused once this many
+    /// bytes have arrived. Either way the call fails with a protocol error and the client holds
+    /// at most this much. Streams (file and image downloads, exports) are not limited by it.
+    pub fn max_reply_bytes(mut self, n: Option<u64>) -> Self {
+        self.max_reply_bytes = n.filter(|n| *n > 0);
+        self
+    }
+
     /// Build the client. Nothing is sent yet.
     pub fn build(self) -> Result<Client> {
         let endpoint = match &self.https_url {
@@ -142,7 +157,16 @@ impl ClientBuilder {
         let connector = LxdConnector { endpoint: endpoint.clone() };
         let agent = ureq::Agent::with_parts(config(timeout), connector.clone(), NoResolver);
         Ok(Client {
-            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, operation_deadline, user_agent }),
+            shared: Arc::new(Shared {
+                endpoint,
+                agent,
+                connector,
+                untimed_config: config(None),
+                timeout,
+                operation_deadline,
+                user_agent,
+                max_reply: self.max_reply_bytes.unwrap_or(MAX_JSON_BODY),
+            }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
         })
@@ -177,6 +201,7 @@ struct Shared {
     timeout: Option<Duration>,
     operation_deadline: Option<Duration>,
     user_agent: String,
+    max_reply: u64,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -318,6 +343,10 @@ impl Client {
     pub fn user_agent(&self) -> &str {
         &self.shared.user_agent
     }
+    /// Largest JSON reply buffered, in bytes (see [`ClientBuilder::max_reply_bytes`]).
+    pub fn max_reply_bytes(&self) -> u64 {
+        self.shared.max_reply
+    }
 
     /// The client's shared agent (its connection pool). Long transfers run on it with their own
     /// per-request timeouts (see `stream::configure_transfer`).
@@ -357,7 +386,7 @@ impl Client {
         Ok((b, req))
     }
 
-    /// Send a request and buffer the reply (JSON replies; at most [`MAX_JSON_BODY`] bytes).
+    /// Send a request and buffer the reply (JSON replies; at most [`Client::max_reply_bytes`]).
     pub fn send(&self, req: Request) -> Result<Response> {
         self.send_on(&self.shared.agent, req)
     }
@@ -385,13 +414,23 @@ impl Client {
             Ok(hreq)
         };
         drop(b);
+        // The time limit this request runs under, for the words of a timeout.
+        let limit = timeout.or(if std::ptr::eq(agent, &self.shared.agent) { self.shared.timeout } else { None });
+        let head_err = |e| Error::from_ureq_in(e, Waiting::Reply, limit);
         let resp = match agent.run(build(body.clone())?) {
             Err(ureq::Error::Io(e)) if idempotent && matches!(e.kind(), std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::UnexpectedEof) => {
-                agent.run(build(body)?).map_err(Error::from_ureq)?
+                agent.run(build(body)?).map_err(head_err)?
             }
-            other => other.map_err(Error::from_ureq)?,
+            other => other.map_err(head_err)?,
         };
-        read_response(resp)
+        read_response_limited(resp, self.shared.max_reply, limit)
+    }
+
+    /// Buffer a reply under this client's size limit (a reply whose head came from
+    /// [`Client::send_streaming`] or another agent of this client); `limit` is the time limit it
+    /// ran under, for the words of a timeout.
+    pub fn read_reply(&self, resp: ureq::http::Response<ureq::Body>, limit: Option<Duration>) -> Result<Response> {
+        read_response_limited(resp, self.shared.max_reply, limit)
     }
 
     /// Send a request whose body streams from `body` (uploads).
@@ -414,7 +453,7 @@ impl Client {
     /// itself keeps running on the server).
     pub fn wait_operation(&self, id: &str, timeout: Option<Duration>, canceller: Option<&Canceller>) -> Result<Operation> {
         let (timeout, why) = match timeout {
-            Some(t) => (Some(t), "the wait timeout"),
+            Some(t) => (Some(t), "wait timeout"),
             None => (self.operation_deadline(), "the client's operation deadline"),
         };
         let local;
@@ -439,7 +478,7 @@ impl Client {
                 Some(d) => {
                     let left = d.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(Error::Timeout(format!("operation {id} still running after {why}")));
+                        return Err(Error::Timeout(format!("operation {id} still running after {} ({why})", human_duration(timeout.unwrap_or_default()))));
                     }
                     let secs = left.as_millis().div_ceil(1000).clamp(1, 60);
                     (secs as i64, left.min(Duration::from_secs(secs as u64) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)))
@@ -450,7 +489,7 @@ impl Client {
                 Ok(r) => r,
                 Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(Error::Timeout(format!("operation {id} still running after {why}")))
+                    return Err(Error::Timeout(format!("operation {id} still running after {} ({why})", human_duration(timeout.unwrap_or_default()))))
                 }
                 Err(e) => return Err(e),
             };
@@ -489,24 +528,46 @@ impl Client {
     }
 }
 
-/// Buffer a ureq response into a core [`Response`].
-pub(crate) fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response> {
+/// Buffer a ureq response of at most `max` bytes, refused as soon as it is known to be bigger:
+/// at once when its declared length is (nothing of the body is read), else once `max + 1` bytes
+/// have arrived (chunked or close-delimited bodies: ureq's limit counts the decoded bytes as they
+/// stream in, so no more than `max` is ever held). `limit`: the time limit, for a timeout's words.
+pub(crate) fn read_response_limited(resp: ureq::http::Response<ureq::Body>, max: u64, limit: Option<Duration>) -> Result<Response> {
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
-    // A declared length over the limit is refused before reading any of it (the limit below
-    // only trips after MAX_JSON_BODY bytes have been read and buffered).
+    let too_big = |what: String| Error::protocol(format!("{what} is larger than the client's limit of {} bytes ({}) for a JSON reply", max, human_size(max)));
     if let Some(len) = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
-        if len > MAX_JSON_BODY {
-            return Err(Error::protocol(format!("reply body of {len} bytes is larger than {MAX_JSON_BODY} bytes")));
+        if len > max {
+            return Err(too_big(format!("reply body of {len} bytes")));
         }
     }
     let mut body = resp.into_body();
-    let bytes = body.with_config().limit(MAX_JSON_BODY).read_to_vec().map_err(Error::from_ureq)?;
+    let bytes = match body.with_config().limit(max).read_to_vec() {
+        Ok(b) => b,
+        Err(ureq::Error::BodyExceedsLimit(_)) => return Err(too_big("reply body".to_string())),
+        Err(e) => return Err(Error::from_ureq_in(e, Waiting::Body, limit)),
+    };
     Ok(Response { status, headers, body: bytes })
+}
+
+/// A byte count as people write it: `32 MiB`, `1.5 MiB`, `512 KiB`, `100 B`.
+fn human_size(n: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    if n >= MIB {
+        if n.is_multiple_of(MIB) {
+            format!("{} MiB", n / MIB)
+        } else {
+            format!("{:.1} MiB", n as f64 / MIB as f64)
+        }
+    } else if n >= 1024 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} B")
+    }
 }
 
 #[cfg(test)]

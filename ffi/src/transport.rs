@@ -218,7 +218,12 @@ impl Connector<()> for LxdConnector {
 
     fn connect(&self, details: &ConnectionDetails, _chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
         let timeout = details.timeout.not_zero().map(|d| *d);
-        let stream = self.endpoint.dial(timeout).map_err(ureq::Error::Io)?;
+        // A dial (TCP connect and TLS handshake) that ran out of time is a connect timeout, which
+        // the error's words report as such (not as the socket's "os error 11").
+        let stream = self.endpoint.dial(timeout).map_err(|e| match e.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ureq::Error::Timeout(ureq::Timeout::Connect),
+            _ => ureq::Error::Io(e),
+        })?;
         let shutdown = Arc::new(stream.shutdown_handle().map_err(ureq::Error::Io)?);
         (details.register_shutdown)(Arc::downgrade(&shutdown) as Weak<dyn ShutdownHandle>)?;
         let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());

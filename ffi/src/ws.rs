@@ -17,7 +17,7 @@ use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lxd_core::Request;
 
@@ -763,21 +763,99 @@ impl Write for HandshakeIo {
     }
 }
 
+/// How the body of a refused upgrade is delimited.
+enum Framing {
+    Length(usize),
+    Chunked,
+    UntilClose,
+}
+
 impl HandshakeIo {
-    /// After a refused upgrade: the body (by Content-Length), bounded.
-    fn error_body(&mut self, content_length: Option<usize>) -> Vec<u8> {
-        let head_end = self.head_end.unwrap_or(self.buf.len());
-        let mut body = self.buf[head_end.min(self.buf.len())..].to_vec();
-        let want = content_length.unwrap_or(0).min(MAX_ERROR_BODY);
-        let mut tmp = [0u8; 4096];
-        while body.len() < want {
-            match self.stream.read(&mut tmp) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => body.extend_from_slice(&tmp[..n]),
+    /// After a refused upgrade (HTTP `status`): the whole error body, delimited as its headers
+    /// say (Content-Length, chunked, or the connection's end), read by `deadline`. A body that
+    /// does not arrive whole is an error of its own (stalled: [`Error::Timeout`]; cut short or
+    /// reset: [`Error::Connect`]), never taken for LXD's answer; one over [`MAX_ERROR_BODY`] is a
+    /// protocol error.
+    fn error_body(&mut self, status: u16, framing: Framing, limit: Option<Duration>, deadline: Option<Instant>) -> Result<Vec<u8>> {
+        let what = format!("the error reply to the websocket upgrade (HTTP {status})");
+        let too_big = || Error::protocol(format!("{what} has a body larger than {MAX_ERROR_BODY} bytes"));
+        if let Framing::Length(n) = framing {
+            if n > MAX_ERROR_BODY {
+                return Err(too_big());
             }
         }
-        body.truncate(MAX_ERROR_BODY);
-        body
+        let head_end = self.head_end.unwrap_or(self.buf.len()).min(self.buf.len());
+        let mut raw = self.buf[head_end..].to_vec();
+        let mut tmp = [0u8; 4096];
+        loop {
+            // Whole yet?
+            match framing {
+                Framing::Length(n) if raw.len() >= n => {
+                    raw.truncate(n);
+                    return Ok(raw);
+                }
+                Framing::Chunked => {
+                    if let Some(body) = dechunk(&raw).map_err(|m| Error::protocol(format!("{what}: {m}")))? {
+                        return Ok(body);
+                    }
+                }
+                _ => {}
+            }
+            if raw.len() > MAX_ERROR_BODY + 1024 {
+                return Err(too_big());
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Timeout(format!("{what} did not arrive whole{}", within(limit))));
+            }
+            match self.stream.read(&mut tmp) {
+                Ok(0) => match framing {
+                    Framing::UntilClose => return Ok(raw),
+                    Framing::Length(n) => return Err(Error::Connect(format!("{what} was cut short: {} of {n} bytes, then the connection closed", raw.len()))),
+                    Framing::Chunked => return Err(Error::Connect(format!("{what} was cut short: the connection closed before its last chunk"))),
+                },
+                Ok(n) => raw.extend_from_slice(&tmp[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if timeout_err(&e) => return Err(Error::Timeout(format!("{what} did not arrive whole{}", within(limit)))),
+                Err(e) => {
+                    return Err(match Error::from_net_io(&e) {
+                        Error::Connect(m) => Error::Connect(format!("{what} was cut short: {m}")),
+                        other => other,
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// " within 2 s (client timeout)" (nothing without a limit).
+fn within(limit: Option<Duration>) -> String {
+    limit.map(|d| format!(" within {} (client timeout)", crate::error::human_duration(d))).unwrap_or_default()
+}
+
+/// Decode a chunked body: `Ok(None)` while incomplete (the last chunk not yet in).
+fn dechunk(mut raw: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") else { return Ok(None) };
+        let line = std::str::from_utf8(&raw[..eol]).map_err(|_| "a chunk size is not text".to_string())?;
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| format!("bad chunk size {size_text:?}"))?;
+        if size > MAX_ERROR_BODY {
+            return Err(format!("a chunk of {size} bytes is larger than {MAX_ERROR_BODY} bytes"));
+        }
+        let rest = &raw[eol + 2..];
+        if size == 0 {
+            // The last chunk: trailers, if any, are not waited for.
+            return Ok(Some(out));
+        }
+        if rest.len() < size + 2 {
+            return Ok(None);
+        }
+        if &rest[size..size + 2] != b"\r\n" {
+            return Err("chunk data not followed by CRLF".to_string());
+        }
+        out.extend_from_slice(&rest[..size]);
+        raw = &rest[size + 2..];
     }
 }
 
@@ -793,7 +871,11 @@ fn handshake_error(e: tungstenite::Error) -> Error {
 /// connect and the handshake; afterwards the socket blocks without limit (use
 /// [`WsReader::set_read_timeout`] or a [`Canceller`]).
 pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &str, timeout: Option<Duration>) -> Result<WebSocket> {
-    let stream = endpoint.dial(timeout).map_err(|e| Error::from_net_io(&e))?;
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let stream = endpoint.dial(timeout).map_err(|e| match Error::from_net_io(&e) {
+        Error::Timeout(_) => Error::Timeout(format!("could not connect to LXD{}", within(timeout))),
+        other => other,
+    })?;
     stream.set_timeouts(timeout, timeout).map_err(|e| Error::from_net_io(&e))?;
     let (scheme, host) = match endpoint {
         Endpoint::Unix(_) => ("ws", endpoint.host()),
@@ -816,12 +898,21 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
     match tungstenite::client::client(request, &mut io) {
         Ok((_ws, _resp)) => {}
         Err(tungstenite::HandshakeError::Interrupted(_)) => {
-            return Err(Error::Timeout(format!("websocket handshake for {path_and_query} did not complete")))
+            return Err(Error::Timeout(format!("no reply to the websocket upgrade for {path_and_query}{}", within(timeout))))
         }
         Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(resp))) => {
             let status = resp.status().as_u16();
-            let len = resp.headers().get("Content-Length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-            let body = io.error_body(len);
+            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+            let framing = if header("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+                Framing::Chunked
+            } else {
+                match header("Content-Length") {
+                    Some(v) => Framing::Length(v.parse().map_err(|_| Error::protocol(format!("websocket upgrade refused with HTTP {status} and a bad Content-Length {v:?}")))?),
+                    None => Framing::UntilClose,
+                }
+            };
+            // Only a whole body is LXD's answer: its envelope's status and `error`.
+            let body = io.error_body(status, framing, timeout, deadline)?;
             let r = lxd_core::Response::new(status, vec![], body);
             return Err(match lxd_core::response::parse_envelope(&r) {
                 Err(e) => Error::Core(e),
@@ -1173,5 +1264,32 @@ mod tests {
         }
         assert!(head.ends_with(b"\r\n\r\n"));
         assert_eq!(&io.buf[io.head_end.unwrap()..], b"\x89\x00");
+    }
+
+    #[test]
+    fn refused_upgrade_body_counts_only_whole() {
+        let run = |head_and_body: &[u8], framing: fn() -> Framing, close: bool| -> Result<Vec<u8>> {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+            let mut io = HandshakeIo { stream: Stream::Unix(a), buf: head_and_body.to_vec(), given: 0, head_end: Some(0) };
+            if close {
+                b.shutdown(std::net::Shutdown::Both).unwrap();
+            }
+            let r = io.error_body(404, framing(), Some(Duration::from_millis(200)), Some(Instant::now() + Duration::from_secs(5)));
+            drop(b);
+            r
+        };
+        let env = br#"{"type":"error","error":"Instance not found","error_code":404}"#;
+        // Whole: by length (extra bytes after it ignored), chunked, until close.
+        assert_eq!(run(env, || Framing::Length(62), false).unwrap(), env.to_vec());
+        assert_eq!(run(b"5\r\nhello\r\n6\r\n world\r\n0\r\n", || Framing::Chunked, false).unwrap(), b"hello world".to_vec());
+        assert_eq!(run(b"anything", || Framing::UntilClose, true).unwrap(), b"anything".to_vec());
+        // Cut short: closed early is CONNECTION, stalled is TIMEOUT (with the limit in the words).
+        assert!(matches!(run(&env[..20], || Framing::Length(62), true), Err(Error::Connect(m)) if m.contains("20 of 62")));
+        assert!(matches!(run(b"5\r\nhello\r\n", || Framing::Chunked, true), Err(Error::Connect(_))));
+        assert!(matches!(run(&env[..20], || Framing::Length(62), false), Err(Error::Timeout(m)) if m.contains("within 200 ms (client timeout)")));
+        // Malformed or too big: a protocol error, never the status.
+        assert!(matches!(run(b"zz\r\nhello\r\n", || Framing::Chunked, false), Err(Error::Core(lxd_core::Error::Protocol(_)))));
+        assert!(matches!(run(b"", || Framing::Length(1 << 20), false), Err(Error::Core(lxd_core::Error::Protocol(_)))));
     }
 }

@@ -1364,6 +1364,46 @@ static void walk_lxd_client_builder_set_operation_deadline_ms(void) {
     }
 }
 
+/* enum lxd_result lxd_client_builder_set_max_reply_bytes(struct lxd_client_builder* builder, uint64_t max_bytes, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_max_reply_bytes(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(builder, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(NULL, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(NULL, 0, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(builder, (uint64_t)UINT64_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(max_bytes=UINT64_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "max_bytes=UINT64_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
 /* enum lxd_result lxd_client_builder_set_project(struct lxd_client_builder* builder, const char* project, struct lxd_error** err_out) */
 static void walk_lxd_client_builder_set_project(void) {
     {
@@ -32334,7 +32374,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 315 functions. */
+/* 316 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32356,6 +32396,7 @@ static void walk_all(void) {
     walk_lxd_client_builder_danger_accept_invalid_certs();
     walk_lxd_client_builder_set_timeout_ms();
     walk_lxd_client_builder_set_operation_deadline_ms();
+    walk_lxd_client_builder_set_max_reply_bytes();
     walk_lxd_client_builder_set_project();
     walk_lxd_client_builder_set_target();
     walk_lxd_client_builder_set_user_agent();

@@ -211,8 +211,15 @@ mod tests {
     fn request_and_parse() {
         let r: Value = serde_json::from_str(&request_json(r#"{"call":"instances.list","recursion":1,"project":"p"}"#)).unwrap();
         assert_eq!(r["path"], "/1.0/instances?recursion=1&project=p");
-        let p: Value = serde_json::from_str(&parse_json(r#"{"call":"instances.list","recursion":1,"response":{"status":200,"headers":[],"body":"{\"type\":\"sync\",\"metadata\":[{\"name\":\"c1\"}]}"}}"#)).unwrap();
+        // An instance as LXD 5.0.2 sends it (a listing of instances without their fields is refused).
+        let inst = r#"{"architecture":"x86_64","config":{},"devices":{},"ephemeral":false,"profiles":[],"stateful":false,"description":"","created_at":"","expanded_config":{},"expanded_devices":{},"name":"c1","status":"Running","status_code":103,"last_used_at":"","location":"none","type":"container","project":"p"}"#;
+        let body = format!(r#"{{"type":"sync","metadata":[{inst}]}}"#);
+        let input = serde_json::json!({"call":"instances.list","recursion":1,"response":{"status":200,"headers":[],"body":body}}).to_string();
+        let p: Value = serde_json::from_str(&parse_json(&input)).unwrap();
         assert_eq!(p["ok"][0]["name"], "c1");
+        let input = serde_json::json!({"call":"instances.list","recursion":1,"response":{"status":200,"headers":[],"body":r#"{"type":"sync","metadata":[{"name":"c1"}]}"#}}).to_string();
+        let p: Value = serde_json::from_str(&parse_json(&input)).unwrap();
+        assert_eq!(p["error"]["kind"], "protocol", "{p}");
         let e: Value = serde_json::from_str(&request_json(r#"{"call":"instances.get","name":"bad_name"}"#)).unwrap();
         assert_eq!(e["error"]["kind"], "invalid_argument");
         let e: Value = serde_json::from_str(&request_json("not json")).unwrap();

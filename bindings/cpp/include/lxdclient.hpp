@@ -4195,6 +4195,13 @@ public:
         detail::call(lxd_client_builder_set_operation_deadline_ms, h_.get(), static_cast<std::uint64_t>(deadline.count() < 0 ? 0 : deadline.count()));
         return *this;
     }
+    /// Largest JSON reply buffered, in bytes (0: the default, 32 MiB). A bigger reply throws
+    /// `lxd::Error` with `ErrorCode::Protocol` as soon as it is known to be bigger (declared
+    /// length, or once that many bytes arrived); downloads stream and are not limited by it.
+    ClientBuilder& set_max_reply_bytes(std::uint64_t max_bytes) {
+        detail::call(lxd_client_builder_set_max_reply_bytes, h_.get(), max_bytes);
+        return *this;
+    }
     /// Default project ("": the server's default).
     ClientBuilder& set_project(const std::string& project) {
         detail::call(lxd_client_builder_set_project, h_.get(), detail::opt_cstr(project));

@@ -184,6 +184,22 @@ pub unsafe extern "C" fn lxd_client_builder_set_operation_deadline_ms(builder: *
     })
 }
 
+/// Largest JSON reply the client buffers, in bytes (default 33554432, 32 MiB; 0: back to the
+/// default). LXD's largest real replies (an instance list with recursion 2, `/1.0/resources` of a
+/// big host) are a few MiB. A reply that declares a bigger length is refused before any of its
+/// body is read; one without a declared length (chunked) is refused once this many bytes have
+/// arrived; either way the call fails with `LXD_RESULT_PROTOCOL` ("... larger than the client's
+/// limit ...") and the client never holds more than this. File, image and backup downloads
+/// stream to the caller and are not limited by it.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_max_reply_bytes(builder: *mut lxd_client_builder, max_bytes: u64, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        b.inner = b.inner.clone().max_reply_bytes(Some(max_bytes));
+        Ok(())
+    })
+}
+
 /// Default project for every call that takes `project=` (NULL or "": the server's default).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_client_builder_set_project(builder: *mut lxd_client_builder, project: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {

@@ -67,6 +67,16 @@ pub const ALL: &[(&str, &str)] = &[
     ("list-not-array", "a collection listing whose metadata is an object"),
     ("list-bad-url", "a collection listing with a URL that is not UTF-8 once decoded"),
     ("list-null", "a collection listing with null metadata (valid: empty)"),
+    ("list-no-metadata", "every GET answered with a sync envelope that has no metadata key (lists, objects, states)"),
+    ("model-missing-fields", "objects and listings whose objects lack the fields LXD 5.0.2 always sends (an instance without name, an image without fingerprint)"),
+    ("big-length", "a valid 48 MiB sync reply (GET /1.0 padded with spaces) with Content-Length; sizes by ?project=big-length-<MiB>"),
+    ("big-chunked", "the same 48 MiB reply, chunked (no declared length); sizes by ?project=big-chunked-<MiB>"),
+    ("ws-refused-stall", "websocket upgrade answered 404 with Content-Length 400, 40 bytes of an error envelope, then nothing"),
+    ("ws-refused-truncated", "websocket upgrade answered 404 with Content-Length 400, 40 bytes, then close"),
+    ("ws-refused-reset", "websocket upgrade answered 404 with Content-Length 400, 40 bytes, then a reset (RST over TCP)"),
+    ("ws-refused-chunked-cut", "websocket upgrade answered 403, chunked, one chunk of an envelope, then close"),
+    ("ws-refused-envelope", "websocket upgrade answered 404 with LXD's whole error envelope (valid: NOT_FOUND, its message)"),
+    ("ws-refused-chunked", "websocket upgrade answered 403 with LXD's error envelope, chunked (valid: FORBIDDEN, its message)"),
     ("ws-garbage-event", "event websocket: a text message that is not JSON"),
     ("ws-close", "event websocket: upgraded, then closed without a close frame"),
     ("ws-bad-frame", "event websocket: a frame with a reserved opcode"),
@@ -231,9 +241,14 @@ fn operation(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
 /// Stream a 300 MiB body (declared up front, or chunked) until the client hangs up; record how
 /// many bytes were written in `DIR/sent-<scenario>`.
 fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Result<Next> {
-    const TOTAL: u64 = 300 << 20;
-    let prefix = br#"{"type":"sync","status_code":200,"metadata":"#;
-    let suffix = b"null}";
+    padded(cfg, scenario, c, chunked, 300 << 20, br#"{"type":"sync","status_code":200,"metadata":"#, b"null}")
+}
+
+/// A reply of exactly `total` body bytes: `prefix`, spaces, `suffix` (declared up front or
+/// chunked), streamed until the client hangs up; the byte count goes to `DIR/sent-<scenario>`.
+fn padded(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool, total: u64, prefix: &[u8], suffix: &[u8]) -> io::Result<Next> {
+    #[allow(non_snake_case)]
+    let TOTAL = total;
     let head = if chunked {
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_string()
     } else {
@@ -254,6 +269,7 @@ fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Re
     };
     let result = (|| -> io::Result<()> {
         c.write_all(head.as_bytes())?;
+        let prefix: &[u8] = prefix;
         write(c, prefix, &mut sent)?;
         let spaces = TOTAL - prefix.len() as u64 - suffix.len() as u64;
         let mut left = spaces;
@@ -270,6 +286,67 @@ fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Re
     })();
     let _ = std::fs::write(cfg.dir.join(format!("sent-{scenario}")), format!("{sent}\n"));
     result.map(|_| Next::Close)
+}
+
+/// A valid GET /1.0 reply of `mib` MiB (the server object, padded with spaces): `?project=big-length`
+/// is 48 MiB, `?project=big-length-<N>` N MiB.
+fn big(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Result<Next> {
+    let mib: u64 = scenario.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(48);
+    let prefix = format!(r#"{{"type":"sync","status":"Success","status_code":200,"operation":"","error_code":0,"error":"","metadata":{SERVER}"#);
+    padded(cfg, scenario, c, chunked, mib << 20, prefix.as_bytes(), b"}")
+}
+
+/// A sync envelope without its `metadata` key.
+const NO_METADATA: &[u8] = br#"{"type":"sync","status":"Success","status_code":200,"operation":"","error_code":0,"error":""}"#;
+
+/// Objects without the fields LXD 5.0.2 always sends.
+fn missing_fields(req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    if req.method != "GET" {
+        return ok(req, c);
+    }
+    let no_name = r#"{"architecture":"x86_64","config":{},"devices":{},"ephemeral":false,"profiles":[],"stateful":false,"description":"","created_at":"2024-01-01T00:00:00Z","expanded_config":{},"expanded_devices":{},"status":"Running","status_code":103,"last_used_at":"2024-01-01T00:00:00Z","location":"none","type":"container","project":"default"}"#;
+    match req.segments().as_slice() {
+        [] => reply(c, 200, &[], &sync(r#"{"config":{},"api_extensions":[],"api_status":"stable","auth":"trusted","public":false}"#)),
+        ["instances"] if req.param("recursion").is_some() => reply(c, 200, &[], &sync(&format!("[{no_name}]"))),
+        ["instances", _] => reply(c, 200, &[], &sync(no_name)),
+        ["images"] if req.param("recursion").is_some() => reply(c, 200, &[], &sync(r#"[{"aliases":[],"architecture":"x86_64","size":1}]"#)),
+        ["profiles", _] => reply(c, 200, &[], &sync(r#"{"config":{},"devices":{}}"#)),
+        _ => ok(req, c),
+    }
+}
+
+/// A refused websocket upgrade whose error body is cut short (stalled, closed, reset), or whole.
+fn ws_refused(scenario: &str, c: &mut dyn Conn) -> io::Result<Next> {
+    let envelope = |status: u16, msg: &str| format!(r#"{{"type":"error","status":"","status_code":0,"operation":"","error_code":{status},"error":"{msg}","metadata":null}}"#);
+    let cut = &envelope(404, "Instance not found").into_bytes()[..40];
+    let head404 = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n";
+    match scenario {
+        "ws-refused-stall" => {
+            c.write_all(&[head404.as_bytes(), cut].concat())?;
+            c.flush()?;
+            hold_until_client_leaves(c, Duration::from_secs(300))
+        }
+        "ws-refused-truncated" => raw(c, &[head404.as_bytes(), cut].concat()),
+        "ws-refused-reset" => {
+            c.write_all(&[head404.as_bytes(), cut].concat())?;
+            c.flush()?;
+            // Let the bytes leave before the reset (a RST may discard data not yet read).
+            std::thread::sleep(Duration::from_millis(100));
+            c.abort();
+            Ok(Next::Close)
+        }
+        "ws-refused-chunked-cut" => {
+            let head = "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            raw(c, format!("{head}{:x}\r\n{}\r\n", 30, &envelope(403, "not authorized")[..30]).as_bytes())
+        }
+        "ws-refused-chunked" => {
+            let body = envelope(403, "not authorized");
+            let (a, b) = body.split_at(25);
+            let head = "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            raw(c, format!("{head}{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n", a.len(), b.len()).as_bytes())
+        }
+        _ => error_reply(c, 404, "Instance not found").map(|_| Next::Close), // ws-refused-envelope
+    }
 }
 
 fn slow_drip(c: &mut dyn Conn) -> io::Result<Next> {
@@ -387,6 +464,18 @@ fn exec(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
 pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
     if scenario.starts_with("op-") {
         return operation(scenario, req, c);
+    }
+    if scenario.starts_with("ws-refused-") {
+        if !req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+            return ok(req, c);
+        }
+        return ws_refused(scenario, c);
+    }
+    if scenario.starts_with("big-length") || scenario.starts_with("big-chunked") {
+        if req.method != "GET" || !req.segments().is_empty() {
+            return ok(req, c);
+        }
+        return big(cfg, scenario, c, scenario.starts_with("big-chunked"));
     }
     if scenario.starts_with("ws-") {
         return websocket(scenario, req, c);
@@ -515,6 +604,8 @@ pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io:
         "list-not-array" => reply(c, 200, &[], &sync(r#"{"a":1}"#)),
         "list-bad-url" => reply(c, 200, &[], &sync(r#"["/1.0/instances/%ff"]"#)),
         "list-null" => reply(c, 200, &[], &sync("null")),
+        "list-no-metadata" if req.method == "GET" => reply(c, 200, &[], NO_METADATA),
+        "model-missing-fields" => missing_fields(req, c),
         _ => ok(req, c),
     }
 }
