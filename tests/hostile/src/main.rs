@@ -16,7 +16,7 @@
 //! call that takes a project once the client has a default project (`lxd_client_with_project`);
 //! without one the `--scenario` default applies ("ok": a small, well-behaved LXD). Scenarios that
 //! stream large bodies record how many bytes they managed to write before the client hung up in
-//! `DIR/sent-<scenario>`. The server stops by itself after `--max-seconds` (default 900).
+//! `DIR/sent-<scenario>`; the Content-Type of every multipart request goes to `DIR/multipart.log`. The server stops by itself after `--max-seconds` (default 900).
 
 mod http;
 mod scenarios;
