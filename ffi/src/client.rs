@@ -11,6 +11,7 @@ use lxd_core::{Body, Operation, Request, Response, WaitFlow};
 use rustls::pki_types::ServerName;
 
 use crate::error::{Error, Result};
+use crate::log::Logger;
 use crate::tls::{self, ServerTrust};
 use crate::transport::{Endpoint, LxdConnector, NoResolver};
 
@@ -47,6 +48,7 @@ pub struct ClientBuilder {
     project: Option<String>,
     target: Option<String>,
     user_agent: Option<String>,
+    logger: Option<Logger>,
 }
 
 impl ClientBuilder {
@@ -90,6 +92,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Call `logger` for every request (method, path with secrets redacted, status, time to the
+    /// reply's headers) and websocket upgrade, on the thread that makes it. `None`: no logging.
+    pub fn logger(mut self, logger: Option<Logger>) -> Self {
+        self.logger = logger;
+        self
+    }
+
     /// Build the client. Nothing is sent yet.
     pub fn build(self) -> Result<Client> {
         let endpoint = match &self.https_url {
@@ -113,21 +122,37 @@ impl ClientBuilder {
         let endpoint = Arc::new(endpoint);
         let timeout = self.timeout.or(Some(DEFAULT_TIMEOUT)).filter(|t| !t.is_zero());
         let user_agent = self.user_agent.clone().unwrap_or_else(|| format!("liblxdclient/{}", env!("CARGO_PKG_VERSION")));
+        let logger = self.logger.clone();
         let config = |timeout: Option<Duration>| {
-            ureq::Agent::config_builder()
+            let b = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(timeout)
                 .user_agent(user_agent.as_str())
                 .max_redirects(0)
                 .max_idle_connections_per_host(32)
                 .max_idle_connections(32)
-                .proxy(None)
-                .build()
+                .proxy(None);
+            match logger.clone() {
+                None => b.build(),
+                Some(logger) => b
+                    .middleware(move |req: ureq::http::Request<ureq::SendBody>, next: ureq::middleware::MiddlewareNext| {
+                        let method = req.method().to_string();
+                        let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+                        let start = Instant::now();
+                        let r = next.handle(req);
+                        match &r {
+                            Ok(resp) => logger.log(&method, &path, resp.status().as_u16(), start.elapsed(), None),
+                            Err(e) => logger.log(&method, &path, 0, start.elapsed(), Some(&e.to_string())),
+                        }
+                        r
+                    })
+                    .build(),
+            }
         };
         let connector = LxdConnector { endpoint: endpoint.clone() };
         let agent = ureq::Agent::with_parts(config(timeout), connector.clone(), NoResolver);
         Ok(Client {
-            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, user_agent }),
+            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, user_agent, logger }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
         })
@@ -161,6 +186,7 @@ struct Shared {
     untimed_config: ureq::config::Config,
     timeout: Option<Duration>,
     user_agent: String,
+    logger: Option<Logger>,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -297,6 +323,10 @@ impl Client {
     /// The User-Agent.
     pub fn user_agent(&self) -> &str {
         &self.shared.user_agent
+    }
+    /// The request logger, if one was set.
+    pub fn logger(&self) -> Option<&Logger> {
+        self.shared.logger.as_ref()
     }
 
     /// The client's shared agent (its connection pool). Long transfers run on it with their own
