@@ -463,6 +463,24 @@ enum lxd_result lxd_client_builder_set_user_agent(struct lxd_client_builder *bui
                                                   struct lxd_error **err_out);
 
 /**
+ * How HTTPS connections of clients built from this builder reach the server. `proxy_url` NULL:
+ * from the environment, read at `lxd_client_builder_build` (the default, as libcurl and Go do):
+ * `HTTPS_PROXY` (or `https_proxy`) names an HTTP proxy unless `NO_PROXY` (or `no_proxy`: a
+ * comma-separated list of `*`, host names with their subdomains, IP addresses, CIDR ranges,
+ * optionally `:port`) matches the server's host. Loopback addresses are proxied too unless
+ * `NO_PROXY` lists them (as curl, unlike Go). `""`: never use a proxy. Otherwise an
+ * `http://[user:password@]host[:port]` proxy (port 80 by default) used for every HTTPS
+ * connection, `NO_PROXY` not consulted; another scheme is `LXD_RESULT_INVALID_ARGUMENT`.
+ * Requests and websockets (exec, console, events) alike are tunnelled with `CONNECT host:port`;
+ * TLS to LXD runs inside the tunnel, so the proxy sees neither certificates nor data. The unix
+ * socket never uses a proxy. A proxy that refuses the tunnel makes calls fail with
+ * `LXD_RESULT_CONNECTION`.
+ */
+enum lxd_result lxd_client_builder_set_proxy(struct lxd_client_builder *builder,
+                                             const char *proxy_url,
+                                             struct lxd_error **err_out);
+
+/**
  * Log every request of the clients built from this builder through `callback` (see
  * `lxd_log_cb`: method, redacted path, status, duration; never bodies, so never a password or
  * token). `callback` NULL: no logging (the default; `user_data_free`, if given, is then called

@@ -12,6 +12,7 @@ use rustls::pki_types::ServerName;
 
 use crate::error::{Error, Result};
 use crate::log::Logger;
+use crate::proxy::ProxySetting;
 use crate::tls::{self, ServerTrust};
 use crate::transport::{Endpoint, LxdConnector, NoResolver};
 
@@ -49,6 +50,7 @@ pub struct ClientBuilder {
     target: Option<String>,
     user_agent: Option<String>,
     logger: Option<Logger>,
+    proxy: ProxySetting,
 }
 
 impl ClientBuilder {
@@ -99,6 +101,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How HTTPS connections reach the server: through the proxy of `HTTPS_PROXY`/`https_proxy`
+    /// unless `NO_PROXY`/`no_proxy` matches the host, read when the client is built (the
+    /// default); never through a proxy; or always through a given `http://` proxy.
+    pub fn proxy(mut self, proxy: ProxySetting) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
     /// Build the client. Nothing is sent yet.
     pub fn build(self) -> Result<Client> {
         let endpoint = match &self.https_url {
@@ -116,7 +126,9 @@ impl ClientBuilder {
                     _ => None,
                 };
                 let tls = tls::client_config(&self.trust, client_cert)?;
-                Endpoint::Https { authority, server_name, tls }
+                let port = authority.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok()).unwrap_or(8443);
+                let proxy = crate::proxy::resolve(&self.proxy, &host, port)?;
+                Endpoint::Https { authority, server_name, tls, proxy }
             }
         };
         let endpoint = Arc::new(endpoint);

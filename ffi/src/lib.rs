@@ -15,6 +15,7 @@ pub use lxd_core as core;
 pub mod capi;
 pub mod lxcconfig;
 pub mod log;
+pub mod proxy;
 pub mod ws;
 pub mod exec;
 pub mod console;

@@ -249,7 +249,9 @@ pub fn fetch_server_cert(url: &str) -> Result<CertificateDer<'static>> {
         .with_no_client_auth();
     let probe = ClientBuilder::https(url).build()?;
     let endpoint = match probe.endpoint().as_ref() {
-        crate::transport::Endpoint::Https { authority, server_name, .. } => crate::transport::Endpoint::Https { authority: authority.clone(), server_name: server_name.clone(), tls: Arc::new(config) },
+        crate::transport::Endpoint::Https { authority, server_name, proxy, .. } => {
+            crate::transport::Endpoint::Https { authority: authority.clone(), server_name: server_name.clone(), tls: Arc::new(config), proxy: proxy.clone() }
+        }
         crate::transport::Endpoint::Unix(_) => return Err(Error::invalid("not an HTTPS URL")),
     };
     endpoint.dial(probe.timeout()).map_err(|e| Error::from_net_io(&e))?;

@@ -1506,6 +1506,66 @@ static void walk_lxd_client_builder_set_user_agent(void) {
     }
 }
 
+/* enum lxd_result lxd_client_builder_set_proxy(struct lxd_client_builder* builder, const char* proxy_url, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_proxy(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
 /* enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder* builder, lxd_log_cb callback, void* user_data, lxd_user_data_free_cb user_data_free, struct lxd_error** err_out) */
 static void walk_lxd_client_builder_set_log_callback(void) {
     {
@@ -32190,7 +32250,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 314 functions. */
+/* 315 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32214,6 +32274,7 @@ static void walk_all(void) {
     walk_lxd_client_builder_set_project();
     walk_lxd_client_builder_set_target();
     walk_lxd_client_builder_set_user_agent();
+    walk_lxd_client_builder_set_proxy();
     walk_lxd_client_builder_set_log_callback();
     walk_lxd_client_builder_build();
     walk_lxd_client_builder_free();

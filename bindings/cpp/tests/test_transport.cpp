@@ -131,3 +131,114 @@ TEST(Transport, SplitUploadsHaveTheirOwnRandomBoundary) {
     EXPECT_NE(boundaries[0], boundaries[1]);
     fs::remove_all(dir);
 }
+
+namespace {
+struct Collected {
+    std::mutex mu;
+    std::vector<lxd::LogRecord> records;
+    std::string all() {
+        std::lock_guard<std::mutex> g(mu);
+        std::string s;
+        for (const auto& r : records) s += r.line + " | status=" + std::to_string(r.status) + " error=" + r.error + "\n";
+        return s;
+    }
+};
+} // namespace
+
+TEST(Transport, LogCallbackSeesEveryRequest) {
+    auto got = std::make_shared<Collected>();
+    {
+        auto b = lxd::ClientBuilder::unix_socket(lxdtest::env("LXD_TEST_SOCKET"));
+        b.set_log_callback([got](const lxd::LogRecord& r) {
+            std::lock_guard<std::mutex> g(got->mu);
+            got->records.push_back(r);
+        });
+        auto c = b.build();
+        EXPECT_NO_THROW(c.instances().names());
+        EXPECT_THROW(c.instances().get("no-such-instance-cpp-log"), lxd::NotFound);
+        auto ev = c.events();
+        ev.close();
+        // Several threads share one client and log at once.
+        std::vector<std::thread> ts;
+        for (int i = 0; i < 4; i++) ts.emplace_back([&c] { c.instances().names(); });
+        for (auto& t : ts) t.join();
+    }
+    // Builder and client are gone: the library has released the callback (and its copy of `got`).
+    EXPECT_EQ(got.use_count(), 1);
+    const std::string all = got->all();
+    EXPECT_NE(all.find("GET /1.0/instances -> 200 ("), std::string::npos) << all;
+    EXPECT_NE(all.find("GET /1.0/instances/no-such-instance-cpp-log -> 404 ("), std::string::npos) << all;
+    EXPECT_NE(all.find("GET /1.0/events -> 101 ("), std::string::npos) << all;
+    for (const auto& r : got->records) {
+        EXPECT_FALSE(r.method.empty());
+        EXPECT_EQ(r.path.rfind("/1.0", 0), 0u) << r.path;
+        EXPECT_GT(r.duration.count(), 0) << r.line;
+        EXPECT_LT(r.duration, std::chrono::minutes(1)) << r.line;
+    }
+}
+
+TEST(Transport, LogCallbackNeverSeesThePasswordAndMayThrow) {
+    const fs::path dir = fs::temp_directory_path() / ("lxdcpp-log-" + std::to_string(::getpid()));
+    lxd::LxcConfig(dir.string()).ensure_client_cert();
+    auto got = std::make_shared<Collected>();
+    {
+        auto c = lxd::ClientBuilder::https(lxdtest::env("LXD_TEST_HTTPS_URL"))
+                     .pin_server_cert_file(lxdtest::env("LXD_TEST_SERVER_CERT"))
+                     .set_client_cert_files((dir / "client.crt").string(), (dir / "client.key").string())
+                     .set_log_callback([got](const lxd::LogRecord& r) {
+                         {
+                             std::lock_guard<std::mutex> g(got->mu);
+                             got->records.push_back(r);
+                         }
+                         throw std::runtime_error("a throwing log callback must not break the request");
+                     })
+                     .build();
+        EXPECT_THROW(c.authenticate("wrong-Cpp-passw0rd-never-logged"), lxd::Error);
+        c.authenticate(lxdtest::env("LXD_TEST_TRUST_PASSWORD"));
+        EXPECT_TRUE(c.trusted());
+    }
+    lxdtest::local().certificates().get(lxd::certificate_fingerprint(lxdtest::read_file((dir / "client.crt").string()))).remove();
+    fs::remove_all(dir);
+    const std::string all = got->all();
+    EXPECT_NE(all.find("POST /1.0/certificates -> 403 ("), std::string::npos) << all;
+    EXPECT_NE(all.find("POST /1.0/certificates -> 201 ("), std::string::npos) << all;
+    EXPECT_EQ(all.find("wrong-Cpp-passw0rd-never-logged"), std::string::npos) << all;
+    EXPECT_EQ(all.find(lxdtest::env("LXD_TEST_TRUST_PASSWORD")), std::string::npos) << all;
+}
+
+TEST(Transport, ProxySettings) {
+    const std::string url = lxdtest::env("LXD_TEST_HTTPS_URL");
+    const std::string cert = lxdtest::env("LXD_TEST_SERVER_CERT");
+    unsetenv("NO_PROXY");
+    unsetenv("no_proxy");
+    unsetenv("https_proxy");
+    // Nothing listens on port 1: an explicit proxy there fails the call with a connection error.
+    setenv("HTTPS_PROXY", "http://127.0.0.1:1", 1);
+    try {
+        lxd::ClientBuilder::https(url).pin_server_cert_file(cert).set_proxy_from_environment().build().server().auth();
+        ADD_FAILURE() << "HTTPS_PROXY pointing nowhere must fail";
+    } catch (const lxd::Error& e) {
+        EXPECT_EQ(e.code(), lxd::ErrorCode::Connection) << e.what();
+        EXPECT_NE(std::string(e.what()).find("proxy"), std::string::npos) << e.what();
+    }
+    // "" overrides the environment: direct.
+    EXPECT_EQ(lxd::ClientBuilder::https(url).pin_server_cert_file(cert).set_proxy("").build().server().auth(), "untrusted");
+    // NO_PROXY=127.0.0.1 bypasses it.
+    setenv("NO_PROXY", "127.0.0.1", 1);
+    EXPECT_EQ(lxd::ClientBuilder::https(url).pin_server_cert_file(cert).build().server().auth(), "untrusted");
+    // An explicit proxy ignores NO_PROXY.
+    try {
+        lxd::ClientBuilder::https(url).pin_server_cert_file(cert).set_proxy("127.0.0.1:1").build().server().auth();
+        ADD_FAILURE() << "an explicit proxy must be used";
+    } catch (const lxd::Error& e) {
+        EXPECT_EQ(e.code(), lxd::ErrorCode::Connection) << e.what();
+    }
+    unsetenv("NO_PROXY");
+    unsetenv("HTTPS_PROXY");
+    try {
+        lxd::ClientBuilder::https(url).set_proxy("socks5://127.0.0.1:1080");
+        ADD_FAILURE() << "socks5 is not supported";
+    } catch (const lxd::Error& e) {
+        EXPECT_EQ(e.code(), lxd::ErrorCode::InvalidArgument) << e.what();
+    }
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::{arg_opt_str, arg_ref, arg_str, check_out, guard, lxd_error, lxd_result};
 use crate::error::Error;
 use crate::log::{LogRecord, Logger};
+use crate::proxy::ProxySetting;
 use crate::tls::{parse_certs, ServerTrust};
 use crate::{Client, ClientBuilder};
 
@@ -191,6 +192,35 @@ pub unsafe extern "C" fn lxd_client_builder_set_user_agent(builder: *mut lxd_cli
             return Err(Error::invalid("user_agent contains control characters"));
         }
         b.inner = b.inner.clone().user_agent(ua.map(str::to_string));
+        Ok(())
+    })
+}
+
+/// How HTTPS connections of clients built from this builder reach the server. `proxy_url` NULL:
+/// from the environment, read at `lxd_client_builder_build` (the default, as libcurl and Go do):
+/// `HTTPS_PROXY` (or `https_proxy`) names an HTTP proxy unless `NO_PROXY` (or `no_proxy`: a
+/// comma-separated list of `*`, host names with their subdomains, IP addresses, CIDR ranges,
+/// optionally `:port`) matches the server's host. Loopback addresses are proxied too unless
+/// `NO_PROXY` lists them (as curl, unlike Go). `""`: never use a proxy. Otherwise an
+/// `http://[user:password@]host[:port]` proxy (port 80 by default) used for every HTTPS
+/// connection, `NO_PROXY` not consulted; another scheme is `LXD_RESULT_INVALID_ARGUMENT`.
+/// Requests and websockets (exec, console, events) alike are tunnelled with `CONNECT host:port`;
+/// TLS to LXD runs inside the tunnel, so the proxy sees neither certificates nor data. The unix
+/// socket never uses a proxy. A proxy that refuses the tunnel makes calls fail with
+/// `LXD_RESULT_CONNECTION`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_proxy(builder: *mut lxd_client_builder, proxy_url: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let setting = match unsafe { arg_opt_str(proxy_url, "proxy_url") }? {
+            None => ProxySetting::FromEnv,
+            Some("") => ProxySetting::Off,
+            Some(u) => {
+                crate::proxy::Proxy::parse(u)?;
+                ProxySetting::Url(u.to_string())
+            }
+        };
+        b.inner = b.inner.clone().proxy(setting);
         Ok(())
     })
 }
