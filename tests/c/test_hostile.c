@@ -571,6 +571,44 @@ static void check_https(void) {
     c = https_client("https.port", "server.crt", NULL, false, true);
     expect_get(c, "pinned + client certificate", LXD_RESULT_OK);
     lxd_client_free(c);
+    /* The system trust store: a server whose certificate a private CA signed verifies only when
+     * SSL_CERT_FILE (or SSL_CERT_DIR) holds that CA; webpki roots and the OS bundle do not. */
+    {
+        char *old_file = getenv("SSL_CERT_FILE") ? strdup(getenv("SSL_CERT_FILE")) : NULL;
+        char *old_dir = getenv("SSL_CERT_DIR") ? strdup(getenv("SSL_CERT_DIR")) : NULL;
+        char ca[256], cadir[256], cmd[1024];
+        snprintf(ca, sizeof ca, "%s/ca.crt", srv.dir);
+        snprintf(cadir, sizeof cadir, "%s/ca-dir", srv.dir);
+        snprintf(cmd, sizeof cmd, "mkdir -p %s && cp %s %s/", cadir, ca, cadir);
+        CHECK(system(cmd) == 0, "cannot make %s", cadir);
+        unsetenv("SSL_CERT_FILE");
+        unsetenv("SSL_CERT_DIR");
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA, not in any store", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        setenv("SSL_CERT_FILE", ca, 1);
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA in SSL_CERT_FILE", LXD_RESULT_OK);
+        lxd_client_free(c);
+        c = https_client("https.port", NULL, NULL, false, false);
+        expect_get(c, "SSL_CERT_FILE set, self-signed server", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        unsetenv("SSL_CERT_FILE");
+        setenv("SSL_CERT_DIR", cadir, 1);
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA in SSL_CERT_DIR", LXD_RESULT_OK);
+        lxd_client_free(c);
+        unsetenv("SSL_CERT_DIR");
+        setenv("SSL_CERT_FILE", "/nonexistent/ca.crt", 1); /* an unreadable store: refused, no crash */
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "SSL_CERT_FILE missing", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        if (old_file) setenv("SSL_CERT_FILE", old_file, 1); else unsetenv("SSL_CERT_FILE");
+        if (old_dir) setenv("SSL_CERT_DIR", old_dir, 1); else unsetenv("SSL_CERT_DIR");
+        free(old_file);
+        free(old_dir);
+    }
+
     /* A TLS port that never answers the handshake, and plain HTTP where TLS is expected. */
     c = https_client("https-stall.port", "server.crt", NULL, false, false);
     expect_get(c, "handshake never answered", LXD_RESULT_TIMEOUT);
