@@ -154,6 +154,31 @@ typedef struct lxd_exec lxd_exec;
 typedef struct lxd_operation lxd_operation;
 
 /**
+ * Request log callback: called once per HTTP request and websocket upgrade, after the reply's
+ * headers arrived (or the request failed), on the thread that made the request — with one client
+ * used from several threads, from several threads at once, so it must be thread-safe. `method`
+ * (`"GET"`...), `path` (path and query; secret query values such as a websocket's `secret=`
+ * are `REDACTED`), `error` (NULL unless there was no reply or the upgrade failed) and `line`
+ * (all of it as one line: `GET /1.0/instances -> 200 (1.234 ms)`) are valid only during the
+ * call. `status` is the HTTP status (101: websocket accepted; 0: no reply); `duration_us` the
+ * time from sending the request to the reply's headers, in microseconds. Bodies and headers are
+ * never logged, so neither is a trust password or token. The callback must not call back into
+ * the client that logs it. `user_data` is the pointer given with it.
+ */
+typedef void (*lxd_log_cb)(void *user_data,
+                           const char *method,
+                           const char *path,
+                           uint16_t status,
+                           uint64_t duration_us,
+                           const char *error,
+                           const char *line);
+
+/**
+ * Releases a callback's `user_data` when nothing can call the callback any more.
+ */
+typedef void (*lxd_user_data_free_cb)(void *user_data);
+
+/**
  * Supplies stdin: fill `buf` with up to `len` bytes and return how many (1..len), 0 at the end
  * of input, or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a library
  * thread, never concurrently with itself.
@@ -480,6 +505,38 @@ enum lxd_result lxd_client_builder_set_target(struct lxd_client_builder *builder
 enum lxd_result lxd_client_builder_set_user_agent(struct lxd_client_builder *builder,
                                                   const char *user_agent,
                                                   struct lxd_error **err_out);
+
+/**
+ * How HTTPS connections of clients built from this builder reach the server. `proxy_url` NULL:
+ * from the environment, read at `lxd_client_builder_build` (the default, as libcurl and Go do):
+ * `HTTPS_PROXY` (or `https_proxy`) names an HTTP proxy unless `NO_PROXY` (or `no_proxy`: a
+ * comma-separated list of `*`, host names with their subdomains, IP addresses, CIDR ranges,
+ * optionally `:port`) matches the server's host. Loopback addresses are proxied too unless
+ * `NO_PROXY` lists them (as curl, unlike Go). `""`: never use a proxy. Otherwise an
+ * `http://[user:password@]host[:port]` proxy (port 80 by default) used for every HTTPS
+ * connection, `NO_PROXY` not consulted; another scheme is `LXD_RESULT_INVALID_ARGUMENT`.
+ * Requests and websockets (exec, console, events) alike are tunnelled with `CONNECT host:port`;
+ * TLS to LXD runs inside the tunnel, so the proxy sees neither certificates nor data. The unix
+ * socket never uses a proxy. A proxy that refuses the tunnel makes calls fail with
+ * `LXD_RESULT_CONNECTION`.
+ */
+enum lxd_result lxd_client_builder_set_proxy(struct lxd_client_builder *builder,
+                                             const char *proxy_url,
+                                             struct lxd_error **err_out);
+
+/**
+ * Log every request of the clients built from this builder through `callback` (see
+ * `lxd_log_cb`: method, redacted path, status, duration; never bodies, so never a password or
+ * token). `callback` NULL: no logging (the default; `user_data_free`, if given, is then called
+ * at once). `user_data_free` (may be NULL) is called with `user_data` once the builder and every
+ * client built from it are freed (or the callback is replaced), on whichever thread frees the
+ * last of them; it is not called when this function fails. Replaces an earlier callback.
+ */
+enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder *builder,
+                                                    lxd_log_cb callback,
+                                                    void *user_data,
+                                                    lxd_user_data_free_cb user_data_free,
+                                                    struct lxd_error **err_out);
 
 /**
  * Build a client from the builder (which stays yours to reuse or free). Nothing is sent yet:
@@ -1544,9 +1601,11 @@ enum lxd_result lxd_config_ensure_client_cert(const char *config_dir,
 /**
  * `lxc remote add NAME URL` in the lxc configuration directory `config_dir` (NULL: found as for
  * `lxd_client_builder_new_remote`): fetch the server's certificate from `url` (`https://host:port`),
- * compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
- * accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
- * you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
+ * compare its SHA-256 fingerprint with `expected_fingerprint` (the full fingerprint: 64 hex
+ * digits, any case, `:` separators allowed; anything else, a prefix included, is
+ * `LXD_RESULT_INVALID_ARGUMENT` before any connection; a different certificate is
+ * `LXD_RESULT_TLS`; NULL accepts it on first use like `lxc remote add --accept-certificate` —
+ * only do that on a network you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
  * authenticate with `password` (trust password or token; NULL if the client is already trusted),
  * and add the remote to `config.yml` (other settings kept). Nothing is written when a step fails.
  * `fingerprint_out` (may be NULL) receives the server certificate's fingerprint.

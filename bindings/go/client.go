@@ -11,6 +11,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -48,6 +49,8 @@ type options struct {
 	target         string
 	userAgent      string
 	maxReplyBytes  *int64
+	logger         *slog.Logger
+	proxy          *string
 	useRemote      bool
 	remote         string
 	remoteDir      string
@@ -119,6 +122,16 @@ func WithTarget(target string) Option { return func(o *options) { o.target = tar
 // WithUserAgent sets the User-Agent header (default "liblxdclient/<version>").
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
+// WithProxy sets how HTTPS connections reach the server. Without it the environment decides, read
+// when Connect runs (as libcurl and Go's net/http do): HTTPS_PROXY (or https_proxy) names an
+// HTTP proxy unless NO_PROXY (or no_proxy: "*", host names with their subdomains, IP addresses,
+// CIDR ranges, optionally ":port") matches the server's host; loopback is proxied too unless
+// NO_PROXY lists it (as curl, unlike net/http). WithProxy("") never uses a proxy;
+// WithProxy("http://[user:password@]host[:port]") always uses that one (NO_PROXY not consulted).
+// Requests and websockets alike are tunnelled with CONNECT; TLS to LXD runs inside the tunnel.
+// The unix socket never uses a proxy. A proxy that refuses the tunnel is ErrConnection.
+func WithProxy(proxyURL string) Option { return func(o *options) { o.proxy = &proxyURL } }
+
 // Connect makes a client: the local daemon's unix socket unless WithHTTPS or WithRemote is given.
 // Nothing is sent yet, so a daemon that is not there shows on the first call (ErrConnection).
 func Connect(opts ...Option) (*Client, error) {
@@ -164,6 +177,12 @@ func Connect(opts ...Option) (*Client, error) {
 		}
 	}
 	defer C.lxd_client_builder_free(b)
+	// First, so that the builder owns the logger's handle (and frees it) whatever fails next.
+	if o.logger != nil {
+		if err := takeError(setLogger(b, o.logger, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
 
 	steps := []func() C.enum_lxd_result{}
 	if o.certPEM != nil || o.keyPEM != nil {
@@ -225,6 +244,10 @@ func Connect(opts ...Option) (*Client, error) {
 	if o.target != "" {
 		t := a.str(o.target)
 		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_target(b, t, &cerr) })
+	}
+	if o.proxy != nil {
+		p := a.str(*o.proxy)
+		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_proxy(b, p, &cerr) })
 	}
 	if o.userAgent != "" {
 		u := a.str(o.userAgent)

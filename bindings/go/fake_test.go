@@ -5,8 +5,11 @@ package lxdclient
 import (
 	"context"
 	"errors"
+	"io"
+	"mime"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -286,5 +289,41 @@ func TestReplyLimitsAndMissingMetadata(t *testing.T) {
 	mustIs(t, err, ErrTimeout)
 	if !strings.Contains(err.Error(), "no reply from LXD within 1 s (client timeout)") {
 		t.Fatalf("timeout message: %v", err)
+	}
+}
+
+// Each split upload has its own multipart boundary, drawn from the system RNG by the library.
+func TestSplitUploadBoundariesDiffer(t *testing.T) {
+	var mu sync.Mutex
+	var boundaries []string
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && r.URL.Path == "/1.0/images" {
+			if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil {
+				mu.Lock()
+				boundaries = append(boundaries, params["boundary"])
+				mu.Unlock()
+			}
+			io.Copy(io.Discard, r.Body)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"type":"error","error":"recorded","error_code":400,"metadata":null}`))
+	})
+	c, err := Connect(WithUnixSocket(sock), WithTimeout(5*time.Second))
+	must(t, err)
+	defer c.Close()
+	dir := t.TempDir()
+	meta, rootfs := filepath.Join(dir, "meta.tar"), filepath.Join(dir, "rootfs.tar")
+	must(t, os.WriteFile(meta, []byte("metadata"), 0o644))
+	must(t, os.WriteFile(rootfs, []byte("rootfs"), 0o644))
+	for i := 0; i < 2; i++ {
+		if _, err := c.UploadSplitImage(testCtx(t), meta, rootfs, ImageUploadOptions{}); !errors.Is(err, ErrAPI) {
+			t.Fatalf("upload %d: %v, want the fake server's 400", i, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(boundaries) != 2 || boundaries[0] == boundaries[1] || len(boundaries[0]) < 32 || len(boundaries[1]) < 32 {
+		t.Fatalf("boundaries %q: want two different ones of at least 32 characters", boundaries)
 	}
 }

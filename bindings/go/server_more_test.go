@@ -339,11 +339,22 @@ func TestLXCConfig(t *testing.T) {
 	t.Cleanup(func() { u.DeleteCertificate(testCtx(t), clientFP) })
 
 	serverFP, _ := certFingerprint(t, env.serverCert)
-	_, err = AddConfigRemote(dir, "wrong", env.httpsURL, env.trustPassword, "00ff00ff")
+	_, err = AddConfigRemote(dir, "wrong", env.httpsURL, env.trustPassword, strings.Repeat("00", 32))
 	mustIs(t, err, ErrTLS)
 	_, err = AddConfigRemote(dir, "has:colon", env.httpsURL, env.trustPassword, serverFP)
 	mustIs(t, err, ErrInvalidArgument)
-	got, err := AddConfigRemote(dir, "harness", env.httpsURL, env.trustPassword, serverFP[:16])
+	// Only the whole SHA-256 is accepted: a prefix (even one that matches) is refused up front.
+	for _, short := range []string{serverFP[:1], serverFP[:16], serverFP[:63], serverFP + "0", serverFP[:63] + "g"} {
+		_, err = AddConfigRemote(dir, "short", env.httpsURL, env.trustPassword, short)
+		mustIs(t, err, ErrInvalidArgument)
+		if !strings.Contains(err.Error(), "64 hex digits") {
+			t.Fatalf("prefix %q: unclear message %q", short, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "servercerts", "short.crt")); err == nil {
+		t.Fatal("a refused fingerprint wrote servercerts/short.crt")
+	}
+	got, err := AddConfigRemote(dir, "harness", env.httpsURL, env.trustPassword, strings.ToUpper(serverFP))
 	must(t, err)
 	if got != serverFP {
 		t.Fatalf("fingerprint %s, want %s", got, serverFP)

@@ -48,11 +48,25 @@ fn quote_param(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ")
 }
 
+/// Random bytes a boundary is made of ([`MultipartForm::from_random`]): 30, as Go's
+/// `mime/multipart` uses, giving 240 bits and 60 hex digits.
+pub const BOUNDARY_RANDOM_BYTES: usize = 30;
+
 impl MultipartForm {
     /// A form with this boundary (the caller picks a random one: it must not occur in the parts).
     pub fn new(boundary: &str) -> Result<MultipartForm> {
         check_boundary(boundary)?;
         Ok(MultipartForm { boundary: boundary.to_string() })
+    }
+    /// A form whose boundary is `random` in lowercase hex (60 digits). The core has no RNG (it
+    /// does no I/O): the caller supplies the bytes from the system's RNG, so that a file's
+    /// contents cannot be crafted to contain the boundary.
+    pub fn from_random(random: &[u8; BOUNDARY_RANDOM_BYTES]) -> MultipartForm {
+        MultipartForm { boundary: random.iter().map(|b| format!("{b:02x}")).collect() }
+    }
+    /// The boundary.
+    pub fn boundary(&self) -> &str {
+        &self.boundary
     }
     /// `multipart/form-data; boundary=...`.
     pub fn content_type(&self) -> String {
@@ -1214,6 +1228,10 @@ mod tests {
         assert!(collect(&mut p, &[&big]).is_err());
         assert!(MultipartParser::new("").is_err());
         assert!(MultipartParser::new("bad boundary\n").is_err());
+        let f = MultipartForm::from_random(&[0xab; BOUNDARY_RANDOM_BYTES]);
+        assert_eq!(f.boundary(), "ab".repeat(30));
+        assert!(check_boundary(f.boundary()).is_ok());
+        assert_eq!(multipart_boundary(&f.content_type()).as_deref(), Some(f.boundary()));
         assert_eq!(multipart_boundary("multipart/form-data; boundary=\"q-1\""), Some("q-1".into()));
         assert_eq!(multipart_boundary("application/octet-stream"), None);
     }

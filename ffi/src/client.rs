@@ -11,6 +11,8 @@ use lxd_core::{Body, Operation, Request, Response, WaitFlow};
 use rustls::pki_types::ServerName;
 
 use crate::error::{human_duration, Error, Result, Waiting};
+use crate::log::Logger;
+use crate::proxy::ProxySetting;
 use crate::tls::{self, ServerTrust};
 use crate::transport::{Endpoint, LxdConnector, NoResolver};
 
@@ -55,6 +57,8 @@ pub struct ClientBuilder {
     target: Option<String>,
     user_agent: Option<String>,
     max_reply_bytes: Option<u64>,
+    logger: Option<Logger>,
+    proxy: ProxySetting,
 }
 
 impl ClientBuilder {
@@ -119,6 +123,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Call `logger` for every request (method, path with secrets redacted, status, time to the
+    /// reply's headers) and websocket upgrade, on the thread that makes it. `None`: no logging.
+    pub fn logger(mut self, logger: Option<Logger>) -> Self {
+        self.logger = logger;
+        self
+    }
+
+    /// How HTTPS connections reach the server: through the proxy of `HTTPS_PROXY`/`https_proxy`
+    /// unless `NO_PROXY`/`no_proxy` matches the host, read when the client is built (the
+    /// default); never through a proxy; or always through a given `http://` proxy.
+    pub fn proxy(mut self, proxy: ProxySetting) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
     /// Build the client. Nothing is sent yet.
     pub fn build(self) -> Result<Client> {
         let endpoint = match &self.https_url {
@@ -136,23 +155,41 @@ impl ClientBuilder {
                     _ => None,
                 };
                 let tls = tls::client_config(&self.trust, client_cert)?;
-                Endpoint::Https { authority, server_name, tls }
+                let port = authority.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok()).unwrap_or(8443);
+                let proxy = crate::proxy::resolve(&self.proxy, &host, port)?;
+                Endpoint::Https { authority, server_name, tls, proxy }
             }
         };
         let endpoint = Arc::new(endpoint);
         let timeout = self.timeout.or(Some(DEFAULT_TIMEOUT)).filter(|t| !t.is_zero());
         let operation_deadline = self.operation_deadline.or(Some(DEFAULT_OPERATION_DEADLINE)).filter(|t| !t.is_zero());
         let user_agent = self.user_agent.clone().unwrap_or_else(|| format!("liblxdclient/{}", env!("CARGO_PKG_VERSION")));
+        let logger = self.logger.clone();
         let config = |timeout: Option<Duration>| {
-            ureq::Agent::config_builder()
+            let b = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(timeout)
                 .user_agent(user_agent.as_str())
                 .max_redirects(0)
                 .max_idle_connections_per_host(32)
                 .max_idle_connections(32)
-                .proxy(None)
-                .build()
+                .proxy(None);
+            match logger.clone() {
+                None => b.build(),
+                Some(logger) => b
+                    .middleware(move |req: ureq::http::Request<ureq::SendBody>, next: ureq::middleware::MiddlewareNext| {
+                        let method = req.method().to_string();
+                        let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+                        let start = Instant::now();
+                        let r = next.handle(req);
+                        match &r {
+                            Ok(resp) => logger.log(&method, &path, resp.status().as_u16(), start.elapsed(), None),
+                            Err(e) => logger.log(&method, &path, 0, start.elapsed(), Some(&e.to_string())),
+                        }
+                        r
+                    })
+                    .build(),
+            }
         };
         let connector = LxdConnector { endpoint: endpoint.clone() };
         let agent = ureq::Agent::with_parts(config(timeout), connector.clone(), NoResolver);
@@ -166,6 +203,7 @@ impl ClientBuilder {
                 operation_deadline,
                 user_agent,
                 max_reply: self.max_reply_bytes.unwrap_or(MAX_JSON_BODY),
+                logger,
             }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
@@ -202,6 +240,7 @@ struct Shared {
     operation_deadline: Option<Duration>,
     user_agent: String,
     max_reply: u64,
+    logger: Option<Logger>,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -346,6 +385,11 @@ impl Client {
     /// Largest JSON reply buffered, in bytes (see [`ClientBuilder::max_reply_bytes`]).
     pub fn max_reply_bytes(&self) -> u64 {
         self.shared.max_reply
+    }
+
+    /// The request logger, if one was set.
+    pub fn logger(&self) -> Option<&Logger> {
+        self.shared.logger.as_ref()
     }
 
     /// The client's shared agent (its connection pool). Long transfers run on it with their own

@@ -14,6 +14,8 @@ pub use error::{Error, Result};
 pub use lxd_core as core;
 pub mod capi;
 pub mod lxcconfig;
+pub mod log;
+pub mod proxy;
 pub mod ws;
 pub mod exec;
 pub mod console;

@@ -2,7 +2,7 @@
 //! replaceable connector, so one HTTP stack serves both) and by tungstenite for websockets.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
@@ -25,6 +25,8 @@ pub enum Endpoint {
         server_name: ServerName<'static>,
         /// rustls configuration (client certificate, verifier).
         tls: Arc<rustls::ClientConfig>,
+        /// The HTTP proxy every connection is tunnelled through (`CONNECT`), if any.
+        proxy: Option<crate::proxy::Proxy>,
     },
 }
 
@@ -50,24 +52,12 @@ impl Endpoint {
                 let s = UnixStream::connect(path).map_err(|e| io::Error::new(e.kind(), format!("cannot connect to LXD socket {}: {e}", path.display())))?;
                 Ok(Stream::Unix(s))
             }
-            Endpoint::Https { authority, server_name, tls } => {
-                let addrs: Vec<_> = authority.to_socket_addrs()?.collect();
-                let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{authority} resolved to no address"));
-                let mut tcp = None;
-                for a in addrs {
-                    let r = match timeout {
-                        Some(t) => TcpStream::connect_timeout(&a, t),
-                        None => TcpStream::connect(a),
-                    };
-                    match r {
-                        Ok(s) => {
-                            tcp = Some(s);
-                            break;
-                        }
-                        Err(e) => last = e,
-                    }
-                }
-                let tcp = tcp.ok_or(last)?;
+            Endpoint::Https { authority, server_name, tls, proxy } => {
+                // Requests and websockets both come here: one place for the proxy tunnel.
+                let tcp = match proxy {
+                    Some(p) => p.connect(authority, timeout)?,
+                    None => crate::proxy::connect_any(authority, timeout)?,
+                };
                 tcp.set_nodelay(true)?;
                 tcp.set_read_timeout(timeout)?;
                 tcp.set_write_timeout(timeout)?;

@@ -972,7 +972,16 @@ pub fn connect(client: &Client, mut req: Request, timeout: Option<Duration>, can
     if let Some(c) = canceller {
         c.check()?;
     }
-    let ws = connect_endpoint(client.endpoint(), &req.path_and_query(), client.user_agent(), timeout)?;
+    let path = req.path_and_query();
+    let start = std::time::Instant::now();
+    let ws = connect_endpoint(client.endpoint(), &path, client.user_agent(), timeout);
+    if let Some(l) = client.logger() {
+        match &ws {
+            Ok(_) => l.log("GET", &path, 101, start.elapsed(), None),
+            Err(e) => l.log("GET", &path, e.http_status().unwrap_or(0), start.elapsed(), Some(&e.to_string())),
+        }
+    }
+    let ws = ws?;
     if let Some(c) = canceller {
         c.register_socket(ws.shutdown_handle().map_err(|e| Error::Io(format!("cannot watch the websocket: {e}")))?);
         c.check()?;

@@ -132,6 +132,8 @@ static int read_text(const char *path, char *buf, size_t n) {
     return 0;
 }
 
+static void stub_lxd_log_cb(void * a0, const char * a1, const char * a2, uint16_t a3, uint64_t a4, const char * a5, const char * a6) { (void)a0; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5; (void)a6; }
+static void stub_lxd_user_data_free_cb(void * a0) { (void)a0; }
 static int64_t stub_lxd_read_cb(void * a0, uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
 static int64_t stub_lxd_write_cb(void * a0, const uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
 static int stub_lxd_progress_cb(void * a0, uint64_t a1, uint64_t a2) { (void)a0; (void)a1; (void)a2; return (int)0; }
@@ -1579,6 +1581,156 @@ static void walk_lxd_client_builder_set_user_agent(void) {
         lxd_result rc = lxd_client_builder_set_user_agent(builder, BAD_UTF8, &err);
         if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(user_agent=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "user_agent=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_set_proxy(struct lxd_client_builder* builder, const char* proxy_url, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_proxy(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder* builder, lxd_log_cb callback, void* user_data, lxd_user_data_free_cb user_data_free, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_log_callback(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(NULL, stub_lxd_log_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(NULL, stub_lxd_log_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(callback=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "callback=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(callback=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "callback=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, NULL, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, NULL, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data_free=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data_free=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data_free=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data_free=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
@@ -32374,7 +32526,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 316 functions. */
+/* 318 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32400,6 +32552,8 @@ static void walk_all(void) {
     walk_lxd_client_builder_set_project();
     walk_lxd_client_builder_set_target();
     walk_lxd_client_builder_set_user_agent();
+    walk_lxd_client_builder_set_proxy();
+    walk_lxd_client_builder_set_log_callback();
     walk_lxd_client_builder_build();
     walk_lxd_client_builder_free();
     walk_lxd_client_with_project();

@@ -840,6 +840,41 @@ static void check_exec(void) {
     lxd_error_free(err);
 }
 
+/* Every split upload has a multipart boundary of its own, from the system RNG: two uploads of the
+ * same files give two different boundaries, each at least 32 random characters long. The server
+ * writes each multipart Content-Type it received to DIR/multipart.log. */
+static void check_multipart_boundaries(void) {
+    char meta[256], rootfs[256];
+    snprintf(meta, sizeof meta, "%s/meta.tar", srv.dir);
+    snprintf(rootfs, sizeof rootfs, "%s/rootfs.tar", srv.dir);
+    FILE *f = fopen(meta, "w");
+    if (f) { fputs("metadata", f); fclose(f); }
+    f = fopen(rootfs, "w");
+    if (f) { fputs("rootfs", f); fclose(f); }
+    for (int i = 0; i < 2; i++) {
+        char *fp = SENTINEL;
+        lxd_error *err = NULL;
+        /* The fake server's operation has no fingerprint: the upload itself is what counts here. */
+        lxd_result r = lxd_image_upload_split(base, meta, rootfs, NULL, NULL, NULL, &fp, &err);
+        CHECK(r != LXD_RESULT_PANIC && (r != LXD_RESULT_OK || fp != SENTINEL), "upload_split %d: %s (%s)", i, lxd_result_name(r), msg(err));
+        if (r == LXD_RESULT_OK) lxd_string_free(fp);
+        lxd_error_free(err);
+    }
+    char log[4096];
+    CHECK(hostile_read(&srv, "multipart.log", log, sizeof log) == 0, "no multipart.log: the uploads did not arrive");
+    char b[2][128] = {{0}};
+    int n = 0;
+    for (char *line = strtok(log, "\n"); line && n < 2; line = strtok(NULL, "\n")) {
+        const char *at = strstr(line, "boundary=");
+        if (at) snprintf(b[n++], sizeof b[0], "%s", at + strlen("boundary="));
+    }
+    CHECK(n == 2, "%d multipart uploads seen, want 2", n);
+    for (int i = 0; i < n; i++) CHECK(strlen(b[i]) >= 32 && strlen(b[i]) <= 70, "boundary %d %s: %zu characters", i, b[i], strlen(b[i]));
+    CHECK(n == 2 && strcmp(b[0], b[1]) != 0, "two uploads share the boundary %s", b[0]);
+    printf("  multipart boundaries: %s / %s (%zu characters)\n", b[0], b[1], strlen(b[0]));
+    check_still_usable("split uploads");
+}
+
 static lxd_client *https_client(const char *port_file, const char *pin_file, const char *ca_file, bool accept_any, bool client_cert) {
     char port[16], url[64], path[256], pem[8192];
     if (hostile_read(&srv, port_file, port, sizeof port) != 0) {
@@ -904,6 +939,44 @@ static void check_https(void) {
     c = https_client("https.port", "server.crt", NULL, false, true);
     expect_get(c, "pinned + client certificate", LXD_RESULT_OK);
     lxd_client_free(c);
+    /* The system trust store: a server whose certificate a private CA signed verifies only when
+     * SSL_CERT_FILE (or SSL_CERT_DIR) holds that CA; webpki roots and the OS bundle do not. */
+    {
+        char *old_file = getenv("SSL_CERT_FILE") ? strdup(getenv("SSL_CERT_FILE")) : NULL;
+        char *old_dir = getenv("SSL_CERT_DIR") ? strdup(getenv("SSL_CERT_DIR")) : NULL;
+        char ca[256], cadir[256], cmd[1024];
+        snprintf(ca, sizeof ca, "%s/ca.crt", srv.dir);
+        snprintf(cadir, sizeof cadir, "%s/ca-dir", srv.dir);
+        snprintf(cmd, sizeof cmd, "mkdir -p %s && cp %s %s/", cadir, ca, cadir);
+        CHECK(system(cmd) == 0, "cannot make %s", cadir);
+        unsetenv("SSL_CERT_FILE");
+        unsetenv("SSL_CERT_DIR");
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA, not in any store", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        setenv("SSL_CERT_FILE", ca, 1);
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA in SSL_CERT_FILE", LXD_RESULT_OK);
+        lxd_client_free(c);
+        c = https_client("https.port", NULL, NULL, false, false);
+        expect_get(c, "SSL_CERT_FILE set, self-signed server", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        unsetenv("SSL_CERT_FILE");
+        setenv("SSL_CERT_DIR", cadir, 1);
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA in SSL_CERT_DIR", LXD_RESULT_OK);
+        lxd_client_free(c);
+        unsetenv("SSL_CERT_DIR");
+        setenv("SSL_CERT_FILE", "/nonexistent/ca.crt", 1); /* an unreadable store: refused, no crash */
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "SSL_CERT_FILE missing", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        if (old_file) setenv("SSL_CERT_FILE", old_file, 1); else unsetenv("SSL_CERT_FILE");
+        if (old_dir) setenv("SSL_CERT_DIR", old_dir, 1); else unsetenv("SSL_CERT_DIR");
+        free(old_file);
+        free(old_dir);
+    }
+
     /* A TLS port that never answers the handshake, and plain HTTP where TLS is expected. */
     c = https_client("https-stall.port", "server.crt", NULL, false, false);
     expect_get(c, "handshake never answered", LXD_RESULT_TIMEOUT);
@@ -992,6 +1065,7 @@ int main(int argc, char **argv) {
         check_operations();
         check_streams();
         check_exec();
+        check_multipart_boundaries();
         check_https();
         check_still_usable("everything");
     }

@@ -4118,6 +4118,32 @@ private:
 ///                       .set_client_cert_files("client.crt", "client.key")
 ///                       .pin_server_cert_file("server.crt")
 ///                       .build();
+/// One request, as a log callback sees it (`ClientBuilder::set_log_callback`).
+struct LogRecord {
+    std::string method;                 ///< "GET", "POST", ...
+    std::string path;                   ///< path and query; secret query values are "REDACTED"
+    std::uint16_t status = 0;           ///< HTTP status (101: websocket accepted; 0: no reply)
+    std::chrono::microseconds duration; ///< from sending the request to the reply's headers
+    std::string error;                  ///< why there was no reply ("" when there was one)
+    std::string line;                   ///< all of it as one line: "GET /1.0 -> 200 (1.234 ms)"
+};
+
+/// Receives a `LogRecord` for every request and websocket upgrade.
+using LogCallback = std::function<void(const LogRecord&)>;
+
+namespace detail {
+extern "C" inline void log_trampoline(void* user, const char* method, const char* path, std::uint16_t status, std::uint64_t duration_us,
+                                      const char* error, const char* line) noexcept {
+    try {
+        LogRecord r{method ? method : "", path ? path : "", status, std::chrono::microseconds(duration_us), error ? error : "", line ? line : ""};
+        (*static_cast<LogCallback*>(user))(r);
+    } catch (...) {
+        // An exception must not cross into C: the record is dropped, the request goes on.
+    }
+}
+extern "C" inline void log_free(void* user) noexcept { delete static_cast<LogCallback*>(user); }
+} // namespace detail
+
 class ClientBuilder {
 public:
     /// An empty builder, or one adopting a C handle.
@@ -4217,6 +4243,41 @@ public:
         detail::call(lxd_client_builder_set_user_agent, h_.get(), detail::opt_cstr(user_agent));
         return *this;
     }
+    /// How HTTPS connections reach the server. Not called: from the environment at `build()`
+    /// (`HTTPS_PROXY`/`https_proxy` unless `NO_PROXY`/`no_proxy` matches the host; loopback is
+    /// proxied unless listed, as curl does). `""`: never a proxy. `"http://[user:pass@]host[:port]"`:
+    /// always that proxy (NO_PROXY not consulted). Requests and websockets are tunnelled with
+    /// CONNECT; a refused tunnel throws `Error` (Connection) from the call.
+    ClientBuilder& set_proxy(const std::string& proxy_url) {
+        detail::call(lxd_client_builder_set_proxy, h_.get(), detail::cstr(proxy_url));
+        return *this;
+    }
+    /// Back to the default: the proxy from the environment.
+    ClientBuilder& set_proxy_from_environment() {
+        detail::call(lxd_client_builder_set_proxy, h_.get(), static_cast<const char*>(nullptr));
+        return *this;
+    }
+    /// Log every request of the clients built from now on (method, redacted path, status, time
+    /// to the reply's headers; never bodies, so never a trust password or token). `callback` is
+    /// called on whichever thread makes the request — several at once when a client is shared —
+    /// so it must be thread-safe; an exception it throws is swallowed. It is kept (moved into the
+    /// library) until the builder and every client built with it are gone. An empty function
+    /// turns logging off.
+    ClientBuilder& set_log_callback(LogCallback callback) {
+        if (!callback) {
+            detail::call(lxd_client_builder_set_log_callback, h_.get(), static_cast<lxd_log_cb>(nullptr), static_cast<void*>(nullptr),
+                         static_cast<lxd_user_data_free_cb>(nullptr));
+            return *this;
+        }
+        auto* held = new LogCallback(std::move(callback));
+        lxd_error* err = nullptr;
+        const lxd_result r = lxd_client_builder_set_log_callback(h_.get(), &detail::log_trampoline, held, &detail::log_free, &err);
+        if (r != LXD_RESULT_OK) {
+            delete held; // not taken: the library calls user_data_free only on success
+            detail::throw_error(r, err);
+        }
+        return *this;
+    }
     /// A new client (nothing is sent yet; the builder stays usable).
     Client build() const {
         lxd_client* c = nullptr;
@@ -4296,8 +4357,9 @@ public:
         return generated;
     }
     /// `lxc remote add NAME URL`: fetch the server certificate, check it against
-    /// `expected_fingerprint` (hex; a prefix is enough; "" accepts it on first use — only on a
-    /// network you trust), store it, make a client certificate if needed, authenticate with
+    /// `expected_fingerprint` (the full SHA-256: 64 hex digits, any case, ':' allowed; a prefix
+    /// throws `Error` (InvalidArgument) before any connection; "" accepts it on first use — only
+    /// on a network you trust), store it, make a client certificate if needed, authenticate with
     /// `password` (trust password or token; "" when already trusted) and add the remote. Returns
     /// the server certificate's fingerprint. A mismatch throws `Error` (Tls) and writes nothing.
     std::string add_remote(const std::string& name, const std::string& url, const std::string& expected_fingerprint,

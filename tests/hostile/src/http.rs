@@ -218,6 +218,14 @@ pub fn serve(cfg: &Config, mut c: Box<dyn Conn>) {
             Ok(Some(r)) => r,
             Ok(None) | Err(_) => return,
         };
+        // Every multipart body's Content-Type goes to DIR/multipart.log, one a line: the tests
+        // check that each upload has a boundary of its own.
+        if let Some(ct) = req.header("Content-Type").filter(|ct| ct.to_ascii_lowercase().starts_with("multipart/")) {
+            use std::io::Write as _;
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(cfg.dir.join("multipart.log")) {
+                let _ = writeln!(f, "{ct}");
+            }
+        }
         // Operation websockets carry no project: their scenario is in the operation id
         // (`<scenario>-op`), as the operations a scenario starts are named.
         let from_op = match req.segments().as_slice() {
