@@ -19,40 +19,6 @@ import (
 // atomically, or to any io.Writer) and restore (from a file or any io.Reader) as a new instance
 // or volume. Downloads and uploads stream; ending ctx stops them at the next chunk.
 
-// ListInstanceBackupNames lists the names of an instance's backups.
-func (c *Client) ListInstanceBackupNames(ctx context.Context, instance string) ([]string, error) {
-	var a cArgs
-	i := a.str(instance)
-	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_instance_backup_list(p, i, 0, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decodeNames(s)
-}
-
-// ListInstanceBackups lists an instance's backups (GET .../backups?recursion=1).
-func (c *Client) ListInstanceBackups(ctx context.Context, instance string) ([]*InstanceBackup, error) {
-	var a cArgs
-	i := a.str(instance)
-	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_instance_backup_list(p, i, 1, out, e)
-	})
-	return decodeAs[[]*InstanceBackup](s, err)
-}
-
-// GetInstanceBackup fetches an instance backup and its ETag. Missing: ErrNotFound.
-func (c *Client) GetInstanceBackup(ctx context.Context, instance, name string) (*InstanceBackup, string, error) {
-	var a cArgs
-	i, n := a.str(instance), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_instance_backup_get(p, i, n, out, et, e)
-	})
-	v, err := decodeAs[*InstanceBackup](s, err)
-	return v, etag, err
-}
-
 // CreateInstanceBackup backs an instance up (POST /1.0/instances/<instance>/backups) and waits
 // for it; the zero req is LXD's defaults (name "backup0", "backup1", ...).
 func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req InstanceBackupCreate) error {
@@ -60,24 +26,6 @@ func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req 
 	i, j := a.str(instance), a.json(req)
 	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_backup_create(p, i, j, op, e)
-	})
-}
-
-// RenameInstanceBackup renames an instance backup and waits; LXD refuses a taken name.
-func (c *Client) RenameInstanceBackup(ctx context.Context, instance, name, newName string) error {
-	var a cArgs
-	i, n, nn := a.str(instance), a.str(name), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_instance_backup_rename(p, i, n, nn, op, e)
-	})
-}
-
-// DeleteInstanceBackup deletes an instance backup and waits.
-func (c *Client) DeleteInstanceBackup(ctx context.Context, instance, name string) error {
-	var a cArgs
-	i, n := a.str(instance), a.str(name)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_instance_backup_delete(p, i, n, op, e)
 	})
 }
 
@@ -142,64 +90,12 @@ func (c *Client) ImportInstanceBackupFrom(ctx context.Context, r io.Reader, name
 	})
 }
 
-// ListStorageVolumeBackupNames lists the names of a custom volume's backups.
-func (c *Client) ListStorageVolumeBackupNames(ctx context.Context, pool, volumeType, volume string) ([]string, error) {
-	var a cArgs
-	pl, ty, v := a.str(pool), a.str(volumeType), a.str(volume)
-	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_list(p, pl, ty, v, 0, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decodeNames(s)
-}
-
-// ListStorageVolumeBackups lists a custom volume's backups (recursion=1).
-func (c *Client) ListStorageVolumeBackups(ctx context.Context, pool, volumeType, volume string) ([]*StorageVolumeBackup, error) {
-	var a cArgs
-	pl, ty, v := a.str(pool), a.str(volumeType), a.str(volume)
-	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_list(p, pl, ty, v, 1, out, e)
-	})
-	return decodeAs[[]*StorageVolumeBackup](s, err)
-}
-
-// GetStorageVolumeBackup fetches a volume backup and its ETag. Missing: ErrNotFound.
-func (c *Client) GetStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name string) (*StorageVolumeBackup, string, error) {
-	var a cArgs
-	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_get(p, pl, ty, v, n, out, et, e)
-	})
-	b, err := decodeAs[*StorageVolumeBackup](s, err)
-	return b, etag, err
-}
-
 // CreateStorageVolumeBackup backs a custom volume up and waits; the zero req is LXD's defaults.
 func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType, volume string, req StorageVolumeBackupCreate) error {
 	var a cArgs
 	pl, ty, v, j := a.str(pool), a.str(volumeType), a.str(volume), a.json(req)
 	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_backup_create(p, pl, ty, v, j, op, e)
-	})
-}
-
-// RenameStorageVolumeBackup renames a volume backup and waits; LXD refuses a taken name.
-func (c *Client) RenameStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name, newName string) error {
-	var a cArgs
-	pl, ty, v, n, nn := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_rename(p, pl, ty, v, n, nn, op, e)
-	})
-}
-
-// DeleteStorageVolumeBackup deletes a volume backup and waits.
-func (c *Client) DeleteStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name string) error {
-	var a cArgs
-	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_delete(p, pl, ty, v, n, op, e)
 	})
 }
 

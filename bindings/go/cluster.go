@@ -43,83 +43,6 @@ func (c *Client) UpdateClusterCertificate(ctx context.Context, certPEM, keyPEM, 
 	})
 }
 
-// ListClusterGroupNames lists the cluster groups' names (GET /1.0/cluster/groups).
-func (c *Client) ListClusterGroupNames(ctx context.Context) ([]string, error) {
-	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_list(p, 0, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decodeNames(s)
-}
-
-// ListClusterGroups lists the cluster groups (recursion=1).
-func (c *Client) ListClusterGroups(ctx context.Context) ([]*ClusterGroup, error) {
-	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_list(p, 1, out, e)
-	})
-	return decodeAs[[]*ClusterGroup](s, err)
-}
-
-// GetClusterGroup fetches a cluster group and its ETag. Missing: ErrNotFound.
-func (c *Client) GetClusterGroup(ctx context.Context, name string) (*ClusterGroup, string, error) {
-	var a cArgs
-	n := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_get(p, n, out, et, e)
-	})
-	v, err := decodeAs[*ClusterGroup](s, err)
-	return v, etag, err
-}
-
-// CreateClusterGroup creates a cluster group (POST /1.0/cluster/groups) with g's Name,
-// Description and Members. LXD 5.0.2 refuses a taken name with ErrAPI (500), not ErrConflict.
-func (c *Client) CreateClusterGroup(ctx context.Context, g ClusterGroup) error {
-	var a cArgs
-	j := a.json(g)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_create(p, j, e)
-	})
-}
-
-// UpdateClusterGroup replaces a group's description and members (PUT); etag ("": none) is sent as
-// If-Match, which LXD 5.0.2 checks on a group's PATCH (ErrPreconditionFailed) but not on its PUT.
-func (c *Client) UpdateClusterGroup(ctx context.Context, name string, g ClusterGroup, etag string) error {
-	var a cArgs
-	n, j, et := a.str(name), a.json(g), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_update(p, n, j, et, e)
-	})
-}
-
-// PatchClusterGroup merges patch into a cluster group (PATCH); etag as in UpdateClusterGroup.
-func (c *Client) PatchClusterGroup(ctx context.Context, name string, patch any, etag string) error {
-	var a cArgs
-	n, j, et := a.str(name), a.json(patch), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_patch(p, n, j, et, e)
-	})
-}
-
-// RenameClusterGroup renames a cluster group.
-func (c *Client) RenameClusterGroup(ctx context.Context, name, newName string) error {
-	var a cArgs
-	n, nn := a.str(name), a.str(newName)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_rename(p, n, nn, e)
-	})
-}
-
-// DeleteClusterGroup deletes a cluster group; LXD refuses one that still has members.
-func (c *Client) DeleteClusterGroup(ctx context.Context, name string) error {
-	var a cArgs
-	n := a.str(name)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_group_delete(p, n, e)
-	})
-}
-
 // CreateClusterJoinToken makes a join token for a new member called serverName
 // (POST /1.0/cluster/members): the token `lxc cluster add` prints, and its token operation,
 // whose Cancel revokes the token (Close the operation when done with it).
@@ -150,27 +73,6 @@ func (c *Client) callToken(ctx context.Context, a *cArgs, f func(*C.lxd_client, 
 		return "", nil, err
 	}
 	return token, op, nil
-}
-
-// PatchClusterMember merges patch into a cluster member (PATCH); etag ("": none) as in
-// UpdateClusterMember. LXD 5.0.2 fills what the patch leaves out with defaults and may then
-// refuse them: include "roles", "groups" and "failure_domain".
-func (c *Client) PatchClusterMember(ctx context.Context, name string, patch any, etag string) error {
-	var a cArgs
-	n, j, et := a.str(name), a.json(patch), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_member_patch(p, n, j, et, e)
-	})
-}
-
-// RenameClusterMember renames a cluster member; LXD refuses a taken name. LXD 5.0.2 answers
-// for a missing member with ErrAPI (500 "expected to update one row"), not ErrNotFound.
-func (c *Client) RenameClusterMember(ctx context.Context, name, newName string) error {
-	var a cArgs
-	n, nn := a.str(name), a.str(newName)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_cluster_member_rename(p, n, nn, e)
-	})
 }
 
 // SetClusterMemberState evacuates or restores a member (POST .../members/<name>/state) and

@@ -36,7 +36,7 @@ func (c *Client) ListImagesFiltered(ctx context.Context, filter string) ([]*Imag
 	if err != nil {
 		return nil, err
 	}
-	return loadList[Image](c, s, imageKey, "")
+	return loadList[Image](c, s, keyImage)
 }
 
 // ListPublicImageFingerprints lists the public images' fingerprints (GET /1.0/images?public),
@@ -59,7 +59,7 @@ func (c *Client) ListPublicImages(ctx context.Context) ([]*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadList[Image](c, s, imageKey, "")
+	return loadList[Image](c, s, keyImage)
 }
 
 // GetPublicImage fetches an image as an untrusted client may see it: a public image, or a
@@ -74,7 +74,7 @@ func (c *Client) GetPublicImage(ctx context.Context, fingerprint, secret string)
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Image](c, []byte(s), "", imageKey, "")
+	return loadObject[Image](c, []byte(s), "", keyImage)
 }
 
 // GetPublicImageAlias fetches an alias of a public image (GET /1.0/images/aliases/<name>?public).
@@ -88,7 +88,7 @@ func (c *Client) GetPublicImageAlias(ctx context.Context, name string) (*ImageAl
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[ImageAlias](c, []byte(s), "", imageAliasKey, "")
+	return loadObject[ImageAlias](c, []byte(s), "", keyImageAlias)
 }
 
 // CreateImageSecret makes a one-time secret that lets an untrusted client fetch this private

@@ -66,7 +66,7 @@ func loadInstanceFull(c *Client, text []byte, etag string) (*InstanceFull, error
 	var name string
 	_ = json.Unmarshal(m["name"], &name)
 	if raw, ok := m["snapshots"]; ok && string(raw) != "null" {
-		snaps, err := loadList[Snapshot](c, string(raw), snapshotKey, name)
+		snaps, err := loadList[Snapshot](c, string(raw), keySnapshot, name)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ func loadInstanceFull(c *Client, text []byte, etag string) (*InstanceFull, error
 	if err != nil {
 		return nil, &Error{Code: CodeProtocol, Message: err.Error()}
 	}
-	if f.Instance, err = loadObject[Instance](c, rest, etag, instanceKey, ""); err != nil {
+	if f.Instance, err = loadObject[Instance](c, rest, etag, keyInstance); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -137,7 +137,7 @@ func (c *Client) ListInstancesFiltered(ctx context.Context, f InstanceFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	return loadList[Instance](c, s, instanceKey, "")
+	return loadList[Instance](c, s, keyInstance)
 }
 
 // ListInstancesFull lists the instances f selects with their state, snapshots and backups
@@ -308,15 +308,5 @@ func (c *Client) DeleteInstanceTemplate(ctx context.Context, name, template stri
 	n, t := a.str(name), a.str(template)
 	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_template_delete(p, n, t, e)
-	})
-}
-
-// PatchSnapshot starts merging patch (e.g. {"expires_at": ...}) into a snapshot
-// (PATCH /1.0/instances/<instance>/snapshots/<name>); etag as in UpdateSnapshot.
-func (c *Client) PatchSnapshot(ctx context.Context, instance, name string, patch any, etag string) (*Operation, error) {
-	var a cArgs
-	i, n, j, t := a.str(instance), a.str(name), a.json(patch), a.opt(etag)
-	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_snapshot_patch(p, i, n, j, t, op, e)
 	})
 }

@@ -20,6 +20,8 @@ type NetworkACL struct {
 	Config      map[string]string `json:"config"`
 	UsedBy      []string          `json:"used_by,omitempty"`
 	Extra       Extra             `json:"-"`
+
+	meta objectMeta
 }
 
 // NetworkACLRule is one ingress or egress rule of a network ACL.
@@ -49,6 +51,8 @@ type NetworkZone struct {
 	Config      map[string]string `json:"config"`
 	UsedBy      []string          `json:"used_by,omitempty"`
 	Extra       Extra             `json:"-"`
+
+	meta objectMeta
 }
 
 // NetworkZoneRecord is a record of a network zone (GET /1.0/network-zones/<zone>/records/<name>).
@@ -58,6 +62,8 @@ type NetworkZoneRecord struct {
 	Entries     []NetworkZoneRecordEntry `json:"entries"`
 	Config      map[string]string        `json:"config"`
 	Extra       Extra                    `json:"-"`
+
+	meta objectMeta
 }
 
 // NetworkZoneRecordEntry is one DNS entry of a zone record.
@@ -81,6 +87,8 @@ type NetworkForward struct {
 	Ports         []NetworkForwardPort `json:"ports"`
 	Location      string               `json:"location,omitempty"`
 	Extra         Extra                `json:"-"`
+
+	meta objectMeta
 }
 
 // NetworkForwardPort is a port rule of a network forward.
@@ -104,6 +112,8 @@ type NetworkPeer struct {
 	Status        string            `json:"status,omitempty"`
 	UsedBy        []string          `json:"used_by,omitempty"`
 	Extra         Extra             `json:"-"`
+
+	meta objectMeta
 }
 
 // NetworkLease is a DHCP lease (or a static allocation, or the gateway) of a managed network.
@@ -129,6 +139,8 @@ type InstanceBackup struct {
 	InstanceOnly     bool      `json:"instance_only"`
 	OptimizedStorage bool      `json:"optimized_storage"`
 	Extra            Extra     `json:"-"`
+
+	meta objectMeta
 }
 
 // InstanceBackupCreate is the request to back up an instance; the zero value is LXD's defaults
@@ -152,6 +164,8 @@ type StorageVolumeBackup struct {
 	VolumeOnly       bool      `json:"volume_only"`
 	OptimizedStorage bool      `json:"optimized_storage"`
 	Extra            Extra     `json:"-"`
+
+	meta objectMeta
 }
 
 // StorageVolumeBackupCreate is the request to back up a custom volume; the zero value is LXD's
@@ -200,6 +214,8 @@ type StorageVolumeSnapshot struct {
 	// ExpiresAt is nil when the snapshot never expires.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	Extra     Extra      `json:"-"`
+
+	meta objectMeta
 }
 
 // StorageVolumeState is a volume's usage (GET .../volumes/<type>/<name>/state).
@@ -258,6 +274,8 @@ type ClusterGroup struct {
 	Description string   `json:"description"`
 	Members     []string `json:"members"`
 	Extra       Extra    `json:"-"`
+
+	meta objectMeta
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ func (c *Client) GetServer(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Server](c, []byte(s), etag, func(*Server) string { return "" }, "")
+	return loadObject[Server](c, []byte(s), etag, func(*Server) string { return "" })
 }
 
 // UpdateServer replaces the server configuration with server.Config (PUT /1.0). A non-empty etag

@@ -37,7 +37,7 @@ func (c *Client) GetPublicServer(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Server](c, []byte(s), "", func(*Server) string { return "" }, "")
+	return loadObject[Server](c, []byte(s), "", func(*Server) string { return "" })
 }
 
 // Metrics returns the server's metrics (GET /1.0/metrics) in OpenMetrics text format, ending
@@ -117,27 +117,6 @@ func CertificateFingerprint(certPEM []byte) (string, error) {
 		return "", err
 	}
 	return takeString(out), nil
-}
-
-// UpdateWarning replaces a warning's editable fields (PUT /1.0/warnings/<uuid>: its Status);
-// etag ("": none) is sent as If-Match. LXD 5.0.2 answers a PUT to a missing warning with
-// success (and creates nothing).
-func (c *Client) UpdateWarning(ctx context.Context, uuid string, w Warning, etag string) error {
-	var a cArgs
-	u, j, et := a.str(uuid), a.json(w), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_warning_update(p, u, j, et, e)
-	})
-}
-
-// PatchWarning merges patch ({"status": "acknowledged"}) into a warning (PATCH); etag as in
-// UpdateWarning.
-func (c *Client) PatchWarning(ctx context.Context, uuid string, patch any, etag string) error {
-	var a cArgs
-	u, j, et := a.str(uuid), a.json(patch), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_warning_patch(p, u, j, et, e)
-	})
 }
 
 // CName is the code's name in the C ABI ("LXD_RESULT_NOT_FOUND"), as C and C++ programs and
