@@ -13,7 +13,8 @@ plural, key field and file of each resource) and writes:
       Patch<T>, Rename<T>, Delete<T>, as the registry's verbs allow) and the object lifecycle of the
       model (ETag, Dirty, Rollback, Sync, Save, Rename, Delete, its parents' names).
   bindings/go/zz_generated_json.go  MarshalJSON / UnmarshalJSON of every model: each struct of the
-      hand-written files with an `Extra Extra` field (the lifecycle state `meta` survives a decode).
+      hand-written files with an `Extra Extra` field (the lifecycle state `meta` survives a decode),
+      but those whose file writes its own (Server: its config holds a bool).
 
 The rule for operations is the registry's: a verb marked `:op` (LXD may answer with an operation)
 returns (*Operation, error) from the Client method, which the caller waits on; the object methods
@@ -256,17 +257,18 @@ STRUCT = re.compile(r"^type (\w+) struct \{\n(.*?)^\}", re.M | re.S)
 
 def models():
     """The structs of the hand-written files with an `Extra Extra` field: (name, has meta)."""
-    found = []
+    found, custom = [], set()
     for fn in sorted(os.listdir(GO)):
         if not fn.endswith(".go") or fn.endswith("_test.go") or fn.startswith("zz_generated_"):
             continue
         with open(os.path.join(GO, fn)) as f:
             text = f.read()
+        custom |= set(re.findall(r"^func \(v \*?(\w+)\) MarshalJSON\(", text, re.M))
         for m in STRUCT.finditer(text):
             body = m.group(2)
             if re.search(r"^\tExtra +Extra +`json:\"-\"`", body, re.M):
                 found.append((m.group(1), bool(re.search(r"^\tmeta +objectMeta$", body, re.M))))
-    return sorted(found)
+    return sorted(f for f in found if f[0] not in custom)
 
 
 def gen_json():

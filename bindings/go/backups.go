@@ -21,10 +21,10 @@ import (
 
 // CreateInstanceBackup backs an instance up (POST /1.0/instances/<instance>/backups) and waits
 // for it; the zero req is LXD's defaults (name "backup0", "backup1", ...).
-func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req InstanceBackupCreate) error {
+func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req InstanceBackupCreate) (*Operation, error) {
 	var a cArgs
 	i, j := a.str(instance), a.json(req)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_backup_create(p, i, j, op, e)
 	})
 }
@@ -91,10 +91,10 @@ func (c *Client) ImportInstanceBackupFrom(ctx context.Context, r io.Reader, name
 }
 
 // CreateStorageVolumeBackup backs a custom volume up and waits; the zero req is LXD's defaults.
-func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType, volume string, req StorageVolumeBackupCreate) error {
+func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType, volume string, req StorageVolumeBackupCreate) (*Operation, error) {
 	var a cArgs
 	pl, ty, v, j := a.str(pool), a.str(volumeType), a.str(volume), a.json(req)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_backup_create(p, pl, ty, v, j, op, e)
 	})
 }

@@ -12,22 +12,65 @@ import "context"
 // Clusters: the cluster itself, its certificate, cluster groups, join tokens, member patches,
 // renames and state changes, and moving instances between members.
 
-// GetCluster fetches the cluster settings (GET /1.0/cluster) and the ETag for UpdateCluster.
-// A standalone server answers with Enabled false.
-func (c *Client) GetCluster(ctx context.Context) (*Cluster, string, error) {
+// GetCluster fetches the cluster settings (GET /1.0/cluster) with their ETag: a live object
+// (Sync, Save). A standalone server answers with Enabled false.
+func (c *Client) GetCluster(ctx context.Context) (*Cluster, error) {
 	s, etag, err := c.callStringETag(ctx, nil, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_get(p, out, et, e)
 	})
-	v, err := decodeAs[*Cluster](s, err)
-	return v, etag, err
+	if err != nil {
+		return nil, err
+	}
+	return loadObject[Cluster](c, []byte(s), etag, func(*Cluster) string { return "" })
+}
+
+func (v *Cluster) lifecycle() *objectMeta { return &v.meta }
+
+// ETag is the ETag the cluster settings were read with.
+func (v *Cluster) ETag() string { return v.meta.etag }
+
+// Dirty reports whether the settings were changed since they were read (or last synced or saved).
+func (v *Cluster) Dirty() bool { return isDirty(v) }
+
+// Rollback discards local changes: the settings are again what the server sent.
+func (v *Cluster) Rollback() error { return rollback(v) }
+
+// Sync fetches the cluster settings again, discarding local changes.
+func (v *Cluster) Sync(ctx context.Context) error {
+	c, _, err := boundClient(v)
+	if err != nil {
+		return err
+	}
+	fresh, err := c.GetCluster(ctx)
+	if err != nil {
+		return err
+	}
+	replace(v, fresh)
+	return nil
+}
+
+// Save writes ServerName, Enabled and MemberConfig back (PUT /1.0/cluster with the ETag they were
+// read with), waits, then syncs. Enabling clustering needs more (a cluster address, a join token):
+// use UpdateCluster with a ClusterPut.
+func (v *Cluster) Save(ctx context.Context) error {
+	c, m, err := boundClient(v)
+	if err != nil {
+		return err
+	}
+	req := ClusterPut{ServerName: v.ServerName, Enabled: v.Enabled, MemberConfig: v.MemberConfig, Extra: v.Extra}
+	if err := c.opWait(ctx)(c.UpdateCluster(ctx, req, m.etag)); err != nil {
+		return err
+	}
+	return v.Sync(ctx)
 }
 
 // UpdateCluster enables clustering on a standalone server, joins a cluster or leaves one
-// (PUT /1.0/cluster) and waits; etag ("": none) is sent as If-Match.
-func (c *Client) UpdateCluster(ctx context.Context, req ClusterPut, etag string) error {
+// (PUT /1.0/cluster); etag ("": none) is sent as If-Match. LXD answers with an operation: wait
+// on it.
+func (c *Client) UpdateCluster(ctx context.Context, req ClusterPut, etag string) (*Operation, error) {
 	var a cArgs
 	j, et := a.json(req), a.opt(etag)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_update(p, j, et, op, e)
 	})
 }
@@ -78,20 +121,20 @@ func (c *Client) callToken(ctx context.Context, a *cArgs, f func(*C.lxd_client, 
 // SetClusterMemberState evacuates or restores a member (POST .../members/<name>/state) and
 // waits: action is "evacuate" or "restore"; mode ("": LXD's default) is how evacuation treats
 // instances ("auto", "stop", "migrate", "live-migrate").
-func (c *Client) SetClusterMemberState(ctx context.Context, name, action, mode string) error {
+func (c *Client) SetClusterMemberState(ctx context.Context, name, action, mode string) (*Operation, error) {
 	var a cArgs
 	n, ac, m := a.str(name), a.str(action), a.opt(mode)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_member_set_state(p, n, ac, m, op, e)
 	})
 }
 
 // MoveInstanceToMember moves a stopped instance to another cluster member
 // (POST /1.0/instances/<name>?target=<member>) and waits.
-func (c *Client) MoveInstanceToMember(ctx context.Context, name, member string) error {
+func (c *Client) MoveInstanceToMember(ctx context.Context, name, member string) (*Operation, error) {
 	var a cArgs
 	n, m := a.str(name), a.str(member)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_move_to_member(p, n, m, op, e)
 	})
 }

@@ -57,19 +57,20 @@ type StorageVolume struct {
 
 // CreateStorageVolume creates a volume (POST /1.0/storage-pools/<pool>/volumes/<type>) from v
 // (Name, Config, Description, ContentType) and waits for it.
-func (c *Client) CreateStorageVolume(ctx context.Context, pool, volumeType string, v StorageVolume) error {
+func (c *Client) CreateStorageVolume(ctx context.Context, pool, volumeType string, v StorageVolume) (*Operation, error) {
 	var a cArgs
 	pl, ty, j := a.str(pool), a.str(volumeType), a.json(v)
-	return c.callWait(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_create(cl, pl, ty, j, op, e)
 	})
 }
 
-// CreateStorageVolumeSnapshot snapshots a volume (expiresAt "": never; else RFC 3339) and waits.
-func (c *Client) CreateStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name, expiresAt string) error {
+// CreateStorageVolumeSnapshot snapshots a volume as name ("": LXD picks snap0,
+// snap1 ...); expiresAt "": never, else RFC 3339. LXD answers with an operation: wait on it.
+func (c *Client) CreateStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name, expiresAt string) (*Operation, error) {
 	var a cArgs
-	pl, ty, v, n, ex := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.opt(expiresAt)
-	return c.callWait(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	pl, ty, v, n, ex := a.str(pool), a.str(volumeType), a.str(volume), a.opt(name), a.opt(expiresAt)
+	return c.callOp(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_snapshot_create(cl, pl, ty, v, n, ex, op, e)
 	})
 }
@@ -93,19 +94,19 @@ type ClusterMember struct {
 }
 
 // EvacuateClusterMember moves a member's instances away and waits.
-func (c *Client) EvacuateClusterMember(ctx context.Context, name string) error {
+func (c *Client) EvacuateClusterMember(ctx context.Context, name string) (*Operation, error) {
 	var a cArgs
 	n := a.str(name)
-	return c.callWait(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_member_evacuate(cl, n, op, e)
 	})
 }
 
 // RestoreClusterMember brings an evacuated member's instances back and waits.
-func (c *Client) RestoreClusterMember(ctx context.Context, name string) error {
+func (c *Client) RestoreClusterMember(ctx context.Context, name string) (*Operation, error) {
 	var a cArgs
 	n := a.str(name)
-	return c.callWait(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_member_restore(cl, n, op, e)
 	})
 }

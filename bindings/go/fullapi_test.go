@@ -15,8 +15,9 @@ func TestProjects(t *testing.T) {
 	t.Cleanup(func() { c.DeleteProject(ctx, name) })
 	mustIs(t, c.CreateProject(ctx, Project{Name: name}), ErrConflict)
 
-	p, etag, err := c.GetProject(ctx, name)
+	p, err := c.GetProject(ctx, name)
 	must(t, err)
+	etag := p.ETag()
 	if p.Name != name || p.Description != "from Go" || p.Config["features.images"] != "false" || etag == "" {
 		t.Fatalf("project %+v etag %q", p, etag)
 	}
@@ -29,10 +30,10 @@ func TestProjects(t *testing.T) {
 	}
 
 	p.Description = "updated"
-	must(t, c.UpdateProject(ctx, name, *p, etag))
-	mustIs(t, c.UpdateProject(ctx, name, *p, etag), ErrPreconditionFailed) // the ETag is stale now
+	must(t, c.UpdateProject(ctx, name, p, etag))
+	mustIs(t, c.UpdateProject(ctx, name, p, etag), ErrPreconditionFailed) // the ETag is stale now
 	must(t, c.PatchProject(ctx, name, map[string]any{"config": map[string]string{"user.k": "v"}}, ""))
-	p, _, err = c.GetProject(ctx, name)
+	p, err = c.GetProject(ctx, name)
 	must(t, err)
 	if p.Description != "updated" || p.Config["user.k"] != "v" {
 		t.Fatalf("after update and patch: %+v", p)
@@ -54,7 +55,7 @@ func TestProjects(t *testing.T) {
 	}
 
 	renamed := uniq("goproj")
-	must(t, c.RenameProject(ctx, name, renamed))
+	must(t, c.opWait(ctx)(c.RenameProject(ctx, name, renamed)))
 	t.Cleanup(func() { c.DeleteProject(ctx, renamed) })
 	ok, err := c.ProjectExists(ctx, name)
 	must(t, err)
@@ -62,7 +63,7 @@ func TestProjects(t *testing.T) {
 		t.Fatal("old project name still exists")
 	}
 	must(t, c.DeleteProject(ctx, renamed))
-	_, _, err = c.GetProject(ctx, renamed)
+	_, err = c.GetProject(ctx, renamed)
 	mustIs(t, err, ErrNotFound)
 }
 
@@ -71,11 +72,12 @@ func TestStorageVolumes(t *testing.T) {
 	ctx := testCtx(t)
 	pool := lxdEnv(t).pool
 	name := uniq("govol")
-	must(t, c.CreateStorageVolume(ctx, pool, "custom", StorageVolume{Name: name, Description: "go", Config: map[string]string{"user.k": "v"}}))
-	t.Cleanup(func() { c.DeleteStorageVolume(ctx, pool, "custom", name) })
+	must(t, c.opWait(ctx)(c.CreateStorageVolume(ctx, pool, "custom", StorageVolume{Name: name, Description: "go", Config: map[string]string{"user.k": "v"}})))
+	t.Cleanup(func() { c.opWait(ctx)(c.DeleteStorageVolume(ctx, pool, "custom", name)) })
 
-	v, etag, err := c.GetStorageVolume(ctx, pool, "custom", name)
+	v, err := c.GetStorageVolume(ctx, pool, "custom", name)
 	must(t, err)
+	etag := v.ETag()
 	if v.Name != name || v.Type != "custom" || v.Config["user.k"] != "v" || v.ContentType != "filesystem" {
 		t.Fatalf("volume %+v", v)
 	}
@@ -89,14 +91,14 @@ func TestStorageVolumes(t *testing.T) {
 		t.Fatalf("%s not listed", name)
 	}
 	v.Description = "updated"
-	must(t, c.UpdateStorageVolume(ctx, pool, "custom", name, *v, etag))
-	v, _, err = c.GetStorageVolume(ctx, pool, "custom", name)
+	must(t, c.opWait(ctx)(c.UpdateStorageVolume(ctx, pool, "custom", name, v, etag)))
+	v, err = c.GetStorageVolume(ctx, pool, "custom", name)
 	must(t, err)
 	if v.Description != "updated" {
 		t.Fatalf("after PUT: %+v", v)
 	}
-	must(t, c.PatchStorageVolume(ctx, pool, "custom", name, map[string]any{"config": map[string]string{"user.p": "q"}}, ""))
-	v, _, err = c.GetStorageVolume(ctx, pool, "custom", name)
+	must(t, c.opWait(ctx)(c.PatchStorageVolume(ctx, pool, "custom", name, map[string]any{"config": map[string]string{"user.p": "q"}}, "")))
+	v, err = c.GetStorageVolume(ctx, pool, "custom", name)
 	must(t, err)
 	// LXD 5.0.2 merges a volume PATCH's config but takes its description as given: absent is ""
 	// (lxc query -X PATCH shows the same).
@@ -104,24 +106,24 @@ func TestStorageVolumes(t *testing.T) {
 		t.Fatalf("after patch: %+v", v)
 	}
 
-	must(t, c.CreateStorageVolumeSnapshot(ctx, pool, "custom", name, "snap0", ""))
+	must(t, c.opWait(ctx)(c.CreateStorageVolumeSnapshot(ctx, pool, "custom", name, "snap0", "")))
 	snaps, err := c.ListStorageVolumeSnapshotNames(ctx, pool, "custom", name)
 	must(t, err)
 	if len(snaps) != 1 {
 		t.Fatalf("snapshots %v", snaps)
 	}
-	must(t, c.DeleteStorageVolumeSnapshot(ctx, pool, "custom", name, "snap0"))
+	must(t, c.opWait(ctx)(c.DeleteStorageVolumeSnapshot(ctx, pool, "custom", name, "snap0")))
 
 	renamed := uniq("govol")
-	must(t, c.RenameStorageVolume(ctx, pool, "custom", name, renamed))
-	t.Cleanup(func() { c.DeleteStorageVolume(ctx, pool, "custom", renamed) })
+	must(t, c.opWait(ctx)(c.RenameStorageVolume(ctx, pool, "custom", name, renamed)))
+	t.Cleanup(func() { c.opWait(ctx)(c.DeleteStorageVolume(ctx, pool, "custom", renamed)) })
 	ok, err := c.StorageVolumeExists(ctx, pool, "custom", name)
 	must(t, err)
 	if ok {
 		t.Fatal("old volume name still exists")
 	}
-	must(t, c.DeleteStorageVolume(ctx, pool, "custom", renamed))
-	_, _, err = c.GetStorageVolume(ctx, pool, "custom", renamed)
+	must(t, c.opWait(ctx)(c.DeleteStorageVolume(ctx, pool, "custom", renamed)))
+	_, err = c.GetStorageVolume(ctx, pool, "custom", renamed)
 	mustIs(t, err, ErrNotFound)
 }
 
@@ -134,19 +136,20 @@ func TestWarnings(t *testing.T) {
 	if len(ws) == 0 {
 		t.Fatal("no warnings listed; the harness daemons always have startup warnings")
 	}
-	w, etag, err := c.GetWarning(ctx, ws[0].UUID)
+	w, err := c.GetWarning(ctx, ws[0].UUID)
 	must(t, err)
+	etag := w.ETag()
 	if w.UUID != ws[0].UUID || w.LastMessage == "" || w.Severity == "" || w.FirstSeenAt.IsZero() {
 		t.Fatalf("warning %+v etag %q", w, etag)
 	}
 	must(t, c.SetWarningStatus(ctx, w.UUID, "acknowledged"))
-	w, _, err = c.GetWarning(ctx, w.UUID)
+	w, err = c.GetWarning(ctx, w.UUID)
 	must(t, err)
 	if w.Status != "acknowledged" {
 		t.Fatalf("status %q", w.Status)
 	}
 	must(t, c.SetWarningStatus(ctx, w.UUID, "new"))
-	_, _, err = c.GetWarning(ctx, "00000000-0000-0000-0000-000000000000")
+	_, err = c.GetWarning(ctx, "00000000-0000-0000-0000-000000000000")
 	mustIs(t, err, ErrNotFound)
 }
 
@@ -169,18 +172,19 @@ func TestClusterMembers(t *testing.T) {
 	if len(members) != 3 {
 		t.Fatalf("%d members", len(members))
 	}
-	m, etag, err := c.GetClusterMember(ctx, members[0].ServerName)
+	m, err := c.GetClusterMember(ctx, members[0].ServerName)
 	must(t, err)
+	etag := m.ETag()
 	if m.ServerName != members[0].ServerName || m.Status != "Online" || m.URL == "" {
 		t.Fatalf("member %+v", m)
 	}
 	m.Description = "described from Go"
-	must(t, c.UpdateClusterMember(ctx, m.ServerName, *m, etag))
-	m, _, err = c.GetClusterMember(ctx, m.ServerName)
+	must(t, c.UpdateClusterMember(ctx, m.ServerName, m, etag))
+	m, err = c.GetClusterMember(ctx, m.ServerName)
 	must(t, err)
 	if m.Description != "described from Go" {
 		t.Fatalf("description %q", m.Description)
 	}
-	_, _, err = c.GetClusterMember(ctx, "no-such-member")
+	_, err = c.GetClusterMember(ctx, "no-such-member")
 	mustIs(t, err, ErrNotFound)
 }

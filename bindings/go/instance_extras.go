@@ -165,10 +165,10 @@ func (c *Client) ListInstancesFull(ctx context.Context, f InstanceFilter) ([]*In
 // SetAllInstancesState changes the state of every instance of the client's project at once
 // (PUT /1.0/instances): action is "start", "stop", "restart", "freeze" or "unfreeze"; timeout
 // in seconds (-1: LXD's default). It waits until done.
-func (c *Client) SetAllInstancesState(ctx context.Context, action string, timeout int, force, stateful bool) error {
+func (c *Client) SetAllInstancesState(ctx context.Context, action string, timeout int, force, stateful bool) (*Operation, error) {
 	var a cArgs
 	ac := a.str(action)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_set_state_all(p, ac, C.int32_t(timeout), C.bool(force), C.bool(stateful), op, e)
 	})
 }

@@ -258,13 +258,13 @@ func TestSetAllInstancesState(t *testing.T) {
 		}
 		return n
 	}
-	must(t, pc.SetAllInstancesState(ctx, "start", -1, false, false))
+	must(t, pc.opWait(ctx)(pc.SetAllInstancesState(ctx, "start", -1, false, false)))
 	if n := count("Running"); n != 2 {
 		t.Fatalf("%d running after a bulk start", n)
 	}
-	must(t, pc.SetAllInstancesState(ctx, "stop", 0, true, false))
+	must(t, pc.opWait(ctx)(pc.SetAllInstancesState(ctx, "stop", 0, true, false)))
 	if n := count("Stopped"); n != 2 {
 		t.Fatalf("%d stopped after a bulk stop", n)
 	}
-	mustIs(t, pc.SetAllInstancesState(ctx, "nap", 0, false, false), ErrInvalidArgument)
+	mustIs(t, pc.opWait(ctx)(pc.SetAllInstancesState(ctx, "nap", 0, false, false)), ErrInvalidArgument)
 }

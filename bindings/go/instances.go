@@ -85,50 +85,65 @@ func (c *Client) UnfreezeInstance(ctx context.Context, name string) (*Operation,
 	})
 }
 
-// Start starts the instance and waits. The object is not synced: call Sync to see the new status.
+// Start starts the instance, waits, then syncs it (Status is "Running").
 func (v *Instance) Start(ctx context.Context) error {
 	c, m, err := boundClient(v)
 	if err != nil {
 		return err
 	}
-	return c.opWait(ctx)(c.StartInstance(ctx, m.name))
+	if err := c.opWait(ctx)(c.StartInstance(ctx, m.name)); err != nil {
+		return err
+	}
+	return v.Sync(ctx)
 }
 
 // Stop stops the instance and waits: timeout is the seconds a clean shutdown may take (-1: no
-// limit), force kills it at once.
+// limit), force kills it at once; then it syncs the instance.
 func (v *Instance) Stop(ctx context.Context, timeout int, force bool) error {
 	c, m, err := boundClient(v)
 	if err != nil {
 		return err
 	}
-	return c.opWait(ctx)(c.StopInstance(ctx, m.name, timeout, force))
+	if err := c.opWait(ctx)(c.StopInstance(ctx, m.name, timeout, force)); err != nil {
+		return err
+	}
+	return v.Sync(ctx)
 }
 
-// Restart restarts the instance and waits; timeout and force as in Stop.
+// Restart restarts the instance, waits and syncs; timeout and force as in Stop.
 func (v *Instance) Restart(ctx context.Context, timeout int, force bool) error {
 	c, m, err := boundClient(v)
 	if err != nil {
 		return err
 	}
-	return c.opWait(ctx)(c.RestartInstance(ctx, m.name, timeout, force))
+	if err := c.opWait(ctx)(c.RestartInstance(ctx, m.name, timeout, force)); err != nil {
+		return err
+	}
+	return v.Sync(ctx)
 }
 
-// Freeze freezes (suspends) the instance and waits.
+// Freeze freezes (suspends) the instance, waits, then syncs it (Status is "Frozen").
 func (v *Instance) Freeze(ctx context.Context) error {
 	c, m, err := boundClient(v)
 	if err != nil {
 		return err
 	}
-	return c.opWait(ctx)(c.FreezeInstance(ctx, m.name))
+	if err := c.opWait(ctx)(c.FreezeInstance(ctx, m.name)); err != nil {
+		return err
+	}
+	return v.Sync(ctx)
 }
 
-// Unfreeze unfreezes (resumes) the instance and waits.
+// Unfreeze unfreezes (resumes) the instance, waits, then syncs it.
 func (v *Instance) Unfreeze(ctx context.Context) error {
 	c, m, err := boundClient(v)
 	if err != nil {
 		return err
 	}
-	return c.opWait(ctx)(c.UnfreezeInstance(ctx, m.name))
+	if err := c.opWait(ctx)(c.UnfreezeInstance(ctx, m.name)); err != nil {
+		return err
+	}
+	return v.Sync(ctx)
 }
 
 // State fetches the instance's runtime state.

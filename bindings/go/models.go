@@ -65,8 +65,10 @@ type Extra = map[string]json.RawMessage
 
 // Server is the server's information and configuration (GET /1.0).
 type Server struct {
-	// Config is the server configuration (core.https_address, images.*, ...).
-	Config map[string]any `json:"config"`
+	// Config is the server configuration (core.https_address, images.*, ...). A member LXD sends
+	// as something else than a string (core.trust_password: true, "a password is set") is not
+	// here: it is kept aside and sent back as it came, unless Config sets that key.
+	Config map[string]string `json:"config"`
 	// APIExtensions lists the API extensions the server supports.
 	APIExtensions []string `json:"api_extensions"`
 	// APIStatus is "stable" or "development".
@@ -84,7 +86,8 @@ type Server struct {
 	// Extra holds members this version has no field for.
 	Extra Extra `json:"-"`
 
-	meta objectMeta
+	meta        objectMeta
+	configOther map[string]json.RawMessage // the members of config that are not strings
 }
 
 // ServerEnvironment describes the host and the daemon (part of GET /1.0).

@@ -242,6 +242,8 @@ type Cluster struct {
 	// MemberConfig lists the member-specific keys a joining server must be given.
 	MemberConfig []ClusterMemberConfigKey `json:"member_config"`
 	Extra        Extra                    `json:"-"`
+
+	meta objectMeta
 }
 
 // ClusterMemberConfigKey is a member-specific configuration key of a cluster.

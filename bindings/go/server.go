@@ -107,3 +107,73 @@ func (v *Server) Save(ctx context.Context) error {
 	}
 	return v.Sync(ctx)
 }
+
+// MarshalJSON encodes the fields, the members kept in Extra and the config members that were not
+// strings (see Config).
+func (v Server) MarshalJSON() ([]byte, error) {
+	type plain Server
+	b, err := marshalWithExtra(plain(v), v.Extra)
+	if err != nil || len(v.configOther) == 0 {
+		return b, err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, err
+	}
+	config := map[string]json.RawMessage{}
+	for k, raw := range v.configOther {
+		config[k] = raw
+	}
+	for k, s := range v.Config {
+		if config[k], err = json.Marshal(s); err != nil {
+			return nil, err
+		}
+	}
+	if all["config"], err = json.Marshal(config); err != nil {
+		return nil, err
+	}
+	return json.Marshal(all)
+}
+
+// UnmarshalJSON decodes the fields, keeps every other member in Extra and the config members that
+// are not strings aside (see Config).
+func (v *Server) UnmarshalJSON(data []byte) error {
+	type plain Server
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	var config map[string]json.RawMessage
+	if raw, ok := all["config"]; ok {
+		if err := json.Unmarshal(raw, &config); err != nil {
+			return err
+		}
+		delete(all, "config")
+	}
+	rest, err := json.Marshal(all)
+	if err != nil {
+		return err
+	}
+	var p plain
+	if err := unmarshalWithExtra(rest, &p, &p.Extra); err != nil {
+		return err
+	}
+	p.meta = v.meta
+	p.configOther = nil
+	if config != nil {
+		p.Config = make(map[string]string, len(config))
+	}
+	for k, raw := range config {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			p.Config[k] = s
+		} else {
+			if p.configOther == nil {
+				p.configOther = map[string]json.RawMessage{}
+			}
+			p.configOther[k] = raw
+		}
+	}
+	*v = Server(p)
+	return nil
+}

@@ -60,17 +60,18 @@ func TestServerPublicViews(t *testing.T) {
 	if len(ws) == 0 {
 		t.Fatal("no warnings to work on")
 	}
-	w, etag, err := c.GetWarning(ctx, ws[0].UUID)
+	w, err := c.GetWarning(ctx, ws[0].UUID)
 	must(t, err)
+	etag := w.ETag()
 	w.Status = "acknowledged"
-	must(t, c.UpdateWarning(ctx, w.UUID, *w, etag))
-	w, _, err = c.GetWarning(ctx, w.UUID)
+	must(t, c.UpdateWarning(ctx, w.UUID, w, etag))
+	w, err = c.GetWarning(ctx, w.UUID)
 	must(t, err)
 	if w.Status != "acknowledged" {
 		t.Fatalf("after update: %+v", w)
 	}
 	must(t, c.PatchWarning(ctx, w.UUID, map[string]string{"status": "new"}, ""))
-	w, _, err = c.GetWarning(ctx, w.UUID)
+	w, err = c.GetWarning(ctx, w.UUID)
 	must(t, err)
 	if w.Status != "new" {
 		t.Fatalf("after patch: %+v", w)
@@ -78,8 +79,8 @@ func TestServerPublicViews(t *testing.T) {
 	mustAPI(t, c.PatchWarning(ctx, w.UUID, map[string]string{"status": "ignored"}, ""), 400, "")
 	// LXD 5.0.2 answers a PUT to a missing warning with success, and creates nothing.
 	missing := "00000000-0000-0000-0000-000000000000"
-	must(t, c.UpdateWarning(ctx, missing, *w, ""))
-	_, _, err = c.GetWarning(ctx, missing)
+	must(t, c.UpdateWarning(ctx, missing, w, ""))
+	_, err = c.GetWarning(ctx, missing)
 	mustIs(t, err, ErrNotFound)
 }
 
@@ -273,14 +274,14 @@ func setImagePublic(ctx context.Context, c *Client, fp string, public bool) erro
 func TestGetClusterStandalone(t *testing.T) {
 	c := unixClient(t)
 	ctx := testCtx(t)
-	cl, _, err := c.GetCluster(ctx)
+	cl, err := c.GetCluster(ctx)
 	must(t, err)
 	if cl.Enabled || cl.ServerName != "" {
 		t.Fatalf("standalone cluster view %+v", cl)
 	}
 	// LXD's own checks of PUT /1.0/cluster, before it changes anything.
-	mustAPI(t, c.UpdateCluster(ctx, ClusterPut{Enabled: true}, ""), 400, "ServerName is required")
-	mustAPI(t, c.UpdateCluster(ctx, ClusterPut{ServerName: "x", Enabled: false}, ""), 400, "ServerName must be empty")
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{Enabled: true}, "")), 400, "ServerName is required")
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{ServerName: "x", Enabled: false}, "")), 400, "ServerName must be empty")
 	_, err = c.ListClusterGroupNames(ctx)
 	mustAPI(t, err, 400, "not clustered")
 }

@@ -39,20 +39,20 @@ func (c *Client) ListAllStorageVolumes(ctx context.Context, pool, filter string)
 
 // CopyStorageVolume copies a custom volume (or a snapshot of one, "vol/snap") to newName in
 // targetPool and waits; volumeOnly leaves its snapshots behind.
-func (c *Client) CopyStorageVolume(ctx context.Context, sourcePool, sourceName, targetPool, newName string, volumeOnly bool) error {
+func (c *Client) CopyStorageVolume(ctx context.Context, sourcePool, sourceName, targetPool, newName string, volumeOnly bool) (*Operation, error) {
 	var a cArgs
 	sp, sn, tp, nn := a.str(sourcePool), a.str(sourceName), a.str(targetPool), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_copy(p, sp, sn, tp, nn, C.bool(volumeOnly), op, e)
 	})
 }
 
 // MoveStorageVolume moves a volume to newPool as newName and waits (renaming within a pool is
 // RenameStorageVolume). The volume must not be in use.
-func (c *Client) MoveStorageVolume(ctx context.Context, pool, volumeType, name, newPool, newName string) error {
+func (c *Client) MoveStorageVolume(ctx context.Context, pool, volumeType, name, newPool, newName string) (*Operation, error) {
 	var a cArgs
 	pl, ty, n, np, nn := a.str(pool), a.str(volumeType), a.str(name), a.str(newPool), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_move(p, pl, ty, n, np, nn, op, e)
 	})
 }

@@ -56,7 +56,9 @@ func (v *Cluster) UnmarshalJSON(data []byte) error {
 	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
 		return err
 	}
+	meta := v.meta
 	*v = Cluster(p)
+	v.meta = meta
 	return nil
 }
 
@@ -952,25 +954,6 @@ func (v *Remotes) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Remotes(p)
-	return nil
-}
-
-// MarshalJSON encodes the fields and the members kept in Extra.
-func (v Server) MarshalJSON() ([]byte, error) {
-	type plain Server
-	return marshalWithExtra(plain(v), v.Extra)
-}
-
-// UnmarshalJSON decodes the fields and keeps every other member in Extra.
-func (v *Server) UnmarshalJSON(data []byte) error {
-	type plain Server
-	var p plain
-	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
-		return err
-	}
-	meta := v.meta
-	*v = Server(p)
-	v.meta = meta
 	return nil
 }
 
