@@ -9,8 +9,8 @@ import "C"
 
 import "context"
 
-// Clusters: the cluster itself, its certificate, cluster groups, join tokens, member patches,
-// renames and state changes, and moving instances between members.
+// The cluster itself (/1.0/cluster): its settings (a live object), its certificate, join tokens,
+// and moving instances between members. Members and groups have their own files.
 
 // GetCluster fetches the cluster settings (GET /1.0/cluster) with their ETag: a live object
 // (Sync, Save). A standalone server answers with Enabled false.
@@ -137,4 +137,39 @@ func (c *Client) MoveInstanceToMember(ctx context.Context, name, member string) 
 	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_move_to_member(p, n, m, op, e)
 	})
+}
+
+// Cluster is the server's cluster settings (GET /1.0/cluster).
+type Cluster struct {
+	ServerName string `json:"server_name"`
+	Enabled    bool   `json:"enabled"`
+	// MemberConfig lists the member-specific keys a joining server must be given.
+	MemberConfig []ClusterMemberConfigKey `json:"member_config"`
+	Extra        Extra                    `json:"-"`
+
+	meta objectMeta
+}
+
+// ClusterMemberConfigKey is a member-specific configuration key of a cluster.
+type ClusterMemberConfigKey struct {
+	Entity      string `json:"entity"`
+	Name        string `json:"name"`
+	Key         string `json:"key"`
+	Value       string `json:"value"`
+	Description string `json:"description"`
+	Extra       Extra  `json:"-"`
+}
+
+// ClusterPut is the request that enables clustering on a standalone server, joins a cluster
+// or leaves one (PUT /1.0/cluster).
+type ClusterPut struct {
+	ServerName         string                   `json:"server_name"`
+	Enabled            bool                     `json:"enabled"`
+	MemberConfig       []ClusterMemberConfigKey `json:"member_config,omitempty"`
+	ClusterAddress     string                   `json:"cluster_address,omitempty"`
+	ClusterCertificate string                   `json:"cluster_certificate,omitempty"`
+	ServerAddress      string                   `json:"server_address,omitempty"`
+	ClusterPassword    string                   `json:"cluster_password,omitempty"`
+	ClusterToken       string                   `json:"cluster_token,omitempty"`
+	Extra              Extra                    `json:"-"`
 }

@@ -2,23 +2,28 @@
 
 package lxdclient
 
-/*
-#include <lxdclient.h>
-*/
-import "C"
+// Network forwards (/1.0/networks/<network>/forwards): they need a bridge or OVN network. The
+// CRUD methods and the object lifecycle are generated (zz_generated_network_forwards.go).
 
-import "context"
+// NetworkForward is an address forward of a network (GET
+// /1.0/networks/<network>/forwards/<listen_address>).
+type NetworkForward struct {
+	ListenAddress string               `json:"listen_address"`
+	Description   string               `json:"description"`
+	Config        map[string]string    `json:"config"`
+	Ports         []NetworkForwardPort `json:"ports"`
+	Location      string               `json:"location,omitempty"`
+	Extra         Extra                `json:"-"`
 
-// Network forwards and peers (/1.0/networks/<network>/forwards, /peers) and DHCP leases.
-// Forwards need a bridge or OVN network; peers need OVN (a bridge refuses them with ErrAPI).
+	meta objectMeta
+}
 
-// NetworkLeases lists a managed network's DHCP leases (GET /1.0/networks/<name>/leases),
-// including its gateway's address. Unmanaged networks: ErrAPI.
-func (c *Client) NetworkLeases(ctx context.Context, network string) ([]*NetworkLease, error) {
-	var a cArgs
-	nw := a.str(network)
-	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_leases(p, nw, out, e)
-	})
-	return decodeAs[[]*NetworkLease](s, err)
+// NetworkForwardPort is a port rule of a network forward.
+type NetworkForwardPort struct {
+	Description   string `json:"description,omitempty"`
+	Protocol      string `json:"protocol"`
+	ListenPort    string `json:"listen_port"`
+	TargetPort    string `json:"target_port,omitempty"`
+	TargetAddress string `json:"target_address"`
+	Extra         Extra  `json:"-"`
 }

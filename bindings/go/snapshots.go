@@ -7,7 +7,10 @@ package lxdclient
 */
 import "C"
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // CreateSnapshot starts snapshotting an instance as name
 // (POST /1.0/instances/<instance>/snapshots); stateful also saves its running state (needs
@@ -89,4 +92,29 @@ func (v *Snapshot) Restore(ctx context.Context, stateful bool) error {
 		return err
 	}
 	return c.opWait(ctx)(c.RestoreSnapshot(ctx, m.parents[0], m.name, stateful))
+}
+
+// Snapshot is an instance snapshot (GET /1.0/instances/<instance>/snapshots/<name>).
+type Snapshot struct {
+	// Name is the snapshot's own name (without the instance's); change it with Rename.
+	Name         string                       `json:"name"`
+	Architecture string                       `json:"architecture"`
+	Config       map[string]string            `json:"config"`
+	Devices      map[string]map[string]string `json:"devices"`
+	Ephemeral    bool                         `json:"ephemeral"`
+	Profiles     []string                     `json:"profiles"`
+	// Stateful is true when the snapshot holds runtime state.
+	Stateful   bool      `json:"stateful"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	// ExpiresAt is when LXD deletes the snapshot (zero: never). The only field Save changes.
+	ExpiresAt time.Time `json:"expires_at"`
+	// Size in bytes (-1 when unknown).
+	Size            int64                        `json:"size"`
+	ExpandedConfig  map[string]string            `json:"expanded_config"`
+	ExpandedDevices map[string]map[string]string `json:"expanded_devices"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+
+	meta objectMeta
 }

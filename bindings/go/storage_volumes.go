@@ -9,8 +9,8 @@ import "C"
 
 import "context"
 
-// More of storage volumes: every volume of a pool, copy and move, usage, and volume snapshots'
-// get, update, patch and rename.
+// Storage volumes: creating one, every volume of a pool, copy and move, usage. The CRUD methods
+// and the object lifecycle are generated (zz_generated_storage_volumes.go).
 
 // ListAllStorageVolumeNames lists every volume of a pool as "type/name" ("custom/vol1",
 // "container/c1"); filter ("": none) is LXD's collection filter ("type eq custom").
@@ -66,4 +66,42 @@ func (c *Client) StorageVolumeState(ctx context.Context, pool, volumeType, name 
 		return C.lxd_storage_volume_state(p, pl, ty, n, out, e)
 	})
 	return decodeAs[*StorageVolumeState](s, err)
+}
+
+// StorageVolume is a storage volume (GET /1.0/storage-pools/<pool>/volumes/<type>/<name>).
+type StorageVolume struct {
+	Name        string            `json:"name"`
+	Type        string            `json:"type"`
+	Description string            `json:"description"`
+	Config      map[string]string `json:"config"`
+	ContentType string            `json:"content_type,omitempty"`
+	Location    string            `json:"location,omitempty"`
+	UsedBy      []string          `json:"used_by,omitempty"`
+	Extra       Extra             `json:"-"`
+
+	meta objectMeta
+}
+
+// CreateStorageVolume creates a volume (POST /1.0/storage-pools/<pool>/volumes/<type>) from v
+// (Name, Config, Description, ContentType) and waits for it.
+func (c *Client) CreateStorageVolume(ctx context.Context, pool, volumeType string, v StorageVolume) (*Operation, error) {
+	var a cArgs
+	pl, ty, j := a.str(pool), a.str(volumeType), a.json(v)
+	return c.callOp(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_create(cl, pl, ty, j, op, e)
+	})
+}
+
+// StorageVolumeState is a volume's usage (GET .../volumes/<type>/<name>/state).
+type StorageVolumeState struct {
+	// Usage is nil when the driver does not report it.
+	Usage *StorageVolumeUsage `json:"usage"`
+	Extra Extra               `json:"-"`
+}
+
+// StorageVolumeUsage is the space a volume uses, in bytes (Total 0: no quota).
+type StorageVolumeUsage struct {
+	Used  uint64 `json:"used"`
+	Total int64  `json:"total"`
+	Extra Extra  `json:"-"`
 }

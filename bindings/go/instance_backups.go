@@ -13,11 +13,32 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"time"
 )
 
-// Instance and custom volume backups: create, list, get, rename, delete, download (to a file,
-// atomically, or to any io.Writer) and restore (from a file or any io.Reader) as a new instance
-// or volume. Downloads and uploads stream; ending ctx stops them at the next chunk.
+// InstanceBackup is a backup of an instance (GET /1.0/instances/<instance>/backups/<name>).
+type InstanceBackup struct {
+	Name             string    `json:"name"`
+	CreatedAt        time.Time `json:"created_at"`
+	ExpiresAt        time.Time `json:"expires_at"`
+	InstanceOnly     bool      `json:"instance_only"`
+	OptimizedStorage bool      `json:"optimized_storage"`
+	Extra            Extra     `json:"-"`
+
+	meta objectMeta
+}
+
+// InstanceBackupCreate is the request to back up an instance; the zero value is LXD's defaults
+// (the next free "backupN" name, with snapshots, never expiring).
+type InstanceBackupCreate struct {
+	Name string `json:"name,omitempty"`
+	// ExpiresAt, when set, is when LXD deletes the backup.
+	ExpiresAt            *time.Time `json:"expires_at,omitempty"`
+	InstanceOnly         bool       `json:"instance_only,omitempty"`
+	OptimizedStorage     bool       `json:"optimized_storage,omitempty"`
+	CompressionAlgorithm string     `json:"compression_algorithm,omitempty"`
+	Extra                Extra      `json:"-"`
+}
 
 // CreateInstanceBackup backs an instance up (POST /1.0/instances/<instance>/backups) and waits
 // for it; the zero req is LXD's defaults (name "backup0", "backup1", ...).
@@ -87,72 +108,6 @@ func (c *Client) ImportInstanceBackupFrom(ctx context.Context, r io.Reader, name
 	n, pl := a.opt(name), a.opt(pool)
 	return c.importBackupFrom(ctx, &a, r, progressFn, func(p *C.lxd_client, fd C.int, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_backup_import_fd(p, fd, n, pl, prog.cb(), prog.user(), out, e)
-	})
-}
-
-// CreateStorageVolumeBackup backs a custom volume up and waits; the zero req is LXD's defaults.
-func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType, volume string, req StorageVolumeBackupCreate) (*Operation, error) {
-	var a cArgs
-	pl, ty, v, j := a.str(pool), a.str(volumeType), a.str(volume), a.json(req)
-	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_create(p, pl, ty, v, j, op, e)
-	})
-}
-
-// ExportStorageVolumeBackup downloads a volume backup to the local file path, atomically (as
-// ExportInstanceBackup).
-func (c *Client) ExportStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name, path string, progress ProgressFunc) error {
-	var a cArgs
-	pl, ty, v, n, p1 := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(path)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_storage_volume_backup_export_path(p, pl, ty, v, n, p1, prog.cb(), prog.user(), &cerr), cerr)
-	})
-	return prog.explain(err)
-}
-
-// ExportStorageVolumeBackupTo downloads a volume backup into w, streamed.
-func (c *Client) ExportStorageVolumeBackupTo(ctx context.Context, pool, volumeType, volume, name string, w io.Writer, progress ProgressFunc) error {
-	if w == nil {
-		return invalidArgument("nil writer")
-	}
-	var a cArgs
-	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	s, err := newSink(w, prog)
-	if err != nil {
-		a.free()
-		return err
-	}
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_storage_volume_backup_export_fd(p, pl, ty, v, n, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
-	})
-	return prog.explain(s.finish(err))
-}
-
-// ImportStorageVolumeBackup creates a custom volume in pool from the backup tarball in the local
-// file path and waits; name ("": the backup's) names it.
-func (c *Client) ImportStorageVolumeBackup(ctx context.Context, pool, path, name string, progressFn ProgressFunc) error {
-	var a cArgs
-	pl, p1, n := a.str(pool), a.str(path), a.opt(name)
-	return c.importBackup(ctx, &a, progressFn, func(p *C.lxd_client, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_import_path(p, pl, p1, n, prog.cb(), prog.user(), out, e)
-	})
-}
-
-// ImportStorageVolumeBackupFrom is ImportStorageVolumeBackup reading the tarball from r.
-func (c *Client) ImportStorageVolumeBackupFrom(ctx context.Context, pool string, r io.Reader, name string, progressFn ProgressFunc) error {
-	if r == nil {
-		return invalidArgument("nil reader")
-	}
-	var a cArgs
-	pl, n := a.str(pool), a.opt(name)
-	return c.importBackupFrom(ctx, &a, r, progressFn, func(p *C.lxd_client, fd C.int, prog *progress, out **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_backup_import_fd(p, pl, fd, n, prog.cb(), prog.user(), out, e)
 	})
 }
 
