@@ -1675,8 +1675,9 @@ enum lxd_result lxd_snapshot_delete(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Snapshot an instance (`POST /1.0/instances/<instance>/snapshots`) as `name`; `stateful` also
- * saves its running state (needs CRIU). `op_out` as in `lxd_snapshot_delete`.
+ * Snapshot an instance (`POST /1.0/instances/<instance>/snapshots`) as `name` (NULL lets LXD
+ * pick: `snap0`, `snap1`, ...); `stateful` also saves its running state (needs CRIU). `op_out` as
+ * in `lxd_snapshot_delete`.
  */
 enum lxd_result lxd_snapshot_create(const struct lxd_client *client,
                                     const char *instance,

@@ -277,3 +277,18 @@ func TestClusterInstanceMoveEvacuate(t *testing.T) {
 	must(t, inst.Stop(ctx, 0, true))
 	must(t, inst.Delete(ctx))
 }
+
+func TestGetClusterStandalone(t *testing.T) {
+	c := unixClient(t)
+	ctx := testCtx(t)
+	cl, err := c.GetCluster(ctx)
+	must(t, err)
+	if cl.Enabled || cl.ServerName != "" {
+		t.Fatalf("standalone cluster view %+v", cl)
+	}
+	// LXD's own checks of PUT /1.0/cluster, before it changes anything.
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{Enabled: true}, "")), 400, "ServerName is required")
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{ServerName: "x", Enabled: false}, "")), 400, "ServerName must be empty")
+	_, err = c.ListClusterGroupNames(ctx)
+	mustAPI(t, err, 400, "not clustered")
+}

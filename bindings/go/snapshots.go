@@ -12,12 +12,12 @@ import (
 	"time"
 )
 
-// CreateSnapshot starts snapshotting an instance as name
+// CreateSnapshot starts snapshotting an instance as name ("": LXD picks snap0, snap1 ...)
 // (POST /1.0/instances/<instance>/snapshots); stateful also saves its running state (needs
 // CRIU).
 func (c *Client) CreateSnapshot(ctx context.Context, instance, name string, stateful bool) (*Operation, error) {
 	var a cArgs
-	i, n := a.str(instance), a.str(name)
+	i, n := a.str(instance), a.opt(name)
 	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_snapshot_create(p, i, n, C.bool(stateful), op, e)
 	})
@@ -73,14 +73,24 @@ func (s *InstanceSnapshots) Get(ctx context.Context, name string) (*Snapshot, er
 	return s.client.GetSnapshot(ctx, s.instance, name)
 }
 
-// Create snapshots the instance as name, waits, and returns the new snapshot; stateful also
-// saves its running state (needs CRIU).
+// Create snapshots the instance as name ("": LXD picks snap0, snap1 ...), waits, and returns
+// the new snapshot; stateful also saves its running state (needs CRIU).
 func (s *InstanceSnapshots) Create(ctx context.Context, name string, stateful bool) (*Snapshot, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	if err := s.client.opWait(ctx)(s.client.CreateSnapshot(ctx, s.instance, name, stateful)); err != nil {
+	op, err := s.client.CreateSnapshot(ctx, s.instance, name, stateful)
+	if err != nil {
 		return nil, err
+	}
+	defer op.Close()
+	if err := op.Wait(ctx); err != nil {
+		return nil, err
+	}
+	if name == "" {
+		if name, err = op.createdName("instances_snapshots"); err != nil {
+			return nil, err
+		}
 	}
 	return s.client.GetSnapshot(ctx, s.instance, name)
 }

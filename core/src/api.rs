@@ -349,7 +349,7 @@ mod tests {
         assert_eq!(create.path_and_query(), "/1.0/instances?project=p&target=m2");
         assert_eq!(instances::state("c1").unwrap().request.scope, Scope::PROJECT);
         assert_eq!(instances::set_state("c1", "start", -1, false, false).unwrap().request.scope, Scope::PROJECT);
-        assert_eq!(snapshots::create("c1", "s", false).unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(snapshots::create("c1", Some("s"), false).unwrap().request.scope, Scope::PROJECT);
         // The server: GET takes both, PUT/PATCH only target; certificates take neither.
         assert_eq!(server::get().request.scope, Scope::BOTH);
         assert_eq!(server::put("{}", None).unwrap().request.scope, Scope { project: false, target: true });

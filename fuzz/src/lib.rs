@@ -288,7 +288,7 @@ pub fn names(data: &[u8]) {
     };
     check(api::instances::set_state(a, b, -1, false, false).map(|c| c.request), &[a]);
     check(api::instances::state(a).map(|c| c.request), &[a]);
-    check(api::snapshots::create(a, b, false).map(|c| c.request), &[a]);
+    check(api::snapshots::create(a, Some(b), false).map(|c| c.request), &[a]);
     check(api::snapshots::restore(a, b, false).map(|c| c.request), &[a]);
     check(api::images::alias_create(a, b, b).map(|c| c.request), &[]);
     check(api::networks::state(a).map(|c| c.request), &[a]);

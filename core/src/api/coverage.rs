@@ -176,7 +176,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("instance_snapshot_put", "snapshots::collection(i).put", "lxd_snapshot_update", || vec![snapshots::collection(N).ok().and_then(|c| r(c.put(S, J, None)))]),
     e!("instance_snapshots_get", "snapshots::collection(i).list_names", "lxd_snapshot_list (recursion 0)", || vec![snapshots::collection(N).ok().map(|c| c.list_names().request)]),
     e!("instance_snapshots_get_recursion1", "snapshots::collection(i).list(1)", "lxd_snapshot_list (recursion 1)", || vec![snapshots::collection(N).ok().map(|c| c.list::<Snapshot>(1).request)]),
-    e!("instance_snapshots_post", "snapshots::create", "lxd_snapshot_create", || vec![r(snapshots::create(N, S, false))]),
+    e!("instance_snapshots_post", "snapshots::create", "lxd_snapshot_create", || vec![r(snapshots::create(N, Some(S), false))]),
     e!("instance_state_get", "instances::state", "lxd_instance_state", || vec![r(instances::state(N))]),
     e!("instance_state_put", "instances::set_state", "lxd_instance_set_state (start, stop, restart, freeze, unfreeze)", || vec![r(instances::set_state(N, "start", -1, false, false))]),
     e!("instances_get", "instances::collection().list_names, instances::list_names", "lxd_instance_list (recursion 0), lxd_instance_list_filtered", || vec![Some(instances::collection().list_names().request), Some(instances::list_names(&instances::ListOptions { instance_type: Some(instances::InstanceType::Container), filter: Some("status eq Running".into()), all_projects: true }).request)]),

@@ -2,11 +2,16 @@
 
 use super::*;
 pub use super::collections::instance_snapshots as collection;
-/// `POST …/snapshots {"name", "stateful"}`.
-pub fn create(instance: &str, name: &str, stateful: bool) -> Result<Call<Operation>> {
+/// `POST …/snapshots {"name", "stateful"}`; `name` None lets LXD pick (`snap0`, `snap1`, ...).
+pub fn create(instance: &str, name: Option<&str>, stateful: bool) -> Result<Call<Operation>> {
     check_instance_name(instance)?;
-    check_snapshot_name(name)?;
-    let body = json!({ "name": name, "stateful": stateful });
+    let body = match name {
+        Some(n) => {
+            check_snapshot_name(n)?;
+            json!({ "name": n, "stateful": stateful })
+        }
+        None => json!({ "stateful": stateful }),
+    };
     Ok(Call::new(Request::post(&["instances", instance, "snapshots"]).scope(Op::InstanceSnapshotsPost.scope()).json(&body)?, parse_async))
 }
 /// `PUT /1.0/instances/<name> {"restore": snap}`: restore the instance to a snapshot.

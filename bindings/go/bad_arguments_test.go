@@ -158,8 +158,3 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 		})
 	}
 }
-
-func errorIs(err, target error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Is(target)
-}
