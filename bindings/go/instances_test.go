@@ -129,10 +129,9 @@ func TestInstances(t *testing.T) {
 		t.Fatalf("update gave %q", inst.Description)
 	}
 
-	// State changes through the object.
+	// State changes through the object: each waits, then refreshes the object (no Sync needed).
 	must(t, inst.Start(ctx))
-	must(t, inst.Sync(ctx))
-	if inst.StatusCode != StatusRunning {
+	if inst.StatusCode != StatusRunning || inst.Dirty() {
 		t.Fatalf("after start %v", inst.Status)
 	}
 	st, err := inst.State(ctx)
@@ -145,10 +144,13 @@ func TestInstances(t *testing.T) {
 	must(t, inst.Freeze(ctx))
 	st, err = c.GetInstanceState(ctx, name)
 	must(t, err)
-	if st.StatusCode != StatusFrozen {
-		t.Fatalf("after freeze %v", st.Status)
+	if st.StatusCode != StatusFrozen || inst.StatusCode != StatusFrozen {
+		t.Fatalf("after freeze %v (object: %v)", st.Status, inst.Status)
 	}
 	must(t, inst.Unfreeze(ctx))
+	if inst.StatusCode != StatusRunning {
+		t.Fatalf("after unfreeze %v", inst.Status)
+	}
 	must(t, inst.Restart(ctx, -1, true))
 	st, err = inst.State(ctx)
 	must(t, err)
@@ -156,7 +158,6 @@ func TestInstances(t *testing.T) {
 		t.Fatalf("after restart %v", st.Status)
 	}
 	must(t, inst.Stop(ctx, -1, true))
-	must(t, inst.Sync(ctx))
 	if inst.StatusCode != StatusStopped {
 		t.Fatalf("after stop %v", inst.Status)
 	}

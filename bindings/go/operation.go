@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -369,20 +368,4 @@ func (c *Client) ListOperations(ctx context.Context) ([]*OperationInfo, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// createdName is the name of the object of kind (a key of Resources, e.g. "instances_snapshots")
-// a finished operation made: the last segment of its URL.
-func (o *Operation) createdName(kind string) (string, error) {
-	info, err := o.Info()
-	if err != nil {
-		return "", err
-	}
-	for _, u := range info.Resources[kind] {
-		u, _, _ = strings.Cut(u, "?")
-		if name := lastSegment(u); name != "" {
-			return name, nil
-		}
-	}
-	return "", &Error{Code: CodeProtocol, Message: "the operation names no " + kind + " it made"}
 }

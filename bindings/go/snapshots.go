@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -79,20 +80,34 @@ func (s *InstanceSnapshots) Create(ctx context.Context, name string, stateful bo
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	op, err := s.client.CreateSnapshot(ctx, s.instance, name, stateful)
-	if err != nil {
-		return nil, err
-	}
-	defer op.Close()
-	if err := op.Wait(ctx); err != nil {
-		return nil, err
-	}
+	var before []string
 	if name == "" {
-		if name, err = op.createdName("instances_snapshots"); err != nil {
+		// LXD 5.0.2's operation does not name the snapshot it made: compare before and after.
+		var err error
+		if before, err = s.client.ListSnapshotNames(ctx, s.instance); err != nil {
 			return nil, err
 		}
 	}
-	return s.client.GetSnapshot(ctx, s.instance, name)
+	if err := s.client.opWait(ctx)(s.client.CreateSnapshot(ctx, s.instance, name, stateful)); err != nil {
+		return nil, err
+	}
+	if name != "" {
+		return s.client.GetSnapshot(ctx, s.instance, name)
+	}
+	all, err := s.client.ListSnapshots(ctx, s.instance)
+	if err != nil {
+		return nil, err
+	}
+	var made *Snapshot // the newest of those that were not there before
+	for _, snap := range all {
+		if !slices.Contains(before, snap.Name) && (made == nil || snap.CreatedAt.After(made.CreatedAt)) {
+			made = snap
+		}
+	}
+	if made == nil {
+		return nil, &Error{Code: CodeProtocol, Message: "LXD made no new snapshot of " + s.instance}
+	}
+	return made, made.Sync(ctx) // listed objects carry no ETag
 }
 
 // Restore restores the instance to this snapshot and waits.
