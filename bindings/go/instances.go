@@ -21,14 +21,7 @@ func (c *Client) GetInstanceState(ctx context.Context, name string) (*InstanceSt
 	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_state(p, n, out, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	var st InstanceState
-	if err := decodeReply(s, &st); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return decodeAs[*InstanceState](s, err)
 }
 
 // SetInstanceState starts a state change (PUT /1.0/instances/<name>/state): start, stop,

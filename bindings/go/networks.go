@@ -17,14 +17,7 @@ func (c *Client) GetNetworkState(ctx context.Context, name string) (*NetworkStat
 	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_state(p, n, out, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	var st NetworkState
-	if err := decodeReply(s, &st); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return decodeAs[*NetworkState](s, err)
 }
 
 // State fetches the network's runtime state.

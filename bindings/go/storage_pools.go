@@ -17,14 +17,7 @@ func (c *Client) GetStoragePoolResources(ctx context.Context, name string) (*Sto
 	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_pool_resources(p, n, out, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	var r StoragePoolResources
-	if err := decodeReply(s, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return decodeAs[*StoragePoolResources](s, err)
 }
 
 // Resources fetches the pool's space and inode usage.
