@@ -131,7 +131,7 @@ def gen_resource(res):
 
     if "list" in v:
         decl, cs = res.cargs()
-        out.append(wrap(f"List{T}{res.names} lists the {res.names.lower()} of the {res.nouns} (GET {res.path})."))
+        out.append(wrap(f"List{T}{res.names} lists the {res.names if res.names[:2].isupper() else res.names.lower()} of the {res.nouns} (GET {res.path})."))
         out.append(f"func (c *Client) List{T}{res.names}(ctx context.Context{res.params()}) ([]string, error) {{\n{decl}"
                    f"\ts, err := c.callString(ctx, {call_arg()}, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {{\n"
                    f"\t\treturn C.lxd_{res.c}_list(p, {cs}0, out, e)\n\t}})\n"

@@ -11,7 +11,7 @@ import "C"
 
 import "context"
 
-// ListWarningUUIDs lists the uuids of the warnings (GET /1.0/warnings).
+// ListWarningUUIDs lists the UUIDs of the warnings (GET /1.0/warnings).
 func (c *Client) ListWarningUUIDs(ctx context.Context) ([]string, error) {
 	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_warning_list(p, 0, out, e)
