@@ -151,11 +151,13 @@ test-tsan: deps
 	  $(BUILD)/tsan/test_$$s || { echo "test_$$s under TSan failed (exit $$?)"; exit 1; }; done'
 
 ## gen-check: everything generated from the spec and the resource registry (registry/resources.toml)
-## is current: core/src/spec.rs, core/src/api/collections.rs, the C CRUD functions, docs/coverage.md.
+## is current: core/src/spec.rs, core/src/api/collections.rs, the C CRUD functions, the Go CRUD
+## methods and JSON methods (bindings/go/zz_generated_*.go), docs/coverage.md.
 gen-check:
 	@python3 tools/gen_spec.py --check
 	@python3 tools/gen_core.py --check
 	@python3 tools/gen_capi.py --check
+	@python3 tools/gen_go.py --check
 	@python3 tools/gen_coverage_table.py --check
 	@python3 tools/readme_coverage.py --check
 

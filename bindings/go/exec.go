@@ -552,3 +552,16 @@ func (s *ExecSession) Close() error {
 	}
 	return nil
 }
+
+// ExecResult is how a command run by ExecDetailed ended.
+type ExecResult struct {
+	ExitCode int `json:"exit_code"`
+	// Failure is LXD's text when the command could not run ("Command not found"), else "".
+	Failure string `json:"failure"`
+	// Output holds, with RecordOutput, the server-side log paths of stdout ("1") and stderr
+	// ("2").
+	Output map[string]string `json:"output"`
+	// Operation is the final state of the exec's operation.
+	Operation *OperationInfo `json:"operation"`
+	Extra     Extra          `json:"-"`
+}

@@ -80,3 +80,19 @@ func AddConfigRemote(configDir, name, url, password, expectedFingerprint string)
 	}
 	return takeString(out), nil
 }
+
+// Remote is one remote of an lxc configuration directory (config.yml).
+type Remote struct {
+	Name     string `json:"name"`
+	Addr     string `json:"addr"`
+	Protocol string `json:"protocol"`
+	Project  string `json:"project"`
+	Extra    Extra  `json:"-"`
+}
+
+// Remotes is an lxc configuration's remotes and its default one.
+type Remotes struct {
+	Default string   `json:"default"`
+	Remotes []Remote `json:"remotes"`
+	Extra   Extra    `json:"-"`
+}

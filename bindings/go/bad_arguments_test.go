@@ -34,10 +34,10 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 
 	areas := map[string][]func() error{
 		"network ACLs": {
-			func() error { return third(c.GetNetworkACL(ctx, nul)) },
-			func() error { return third(c.GetNetworkACL(ctx, "bad/name")) },
+			func() error { return second(c.GetNetworkACL(ctx, nul)) },
+			func() error { return second(c.GetNetworkACL(ctx, "bad/name")) },
 			// (a NUL inside a JSON body is escaped as \u0000, valid JSON: LXD judges that name)
-			func() error { return c.UpdateNetworkACL(ctx, "acl", NetworkACL{}, "\"e\x00\"") },
+			func() error { return c.UpdateNetworkACL(ctx, "acl", &NetworkACL{}, "\"e\x00\"") },
 			func() error { return c.PatchNetworkACL(ctx, "acl", nil, "") },
 			func() error { return c.RenameNetworkACL(ctx, "acl", "bad/name") },
 			func() error { return c.DeleteNetworkACL(ctx, nul) },
@@ -45,34 +45,38 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 			func() error { return second(c.NetworkACLLog(ctx, "..")) },
 		},
 		"network zones": {
-			func() error { return third(c.GetNetworkZone(ctx, nul)) },
+			func() error { return second(c.GetNetworkZone(ctx, nul)) },
 			func() error { return c.CreateNetworkZoneRecord(ctx, "bad/zone", NetworkZoneRecord{Name: "www"}) },
-			func() error { return third(c.GetNetworkZoneRecord(ctx, "z.example", nul)) },
+			func() error { return second(c.GetNetworkZoneRecord(ctx, "z.example", nul)) },
 			func() error {
 				return c.PatchNetworkZoneRecord(ctx, "z.example", "www", map[string]any{"description": nul}, `"a`+nul+`"`)
 			},
 			func() error { return c.DeleteNetworkZone(ctx, "../x") },
 		},
 		"network forwards and peers": {
-			func() error { return third(c.GetNetworkForward(ctx, "br0", nul)) },
+			func() error { return second(c.GetNetworkForward(ctx, "br0", nul)) },
 			func() error {
 				return c.CreateNetworkForward(ctx, "bad/net", NetworkForward{ListenAddress: "192.0.2.1"})
 			},
 			func() error { return c.DeleteNetworkForward(ctx, nul, "192.0.2.1") },
-			func() error { return third(c.GetNetworkPeer(ctx, "br0", "bad/peer")) },
+			func() error { return second(c.GetNetworkPeer(ctx, "br0", "bad/peer")) },
 			func() error { return c.CreateNetworkPeer(ctx, nul, NetworkPeer{Name: "p"}) },
 			func() error { return second(c.NetworkLeases(ctx, nul)) },
 		},
 		"backups": {
-			func() error { return c.CreateInstanceBackup(ctx, "not_a_hostname", InstanceBackupCreate{}) },
-			func() error { return third(c.GetInstanceBackup(ctx, "c1", nul)) },
+			func() error {
+				return c.opWait(ctx)(c.CreateInstanceBackup(ctx, "not_a_hostname", InstanceBackupCreate{}))
+			},
+			func() error { return second(c.GetInstanceBackup(ctx, "c1", nul)) },
 			func() error { return c.ExportInstanceBackup(ctx, "c1", "b", filepath.Join(dir, nul), nil) },
 			func() error { return c.ExportInstanceBackupTo(ctx, "c1", "b", nil, nil) },
 			func() error { return c.ImportInstanceBackupFrom(ctx, bytes.NewReader(nil), nul, "", nil) },
 			func() error { return c.ImportInstanceBackup(ctx, existing, "not_a_hostname", "", nil) },
-			func() error { return c.RenameStorageVolumeBackup(ctx, "default", "custom", "v", "b", nul) },
 			func() error {
-				return c.CreateStorageVolumeBackup(ctx, "default", "jail", "v", StorageVolumeBackupCreate{})
+				return c.opWait(ctx)(c.RenameStorageVolumeBackup(ctx, "default", "custom", "v", "b", nul))
+			},
+			func() error {
+				return c.opWait(ctx)(c.CreateStorageVolumeBackup(ctx, "default", "jail", "v", StorageVolumeBackupCreate{}))
 			},
 		},
 		"instance extras": {
@@ -81,7 +85,7 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 			func() error { return second(c.GetInstanceFull(ctx, nul)) },
 			func() error { return second(c.ListInstanceNamesFiltered(ctx, InstanceFilter{Type: "jail"})) },
 			func() error { return second(c.ListInstancesFiltered(ctx, InstanceFilter{Filter: nul})) },
-			func() error { return c.SetAllInstancesState(ctx, "nap", 0, false, false) },
+			func() error { return c.opWait(ctx)(c.SetAllInstancesState(ctx, "nap", 0, false, false)) },
 			func() error { return second(c.CreateInstanceConsole(ctx, "c1", 80, 24, "tty")) },
 			func() error { return second(c.GetInstanceLog(ctx, "c1", "../secrets")) },
 			func() error { return c.PutInstanceTemplate(ctx, "c1", "t.tpl", nul) },
@@ -91,21 +95,25 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 		},
 		"storage volumes": {
 			func() error { return second(c.ListAllStorageVolumeNames(ctx, nul, "")) },
-			func() error { return c.CopyStorageVolume(ctx, "default", "v", "default", "bad/name", false) },
-			func() error { return c.MoveStorageVolume(ctx, "default", "jail", "v", "p2", "v") },
+			func() error {
+				return c.opWait(ctx)(c.CopyStorageVolume(ctx, "default", "v", "default", "bad/name", false))
+			},
+			func() error { return c.opWait(ctx)(c.MoveStorageVolume(ctx, "default", "jail", "v", "p2", "v")) },
 			func() error { return second(c.StorageVolumeState(ctx, "default", "custom", nul)) },
-			func() error { return third(c.GetStorageVolumeSnapshot(ctx, "default", "custom", "v", "bad/snap")) },
-			func() error { return c.RenameStorageVolumeSnapshot(ctx, "default", "custom", "v", "s", nul) },
+			func() error { return second(c.GetStorageVolumeSnapshot(ctx, "default", "custom", "v", "bad/snap")) },
+			func() error {
+				return c.opWait(ctx)(c.RenameStorageVolumeSnapshot(ctx, "default", "custom", "v", "s", nul))
+			},
 		},
 		"cluster": {
-			func() error { return third(c.GetClusterGroup(ctx, nul)) },
+			func() error { return second(c.GetClusterGroup(ctx, nul)) },
 			func() error { return c.RenameClusterGroup(ctx, "g", "bad/name") },
 			func() error { return third(c.CreateClusterJoinToken(ctx, "bad/name")) },
-			func() error { return c.SetClusterMemberState(ctx, "m1", "explode", "") },
+			func() error { return c.opWait(ctx)(c.SetClusterMemberState(ctx, "m1", "explode", "")) },
 			func() error { return c.RenameClusterMember(ctx, "m1", nul) },
-			func() error { return c.MoveInstanceToMember(ctx, "not_a_hostname", "m2") },
+			func() error { return c.opWait(ctx)(c.MoveInstanceToMember(ctx, "not_a_hostname", "m2")) },
 			func() error { return c.UpdateClusterCertificate(ctx, "not a certificate", "not a key", "") },
-			func() error { return c.UpdateCluster(ctx, ClusterPut{}, "\"e\x00\"") },
+			func() error { return c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{}, "\"e\x00\"")) },
 		},
 		"images": {
 			func() error { return second(c.ListImagesFiltered(ctx, nul)) },
@@ -122,7 +130,7 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 			func() error { return second(c.WaitOperationUntrusted(ctx, "id", nul, 0)) },
 			func() error { return third(c.CreateCertificateToken(ctx, nul)) },
 			func() error { return c.AuthenticateAs(ctx, nul, "") },
-			func() error { return c.UpdateWarning(ctx, nul, Warning{}, "") },
+			func() error { return c.UpdateWarning(ctx, nul, &Warning{}, "") },
 			func() error { return c.PatchWarning(ctx, "u", nil, "") },
 			func() error { return second(CertificateFingerprint([]byte(nul))) },
 		},
@@ -149,9 +157,4 @@ func TestNewWrappersBadArgumentsSendNothing(t *testing.T) {
 			}
 		})
 	}
-}
-
-func errorIs(err, target error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Is(target)
 }
