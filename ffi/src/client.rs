@@ -473,7 +473,7 @@ impl Client {
     /// Buffer a reply under this client's size limit (a reply whose head came from
     /// [`Client::send_streaming`] or another agent of this client); `limit` is the time limit it
     /// ran under, for the words of a timeout.
-    pub fn read_reply(&self, resp: ureq::http::Response<ureq::Body>, limit: Option<Duration>) -> Result<Response> {
+    pub(crate) fn read_reply(&self, resp: ureq::http::Response<ureq::Body>, limit: Option<Duration>) -> Result<Response> {
         read_response_limited(resp, self.shared.max_reply, limit)
     }
 
