@@ -10,17 +10,19 @@
 //!   LXD writes stdout and stderr to log files whose paths come back in `metadata.output`
 //!   (`{"1": "/1.0/instances/c1/logs/exec_<id>.stdout", "2": ...}`).
 //!
-//! [`ExecFlow`] is the whole flow as a small state machine: it yields the POST, then the websocket
-//! requests to open (or none), then the wait requests, and finally an [`ExecResult`]. A command
+//! [`ExecFlow`] is the start as a small state machine (a [`Flow`]): it yields the POST and is done
+//! with the websocket requests to open (or none); [`ExecFlow::waiter`] then yields the wait
+//! requests and is done with an [`ExecResult`]. A command
 //! that is not found (127) or not executable (126) makes LXD fail the operation while
 //! `metadata.return` still holds the code: that is a result with that exit code, not an error.
 //!
 //! ```
 //! use lxd_core::exec::{ExecFlow, ExecRequest};
+//! use lxd_core::{Flow, Step};
 //! let req = ExecRequest::new(["sh", "-c", "echo hi"]).unwrap().env("FOO", "bar").unwrap().cwd("/tmp").unwrap();
-//! let (flow, post) = ExecFlow::start("c1", &req).unwrap();
+//! let mut flow = ExecFlow::new("c1", &req).unwrap();
+//! let Ok(Step::Send((), post)) = flow.start() else { panic!() };
 //! assert_eq!(post.path, "/1.0/instances/c1/exec");
-//! # let _ = flow;
 //! ```
 
 use crate::spec::Op;
@@ -31,7 +33,8 @@ use serde_json::{json, Map, Value};
 
 use crate::api::Call;
 use crate::error::{Error, Result};
-use crate::operation::{self, Operation};
+use crate::flow::{Flow, Step};
+use crate::operation::{self, Operation, WaitFlow};
 use crate::request::{check_instance_name, Request, Scope};
 use crate::response::{parse_async, Response};
 
@@ -435,71 +438,64 @@ pub fn result(op: Operation) -> Result<ExecResult> {
     }
 }
 
-/// What the exec flow wants next.
+/// What the exec flow is done with: what the transport does before waiting for the result.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecStep {
-    /// Open these websockets (control first), run the I/O, then wait with [`ExecFlow::wait_request`].
+    /// Open these websockets (control first), run the I/O, and meanwhile wait for the result with
+    /// [`ExecFlow::waiter`].
     Connect(Box<ExecSockets>),
-    /// Nothing to connect (record-output): wait with [`ExecFlow::wait_request`].
+    /// Nothing to connect (record-output): wait for the result with [`ExecFlow::waiter`].
     Wait,
 }
 
-/// The exec flow: POST → (websockets) → wait → [`ExecResult`].
+/// The exec flow (a [`Flow`]): it sends the `POST` and is done with the [`ExecStep`]; the result
+/// is then waited for with [`ExecFlow::waiter`], a [`WaitFlow`] done with the [`ExecResult`].
 #[derive(Debug, Clone)]
 pub struct ExecFlow {
+    post: Request,
     interactive: bool,
     record_output: bool,
     operation_id: Option<String>,
 }
 
 impl ExecFlow {
-    /// Start: the flow and the `POST /1.0/instances/<name>/exec` request to send.
-    pub fn start(instance: &str, req: &ExecRequest) -> Result<(ExecFlow, Request)> {
+    /// The flow of running `req` in `instance` (the request is checked here; nothing is sent).
+    pub fn new(instance: &str, req: &ExecRequest) -> Result<ExecFlow> {
         let call = start(instance, req)?;
-        Ok((ExecFlow { interactive: req.interactive, record_output: req.record_output, operation_id: None }, call.request))
+        Ok(ExecFlow { post: call.request, interactive: req.interactive, record_output: req.record_output, operation_id: None })
     }
 
-    /// Feed the reply to the POST.
-    pub fn handle_start(&mut self, resp: &Response) -> Result<ExecStep> {
-        let op = parse_async(resp)?;
-        self.operation_id = Some(op.id.clone());
-        if self.record_output {
-            return Ok(ExecStep::Wait);
-        }
-        Ok(ExecStep::Connect(Box::new(sockets(&op, self.interactive)?)))
-    }
-
-    /// The operation id (after [`ExecFlow::handle_start`]).
+    /// The operation id (once the reply to the `POST` was fed back).
     pub fn operation_id(&self) -> Option<&str> {
         self.operation_id.as_deref()
     }
 
-    /// `GET /1.0/operations/<id>/wait?timeout=<slice_secs>`.
-    pub fn wait_request(&self, slice_secs: i64) -> Result<Request> {
+    /// The wait for the result, in slices of `slice_secs`: done with the [`ExecResult`] once the
+    /// operation is final, also when LXD failed it with an exit code (126, 127). A 404 means LXD
+    /// already dropped the finished operation: an error, never a guessed success.
+    pub fn waiter(&self, slice_secs: i64) -> Result<WaitFlow<ExecResult>> {
         let id = self.operation_id.as_deref().ok_or_else(|| Error::invalid("exec: wait before the operation started"))?;
-        operation::wait(id, slice_secs)
+        Ok(WaitFlow::reading(id, slice_secs, result, ("exec operation", "its exit code")))
+    }
+}
+
+impl Flow for ExecFlow {
+    type Output = ExecStep;
+    type Side = ();
+
+    /// `Send` the `POST /1.0/instances/<name>/exec`.
+    fn start(&mut self) -> Result<Step<ExecStep>> {
+        Ok(Step::Send((), self.post.clone()))
     }
 
-    /// Feed a wait reply: `Ok(Some(result))` when final, `Ok(None)` to wait again. A 404 means
-    /// LXD already dropped the finished operation: an error, never a guessed success.
-    pub fn handle_wait(&self, resp: &Response) -> Result<Option<ExecResult>> {
-        let op = match Operation::parse(resp) {
-            Err(Error::Api { status: 404, message }) => {
-                return Err(Error::Api {
-                    status: 404,
-                    message: format!(
-                        "exec operation {} vanished while waiting (LXD keeps finished operations ~5 s); its exit code is unknown: {message}",
-                        self.operation_id.as_deref().unwrap_or("?")
-                    ),
-                })
-            }
-            other => other?,
-        };
-        if op.is_final() {
-            result(op).map(Some)
-        } else {
-            Ok(None)
+    /// Feed the reply to the `POST`: done with the websockets to open, or none (record-output).
+    fn on_response(&mut self, resp: &Response) -> Result<Step<ExecStep>> {
+        let op = parse_async(resp)?;
+        self.operation_id = Some(op.id.clone());
+        if self.record_output {
+            return Ok(Step::Done(ExecStep::Wait));
         }
+        Ok(Step::Done(ExecStep::Connect(Box::new(sockets(&op, self.interactive)?))))
     }
 }
 
@@ -607,39 +603,47 @@ mod tests {
 
     #[test]
     fn exit_codes_including_failures() {
-        let (mut flow, _) = ExecFlow::start("c1", &ExecRequest::new(["x"]).unwrap()).unwrap();
+        let mut flow = ExecFlow::new("c1", &ExecRequest::new(["x"]).unwrap()).unwrap();
+        assert!(matches!(flow.waiter(5), Err(Error::InvalidArgument(_))), "no waiting before the POST's reply");
         let post = Response::new(202, vec![], br#"{"type":"async","metadata":{"id":"op1","status_code":103,"metadata":{"fds":{"0":"a","1":"b","2":"c","control":"d"}}}}"#.to_vec());
-        assert!(matches!(flow.handle_start(&post).unwrap(), ExecStep::Connect(_)));
-        assert_eq!(flow.wait_request(5).unwrap().path_and_query(), "/1.0/operations/op1/wait?timeout=5");
-        assert_eq!(flow.handle_wait(&op_reply(103, "{}", "")).unwrap(), None);
-        let ok = flow.handle_wait(&op_reply(200, r#"{"return":0}"#, "")).unwrap().unwrap();
+        assert!(matches!(flow.on_response(&post).unwrap(), Step::Done(ExecStep::Connect(_))));
+        let mut wait = flow.waiter(5).unwrap();
+        let Step::Send((), first) = wait.start().unwrap() else { panic!("not a Send") };
+        assert_eq!(first.path_and_query(), "/1.0/operations/op1/wait?timeout=5");
+        assert_eq!(wait.on_response(&op_reply(103, "{}", "")).unwrap(), Step::Send((), first));
+        let mut handle_wait = |r: &Response| wait.on_response(r).map(|s| match s {
+            Step::Done(r) => Some(r),
+            _ => None,
+        });
+        let ok = handle_wait(&op_reply(200, r#"{"return":0}"#, "")).unwrap().unwrap();
         assert_eq!((ok.exit_code, ok.failure.as_deref()), (0, None));
-        let killed = flow.handle_wait(&op_reply(200, r#"{"return":137}"#, "")).unwrap().unwrap();
+        let killed = handle_wait(&op_reply(200, r#"{"return":137}"#, "")).unwrap().unwrap();
         assert_eq!(killed.exit_code, 137);
-        let nf = flow.handle_wait(&op_reply(400, r#"{"return":127}"#, "Command not found")).unwrap().unwrap();
+        let nf = handle_wait(&op_reply(400, r#"{"return":127}"#, "Command not found")).unwrap().unwrap();
         assert_eq!((nf.exit_code, nf.failure.as_deref()), (127, Some("Command not found")));
-        let nx = flow.handle_wait(&op_reply(400, r#"{"return":126}"#, "Command not executable")).unwrap().unwrap();
+        let nx = handle_wait(&op_reply(400, r#"{"return":126}"#, "Command not executable")).unwrap().unwrap();
         assert_eq!(nx.exit_code, 126);
-        match flow.handle_wait(&op_reply(400, "{}", "Timed out waiting for websockets to connect")) {
+        match handle_wait(&op_reply(400, "{}", "Timed out waiting for websockets to connect")) {
             Err(Error::OperationFailed { status_code: 400, message, .. }) => assert!(message.contains("Timed out")),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(flow.handle_wait(&op_reply(401, r#"{"return":-1}"#, "cancelled")), Err(Error::OperationFailed { status_code: 401, .. })));
-        assert!(matches!(flow.handle_wait(&op_reply(200, "{}", "")), Err(Error::Protocol(_))));
-        assert!(matches!(flow.handle_wait(&op_reply(200, r#"{"return":"x"}"#, "")), Err(Error::Protocol(_))));
+        assert!(matches!(handle_wait(&op_reply(401, r#"{"return":-1}"#, "cancelled")), Err(Error::OperationFailed { status_code: 401, .. })));
+        assert!(matches!(handle_wait(&op_reply(200, "{}", "")), Err(Error::Protocol(_))));
+        assert!(matches!(handle_wait(&op_reply(200, r#"{"return":"x"}"#, "")), Err(Error::Protocol(_))));
         let gone = Response::new(404, vec![], br#"{"type":"error","error":"not found","error_code":404}"#.to_vec());
-        assert!(matches!(flow.handle_wait(&gone), Err(Error::Api { status: 404, .. })));
+        assert!(matches!(handle_wait(&gone), Err(Error::Api { status: 404, message }) if message.starts_with("exec operation op1 vanished") && message.contains("its exit code is unknown")));
     }
 
     #[test]
     fn record_output_flow() {
         let req = ExecRequest::new(["sh", "-c", "echo out"]).unwrap().record_output(true);
-        let (mut flow, post) = ExecFlow::start("c1", &req).unwrap();
+        let mut flow = ExecFlow::new("c1", &req).unwrap();
+        let Step::Send((), post) = flow.start().unwrap() else { panic!("not a Send") };
         assert_eq!(body_of(&post)["wait-for-websocket"], json!(false));
         let reply = Response::new(202, vec![], br#"{"type":"async","metadata":{"id":"op9","class":"task","status_code":103,"metadata":null}}"#.to_vec());
-        assert_eq!(flow.handle_start(&reply).unwrap(), ExecStep::Wait);
+        assert_eq!(flow.on_response(&reply).unwrap(), Step::Done(ExecStep::Wait));
         let done = op_reply(200, r#"{"output":{"1":"/1.0/instances/c1/logs/exec_op9.stdout","2":"/1.0/instances/c1/logs/exec_op9.stderr"},"return":3}"#, "");
-        let r = flow.handle_wait(&done).unwrap().unwrap();
+        let Step::Done(r) = flow.waiter(60).unwrap().on_response(&done).unwrap() else { panic!("not Done") };
         assert_eq!(r.exit_code, 3);
         let out = r.output.unwrap();
         assert_eq!(out.stdout.as_deref(), Some("/1.0/instances/c1/logs/exec_op9.stdout"));

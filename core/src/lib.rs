@@ -18,6 +18,7 @@
 pub mod api;
 pub mod error;
 pub mod models;
+pub mod flow;
 pub mod operation;
 pub mod request;
 pub mod response;
@@ -29,6 +30,7 @@ pub mod spec;
 
 pub use api::{Call, Collection, WithEtag};
 pub use error::{Error, Result};
-pub use operation::{Operation, WaitFlow, WaitStep};
+pub use flow::{Flow, Step};
+pub use operation::{Operation, WaitFlow};
 pub use request::{Body, Method, Request, Scope};
 pub use response::{Envelope, Response};

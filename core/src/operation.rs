@@ -1,6 +1,7 @@
 //! Background operations and the wait flow.
 
 use crate::error::{Error, Result};
+use crate::flow::{Flow, Step};
 use crate::request::{Request, Scope};
 use crate::response::{parse_sync, Response};
 use serde::{Deserialize, Serialize};
@@ -169,53 +170,67 @@ pub(crate) fn check_server_id(id: &str) -> Result<()> {
     check_id(id).map_err(|_| Error::protocol(format!("server sent an unusable operation id {id:?}")))
 }
 
-/// What the wait flow wants next.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WaitStep {
-    /// Send this request and feed the response back with [`WaitFlow::handle`].
-    Send(Request),
-    /// Finished successfully.
-    Done(Operation),
-}
-
-/// The wait flow as a small state machine: it asks LXD to wait in slices of `slice_secs`, so the
-/// caller (who owns the clock) can stop between slices; a final failure is an error. A 404 on an
-/// operation already being waited on means LXD dropped it (it keeps finished ones ~5 s): that is
-/// reported as an error, never as success.
+/// The wait flow: it asks LXD to wait in slices of `slice_secs` (each `Send` is one `GET
+/// /1.0/operations/<id>/wait?timeout=<slice>`), so the caller (who owns the clock) can stop
+/// between slices; a driver that changes the slice (to end at a deadline) makes a new flow per
+/// slice, as the flow holds nothing but the id. It is done with the final operation read by
+/// `read`: [`WaitFlow::new`] makes a failure an error; exec reads its exit code even from a
+/// failed operation ([`crate::exec::ExecFlow::waiter`]). A 404 on an operation already being
+/// waited on means LXD dropped it (it keeps finished ones ~5 s): that is reported as an error,
+/// never as success.
 #[derive(Debug, Clone)]
-pub struct WaitFlow {
+pub struct WaitFlow<T = Operation> {
     id: String,
     slice_secs: i64,
+    read: fn(Operation) -> Result<T>,
+    /// How the 404 error names the operation and what is lost ("operation", "its result").
+    words: (&'static str, &'static str),
 }
 
-impl WaitFlow {
-    /// Start waiting on `op`.
+impl WaitFlow<Operation> {
+    /// Wait on `op` until it succeeds (a failure is an error).
     pub fn new(op: &Operation, slice_secs: i64) -> WaitFlow {
-        WaitFlow { id: op.id.clone(), slice_secs }
+        WaitFlow { id: op.id.clone(), slice_secs, read: Operation::into_result, words: ("operation", "its result") }
+    }
+}
+
+impl<T> WaitFlow<T> {
+    /// Wait on the operation `id`, reading the final one with `read`; `words` name the operation
+    /// and what is unknown when it vanished (`("exec operation", "its exit code")`).
+    pub(crate) fn reading(id: &str, slice_secs: i64, read: fn(Operation) -> Result<T>, words: (&'static str, &'static str)) -> WaitFlow<T> {
+        WaitFlow { id: id.to_string(), slice_secs, read, words }
     }
     /// The operation id.
     pub fn id(&self) -> &str {
         &self.id
     }
-    /// The first step (also used after a slice passed without completion).
-    pub fn next_request(&self) -> Result<Request> {
-        wait(&self.id, self.slice_secs)
+}
+
+impl<T> Flow for WaitFlow<T> {
+    type Output = T;
+    type Side = ();
+
+    /// `Send` the first wait slice.
+    fn start(&mut self) -> Result<Step<T>> {
+        Ok(Step::Send((), wait(&self.id, self.slice_secs)?))
     }
-    /// Feed a wait response: `Ok(Some(op))` when final success, `Ok(None)` to wait again.
-    pub fn handle(&self, resp: &Response) -> Result<Option<Operation>> {
+
+    /// Feed a wait reply: `Done` when the operation is final, else `Send` the next slice.
+    fn on_response(&mut self, resp: &Response) -> Result<Step<T>> {
         let op = match Operation::parse(resp) {
             Err(Error::Api { status: 404, message }) => {
+                let (noun, unknown) = self.words;
                 return Err(Error::Api {
                     status: 404,
-                    message: format!("operation {} vanished while waiting (LXD keeps finished operations ~5 s); its result is unknown: {message}", self.id),
+                    message: format!("{noun} {} vanished while waiting (LXD keeps finished operations ~5 s); {unknown} is unknown: {message}", self.id),
                 })
             }
             other => other?,
         };
         if op.is_final() {
-            op.into_result().map(Some)
+            (self.read)(op).map(Step::Done)
         } else {
-            Ok(None)
+            self.start()
         }
     }
 }
@@ -231,12 +246,13 @@ mod tests {
     #[test]
     fn wait_flow() {
         let op = Operation { id: "abc".into(), ..Default::default() };
-        let f = WaitFlow::new(&op, 5);
-        assert_eq!(f.next_request().unwrap().path_and_query(), "/1.0/operations/abc/wait?timeout=5");
-        let ok = f.handle(&Response::new(200, vec![], op_body(200, ""))).unwrap().unwrap();
+        let mut f = WaitFlow::new(&op, 5);
+        let Step::Send((), first) = f.start().unwrap() else { panic!("not a Send") };
+        assert_eq!(first.path_and_query(), "/1.0/operations/abc/wait?timeout=5");
+        let Step::Done(ok) = f.on_response(&Response::new(200, vec![], op_body(200, ""))).unwrap() else { panic!("not Done") };
         assert_eq!(ok.extra.get("new_field"), Some(&Value::from(1)));
-        assert_eq!(f.handle(&Response::new(200, vec![], op_body(103, ""))).unwrap(), None);
-        match f.handle(&Response::new(200, vec![], op_body(400, "not found"))).unwrap_err() {
+        assert_eq!(f.on_response(&Response::new(200, vec![], op_body(103, ""))).unwrap(), Step::Send((), first));
+        match f.on_response(&Response::new(200, vec![], op_body(400, "not found"))).unwrap_err() {
             Error::OperationFailed { status_code: 400, message, metadata } => {
                 assert_eq!(message, "not found");
                 assert_eq!(metadata, r#"{"return":127}"#);
@@ -244,7 +260,7 @@ mod tests {
             e => panic!("{e:?}"),
         }
         let gone = Response::new(404, vec![], br#"{"type":"error","error":"not found","error_code":404}"#.to_vec());
-        assert!(matches!(f.handle(&gone), Err(Error::Api { status: 404, .. })));
+        assert!(matches!(f.on_response(&gone), Err(Error::Api { status: 404, message }) if message.starts_with("operation abc vanished") && message.contains("its result is unknown")));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use lxd_core::api::{self, Call};
 use lxd_core::models::*;
-use lxd_core::{operation, Error, Operation, Request, Response, WaitFlow};
+use lxd_core::{operation, Error, Flow, Operation, Request, Response, Step, WaitFlow};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -51,9 +51,13 @@ fn instance_name(f: &Fixtures) -> String {
 }
 
 fn wait_step(f: &Fixtures, name: &str, op: &Operation) -> lxd_core::Result<Option<Operation>> {
-    let flow = WaitFlow::new(op, 60);
-    f.assert_request(name, &flow.next_request().unwrap());
-    flow.handle(&f.response(name))
+    let mut flow = WaitFlow::new(op, 60);
+    let Step::Send((), req) = flow.start().unwrap() else { panic!("a wait flow starts with a Send") };
+    f.assert_request(name, &req);
+    flow.on_response(&f.response(name)).map(|s| match s {
+        Step::Done(op) => Some(op),
+        _ => None,
+    })
 }
 
 #[test]

@@ -4,9 +4,14 @@
 //! server or between two. Everything here is data and small state machines; the transport streams
 //! the bytes and drives the flows.
 //!
-//! Multi-server flows ([`InstanceCopyFlow`], [`ImageCopyFlow`]) talk to two servers: each step says
-//! which [`Side`] to send to, or which operation to wait on. On any failure the driver sends the
-//! flow's [`InstanceCopyFlow::cleanup`] requests (best effort) so nothing is left waiting.
+//! Multi-server flows ([`InstanceCopyFlow`], [`ImageCopyFlow`]) are [`crate::flow::Flow`]s that talk
+//! to two servers: each [`crate::flow::Step`] says which [`Side`] to send to, or which operation to
+//! wait on. On any failure the driver sends the flow's [`crate::flow::Flow::cleanup`] requests
+//! (best effort) so nothing is left waiting.
+//!
+//! Layout: `multipart` (split image framing and parsing), `options` (the caller's JSON options),
+//! `images` (upload, export, secrets, URL, simplestreams, publish), `copy` (instance copy and
+//! migration requests), `two_server` (the two-server flows).
 
 mod copy;
 mod images;

@@ -3,6 +3,7 @@
 
 use crate::spec::Op;
 use crate::error::{Error, Result};
+use crate::flow::{Flow, Step};
 use crate::models::{Image, Instance, Server};
 use crate::operation::{self, Operation};
 use crate::request::{check_instance_name, encode_component, Request, Scope};
@@ -21,51 +22,9 @@ pub enum Side {
     Target,
 }
 
-/// What a two-server flow wants next.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FlowStep {
-    /// Send this request to that server and feed the reply to `on_response`.
-    Send(Side, Request),
-    /// Wait for this operation on that server to succeed, then call `on_waited` with it.
-    Wait(Side, String),
-    /// Finished; the value is the result's name (the target instance, the image fingerprint).
-    Done(String),
-}
-
-/// The interface of the two-server flows, so one driver runs them all: call `start`, then feed
-/// each `Send`'s reply to `on_response` and each waited operation to `on_waited`, until `Done`; on
-/// any error (from the flow, the transport or a failed operation) send `cleanup`'s requests.
-pub trait TwoServerFlow {
-    /// The first step.
-    fn start(&self) -> FlowStep;
-    /// Feed the reply to the last `Send`.
-    fn on_response(&mut self, resp: &Response) -> Result<FlowStep>;
-    /// Feed the operation the last `Wait` waited for (it succeeded).
-    fn on_waited(&mut self, op: &Operation) -> Result<FlowStep>;
-    /// Best-effort requests to send after a failure.
-    fn cleanup(&self) -> Vec<(Side, Request)>;
-}
-
-macro_rules! two_server_flow {
-    ($t:ty) => {
-        impl TwoServerFlow for $t {
-            fn start(&self) -> FlowStep {
-                <$t>::start(self)
-            }
-            fn on_response(&mut self, resp: &Response) -> Result<FlowStep> {
-                <$t>::on_response(self, resp)
-            }
-            fn on_waited(&mut self, op: &Operation) -> Result<FlowStep> {
-                <$t>::on_waited(self, op)
-            }
-            fn cleanup(&self) -> Vec<(Side, Request)> {
-                <$t>::cleanup(self)
-            }
-        }
-    };
-}
-two_server_flow!(InstanceCopyFlow);
-two_server_flow!(ImageCopyFlow);
+/// What a two-server flow wants next: a [`Step`] whose side is a [`Side`], done with the result's
+/// name (the target instance, the image fingerprint).
+pub type TwoServerStep = Step<String, Side>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CopyState {
@@ -122,20 +81,30 @@ impl InstanceCopyFlow {
         })
     }
 
+    fn finish(&mut self) -> Result<TwoServerStep> {
+        self.state = CopyState::Finished;
+        Ok(TwoServerStep::Done(self.target_name.clone()))
+    }
+}
+
+impl Flow for InstanceCopyFlow {
+    type Output = String;
+    type Side = Side;
+
     /// The first step.
-    pub fn start(&self) -> FlowStep {
-        FlowStep::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH))
+    fn start(&mut self) -> Result<TwoServerStep> {
+        Ok(Step::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH)))
     }
 
     /// Feed the reply to the last `Send`.
-    pub fn on_response(&mut self, resp: &Response) -> Result<FlowStep> {
+    fn on_response(&mut self, resp: &Response) -> Result<TwoServerStep> {
         match self.state {
             CopyState::AwaitServer => {
                 let server: Server = parse_sync(resp)?;
                 let preferred = self.opts.source_url.clone().or_else(|| self.client_url.clone());
                 self.server = Some(SourceServer::from_server(&server, preferred.as_deref())?);
                 self.state = CopyState::AwaitInstance;
-                Ok(FlowStep::Send(Side::Source, Request::get(&["instances", &self.name]).scope(Op::InstanceGet.scope())))
+                Ok(TwoServerStep::Send(Side::Source, Request::get(&["instances", &self.name]).scope(Op::InstanceGet.scope())))
             }
             CopyState::AwaitInstance => {
                 let inst: Instance = parse_sync(resp)?;
@@ -144,7 +113,7 @@ impl InstanceCopyFlow {
                 }
                 self.instance = Some(inst);
                 self.state = CopyState::AwaitSourceOp;
-                Ok(FlowStep::Send(Side::Source, migration_source(&self.name, self.opts.live, self.opts.instance_only)?.request))
+                Ok(TwoServerStep::Send(Side::Source, migration_source(&self.name, self.opts.live, self.opts.instance_only)?.request))
             }
             CopyState::AwaitSourceOp => {
                 let op = parse_async(resp)?;
@@ -155,17 +124,17 @@ impl InstanceCopyFlow {
                 let url = format!("{}/1.0/operations/{}", server.urls[0], encode_component(&op.id));
                 let body = migration_target_body(&self.target_name, inst, &url, &server.certificate, &secrets, &self.opts, self.remove_source)?;
                 self.state = CopyState::AwaitTargetOp;
-                Ok(FlowStep::Send(Side::Target, Request::post(&["instances"]).scope(Scope::BOTH).json(&body)?))
+                Ok(TwoServerStep::Send(Side::Target, Request::post(&["instances"]).scope(Scope::BOTH).json(&body)?))
             }
             CopyState::AwaitTargetOp => {
                 let op = parse_async(resp)?;
                 self.state = CopyState::WaitTarget;
-                Ok(FlowStep::Wait(Side::Target, op.id))
+                Ok(TwoServerStep::Wait(Side::Target, op.id))
             }
             CopyState::AwaitDelete => match parse_sync_or_async(resp)? {
                 Some(op) => {
                     self.state = CopyState::WaitDelete;
-                    Ok(FlowStep::Wait(Side::Source, op.id))
+                    Ok(TwoServerStep::Wait(Side::Source, op.id))
                 }
                 None => self.finish(),
             },
@@ -174,18 +143,18 @@ impl InstanceCopyFlow {
     }
 
     /// Feed the operation a `Wait` step waited for (successfully).
-    pub fn on_waited(&mut self, _op: &Operation) -> Result<FlowStep> {
+    fn on_waited(&mut self, _op: &Operation) -> Result<TwoServerStep> {
         match self.state {
             CopyState::WaitTarget => {
                 self.state = CopyState::WaitSource;
                 let id = self.source_op.clone().ok_or_else(|| Error::protocol("flow out of order"))?;
-                Ok(FlowStep::Wait(Side::Source, id))
+                Ok(TwoServerStep::Wait(Side::Source, id))
             }
             CopyState::WaitSource => {
                 self.source_done = true;
                 if self.remove_source {
                     self.state = CopyState::AwaitDelete;
-                    Ok(FlowStep::Send(Side::Source, Request::delete(&["instances", &self.name]).scope(Op::InstanceDelete.scope())))
+                    Ok(TwoServerStep::Send(Side::Source, Request::delete(&["instances", &self.name]).scope(Op::InstanceDelete.scope())))
                 } else {
                     self.finish()
                 }
@@ -195,14 +164,10 @@ impl InstanceCopyFlow {
         }
     }
 
-    fn finish(&mut self) -> Result<FlowStep> {
-        self.state = CopyState::Finished;
-        Ok(FlowStep::Done(self.target_name.clone()))
-    }
 
     /// Best-effort requests to send after a failure: cancel the source's migration operation if it
     /// is still waiting for a target that will never come.
-    pub fn cleanup(&self) -> Vec<(Side, Request)> {
+    fn cleanup(&self) -> Vec<(Side, Request)> {
         match (&self.source_op, self.source_done) {
             (Some(id), false) => operation::cancel(id).map(|r| vec![(Side::Source, r)]).unwrap_or_default(),
             _ => Vec::new(),
@@ -253,20 +218,25 @@ impl ImageCopyFlow {
         }
         Ok(ImageCopyFlow { fingerprint: fingerprint.into(), options, source_url, state: ImageCopyState::AwaitServer, server: None, full_fingerprint: None, secret_op: None, done: false })
     }
+}
+
+impl Flow for ImageCopyFlow {
+    type Output = String;
+    type Side = Side;
 
     /// The first step.
-    pub fn start(&self) -> FlowStep {
-        FlowStep::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH))
+    fn start(&mut self) -> Result<TwoServerStep> {
+        Ok(Step::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH)))
     }
 
     /// Feed the reply to the last `Send`.
-    pub fn on_response(&mut self, resp: &Response) -> Result<FlowStep> {
+    fn on_response(&mut self, resp: &Response) -> Result<TwoServerStep> {
         match self.state {
             ImageCopyState::AwaitServer => {
                 let server: Server = parse_sync(resp)?;
                 self.server = Some(SourceServer::from_server(&server, self.source_url.as_deref())?);
                 self.state = ImageCopyState::AwaitImage;
-                Ok(FlowStep::Send(Side::Source, Request::get(&["images", &self.fingerprint]).scope(Scope::PROJECT)))
+                Ok(TwoServerStep::Send(Side::Source, Request::get(&["images", &self.fingerprint]).scope(Scope::PROJECT)))
             }
             ImageCopyState::AwaitImage => {
                 let image: Image = parse_sync(resp)?;
@@ -274,7 +244,7 @@ impl ImageCopyFlow {
                 self.state = ImageCopyState::AwaitSecret;
                 let req = image_secret(&image.fingerprint)?.request;
                 self.full_fingerprint = Some(image.fingerprint);
-                Ok(FlowStep::Send(Side::Source, req))
+                Ok(TwoServerStep::Send(Side::Source, req))
             }
             ImageCopyState::AwaitSecret => {
                 let op = parse_async(resp)?;
@@ -284,19 +254,19 @@ impl ImageCopyFlow {
                 let fp = self.full_fingerprint.as_deref().ok_or_else(|| Error::protocol("flow out of order"))?;
                 let call = image_copy_target(fp, &server.urls[0], &server.certificate, &secret, self.options.clone())?;
                 self.state = ImageCopyState::AwaitTargetOp;
-                Ok(FlowStep::Send(Side::Target, call.request))
+                Ok(TwoServerStep::Send(Side::Target, call.request))
             }
             ImageCopyState::AwaitTargetOp => {
                 let op = parse_async(resp)?;
                 self.state = ImageCopyState::WaitTarget;
-                Ok(FlowStep::Wait(Side::Target, op.id))
+                Ok(TwoServerStep::Wait(Side::Target, op.id))
             }
             _ => Err(Error::protocol("image copy flow got a reply it did not ask for")),
         }
     }
 
     /// Feed the operation a `Wait` step waited for (successfully).
-    pub fn on_waited(&mut self, op: &Operation) -> Result<FlowStep> {
+    fn on_waited(&mut self, op: &Operation) -> Result<TwoServerStep> {
         if self.state != ImageCopyState::WaitTarget {
             return Err(Error::protocol("image copy flow got an operation it did not wait for"));
         }
@@ -306,11 +276,11 @@ impl ImageCopyFlow {
             Ok(fp) => fp,
             Err(_) => self.full_fingerprint.clone().ok_or_else(|| Error::protocol("flow out of order"))?,
         };
-        Ok(FlowStep::Done(fp))
+        Ok(TwoServerStep::Done(fp))
     }
 
     /// Best-effort requests after a failure: revoke the unused secret.
-    pub fn cleanup(&self) -> Vec<(Side, Request)> {
+    fn cleanup(&self) -> Vec<(Side, Request)> {
         match (&self.secret_op, self.done) {
             (Some(id), false) => operation::cancel(id).map(|r| vec![(Side::Source, r)]).unwrap_or_default(),
             _ => Vec::new(),
@@ -331,15 +301,15 @@ mod tests {
     #[test]
     fn instance_copy_flow() {
         let mut f = InstanceCopyFlow::new("c1", "c1b", CopyOptions::from_json(Some(r#"{"config":{"user.new":"1"}}"#)).unwrap(), false, None).unwrap();
-        assert_eq!(f.start(), FlowStep::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH)));
-        let FlowStep::Send(Side::Source, r) = f.on_response(&sync(server_json(json!(["127.0.0.1:8443"])))).unwrap() else { panic!() };
+        assert_eq!(f.start().unwrap(), Step::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH)));
+        let Step::Send(Side::Source, r) = f.on_response(&sync(server_json(json!(["127.0.0.1:8443"])))).unwrap() else { panic!() };
         assert_eq!(r.path, "/1.0/instances/c1");
         let inst = crate::models::full_instance(json!({"name":"c1","architecture":"x86_64","status_code":102,"type":"container","profiles":["default"],"devices":{},
             "config":{"volatile.base_image":"abc","volatile.eth0.hwaddr":"00:16:3e:00:00:01","user.a":"b"},"ephemeral":false,"stateful":false,"description":"d"}));
-        let FlowStep::Send(Side::Source, r) = f.on_response(&sync(inst.clone())).unwrap() else { panic!() };
+        let Step::Send(Side::Source, r) = f.on_response(&sync(inst.clone())).unwrap() else { panic!() };
         assert_eq!(body(&r), json!({"migration":true,"live":false,"instance_only":false,"container_only":false}));
         assert!(f.cleanup().is_empty());
-        let FlowStep::Send(Side::Target, r) = f.on_response(&async_op("op-1", json!({"control":"c","fs":"f"}))).unwrap() else { panic!() };
+        let Step::Send(Side::Target, r) = f.on_response(&async_op("op-1", json!({"control":"c","fs":"f"}))).unwrap() else { panic!() };
         assert_eq!(f.cleanup(), vec![(Side::Source, operation::cancel("op-1").unwrap())]);
         assert_eq!(r.path, "/1.0/instances");
         assert_eq!(
@@ -348,9 +318,9 @@ mod tests {
                 "source":{"type":"migration","mode":"pull","operation":"https://127.0.0.1:8443/1.0/operations/op-1","certificate":PEM,"secrets":{"control":"c","fs":"f"},
                     "live":false,"instance_only":false,"container_only":false,"base-image":"abc"}})
         );
-        assert_eq!(f.on_response(&async_op("op-2", Value::Null)).unwrap(), FlowStep::Wait(Side::Target, "op-2".into()));
-        assert_eq!(f.on_waited(&Operation::default()).unwrap(), FlowStep::Wait(Side::Source, "op-1".into()));
-        assert_eq!(f.on_waited(&Operation::default()).unwrap(), FlowStep::Done("c1b".into()));
+        assert_eq!(f.on_response(&async_op("op-2", Value::Null)).unwrap(), Step::Wait(Side::Target, "op-2".into()));
+        assert_eq!(f.on_waited(&Operation::default()).unwrap(), Step::Wait(Side::Source, "op-1".into()));
+        assert_eq!(f.on_waited(&Operation::default()).unwrap(), Step::Done("c1b".into()));
         assert!(f.cleanup().is_empty());
     }
 
@@ -363,17 +333,17 @@ mod tests {
         assert!(matches!(g.on_response(&sync(running)), Err(Error::InvalidArgument(_))));
         let stopped = crate::models::full_instance(json!({"name":"c1","status_code":102,"config":{"volatile.eth0.hwaddr":"x"}}));
         f.on_response(&sync(stopped)).unwrap();
-        let FlowStep::Send(Side::Target, r) = f.on_response(&async_op("s", json!({"control":"c","fs":"f","criu":"k"}))).unwrap() else { panic!() };
+        let Step::Send(Side::Target, r) = f.on_response(&async_op("s", json!({"control":"c","fs":"f","criu":"k"}))).unwrap() else { panic!() };
         let b = body(&r);
         assert_eq!(b["source"]["operation"], "https://10.0.0.1:9999/1.0/operations/s");
         assert_eq!(b["source"]["secrets"], json!({"control":"c","fs":"f","criu":"k"}));
         assert_eq!(b["config"], json!({"volatile.eth0.hwaddr":"x"}), "a move keeps volatile keys");
         f.on_response(&async_op("t", Value::Null)).unwrap();
         f.on_waited(&Operation::default()).unwrap();
-        let FlowStep::Send(Side::Source, del) = f.on_waited(&Operation::default()).unwrap() else { panic!() };
+        let Step::Send(Side::Source, del) = f.on_waited(&Operation::default()).unwrap() else { panic!() };
         assert_eq!((del.method.as_str(), del.path.as_str()), ("DELETE", "/1.0/instances/c1"));
-        assert_eq!(f.on_response(&async_op("d", Value::Null)).unwrap(), FlowStep::Wait(Side::Source, "d".into()));
-        assert_eq!(f.on_waited(&Operation::default()).unwrap(), FlowStep::Done("c1".into()));
+        assert_eq!(f.on_response(&async_op("d", Value::Null)).unwrap(), Step::Wait(Side::Source, "d".into()));
+        assert_eq!(f.on_waited(&Operation::default()).unwrap(), Step::Done("c1".into()));
         // Errors: no address and no URL; missing secrets; untrusted view without certificate.
         let mut h = InstanceCopyFlow::new("c1", "c2", CopyOptions::default(), false, None).unwrap();
         assert!(h.on_response(&sync(server_json(json!([])))).is_err());
@@ -385,22 +355,22 @@ mod tests {
     #[test]
     fn image_copy_flow() {
         let mut f = ImageCopyFlow::new("abc", Some(r#"{"aliases":["copied"],"public":true}"#), None).unwrap();
-        assert!(matches!(f.start(), FlowStep::Send(Side::Source, _)));
-        let FlowStep::Send(Side::Source, r) = f.on_response(&sync(server_json(json!(["127.0.0.1:1234"])))).unwrap() else { panic!() };
+        assert!(matches!(f.start().unwrap(), Step::Send(Side::Source, _)));
+        let Step::Send(Side::Source, r) = f.on_response(&sync(server_json(json!(["127.0.0.1:1234"])))).unwrap() else { panic!() };
         assert_eq!(r.path, "/1.0/images/abc");
         let fp = "abc".to_string() + &"0".repeat(61);
-        let FlowStep::Send(Side::Source, r) = f.on_response(&sync(crate::models::full_image(json!({"fingerprint":fp})))).unwrap() else { panic!() };
+        let Step::Send(Side::Source, r) = f.on_response(&sync(crate::models::full_image(json!({"fingerprint":fp})))).unwrap() else { panic!() };
         assert_eq!(r.path, format!("/1.0/images/{fp}/secret"));
-        let FlowStep::Send(Side::Target, r) = f.on_response(&async_op("sec", json!({"secret":"S"}))).unwrap() else { panic!() };
+        let Step::Send(Side::Target, r) = f.on_response(&async_op("sec", json!({"secret":"S"}))).unwrap() else { panic!() };
         assert_eq!(f.cleanup(), vec![(Side::Source, operation::cancel("sec").unwrap())]);
         assert_eq!(
             body(&r),
             json!({"source":{"type":"image","mode":"pull","protocol":"lxd","server":"https://127.0.0.1:1234","certificate":PEM,"secret":"S","fingerprint":fp},
                 "aliases":[{"name":"copied","description":""}],"public":true})
         );
-        assert_eq!(f.on_response(&async_op("dl", Value::Null)).unwrap(), FlowStep::Wait(Side::Target, "dl".into()));
+        assert_eq!(f.on_response(&async_op("dl", Value::Null)).unwrap(), Step::Wait(Side::Target, "dl".into()));
         let done = Operation { metadata: json!({"fingerprint": fp}), ..Default::default() };
-        assert_eq!(f.on_waited(&done).unwrap(), FlowStep::Done(fp.clone()));
+        assert_eq!(f.on_waited(&done).unwrap(), Step::Done(fp.clone()));
         assert!(f.cleanup().is_empty());
         assert!(ImageCopyFlow::new("xyz", None, None).is_err());
         assert!(ImageCopyFlow::new("abc", Some(r#"{"source":{}}"#), None).is_err());
