@@ -528,16 +528,16 @@ impl Client {
                     (secs as i64, left.min(Duration::from_secs(secs as u64) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)))
                 }
             };
-            let flow = WaitFlow::new(&op, slice);
-            let resp = match self.send_on_timed(agent, flow.next_request()?, Some(limit)) {
-                Ok(r) => r,
-                Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
+            let mut flow = WaitFlow::new(&op, slice);
+            let send = |req| match self.send_on_timed(agent, req, Some(limit)) {
+                Ok(r) => Ok(r),
+                Err(_) if canceller.is_cancelled() => Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(Error::Timeout(format!("operation {id} still running after {} ({why})", human_duration(timeout.unwrap_or_default()))))
+                    Err(Error::Timeout(format!("operation {id} still running after {} ({why})", human_duration(timeout.unwrap_or_default()))))
                 }
-                Err(e) => return Err(e),
+                Err(e) => Err(e),
             };
-            if let Some(done) = flow.handle(&resp)? {
+            if let Some(done) = crate::flow::poll_once(&mut flow, send)? {
                 return Ok(done);
             }
         }

@@ -24,6 +24,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::flow::{poll_once, run};
 use lxd_core::exec::{Control, ExecFlow, ExecRequest, ExecResult, ExecSockets, ExecStep, RecordedOutput};
 use lxd_core::Request;
 
@@ -390,8 +391,7 @@ impl Live<'_> {
                     left.as_secs().clamp(0, WAIT_SLICE_SECS)
                 }
             };
-            let resp = self.client.send(flow.wait_request(slice as i64)?)?;
-            if let Some(r) = flow.handle_wait(&resp)? {
+            if let Some(r) = poll_once(&mut flow.waiter(slice as i64)?, |req| self.client.send(req))? {
                 return Ok(r);
             }
             if slice == 0 {
@@ -419,12 +419,11 @@ impl Client {
             None => (self.operation_deadline(), "the client's operation deadline"),
         };
         let deadline = limit.map(|t| Instant::now() + t);
-        let (mut flow, post) = ExecFlow::start(instance, req)?;
+        let mut flow = ExecFlow::new(instance, req)?;
         if req.is_record_output() && !matches!(io.stdin, ExecStdin::Null) {
             return Err(Error::invalid("record-output gives the command no stdin; pass ExecStdin::Null"));
         }
-        let resp = self.send(post)?;
-        let step = flow.handle_start(&resp)?;
+        let step = run(&mut flow, |post| self.send(post))?;
         *lock(&ctl.operation_id) = flow.operation_id().map(str::to_string);
         let live = Live { client: self, ctl, sockets: Sockets::default(), timed_out: AtomicBool::new(false), limit: why };
         let out = match step {
@@ -612,8 +611,7 @@ impl Client {
                     return Err(Error::Cancelled);
                 }
                 canceller.check()?;
-                let resp = client.send(flow.wait_request(WAIT_SLICE_SECS as i64)?)?;
-                if let Some(r) = flow.handle_wait(&resp)? {
+                if let Some(r) = poll_once(&mut flow.waiter(WAIT_SLICE_SECS as i64)?, |req| client.send(req))? {
                     return Ok(r);
                 }
             })();
@@ -660,9 +658,8 @@ impl Client {
             return Err(Error::invalid("this ExecControl was already used for an exec; make one per exec"));
         }
         ctl.canceller.check()?;
-        let (mut flow, post) = ExecFlow::start(instance, req)?;
-        let resp = self.send(post)?;
-        let ExecStep::Connect(socks) = flow.handle_start(&resp)? else {
+        let mut flow = ExecFlow::new(instance, req)?;
+        let ExecStep::Connect(socks) = run(&mut flow, |post| self.send(post))? else {
             return Err(Error::protocol("interactive exec answered without websockets"));
         };
         let socks = *socks;

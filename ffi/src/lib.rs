@@ -24,6 +24,7 @@ pub mod stream;
 pub mod files;
 pub mod images;
 pub mod migrate;
+pub mod flow;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]

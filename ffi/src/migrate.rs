@@ -1,38 +1,13 @@
 //! Publishing instances and snapshots as images, and copying or moving instances within one
-//! server or to another one (pull-mode migration, driven by [`lxd_core::transfer::InstanceCopyFlow`]).
+//! server or to another one (pull-mode migration, driven by [`lxd_core::transfer::InstanceCopyFlow`] through [`crate::flow::drive`]).
 
-use lxd_core::transfer::{self, CopyOptions, FlowStep, InstanceCopyFlow, Side, TwoServerFlow};
+use lxd_core::transfer::{self, CopyOptions, InstanceCopyFlow};
 use lxd_core::Operation;
 
 use crate::error::Result;
 use crate::Client;
 
-/// Run a two-server flow to its end: send each request to its server, wait for each operation,
-/// and on any failure send the flow's cleanup requests (best effort) before returning the error.
-pub fn drive(flow: &mut dyn TwoServerFlow, source: &Client, target: &Client) -> Result<String> {
-    let client = |side: Side| match side {
-        Side::Source => source,
-        Side::Target => target,
-    };
-    let mut step = flow.start();
-    let outcome = loop {
-        let next: Result<FlowStep> = match step {
-            FlowStep::Done(v) => break Ok(v),
-            FlowStep::Send(side, req) => client(side).send(req).and_then(|resp| Ok(flow.on_response(&resp)?)),
-            FlowStep::Wait(side, id) => client(side).wait_operation(&id, None, None).and_then(|op| Ok(flow.on_waited(&op)?)),
-        };
-        match next {
-            Ok(s) => step = s,
-            Err(e) => break Err(e),
-        }
-    };
-    if outcome.is_err() {
-        for (side, req) in flow.cleanup() {
-            let _ = client(side).send(req);
-        }
-    }
-    outcome
-}
+pub use crate::flow::drive;
 
 impl Client {
     /// Publish a (stopped) instance as an image (`POST /1.0/images`, source type `instance`).

@@ -24,6 +24,7 @@ use lxd_core::models::*;
 use lxd_core::operation::{self, Operation, WaitFlow};
 use lxd_core::request::{check_name, encode_component, Method, Request};
 use lxd_core::response::{self, parse_envelope, Envelope, Response};
+use lxd_core::flow::{Flow, Step};
 use lxd_core::Error;
 use serde_json::Value;
 
@@ -77,10 +78,11 @@ pub fn envelope(data: &[u8]) {
         }
         Err(e) => check_error(&e),
     }
-    let flow = WaitFlow::new(&Operation { id: "op".into(), ..Default::default() }, 5);
-    match flow.handle(&resp) {
-        Ok(Some(op)) => assert!(op.is_success(), "wait flow finished with a non-success operation"),
-        Ok(None) => {}
+    let mut flow = WaitFlow::new(&Operation { id: "op".into(), ..Default::default() }, 5);
+    match flow.on_response(&resp) {
+        Ok(Step::Done(op)) => assert!(op.is_success(), "wait flow finished with a non-success operation"),
+        Ok(Step::Send((), r)) => assert_eq!(r.path_and_query(), "/1.0/operations/op/wait?timeout=5", "a wait flow polls the same operation again"),
+        Ok(Step::Wait(..)) => panic!("a wait flow never asks to wait"),
         Err(e) => {
             check_error(&e);
             if let Error::Api { status: 404, message } = &e {
@@ -586,13 +588,20 @@ pub fn events(data: &[u8]) {
 /// Exec: caller options (JSON), the server's operation (websocket secrets, exit codes), the flow.
 pub fn exec(data: &[u8]) {
     use lxd_core::exec::{self, ExecFlow, ExecRequest, ExecStep};
+    // The wait for an exec's result, once the POST was answered (record-output: no sockets).
+    let waiter = || {
+        let mut flow = ExecFlow::new("c1", &ExecRequest::new(["true"]).expect("argv").record_output(true)).expect("new");
+        let started = Response::new(202, vec![], br#"{"type":"async","metadata":{"id":"op","status_code":103,"metadata":null}}"#.to_vec());
+        assert!(matches!(flow.on_response(&started), Ok(Step::Done(ExecStep::Wait))));
+        flow.waiter(5).expect("waiter")
+    };
     let Some((&sel, rest)) = data.split_first() else { return };
     let Ok(v) = serde_json::from_slice::<Value>(rest) else {
         // Not JSON: still a reply to the flow.
-        let mut flow = ExecFlow::start("c1", &ExecRequest::new(["true"]).expect("argv")).expect("start").0;
+        let mut flow = ExecFlow::new("c1", &ExecRequest::new(["true"]).expect("argv")).expect("new");
         let resp = Response::new(status_from(data), vec![], rest.to_vec());
-        let _ = flow.handle_start(&resp);
-        let _ = flow.handle_wait(&resp);
+        let _ = flow.on_response(&resp);
+        let _ = waiter().on_response(&resp);
         return;
     };
     // As caller options.
@@ -600,7 +609,7 @@ pub fn exec(data: &[u8]) {
         if req.validate().is_ok() {
             let body = req.body();
             assert!(body.is_object());
-            if let Ok((_, r)) = ExecFlow::start("c1", &req) {
+            if let Ok(Step::Send((), r)) = ExecFlow::new("c1", &req).and_then(|mut f| f.start()) {
                 check_request(&r, &["c1"]);
             }
         }
@@ -632,13 +641,13 @@ pub fn exec(data: &[u8]) {
     }
     // As replies to the flow.
     let body = rest.to_vec();
-    let mut flow = ExecFlow::start("c1", &ExecRequest::new(["true"]).expect("argv")).expect("start").0;
-    match flow.handle_start(&Response::new(202, vec![], body.clone())) {
-        Ok(ExecStep::Connect(s)) => assert!(check_name("operation", &s.operation_id).is_ok()),
+    let mut flow = ExecFlow::new("c1", &ExecRequest::new(["true"]).expect("argv")).expect("new");
+    match flow.on_response(&Response::new(202, vec![], body.clone())) {
+        Ok(Step::Done(ExecStep::Connect(s))) => assert!(check_name("operation", &s.operation_id).is_ok()),
         Ok(_) => {}
         Err(e) => check_error(&e),
     }
-    if let Err(e) = flow.handle_wait(&Response::new(status_from(data), vec![], body)) {
+    if let Err(e) = waiter().on_response(&Response::new(status_from(data), vec![], body)) {
         check_error(&e);
     }
 }
