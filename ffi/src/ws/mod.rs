@@ -1,6 +1,6 @@
 //! Websockets to LXD (exec channels, events) over the client's own connections.
 //!
-//! The connection comes from [`Endpoint::dial`] (the unix socket, or TLS with the client
+//! The connection comes from [`Endpoint::dial`](crate::transport::Endpoint::dial) (the unix socket, or TLS with the client
 //! certificate), and the upgrade is tungstenite's client handshake on that stream. No `Origin`
 //! header is ever sent (LXD answers a mismatched one with 403). The handshake stream hands
 //! tungstenite exactly the response head and nothing more, so bytes LXD sends right after the
