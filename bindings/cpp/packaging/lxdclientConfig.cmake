@@ -5,7 +5,8 @@
 #   target_link_libraries(app PRIVATE lxdclient::lxdclient_static)  # liblxdclient.a
 #
 # Either target brings the C library, the C header (lxdclient.h) and the header-only C++17
-# binding (lxdclient.hpp, which needs nlohmann_json: found here as a dependency).
+# binding (lxdclient.hpp and its parts in include/lxd/, which need nlohmann_json: found here as a
+# dependency).
 # Relocatable: paths are computed from this file's location.
 get_filename_component(_lxdclient_prefix "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
 
@@ -33,7 +34,8 @@ if(NOT TARGET lxdclient::lxdclient_static)
     INTERFACE_COMPILE_FEATURES "cxx_std_17")
 endif()
 
-foreach(_lxdclient_file "lib/liblxdclient.so" "lib/liblxdclient.a" "include/lxdclient.h" "include/lxdclient.hpp")
+foreach(_lxdclient_file "lib/liblxdclient.so" "lib/liblxdclient.a" "include/lxdclient.h" "include/lxdclient.hpp"
+                        "include/lxd/core.hpp" "include/lxd/object.hpp" "include/lxd/resources.hpp" "include/lxd/client.hpp")
   if(NOT EXISTS "${_lxdclient_prefix}/${_lxdclient_file}")
     set(lxdclient_FOUND FALSE)
     set(lxdclient_NOT_FOUND_MESSAGE "lxdclient: ${_lxdclient_prefix}/${_lxdclient_file} is missing")
