@@ -24,13 +24,7 @@ public:
     /// new client passes `secret` as its trust password (`Client::authenticate`). Cancel the
     /// token's operation to revoke it.
     Token create_token(const std::string& name) const {
-        Token t;
-        detail::OwnedString s;
-        lxd_operation* op = nullptr;
-        detail::call(lxd_certificate_token_create, client_, detail::cstr(name), s.out(), &op);
-        t.secret = s.str();
-        t.operation = Operation(op);
-        return t;
+        return detail::token(lxd_certificate_token_create, client_, detail::cstr(name));
     }
     /// From an untrusted client: have the server trust this client's own certificate, with the
     /// trust `password` or a token, named `name` (""). Wrong password: `Error` (Forbidden);

@@ -39,13 +39,7 @@ public:
     /// A join token for a new member called `server_name` (`lxc cluster add`); cancel its
     /// operation to revoke it.
     Token join_token(const std::string& server_name) const {
-        Token t;
-        detail::OwnedString s;
-        lxd_operation* op = nullptr;
-        detail::call(lxd_cluster_member_join_token, client_, detail::cstr(server_name), s.out(), &op);
-        t.secret = s.str();
-        t.operation = Operation(op);
-        return t;
+        return detail::token(lxd_cluster_member_join_token, client_, detail::cstr(server_name));
     }
 };
 

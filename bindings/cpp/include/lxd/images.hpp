@@ -88,13 +88,7 @@ public:
     /// A one-time secret that lets an untrusted client fetch this private image
     /// (`Images::get_public(fingerprint, secret)`); cancel its operation to revoke it.
     Token secret() const {
-        Token t;
-        detail::OwnedString s;
-        lxd_operation* op = nullptr;
-        detail::call(lxd_image_secret, client_, detail::cstr(key_), s.out(), &op);
-        t.secret = s.str();
-        t.operation = Operation(op);
-        return t;
+        return detail::token(lxd_image_secret, client_, detail::cstr(key_));
     }
     /// Make this server push the image to another LXD (`POST .../export` with LXD's
     /// ImageExportPost: `target` URL, `secret` and `certificate` of the receiving server,

@@ -208,11 +208,7 @@ public:
     /// LXD's `status_code` field (103 Running, 102 Stopped, ...), as last read.
     int status_code() const { return static_cast<int>(detail::int_at(local_, "status_code")); }
     /// Runtime state (`GET /1.0/instances/<name>/state`: status, pid, processes, memory, network).
-    nlohmann::json state() const {
-        detail::OwnedString s;
-        detail::call(lxd_instance_state, client_, detail::cstr(key_), s.out());
-        return detail::parse(s.str());
-    }
+    nlohmann::json state() const { return read_json(lxd_instance_state); }
     /// Start it, wait, and re-read it (local changes kept).
     void start() { act(lxd_instance_start); }
     /// Stop it: `timeout` seconds for a clean shutdown (-1: no limit), `force` kills at once.
@@ -265,11 +261,7 @@ public:
         return InstanceMetadata(client_, key_, detail::parse(j.str()), e.opt());
     }
     /// A container's console log (invalid UTF-8 and NULs become U+FFFD; empty: ""). VMs: `Error` (Api).
-    std::string console_log() const {
-        detail::OwnedString s;
-        detail::call(lxd_instance_console_log, client_, detail::cstr(key_), s.out());
-        return s.str();
-    }
+    std::string console_log() const { return read_text(lxd_instance_console_log); }
     /// Clear a container's console log.
     void clear_console_log() const { detail::call(lxd_instance_console_log_clear, client_, detail::cstr(key_)); }
     /// Attach to its text console (it must be running); `width`/`height` 0: LXD's default.

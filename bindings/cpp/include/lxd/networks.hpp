@@ -15,17 +15,9 @@ public:
 
     /// DHCP leases of a managed network: `[{"hostname", "hw_address", "address", "type",
     /// "location", "project"}, ...]`. Unmanaged: `Error` (Api).
-    std::vector<nlohmann::json> leases() const {
-        detail::OwnedString s;
-        invoke(lxd_network_leases, s.out());
-        return detail::parse(s.str()).get<std::vector<nlohmann::json>>();
-    }
+    std::vector<nlohmann::json> leases() const { return read_json(lxd_network_leases).get<std::vector<nlohmann::json>>(); }
     /// Runtime state (`GET /1.0/networks/<name>/state`).
-    nlohmann::json state() const {
-        detail::OwnedString s;
-        invoke(lxd_network_state, s.out());
-        return detail::parse(s.str());
-    }
+    nlohmann::json state() const { return read_json(lxd_network_state); }
 };
 
 /// A network ACL (`/1.0/network-acls/<name>`). LXD 5.0.2 merges only `config` on PATCH; other
@@ -35,11 +27,7 @@ public:
     using NetworkAclBase::NetworkAclBase;
 
     /// The ACL's log (only OVN networks log; others: `Error` Api).
-    std::string log() const {
-        detail::OwnedString s;
-        invoke(lxd_network_acl_log, s.out());
-        return s.str();
-    }
+    std::string log() const { return read_text(lxd_network_acl_log); }
 };
 
 } // namespace lxd

@@ -209,6 +209,18 @@ protected:
             return Operation();
         }
     }
+    /// A read of this member: `fn(client, parents..., key, args..., &text)`, the text as is.
+    template <class Fn, class... Args>
+    std::string read_text(Fn fn, Args... args) const {
+        detail::OwnedString s;
+        invoke(fn, args..., s.out());
+        return s.str();
+    }
+    /// As `read_text`, parsed as JSON.
+    template <class Fn, class... Args>
+    nlohmann::json read_json(Fn fn, Args... args) const {
+        return detail::parse(read_text(fn, args...));
+    }
     /// A state action (start, evacuate, ...): `fn(client, parents..., key, args..., op)`, waited
     /// for; then the object is re-read (local changes kept).
     template <class Fn, class... Args>

@@ -13,11 +13,7 @@ public:
     using ProjectBase::ProjectBase;
 
     /// Resource usage and limits (`.../state`: `{"resources": {"instances": {"Limit", "Usage"}, ...}}`).
-    nlohmann::json state() const {
-        detail::OwnedString s;
-        invoke(lxd_project_state, s.out());
-        return detail::parse(s.str());
-    }
+    nlohmann::json state() const { return read_json(lxd_project_state); }
 };
 
 /// A warning the server recorded (`/1.0/warnings/<uuid>`); only its `status` is writable, to

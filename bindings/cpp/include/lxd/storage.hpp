@@ -141,11 +141,7 @@ public:
 
     /// Usage (`.../state`: `{"usage": {"used", "total"}}`). Not every driver reports it (`dir`
     /// without quotas: `Error` Api).
-    nlohmann::json state() const {
-        detail::OwnedString s;
-        invoke(lxd_storage_volume_state, s.out());
-        return detail::parse(s.str());
-    }
+    nlohmann::json state() const { return read_json(lxd_storage_volume_state); }
     /// Move it (not in use) to pool `new_pool` as `new_name` ("": the same name), waiting; the
     /// object follows.
     void move_to(const std::string& new_pool, const std::string& new_name = {}) {
@@ -266,11 +262,7 @@ public:
     /// Its volumes.
     StorageVolumes volumes() const { return StorageVolumes(client_, key_); }
     /// Usage (`GET /1.0/storage-pools/<name>/resources`: space and inodes).
-    nlohmann::json resources() const {
-        detail::OwnedString s;
-        invoke(lxd_storage_pool_resources, s.out());
-        return detail::parse(s.str());
-    }
+    nlohmann::json resources() const { return read_json(lxd_storage_pool_resources); }
 };
 
 } // namespace lxd

@@ -501,6 +501,18 @@ struct Token {
     Operation operation;
 };
 
+namespace detail {
+/// A token from a C function `fn(args..., &secret, &op, &err)`.
+template <class Fn, class... Args>
+inline Token token(Fn fn, Args... args) {
+    OwnedString s;
+    lxd_operation* op = nullptr;
+    call(fn, args..., s.out(), &op);
+    Operation owned(op);
+    return Token{s.str(), std::move(owned)};
+}
+} // namespace detail
+
 } // namespace lxd
 
 #endif // LXDCLIENT_LXD_STREAMS_HPP
