@@ -1,11 +1,16 @@
 # liblxdclient — build, test, demo. Every target installs what it needs (CI machines start empty).
 SHELL := /bin/bash
+# Install locations (GNU style, each overridable: `make install PREFIX=/usr
+# LIBDIR=/usr/lib/x86_64-linux-gnu`); DESTDIR is prepended to all of them for staged installs.
 PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 CARGO ?= cargo
 CBINDGEN_VERSION := 0.29.4
 ROOT := $(abspath .)
 BUILD := $(ROOT)/build
-LIBDIR := $(ROOT)/target/release
+# Where cargo puts the release libraries (the in-tree build the test suites link against).
+RELEASE_DIR := $(ROOT)/target/release
 HARNESS := tests/harness/with-lxd.sh
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
@@ -25,7 +30,7 @@ lib: pc
 pc:
 	@mkdir -p $(BUILD)/pkgconfig
 	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: lxdclient\nDescription: LXD client library (in-tree build)\nVersion: 0.1.0\nLibs: -L$${libdir} -Wl,-rpath,$${libdir} -llxdclient\nLibs.private: -lpthread -ldl -lm\nCflags: -I$${includedir} -I%s\n' \
-	  "$(ROOT)" "$(LIBDIR)" "$(ROOT)/include" "$(ROOT)/bindings/cpp/include" > $(BUILD)/pkgconfig/lxdclient.pc
+	  "$(ROOT)" "$(RELEASE_DIR)" "$(ROOT)/include" "$(ROOT)/bindings/cpp/include" > $(BUILD)/pkgconfig/lxdclient.pc
 
 ## header: regenerate include/lxdclient.h from the Rust sources.
 header:
@@ -54,14 +59,19 @@ test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(MAKE) --no-print-directory test-faults
 	$(MAKE) --no-print-directory test-tsan
 
-test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c bench-smoke
+test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c test-rust-example bench-smoke
 
-## test-consumer-c: an out-of-tree C program built only with pkg-config against a `make install` prefix.
+## test-consumer-c: out-of-tree C programs built only with pkg-config against `make install`
+## prefixes — shared (lxdclient) and static (lxdclient-static), with the default LIBDIR and a
+## multiarch one (lib/x86_64-linux-gnu, plus a CMake consumer there); see tests/consumer-c/run.sh.
 test-consumer-c: lib
-	@rm -rf $(BUILD)/c-prefix && $(MAKE) --no-print-directory install PREFIX=$(BUILD)/c-prefix >/dev/null
-	cc tests/consumer-c/main.c -o $(BUILD)/consumer-c $$(PKG_CONFIG_PATH=$(BUILD)/c-prefix/lib/pkgconfig pkg-config --cflags --libs lxdclient) -Wl,-rpath,$(BUILD)/c-prefix/lib
-	$(BUILD)/consumer-c
-	@ldd $(BUILD)/consumer-c | grep -q '$(BUILD)/c-prefix/lib/liblxdclient.so.0' && echo "consumer-c: linked against the installed liblxdclient.so.0"
+	MAKE="$(MAKE)" bash tests/consumer-c/run.sh $(BUILD)
+
+## test-rust-example: the Rust example (ffi/examples/quickstart.rs) against the harness's daemon a:
+## it lists the instances, launches a throwaway container from the harness image, execs in it and
+## deletes it.
+test-rust-example:
+	LXD_SOCKET="$$LXD_TEST_SOCKET" $(CARGO) run -q -p lxdclient --example quickstart -- --launch "$$LXD_TEST_IMAGE_ALIAS"
 
 ## abi-check: exported symbols only grow (tests/abi/symbols.txt); rustdoc builds without warnings.
 abi-check: lib
@@ -75,7 +85,7 @@ test-examples: lib
 ## test-demo: the demo itself, against the harness daemons of the current run.
 test-demo: lib
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread
 	"$$LXD_TEST_HARNESS" make-image "$$LXD_TEST_STATEDIR" "$$LXD_TEST_STATEDIR/demo-image" demo >/dev/null
 	$(BUILD)/demo "$$LXD_TEST_STATEDIR/demo-image/unified.tar.gz" > $(BUILD)/demo.log 2>&1 || { cat $(BUILD)/demo.log; exit 1; }
 	@tail -n 3 $(BUILD)/demo.log
@@ -85,7 +95,7 @@ test-c: lib
 	@mkdir -p tests/c/bin
 	@set -e; for src in $(filter-out tests/c/test_cluster.c tests/c/test_faults.c,$(wildcard tests/c/test_*.c)); do \
 	  bin=tests/c/bin/$$(basename $$src .c); \
-	  gcc $(CFLAGS_TEST) $$src -o $$bin -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread; \
+	  gcc $(CFLAGS_TEST) $$src -o $$bin -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread; \
 	done
 	@bash tests/c/run.sh
 
@@ -95,7 +105,7 @@ test-c: lib
 ## binding's cluster test that would skip fails. All three run even if one fails.
 test-cluster: lib pc-static
 	@mkdir -p $(BUILD)
-	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread
 	@cmake -S bindings/cpp -B $(CPP_BUILD) -DLXDCLIENT_INSTALL_PREFIX=$(CPP_PREFIX) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(CPP_BUILD) -j2 --target lxdclient_cpp_tests
 	cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go.test .
@@ -109,7 +119,7 @@ test-cluster: lib pc-static
 ## (restarting its daemon would disturb the other suites), under valgrind.
 test-faults: lib
 	@mkdir -p $(BUILD)
-	gcc $(CFLAGS_TEST) tests/c/test_faults.c -o $(BUILD)/test_faults -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	gcc $(CFLAGS_TEST) tests/c/test_faults.c -o $(BUILD)/test_faults -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread
 	$(HARNESS) -- valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_faults
 
@@ -142,12 +152,14 @@ test-tsan: deps
 
 ## gen-check: everything generated from the spec and the resource registry (registry/resources.toml)
 ## is current: core/src/spec.rs, core/src/api/collections.rs, the C CRUD functions, the C++ resource
-## classes (bindings/cpp/include/lxd/resources.hpp, resource_links.hpp), docs/coverage.md.
+## classes (bindings/cpp/include/lxd/resources.hpp, resource_links.hpp), the Go CRUD methods and
+## JSON methods (bindings/go/zz_generated_*.go), docs/coverage.md.
 gen-check:
 	@python3 tools/gen_spec.py --check
 	@python3 tools/gen_core.py --check
 	@python3 tools/gen_capi.py --check
 	@python3 tools/gen_cpp.py --check
+	@python3 tools/gen_go.py --check
 	@python3 tools/gen_coverage_table.py --check
 	@python3 tools/readme_coverage.py --check
 
@@ -159,7 +171,7 @@ coverage-table:
 ## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates).
 demo: deps lib
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -Wall -Wextra -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(CC) -std=c11 -Wall -Wextra -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread
 	$(HARNESS) --second -- bash -c '"$$LXD_TEST_HARNESS" make-image "$$LXD_TEST_STATEDIR" "$$LXD_TEST_STATEDIR/demo-image" demo >/dev/null && $(BUILD)/demo "$$LXD_TEST_STATEDIR/demo-image/unified.tar.gz"'
 
 clean:
@@ -181,7 +193,7 @@ bench-smoke: bench-build bench-venv
 ## the core's parse benchmark (an example of lxd-core) and the core for wasm32 (sizes).
 bench-build: lib test-wasm
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/lxdbench.c -o $(BUILD)/lxdbench -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror bench/rss.c -o $(BUILD)/rss
 	$(CARGO) build -q --release -p lxd-core --example bench_parse
 
@@ -198,7 +210,7 @@ bench-venv:
 pc-static:
 	@mkdir -p $(BUILD)/pkgconfig
 	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: lxdclient-static\nDescription: LXD client library, linked statically (in-tree build)\nVersion: 0.1.0\nLibs: $${libdir}/liblxdclient.a\nLibs.private: -lpthread -ldl -lm\nCflags: -I$${includedir}\n' \
-	  "$(ROOT)" "$(LIBDIR)" "$(ROOT)/include" > $(BUILD)/pkgconfig/lxdclient-static.pc
+	  "$(ROOT)" "$(RELEASE_DIR)" "$(ROOT)/include" > $(BUILD)/pkgconfig/lxdclient-static.pc
 
 ## test-go: the Go binding's tests (go vet, then go test -race) against the daemons in $LXD_TEST_*
 ## (run inside the harness: tests/harness/with-lxd.sh --second -- make test-go).
@@ -211,8 +223,22 @@ test-go: lib pc-static
 # C++ binding, install and uninstall.
 
 LXD_LIB_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
-INSTALL_LIBDIR = $(DESTDIR)$(abspath $(PREFIX))/lib
-INSTALL_INCDIR = $(DESTDIR)$(abspath $(PREFIX))/include
+ABS_PREFIX = $(abspath $(PREFIX))
+ABS_LIBDIR = $(abspath $(LIBDIR))
+ABS_INCDIR = $(abspath $(INCLUDEDIR))
+INSTALL_LIBDIR = $(DESTDIR)$(ABS_LIBDIR)
+INSTALL_INCDIR = $(DESTDIR)$(ABS_INCDIR)
+INSTALL_CMAKEDIR = $(INSTALL_LIBDIR)/cmake/lxdclient
+# pkg-config paths: `${prefix}/...` when under the prefix (so `pkg-config --define-prefix` can
+# relocate them), else absolute. The CMake package finds everything relative to its own directory.
+PC_LIBDIR = $(patsubst $(ABS_PREFIX)/%,$${prefix}/%,$(ABS_LIBDIR))
+PC_INCDIR = $(patsubst $(ABS_PREFIX)/%,$${prefix}/%,$(ABS_INCDIR))
+REL = $(shell realpath -m --relative-to=$(1) $(2))
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(ABS_PREFIX)|g' -e 's|@VERSION@|$(LXD_LIB_VERSION)|g' \
+  -e 's|@PC_LIBDIR@|$(PC_LIBDIR)|g' -e 's|@PC_INCLUDEDIR@|$(PC_INCDIR)|g' \
+  -e 's|@CMAKEDIR_TO_PREFIX@|$(call REL,$(ABS_LIBDIR)/cmake/lxdclient,$(ABS_PREFIX))|g' \
+  -e 's|@PREFIX_TO_LIBDIR@|$(call REL,$(ABS_PREFIX),$(ABS_LIBDIR))|g' \
+  -e 's|@PREFIX_TO_INCLUDEDIR@|$(call REL,$(ABS_PREFIX),$(ABS_INCDIR))|g'
 CPP_BUILD := $(BUILD)/cpp
 CPP_PREFIX := $(BUILD)/cpp-prefix
 # The parts of the C++ binding behind lxdclient.hpp (two generated by tools/gen_cpp.py).
@@ -224,45 +250,47 @@ CPP_PARTS := $(sort $(wildcard bindings/cpp/include/lxd/*.hpp))
 # look for that name in target/release at run time.
 lib: soname-link
 soname-link:
-	@mkdir -p $(LIBDIR) && ln -sfn liblxdclient.so $(LIBDIR)/liblxdclient.so.0
+	@mkdir -p $(RELEASE_DIR) && ln -sfn liblxdclient.so $(RELEASE_DIR)/liblxdclient.so.0
 
-## install: the libraries, the C header, the C++ headers (lxdclient.hpp and lxd/*.hpp), pkg-config and CMake files under $(DESTDIR)$(PREFIX).
+## install: the libraries, the C header, the C++ headers (lxdclient.hpp and lxd/*.hpp), pkg-config
+## files (lxdclient.pc: shared; lxdclient-static.pc: liblxdclient.a) and the CMake package, into
+## $(DESTDIR) + PREFIX, LIBDIR and INCLUDEDIR.
 install: lib
-	install -d $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_LIBDIR)/cmake/lxdclient $(INSTALL_INCDIR)
-	install -m 0755 $(LIBDIR)/liblxdclient.so $(INSTALL_LIBDIR)/liblxdclient.so.$(LXD_LIB_VERSION)
+	install -d $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_CMAKEDIR) $(INSTALL_INCDIR)
+	install -m 0755 $(RELEASE_DIR)/liblxdclient.so $(INSTALL_LIBDIR)/liblxdclient.so.$(LXD_LIB_VERSION)
 	ln -sfn liblxdclient.so.$(LXD_LIB_VERSION) $(INSTALL_LIBDIR)/liblxdclient.so.0
 	ln -sfn liblxdclient.so.0 $(INSTALL_LIBDIR)/liblxdclient.so
-	install -m 0644 $(LIBDIR)/liblxdclient.a $(INSTALL_LIBDIR)/liblxdclient.a
+	install -m 0644 $(RELEASE_DIR)/liblxdclient.a $(INSTALL_LIBDIR)/liblxdclient.a
 	install -m 0644 include/lxdclient.h bindings/cpp/include/lxdclient.hpp $(INSTALL_INCDIR)/
 	install -d $(INSTALL_INCDIR)/lxd
 	install -m 0644 $(CPP_PARTS) $(INSTALL_INCDIR)/lxd/
-	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|g' -e 's|@VERSION@|$(LXD_LIB_VERSION)|g' \
-	  bindings/cpp/packaging/lxdclient.pc.in > $(INSTALL_LIBDIR)/pkgconfig/lxdclient.pc
-	install -m 0644 bindings/cpp/packaging/lxdclientConfig.cmake $(INSTALL_LIBDIR)/cmake/lxdclient/
-	sed -e 's|@VERSION@|$(LXD_LIB_VERSION)|g' bindings/cpp/packaging/lxdclientConfigVersion.cmake.in \
-	  > $(INSTALL_LIBDIR)/cmake/lxdclient/lxdclientConfigVersion.cmake
+	$(INSTALL_SUBST) bindings/cpp/packaging/lxdclient.pc.in > $(INSTALL_LIBDIR)/pkgconfig/lxdclient.pc
+	$(INSTALL_SUBST) bindings/cpp/packaging/lxdclient-static.pc.in > $(INSTALL_LIBDIR)/pkgconfig/lxdclient-static.pc
+	$(INSTALL_SUBST) bindings/cpp/packaging/lxdclientConfig.cmake.in > $(INSTALL_CMAKEDIR)/lxdclientConfig.cmake
+	$(INSTALL_SUBST) bindings/cpp/packaging/lxdclientConfigVersion.cmake.in > $(INSTALL_CMAKEDIR)/lxdclientConfigVersion.cmake
 
 uninstall:
 	rm -f $(INSTALL_LIBDIR)/liblxdclient.so $(INSTALL_LIBDIR)/liblxdclient.so.0 \
 	  $(INSTALL_LIBDIR)/liblxdclient.so.$(LXD_LIB_VERSION) $(INSTALL_LIBDIR)/liblxdclient.a \
 	  $(INSTALL_INCDIR)/lxdclient.h $(INSTALL_INCDIR)/lxdclient.hpp $(INSTALL_LIBDIR)/pkgconfig/lxdclient.pc \
-	  $(INSTALL_LIBDIR)/cmake/lxdclient/lxdclientConfig.cmake $(INSTALL_LIBDIR)/cmake/lxdclient/lxdclientConfigVersion.cmake \
+	  $(INSTALL_LIBDIR)/pkgconfig/lxdclient-static.pc \
+	  $(INSTALL_CMAKEDIR)/lxdclientConfig.cmake $(INSTALL_CMAKEDIR)/lxdclientConfigVersion.cmake \
 	  $(addprefix $(INSTALL_INCDIR)/lxd/,$(notdir $(CPP_PARTS)))
-	-rmdir $(INSTALL_LIBDIR)/cmake/lxdclient $(INSTALL_INCDIR)/lxd 2>/dev/null || true
+	-rmdir $(INSTALL_CMAKEDIR) $(INSTALL_INCDIR)/lxd 2>/dev/null || true
 
 ## test-cpp: the C++ binding (GoogleTest under ASan/UBSan) against the daemons in $LXD_TEST_*
 ## (run inside the harness), plus the example, the README snippet, and out-of-tree consumers of a
 ## fresh `make install` prefix (CMake package and pkg-config).
 test-cpp: lib
 	@rm -rf $(CPP_PREFIX)
-	@$(MAKE) --no-print-directory install PREFIX=$(CPP_PREFIX) >/dev/null
+	@$(MAKE) --no-print-directory install PREFIX=$(CPP_PREFIX) LIBDIR=$(CPP_PREFIX)/lib INCLUDEDIR=$(CPP_PREFIX)/include >/dev/null
 	@cmake -S bindings/cpp -B $(CPP_BUILD) -DLXDCLIENT_INSTALL_PREFIX=$(CPP_PREFIX) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(CPP_BUILD) -j2
 	cd $(CPP_BUILD) && ctest --output-on-failure
 
 ## --- reliability: hostile server, ABI walk, fuzzing, lint (tests/hostile, tests/abi, fuzz/) -----
 .PHONY: hostile-bin abi-walk abi-walk-check test-hostile fuzz fuzz-smoke fuzz-stable fuzz-seeds lint
-FUZZ_TARGETS := envelope models names raw_input transport events exec files multipart
+FUZZ_TARGETS := envelope models names raw_input transport events exec files multipart ws_frames
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 VALGRIND ?= 1
@@ -285,7 +313,7 @@ abi-walk-check:
 test-hostile: lib hostile-bin abi-walk
 	@mkdir -p tests/c/bin
 	@set -e; fail=0; for t in hostile abi_walk; do \
-	  gcc $(CFLAGS_TEST) -Itests/c tests/c/test_$$t.c -o tests/c/bin/test_$$t -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -llxdclient -lpthread; \
+	  gcc $(CFLAGS_TEST) -Itests/c tests/c/test_$$t.c -o tests/c/bin/test_$$t -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread; \
 	  if [ "$(VALGRIND)" != 0 ]; then $(HOSTILE_VG) tests/c/bin/test_$$t || fail=1; else tests/c/bin/test_$$t || fail=1; fi; \
 	done; exit $$fail
 
@@ -315,3 +343,44 @@ lint:
 # lxd-hostile; `make test` also runs clippy and the stable fuzz harness (no nightly needed).
 test-c: hostile-bin abi-walk
 test: lint fuzz-stable
+
+# ------------------------------------------------------------------------------------------------
+# Publishing: crates and rendered API docs.
+.PHONY: publish-check docs test-rust-example
+
+## publish-check: no ureq type in a `pub` line of ffi/src (the HTTP stack stays replaceable without
+## a semver break); both crates would publish: `cargo publish --dry-run` packages lxd-core and
+## lxdclient and builds each from its .crate file (lxdclient against the packaged lxd-core,
+## through cargo's temporary local registry, as crates.io will resolve it), then lists what
+## lxdclient's crate holds. Reads the crates.io index; uploads nothing.
+publish-check:
+	@if grep -rnE '^\s*pub [^(].*\bureq::|^\s*pub use ureq' ffi/src; then \
+	  echo "publish-check: ureq types in lxdclient's public Rust API (above): make them pub(crate)"; exit 1; fi
+	$(CARGO) publish --dry-run --allow-dirty -p lxd-core -p lxdclient
+	@mkdir -p $(BUILD) && $(CARGO) package --list --allow-dirty -p lxdclient > $(BUILD)/lxdclient-crate-files.txt
+	@for f in Cargo.toml LICENSE README.md src/lib.rs examples/quickstart.rs; do \
+	  grep -qx "$$f" $(BUILD)/lxdclient-crate-files.txt || { echo "lxdclient crate lacks $$f"; exit 1; }; done
+	@echo "publish-check: lxd-core and lxdclient package and build; lxdclient's crate holds $$(wc -l < $(BUILD)/lxdclient-crate-files.txt) files ($(BUILD)/lxdclient-crate-files.txt)"
+
+## docs: rendered API docs in build/docs (open build/docs/index.html): rustdoc for lxd-core and
+## lxdclient (rust/), the C header and the C++ binding through doxygen (c/html/), and the Go
+## package as `go doc -all` text (go/lxdclient.txt; pkgsite needs the network).
+DOCS := $(BUILD)/docs
+docs:
+	@command -v doxygen >/dev/null || { echo "[docs] apt-get install doxygen"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq doxygen >/dev/null; }
+	@rm -rf $(DOCS) && mkdir -p $(DOCS)/rust $(DOCS)/c $(DOCS)/go
+	rm -rf $(ROOT)/target/doc
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -q -p lxd-core -p lxdclient
+	cp -r $(ROOT)/target/doc/. $(DOCS)/rust/
+	LXD_DOC_OUT=$(DOCS)/c LXD_DOC_VERSION=$(LXD_LIB_VERSION) doxygen docs/Doxyfile
+	cd bindings/go && go doc -all . > $(DOCS)/go/lxdclient.txt
+	@printf '%s\n' '<!doctype html><meta charset="utf-8"><title>liblxdclient $(LXD_LIB_VERSION) API</title>' \
+	  '<h1>liblxdclient $(LXD_LIB_VERSION) API</h1><ul>' \
+	  '<li><a href="rust/lxd_core/index.html">lxd-core</a>: the sans-IO core (Rust)</li>' \
+	  '<li><a href="rust/lxdclient/index.html">lxdclient</a>: the blocking client (Rust)</li>' \
+	  '<li><a href="c/html/index.html">lxdclient.h and lxdclient.hpp</a>: the C ABI and the C++17 binding</li>' \
+	  '<li><a href="go/lxdclient.txt">package lxdclient</a>: the Go binding (go doc -all)</li></ul>' > $(DOCS)/index.html
+	@echo "docs: $(DOCS)/index.html (doxygen warnings: $$(wc -l < $(DOCS)/c/doxygen-warnings.log), in $(DOCS)/c/doxygen-warnings.log)"
+
+# `make test` also checks that the crates package and the docs render.
+test: publish-check docs

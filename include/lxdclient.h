@@ -154,6 +154,31 @@ typedef struct lxd_exec lxd_exec;
 typedef struct lxd_operation lxd_operation;
 
 /**
+ * Request log callback: called once per HTTP request and websocket upgrade, after the reply's
+ * headers arrived (or the request failed), on the thread that made the request — with one client
+ * used from several threads, from several threads at once, so it must be thread-safe. `method`
+ * (`"GET"`...), `path` (path and query; secret query values such as a websocket's `secret=`
+ * are `REDACTED`), `error` (NULL unless there was no reply or the upgrade failed) and `line`
+ * (all of it as one line: `GET /1.0/instances -> 200 (1.234 ms)`) are valid only during the
+ * call. `status` is the HTTP status (101: websocket accepted; 0: no reply); `duration_us` the
+ * time from sending the request to the reply's headers, in microseconds. Bodies and headers are
+ * never logged, so neither is a trust password or token. The callback must not call back into
+ * the client that logs it. `user_data` is the pointer given with it.
+ */
+typedef void (*lxd_log_cb)(void *user_data,
+                           const char *method,
+                           const char *path,
+                           uint16_t status,
+                           uint64_t duration_us,
+                           const char *error,
+                           const char *line);
+
+/**
+ * Releases a callback's `user_data` when nothing can call the callback any more.
+ */
+typedef void (*lxd_user_data_free_cb)(void *user_data);
+
+/**
  * Supplies stdin: fill `buf` with up to `len` bytes and return how many (1..len), 0 at the end
  * of input, or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a library
  * thread, never concurrently with itself.
@@ -417,11 +442,48 @@ enum lxd_result lxd_client_builder_danger_accept_invalid_certs(struct lxd_client
 
 /**
  * Timeout for each request in milliseconds (default 30000; 0: none). Long calls (operation
- * waits, transfers, exec) take their own timeouts.
+ * waits, transfers, exec) take their own timeouts, or else the operation deadline
+ * (`lxd_client_builder_set_operation_deadline_ms`).
  */
 enum lxd_result lxd_client_builder_set_timeout_ms(struct lxd_client_builder *builder,
                                                   uint64_t timeout_ms,
                                                   struct lxd_error **err_out);
+
+/**
+ * Operation deadline in milliseconds (default 600000, 10 minutes; 0: no limit): the longest
+ * any call waits on an operation or an exec stream when it has no timeout of its own. It
+ * bounds:
+ * - every call that starts an operation and waits for it because `op_out` is NULL
+ *   (`lxd_instance_start(client, name, NULL, err)`, create, delete, snapshots, images, ...),
+ *   and every other call that waits for an operation internally (copies, migrations, publish,
+ *   image downloads);
+ * - `lxd_operation_wait` with `timeout_ms` < 0;
+ * - `lxd_instance_exec`, `lxd_instance_exec_fds` and `lxd_exec_run` without a `"timeout_ms"`
+ *   option (or with 0).
+ *
+ * Past it the call fails with `LXD_RESULT_TIMEOUT`: a waited-on operation keeps running on the
+ * server; an exec's sockets are shut, so LXD kills the command. A timeout given to the call
+ * itself wins over the deadline (it may be longer). Not bounded by it: interactive sessions
+ * (`lxd_exec_read`, `lxd_exec_wait`), `lxd_console_read` and `lxd_event_listener_next`, whose
+ * `timeout_ms` < 0 really means no limit, and file or image transfers, which fail when the
+ * server stops sending for the per-request timeout (`lxd_client_builder_set_timeout_ms`).
+ */
+enum lxd_result lxd_client_builder_set_operation_deadline_ms(struct lxd_client_builder *builder,
+                                                             uint64_t deadline_ms,
+                                                             struct lxd_error **err_out);
+
+/**
+ * Largest JSON reply the client buffers, in bytes (default 33554432, 32 MiB; 0: back to the
+ * default). LXD's largest real replies (an instance list with recursion 2, `/1.0/resources` of a
+ * big host) are a few MiB. A reply that declares a bigger length is refused before any of its
+ * body is read; one without a declared length (chunked) is refused once this many bytes have
+ * arrived; either way the call fails with `LXD_RESULT_PROTOCOL` ("... larger than the client's
+ * limit ...") and the client never holds more than this. File, image and backup downloads
+ * stream to the caller and are not limited by it.
+ */
+enum lxd_result lxd_client_builder_set_max_reply_bytes(struct lxd_client_builder *builder,
+                                                       uint64_t max_bytes,
+                                                       struct lxd_error **err_out);
 
 /**
  * Default project for every call that takes `project=` (NULL or "": the server's default).
@@ -443,6 +505,38 @@ enum lxd_result lxd_client_builder_set_target(struct lxd_client_builder *builder
 enum lxd_result lxd_client_builder_set_user_agent(struct lxd_client_builder *builder,
                                                   const char *user_agent,
                                                   struct lxd_error **err_out);
+
+/**
+ * How HTTPS connections of clients built from this builder reach the server. `proxy_url` NULL:
+ * from the environment, read at `lxd_client_builder_build` (the default, as libcurl and Go do):
+ * `HTTPS_PROXY` (or `https_proxy`) names an HTTP proxy unless `NO_PROXY` (or `no_proxy`: a
+ * comma-separated list of `*`, host names with their subdomains, IP addresses, CIDR ranges,
+ * optionally `:port`) matches the server's host. Loopback addresses are proxied too unless
+ * `NO_PROXY` lists them (as curl, unlike Go). `""`: never use a proxy. Otherwise an
+ * `http://[user:password@]host[:port]` proxy (port 80 by default) used for every HTTPS
+ * connection, `NO_PROXY` not consulted; another scheme is `LXD_RESULT_INVALID_ARGUMENT`.
+ * Requests and websockets (exec, console, events) alike are tunnelled with `CONNECT host:port`;
+ * TLS to LXD runs inside the tunnel, so the proxy sees neither certificates nor data. The unix
+ * socket never uses a proxy. A proxy that refuses the tunnel makes calls fail with
+ * `LXD_RESULT_CONNECTION`.
+ */
+enum lxd_result lxd_client_builder_set_proxy(struct lxd_client_builder *builder,
+                                             const char *proxy_url,
+                                             struct lxd_error **err_out);
+
+/**
+ * Log every request of the clients built from this builder through `callback` (see
+ * `lxd_log_cb`: method, redacted path, status, duration; never bodies, so never a password or
+ * token). `callback` NULL: no logging (the default; `user_data_free`, if given, is then called
+ * at once). `user_data_free` (may be NULL) is called with `user_data` once the builder and every
+ * client built from it are freed (or the callback is replaced), on whichever thread frees the
+ * last of them; it is not called when this function fails. Replaces an earlier callback.
+ */
+enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder *builder,
+                                                    lxd_log_cb callback,
+                                                    void *user_data,
+                                                    lxd_user_data_free_cb user_data_free,
+                                                    struct lxd_error **err_out);
 
 /**
  * Build a client from the builder (which stays yours to reuse or free). Nothing is sent yet:
@@ -1275,7 +1369,9 @@ enum lxd_result lxd_operation_list(const struct lxd_client *client,
 
 /**
  * Wait until the operation finishes (`GET /1.0/operations/<id>/wait`). `timeout_ms` < 0 waits
- * without limit; on timeout `LXD_RESULT_TIMEOUT` (the operation keeps running). A failed operation
+ * up to the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`: 10
+ * minutes unless set; without limit when set to 0); on timeout `LXD_RESULT_TIMEOUT` (the
+ * operation keeps running). A failed operation
  * gives `LXD_RESULT_OPERATION_FAILED` with LXD's message; see `lxd_error_operation_metadata`.
  * `lxd_operation_interrupt` from another thread makes it return `LXD_RESULT_CANCELLED` promptly.
  */
@@ -1505,9 +1601,11 @@ enum lxd_result lxd_config_ensure_client_cert(const char *config_dir,
 /**
  * `lxc remote add NAME URL` in the lxc configuration directory `config_dir` (NULL: found as for
  * `lxd_client_builder_new_remote`): fetch the server's certificate from `url` (`https://host:port`),
- * compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
- * accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
- * you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
+ * compare its SHA-256 fingerprint with `expected_fingerprint` (the full fingerprint: 64 hex
+ * digits, any case, `:` separators allowed; anything else, a prefix included, is
+ * `LXD_RESULT_INVALID_ARGUMENT` before any connection; a different certificate is
+ * `LXD_RESULT_TLS`; NULL accepts it on first use like `lxc remote add --accept-certificate` —
+ * only do that on a network you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
  * authenticate with `password` (trust password or token; NULL if the client is already trusted),
  * and add the remote to `config.yml` (other settings kept). Nothing is written when a step fails.
  * `fingerprint_out` (may be NULL) receives the server certificate's fingerprint.
@@ -1675,8 +1773,10 @@ enum lxd_result lxd_snapshot_delete(const struct lxd_client *client,
                                     struct lxd_error **err_out);
 
 /**
- * Snapshot an instance (`POST /1.0/instances/<instance>/snapshots`) as `name`; `stateful` also
- * saves its running state (needs CRIU). `op_out` as in `lxd_snapshot_delete`.
+ * Snapshot an instance (`POST /1.0/instances/<instance>/snapshots`) as `name`. `name` may be NULL
+ * (or ""): LXD picks the next free `snapN`, as `lxc snapshot` does (read it from the snapshot
+ * list). `stateful` also saves its running state (needs CRIU). `op_out` as in
+ * `lxd_snapshot_delete`.
  */
 enum lxd_result lxd_snapshot_create(const struct lxd_client *client,
                                     const char *instance,
@@ -1786,8 +1886,36 @@ enum lxd_result lxd_storage_pool_resources(const struct lxd_client *client,
  * then the operation's result).
  *
  * `argv` holds `argc` (≥ 1) UTF-8 strings, `argv[0]` looked up in the instance's `PATH`.
- * `options_json` (NULL: none) as described at the top of this section. `stdin_data` holds
- * `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with 0: no input).
+ * `stdin_data` holds `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with
+ * 0: no input).
+ *
+ * `options_json` is NULL (all defaults) or a JSON object with any of these keys, LXD's own
+ * names (`InstanceExecPost`) plus the library's `timeout_ms`. The same options are taken by
+ * `lxd_instance_exec_fds` and `lxd_exec_new`.
+ * - `"environment"`: object of strings, e.g. `{"HOME": "/root", "LANG": "C"}`; names non-empty,
+ *   without `=`. Default `{}` (LXD adds `PATH`, `HOME`, `USER` and `LANG` when not given).
+ * - `"cwd"`: string, the working directory in the instance (non-empty). Default: absent (LXD
+ *   chooses).
+ * - `"user"`: number 0..4294967295, the uid to run as. Default 0 (root).
+ * - `"group"`: number 0..4294967295, the gid to run as. Default 0.
+ * - `"record-output"`: bool. `true`: LXD writes stdout and stderr to log files instead of
+ *   streaming them (no stdin; not with `interactive`); the library reads them back into the
+ *   outputs. Default `false`.
+ * - `"interactive"`: bool. `true`: the command runs on a pty that carries stdin, stdout and
+ *   stderr (all output arrives as stdout). Default `false`.
+ * - `"width"`, `"height"`: numbers 0..4294967295, the pty's size in characters (0: LXD's
+ *   default); only with `"interactive": true`. Default 0.
+ * - `"timeout_ms"`: number ≥ 0, milliseconds the whole exec (connect, run, drain the outputs)
+ *   may take; past it the command is killed and the call fails with `LXD_RESULT_TIMEOUT`.
+ *   Absent or 0: the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`,
+ *   10 minutes unless set).
+ *
+ * Any other key (and `"command"` or `"wait-for-websocket"`, which the library sets), a value of
+ * the wrong type, or options that are not a JSON object: `LXD_RESULT_INVALID_ARGUMENT`.
+ *
+ * A server that breaks the output streams' protocol (a text frame other than LXD's empty
+ * end-of-output marker, text that is not UTF-8, reserved bits or opcodes, a frame larger than
+ * 16 MiB) fails the exec at once with `LXD_RESULT_PROTOCOL`.
  *
  * On success `*exit_code_out` is the command's exit code (also when it is not 0: that is not an
  * error); `*stdout_out` / `*stdout_len_out` get everything the command wrote to stdout, as a
@@ -1814,7 +1942,8 @@ enum lxd_result lxd_instance_exec(const struct lxd_client *client,
  * Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
  * end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
  * output dropped). The descriptors stay yours (not closed) and must stay open during the call.
- * `argv`, `argc`, `options_json` and `*exit_code_out` as for `lxd_instance_exec`. When the
+ * `argv`, `argc`, `options_json` (all its keys are listed at `lxd_instance_exec`) and
+ * `*exit_code_out` as for `lxd_instance_exec`. When the
  * command ends before `stdin_fd` does, the read is abandoned at once.
  */
 enum lxd_result lxd_instance_exec_fds(const struct lxd_client *client,
@@ -1830,7 +1959,7 @@ enum lxd_result lxd_instance_exec_fds(const struct lxd_client *client,
 
 /**
  * Prepare a command to run in `instance` (nothing is sent yet): `argv`, `argc` and
- * `options_json` as for `lxd_instance_exec`. stdin starts as no input and both outputs as
+ * `options_json` as for `lxd_instance_exec` (which lists every option key). stdin starts as no input and both outputs as
  * dropped; change them with the `lxd_exec_set_*` functions. On success `*exec_out` owns a new
  * handle.
  */
@@ -1891,7 +2020,8 @@ enum lxd_result lxd_exec_set_stderr_cb(struct lxd_exec *exec,
  * operation's result): stdin fed from its source, stdout and stderr drained to their end, then
  * `*exit_code_out` set. Interactive commands work too (the pty's output goes to stdout).
  * `lxd_exec_cancel` from another thread makes it return `LXD_RESULT_CANCELLED` promptly (the
- * command is killed); past `"timeout_ms"`, `LXD_RESULT_TIMEOUT`. A failing callback or
+ * command is killed); past `"timeout_ms"` (or, without it, the client's operation deadline),
+ * `LXD_RESULT_TIMEOUT`. A failing callback or
  * descriptor is `LXD_RESULT_IO`. Once per handle.
  */
 enum lxd_result lxd_exec_run(struct lxd_exec *exec,

@@ -23,22 +23,23 @@ func TestInstanceBackups(t *testing.T) {
 	must(t, err)
 	must(t, op.Wait(ctx))
 
-	must(t, c.CreateInstanceBackup(ctx, name, InstanceBackupCreate{}))
+	must(t, c.opWait(ctx)(c.CreateInstanceBackup(ctx, name, InstanceBackupCreate{})))
 	expires := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
-	must(t, c.CreateInstanceBackup(ctx, name, InstanceBackupCreate{Name: "b-opt", InstanceOnly: true, CompressionAlgorithm: "gzip", ExpiresAt: &expires}))
-	mustIs(t, c.CreateInstanceBackup(ctx, name, InstanceBackupCreate{Name: "b-opt"}), ErrOperationFailed) // LXD: already exists
+	must(t, c.opWait(ctx)(c.CreateInstanceBackup(ctx, name, InstanceBackupCreate{Name: "b-opt", InstanceOnly: true, CompressionAlgorithm: "gzip", ExpiresAt: &expires})))
+	mustIs(t, c.opWait(ctx)(c.CreateInstanceBackup(ctx, name, InstanceBackupCreate{Name: "b-opt"})), ErrOperationFailed) // LXD: already exists
 
 	names, err := c.ListInstanceBackupNames(ctx, name)
 	must(t, err)
 	if !slices.Contains(names, "backup0") || !slices.Contains(names, "b-opt") || len(names) != 2 {
 		t.Fatalf("backup names %v", names)
 	}
-	b, etag, err := c.GetInstanceBackup(ctx, name, "b-opt")
+	b, err := c.GetInstanceBackup(ctx, name, "b-opt")
 	must(t, err)
+	etag := b.ETag()
 	if b.Name != "b-opt" || !b.InstanceOnly || !b.ExpiresAt.Equal(expires) || b.CreatedAt.IsZero() {
 		t.Fatalf("backup %+v (etag %q)", b, etag)
 	}
-	must(t, c.RenameInstanceBackup(ctx, name, "backup0", "full"))
+	must(t, c.opWait(ctx)(c.RenameInstanceBackup(ctx, name, "backup0", "full")))
 	all, err := c.ListInstanceBackups(ctx, name)
 	must(t, err)
 	var full *InstanceBackup
@@ -99,11 +100,11 @@ func TestInstanceBackups(t *testing.T) {
 		t.Fatal("the instance imported from a reader does not exist")
 	}
 
-	must(t, c.DeleteInstanceBackup(ctx, name, "full"))
-	must(t, c.DeleteInstanceBackup(ctx, name, "b-opt"))
-	_, _, err = c.GetInstanceBackup(ctx, name, "full")
+	must(t, c.opWait(ctx)(c.DeleteInstanceBackup(ctx, name, "full")))
+	must(t, c.opWait(ctx)(c.DeleteInstanceBackup(ctx, name, "b-opt")))
+	_, err = c.GetInstanceBackup(ctx, name, "full")
 	mustIs(t, err, ErrNotFound)
-	mustIs(t, c.RenameInstanceBackup(ctx, name, "full", "x"), ErrNotFound)
+	mustIs(t, c.opWait(ctx)(c.RenameInstanceBackup(ctx, name, "full", "x")), ErrNotFound)
 }
 
 func TestStorageVolumeBackups(t *testing.T) {
@@ -111,31 +112,31 @@ func TestStorageVolumeBackups(t *testing.T) {
 	ctx := testCtx(t)
 	pool := lxdEnv(t).pool
 	vol, imported, imported2 := uniq("govb"), uniq("govi"), uniq("govi")
-	must(t, c.CreateStorageVolume(ctx, pool, "custom", StorageVolume{Name: vol, Config: map[string]string{}}))
+	must(t, c.opWait(ctx)(c.CreateStorageVolume(ctx, pool, "custom", StorageVolume{Name: vol, Config: map[string]string{}})))
 	t.Cleanup(func() {
 		ctx := testCtx(t)
 		for _, v := range []string{vol, imported, imported2} {
 			for _, s := range []string{"s1"} {
-				c.DeleteStorageVolumeSnapshot(ctx, pool, "custom", v, s)
+				c.opWait(ctx)(c.DeleteStorageVolumeSnapshot(ctx, pool, "custom", v, s))
 			}
-			c.DeleteStorageVolume(ctx, pool, "custom", v)
+			c.opWait(ctx)(c.DeleteStorageVolume(ctx, pool, "custom", v))
 		}
 	})
-	must(t, c.CreateStorageVolumeSnapshot(ctx, pool, "custom", vol, "s1", ""))
+	must(t, c.opWait(ctx)(c.CreateStorageVolumeSnapshot(ctx, pool, "custom", vol, "s1", "")))
 
-	must(t, c.CreateStorageVolumeBackup(ctx, pool, "custom", vol, StorageVolumeBackupCreate{Name: "vb0"}))
-	must(t, c.CreateStorageVolumeBackup(ctx, pool, "custom", vol, StorageVolumeBackupCreate{Name: "vb-only", VolumeOnly: true}))
+	must(t, c.opWait(ctx)(c.CreateStorageVolumeBackup(ctx, pool, "custom", vol, StorageVolumeBackupCreate{Name: "vb0"})))
+	must(t, c.opWait(ctx)(c.CreateStorageVolumeBackup(ctx, pool, "custom", vol, StorageVolumeBackupCreate{Name: "vb-only", VolumeOnly: true})))
 	names, err := c.ListStorageVolumeBackupNames(ctx, pool, "custom", vol)
 	must(t, err)
 	if len(names) != 2 || !slices.Contains(names, "vb0") || !slices.Contains(names, "vb-only") {
 		t.Fatalf("volume backup names %v", names)
 	}
-	b, _, err := c.GetStorageVolumeBackup(ctx, pool, "custom", vol, "vb-only")
+	b, err := c.GetStorageVolumeBackup(ctx, pool, "custom", vol, "vb-only")
 	must(t, err)
 	if b.Name != "vb-only" || !b.VolumeOnly || b.CreatedAt.IsZero() {
 		t.Fatalf("volume backup %+v", b)
 	}
-	must(t, c.RenameStorageVolumeBackup(ctx, pool, "custom", vol, "vb0", "vb1"))
+	must(t, c.opWait(ctx)(c.RenameStorageVolumeBackup(ctx, pool, "custom", vol, "vb0", "vb1")))
 	all, err := c.ListStorageVolumeBackups(ctx, pool, "custom", vol)
 	must(t, err)
 	if len(all) != 2 || slices.IndexFunc(all, func(x *StorageVolumeBackup) bool { return x.Name == "vb1" && !x.VolumeOnly }) < 0 {
@@ -170,8 +171,8 @@ func TestStorageVolumeBackups(t *testing.T) {
 		t.Fatal("the volume imported from a reader does not exist")
 	}
 
-	must(t, c.DeleteStorageVolumeBackup(ctx, pool, "custom", vol, "vb1"))
-	must(t, c.DeleteStorageVolumeBackup(ctx, pool, "custom", vol, "vb-only"))
-	_, _, err = c.GetStorageVolumeBackup(ctx, pool, "custom", vol, "vb1")
+	must(t, c.opWait(ctx)(c.DeleteStorageVolumeBackup(ctx, pool, "custom", vol, "vb1")))
+	must(t, c.opWait(ctx)(c.DeleteStorageVolumeBackup(ctx, pool, "custom", vol, "vb-only")))
+	_, err = c.GetStorageVolumeBackup(ctx, pool, "custom", vol, "vb1")
 	mustIs(t, err, ErrNotFound)
 }

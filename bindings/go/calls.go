@@ -8,9 +8,7 @@ package lxdclient
 */
 import "C"
 
-import (
-	"context"
-)
+import "context"
 
 // The shapes of the C calls, once. Each helper takes the call's C strings (a *cArgs, freed once
 // the C call is over, even when the caller stopped waiting for it) and a closure that makes the
@@ -97,4 +95,16 @@ func (c *Client) callWait(ctx context.Context, a *cArgs, f func(p *C.lxd_client,
 		return err
 	}
 	return op.wait(ctx)
+}
+
+// decodeAs decodes a call's JSON result, passing its error through.
+func decodeAs[T any](s string, err error) (T, error) {
+	var v T
+	if err != nil {
+		return v, err
+	}
+	if err := decodeReply(s, &v); err != nil {
+		return v, err
+	}
+	return v, nil
 }

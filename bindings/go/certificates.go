@@ -9,56 +9,6 @@ import "C"
 
 import "context"
 
-// ListCertificateFingerprints lists the trusted certificates' fingerprints
-// (GET /1.0/certificates).
-func (c *Client) ListCertificateFingerprints(ctx context.Context) ([]string, error) {
-	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_list(p, 0, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decodeNames(s)
-}
-
-// ListCertificates lists the trusted certificates (GET /1.0/certificates?recursion=1). Listed
-// objects carry no ETag: their Save sends no If-Match unless you Sync them first.
-func (c *Client) ListCertificates(ctx context.Context) ([]*Certificate, error) {
-	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_list(p, 1, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return loadList[Certificate](c, s, certificateKey, "")
-}
-
-func certificateKey(v *Certificate) string { return v.Fingerprint }
-
-// GetCertificate fetches one trusted certificate (GET /1.0/certificates/<fingerprint>) with its
-// ETag. Missing: ErrNotFound.
-func (c *Client) GetCertificate(ctx context.Context, fingerprint string) (*Certificate, error) {
-	var a cArgs
-	f := a.str(fingerprint)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_get(p, f, out, et, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return loadObject[Certificate](c, []byte(s), etag, certificateKey, "")
-}
-
-// CreateCertificate adds a trusted certificate from LXD's create request
-// (POST /1.0/certificates). Known already: ErrConflict. AddCertificate takes a PEM certificate.
-func (c *Client) CreateCertificate(ctx context.Context, req CertificateCreate) error {
-	var a cArgs
-	j := a.json(req)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_create(p, j, e)
-	})
-}
-
 // AddCertificate trusts a certificate (POST /1.0/certificates): certPEM is the PEM certificate
 // ("" for the one this client connects with, which then needs password); name may be "";
 // password is the trust password or a trust token ("" when this client is already trusted).
@@ -71,78 +21,81 @@ func (c *Client) AddCertificate(ctx context.Context, certPEM, name, password str
 	})
 }
 
-// UpdateCertificate replaces a trusted certificate's name, type, restriction and projects with
-// cert's (PUT /1.0/certificates/<fingerprint>). A non-empty etag is sent as If-Match: if the
-// certificate changed since it was read, ErrPreconditionFailed.
-func (c *Client) UpdateCertificate(ctx context.Context, fingerprint string, cert *Certificate, etag string) error {
+// CreateCertificateToken makes a trust token for a new client called name (POST
+// /1.0/certificates with "token": true): the token `lxc config trust add` prints, which the new
+// client passes to Authenticate once. Cancel the returned token operation to revoke it (Close
+// the operation when done with it).
+func (c *Client) CreateCertificateToken(ctx context.Context, name string) (string, *Operation, error) {
 	var a cArgs
-	f, j, t := a.str(fingerprint), a.json(cert), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_update(p, f, j, t, e)
+	n := a.str(name)
+	return c.callToken(ctx, &a, func(p *C.lxd_client, tok **C.char, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_certificate_token_create(p, n, tok, op, e)
 	})
 }
 
-// PatchCertificate merges patch (any value encoding/json turns into a JSON object) into a
-// trusted certificate (PATCH /1.0/certificates/<fingerprint>); etag as in UpdateCertificate.
-func (c *Client) PatchCertificate(ctx context.Context, fingerprint string, patch any, etag string) error {
+// AuthenticateAs is Authenticate with a name for this client's certificate in the server's
+// trust store ("": LXD's default). password is the trust password or a token. It is the raw
+// trust call: already trusted is ErrAPI (400) here (Authenticate succeeds then); wrong password:
+// ErrForbidden.
+func (c *Client) AuthenticateAs(ctx context.Context, password, name string) error {
 	var a cArgs
-	f, j, t := a.str(fingerprint), a.json(patch), a.opt(etag)
+	pw, n := a.str(password), a.opt(name)
 	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_patch(p, f, j, t, e)
+		return C.lxd_certificate_add_untrusted(p, pw, n, e)
 	})
 }
 
-// DeleteCertificate removes a certificate from the trust store
-// (DELETE /1.0/certificates/<fingerprint>).
-func (c *Client) DeleteCertificate(ctx context.Context, fingerprint string) error {
+// CertificateFingerprint is the SHA-256 fingerprint (lower-case hex, as lxc and LXD show it) of
+// the first certificate in certPEM. Not a PEM certificate: ErrInvalidArgument.
+func CertificateFingerprint(certPEM []byte) (string, error) {
 	var a cArgs
-	f := a.str(fingerprint)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_certificate_delete(p, f, e)
-	})
+	defer a.free()
+	p := a.str(string(certPEM))
+	if a.err != nil {
+		return "", a.err
+	}
+	var out *C.char
+	var e *C.lxd_error
+	if err := takeError(C.lxd_certificate_fingerprint(p, &out, &e), e); err != nil {
+		return "", err
+	}
+	return takeString(out), nil
 }
 
-// ETag is the ETag the certificate was read with ("" for listed certificates).
-func (v *Certificate) ETag() string { return v.meta.etag }
+// Certificate is a trusted certificate (GET /1.0/certificates/<fingerprint>).
+type Certificate struct {
+	// Fingerprint is the SHA-256 of the certificate: its key.
+	Fingerprint string `json:"fingerprint"`
+	// Certificate is the certificate, PEM.
+	Certificate string `json:"certificate"`
+	Name        string `json:"name"`
+	// Type is "client" or "metrics".
+	Type string `json:"type"`
+	// Restricted limits the certificate to Projects.
+	Restricted bool     `json:"restricted"`
+	Projects   []string `json:"projects"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
 
-// Dirty reports whether the certificate was changed since it was read (or last synced or saved).
-func (v *Certificate) Dirty() bool { return isDirty(v) }
-
-// Rollback discards local changes: the certificate is again what the server sent.
-func (v *Certificate) Rollback() error { return rollback(v) }
-
-// Sync fetches the certificate again, discarding local changes.
-func (v *Certificate) Sync(ctx context.Context) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	fresh, err := c.GetCertificate(ctx, m.name)
-	if err != nil {
-		return err
-	}
-	replace(v, fresh)
-	return nil
+	meta objectMeta
 }
 
-// Save writes the certificate back (PUT with the ETag it was read with: if it changed on the
-// server meanwhile, ErrPreconditionFailed and nothing is overwritten), then syncs it.
-func (v *Certificate) Save(ctx context.Context) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	if err := c.UpdateCertificate(ctx, m.name, v, m.etag); err != nil {
-		return err
-	}
-	return v.Sync(ctx)
-}
+// CertificateCreate is the request to add a trusted certificate (POST /1.0/certificates).
+// AddCertificate is simpler when you have a PEM certificate.
+type CertificateCreate struct {
+	Name string `json:"name,omitempty"`
+	// Type is "client" or "metrics".
+	Type string `json:"type"`
+	// Certificate is the certificate as base64 DER (a PEM body without its armour and
+	// newlines); empty: the certificate this client connects with.
+	Certificate string `json:"certificate,omitempty"`
+	// Password is the trust password or a trust token (needed by untrusted clients).
+	Password   string   `json:"password,omitempty"`
+	Restricted bool     `json:"restricted,omitempty"`
+	Projects   []string `json:"projects,omitempty"`
+	// (LXD's "token": true, which asks for a trust token, answers with an operation that
+	// lxd_certificate_create does not take: it is left out on purpose.)
 
-// Delete removes the certificate from the server's trust store.
-func (v *Certificate) Delete(ctx context.Context) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	return c.DeleteCertificate(ctx, m.name)
+	// Extra holds members to send that this version has no field for.
+	Extra Extra `json:"-"`
 }

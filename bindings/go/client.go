@@ -11,6 +11,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -43,9 +44,13 @@ type options struct {
 	caPEM          []byte
 	insecure       bool
 	timeout        *time.Duration
+	opDeadline     *time.Duration
 	project        string
 	target         string
 	userAgent      string
+	maxReplyBytes  *int64
+	logger         *slog.Logger
+	proxy          *string
 	useRemote      bool
 	remote         string
 	remoteDir      string
@@ -93,8 +98,20 @@ func WithCA(pem []byte) Option {
 func WithInsecureSkipVerify() Option { return func(o *options) { o.insecure = true } }
 
 // WithTimeout bounds each plain request (default 30 s; 0: no limit). Operation waits are bounded
-// by their context instead.
+// by their context, or else by WithOperationDeadline.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
+
+// WithOperationDeadline bounds every wait that has no deadline of its own: Operation.Wait with a
+// context without a deadline, and Exec without Timeout (default 10 minutes; 0: no limit). Past
+// it the call fails with ErrTimeout (the operation keeps running on the server; an exec's
+// command is killed).
+func WithOperationDeadline(d time.Duration) Option { return func(o *options) { o.opDeadline = &d } }
+
+// WithMaxReplyBytes sets the largest JSON reply the client buffers, in bytes (default 32 MiB;
+// 0: the default). A bigger reply fails the call with ErrProtocol as soon as it is known to be
+// bigger (its declared length, or once that many bytes have arrived), so the client never holds
+// more than this. File, image and backup downloads stream and are not limited by it.
+func WithMaxReplyBytes(n int64) Option { return func(o *options) { o.maxReplyBytes = &n } }
 
 // WithProject sets the default project of every call that takes one ("" is the server's default).
 func WithProject(project string) Option { return func(o *options) { o.project = project } }
@@ -104,6 +121,16 @@ func WithTarget(target string) Option { return func(o *options) { o.target = tar
 
 // WithUserAgent sets the User-Agent header (default "liblxdclient/<version>").
 func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+
+// WithProxy sets how HTTPS connections reach the server. Without it the environment decides, read
+// when Connect runs (as libcurl and Go's net/http do): HTTPS_PROXY (or https_proxy) names an
+// HTTP proxy unless NO_PROXY (or no_proxy: "*", host names with their subdomains, IP addresses,
+// CIDR ranges, optionally ":port") matches the server's host; loopback is proxied too unless
+// NO_PROXY lists it (as curl, unlike net/http). WithProxy("") never uses a proxy;
+// WithProxy("http://[user:password@]host[:port]") always uses that one (NO_PROXY not consulted).
+// Requests and websockets alike are tunnelled with CONNECT; TLS to LXD runs inside the tunnel.
+// The unix socket never uses a proxy. A proxy that refuses the tunnel is ErrConnection.
+func WithProxy(proxyURL string) Option { return func(o *options) { o.proxy = &proxyURL } }
 
 // Connect makes a client: the local daemon's unix socket unless WithHTTPS or WithRemote is given.
 // Nothing is sent yet, so a daemon that is not there shows on the first call (ErrConnection).
@@ -150,6 +177,12 @@ func Connect(opts ...Option) (*Client, error) {
 		}
 	}
 	defer C.lxd_client_builder_free(b)
+	// First, so that the builder owns the logger's handle (and frees it) whatever fails next.
+	if o.logger != nil {
+		if err := takeError(setLogger(b, o.logger, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
 
 	steps := []func() C.enum_lxd_result{}
 	if o.certPEM != nil || o.keyPEM != nil {
@@ -185,6 +218,25 @@ func Connect(opts ...Option) (*Client, error) {
 		}
 		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_timeout_ms(b, C.uint64_t(ms), &cerr) })
 	}
+	if o.opDeadline != nil {
+		if *o.opDeadline < 0 {
+			return nil, invalidArgument("negative operation deadline %v", *o.opDeadline)
+		}
+		ms := uint64(*o.opDeadline / time.Millisecond)
+		if ms == 0 && *o.opDeadline > 0 {
+			ms = 1
+		}
+		steps = append(steps, func() C.enum_lxd_result {
+			return C.lxd_client_builder_set_operation_deadline_ms(b, C.uint64_t(ms), &cerr)
+		})
+	}
+	if o.maxReplyBytes != nil {
+		if *o.maxReplyBytes < 0 {
+			return nil, invalidArgument("negative reply limit %d", *o.maxReplyBytes)
+		}
+		n := uint64(*o.maxReplyBytes)
+		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_max_reply_bytes(b, C.uint64_t(n), &cerr) })
+	}
 	if o.project != "" {
 		p := a.str(o.project)
 		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_project(b, p, &cerr) })
@@ -192,6 +244,10 @@ func Connect(opts ...Option) (*Client, error) {
 	if o.target != "" {
 		t := a.str(o.target)
 		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_target(b, t, &cerr) })
+	}
+	if o.proxy != nil {
+		p := a.str(*o.proxy)
+		steps = append(steps, func() C.enum_lxd_result { return C.lxd_client_builder_set_proxy(b, p, &cerr) })
 	}
 	if o.userAgent != "" {
 		u := a.str(o.userAgent)

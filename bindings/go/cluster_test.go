@@ -67,15 +67,15 @@ func clusterSetup(t *testing.T) *clusterEnv {
 func TestClusterSettings(t *testing.T) {
 	e := clusterSetup(t)
 	c, ctx := e.c, testCtx(t)
-	cl, _, err := c.GetCluster(ctx)
+	cl, err := c.GetCluster(ctx)
 	must(t, err)
 	if !cl.Enabled || cl.ServerName != e.m1 {
 		t.Fatalf("cluster %+v", cl)
 	}
 	// Joining, enabling or leaving would change the harness's topology: LXD's checks refuse
 	// these before anything changes.
-	mustAPI(t, c.UpdateCluster(ctx, ClusterPut{Enabled: true}, ""), 400, "ServerName is required")
-	mustAPI(t, c.UpdateCluster(ctx, ClusterPut{ServerName: e.m1, Enabled: true, ClusterAddress: "127.0.0.1:1"}, ""), 400, "certificate")
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{Enabled: true}, "")), 400, "ServerName is required")
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{ServerName: e.m1, Enabled: true, ClusterAddress: "127.0.0.1:1"}, "")), 400, "certificate")
 
 	// The cluster certificate, replaced by itself; HTTPS still pinned to it.
 	dir := os.Getenv("LXD_TEST_CLUSTER_DIR1")
@@ -99,24 +99,26 @@ func TestClusterSettings(t *testing.T) {
 func TestClusterMemberEdits(t *testing.T) {
 	e := clusterSetup(t)
 	c, ctx := e.c, testCtx(t)
-	_, etag, err := c.GetClusterMember(ctx, e.m2)
+	m, err := c.GetClusterMember(ctx, e.m2)
 	must(t, err)
+	etag := m.ETag()
 	// LXD 5.0.2 fills what a member PATCH leaves out with defaults (no roles, groups or failure
 	// domain), which it then refuses: the patch carries them.
 	mustAPI(t, c.PatchClusterMember(ctx, e.m2, map[string]any{"description": "x"}, ""), 400, "role")
 	must(t, c.PatchClusterMember(ctx, e.m2, map[string]any{"description": "patched from Go", "roles": []string{"database"},
 		"groups": []string{"default"}, "failure_domain": "default"}, ""))
-	m, _, err := c.GetClusterMember(ctx, e.m2)
+	m, err = c.GetClusterMember(ctx, e.m2)
 	must(t, err)
 	if m.Description != "patched from Go" || !slices.Contains(m.Roles, "database") {
 		t.Fatalf("member after patch %+v", m)
 	}
 	mustIs(t, c.PatchClusterMember(ctx, e.m2, map[string]any{"description": "stale", "roles": []string{"database"},
 		"groups": []string{"default"}, "failure_domain": "default"}, etag), ErrPreconditionFailed)
-	m, etag, err = c.GetClusterMember(ctx, e.m2)
+	m, err = c.GetClusterMember(ctx, e.m2)
 	must(t, err)
+	etag = m.ETag()
 	m.Description = ""
-	must(t, c.UpdateClusterMember(ctx, e.m2, *m, etag))
+	must(t, c.UpdateClusterMember(ctx, e.m2, m, etag))
 
 	tmp := uniq("gom")
 	must(t, c.RenameClusterMember(ctx, e.m3, tmp))
@@ -158,17 +160,18 @@ func TestClusterGroups(t *testing.T) {
 	if !slices.Contains(names, g) || !slices.Contains(names, "default") {
 		t.Fatalf("group names %v", names)
 	}
-	grp, etag, err := c.GetClusterGroup(ctx, g)
+	grp, err := c.GetClusterGroup(ctx, g)
 	must(t, err)
+	etag := grp.ETag()
 	if grp.Name != g || grp.Description != "g1" || !slices.Equal(grp.Members, []string{e.m2}) || etag == "" {
 		t.Fatalf("group %+v etag %q", grp, etag)
 	}
 	grp.Description = "g2"
 	grp.Members = []string{e.m2, e.m3}
-	must(t, c.UpdateClusterGroup(ctx, g, *grp, etag))
+	must(t, c.UpdateClusterGroup(ctx, g, grp, etag))
 	// The ETag is stale now: LXD 5.0.2 checks If-Match on a group's PATCH, not on its PUT.
 	mustIs(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g2"}, etag), ErrPreconditionFailed)
-	must(t, c.UpdateClusterGroup(ctx, g, *grp, etag))
+	must(t, c.UpdateClusterGroup(ctx, g, grp, etag))
 	must(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g3"}, ""))
 	all, err := c.ListClusterGroups(ctx)
 	must(t, err)
@@ -176,18 +179,18 @@ func TestClusterGroups(t *testing.T) {
 	if i < 0 || all[i].Description != "g3" || !slices.Contains(all[i].Members, e.m3) {
 		t.Fatalf("groups %+v", all)
 	}
-	m3, _, err := c.GetClusterMember(ctx, e.m3)
+	m3, err := c.GetClusterMember(ctx, e.m3)
 	must(t, err)
 	if !slices.Contains(m3.Groups, g) {
 		t.Fatalf("member 3's groups %v", m3.Groups)
 	}
 	must(t, c.RenameClusterGroup(ctx, g, g2))
-	_, _, err = c.GetClusterGroup(ctx, g)
+	_, err = c.GetClusterGroup(ctx, g)
 	mustIs(t, err, ErrNotFound)
 	mustAPI(t, c.DeleteClusterGroup(ctx, g2), 500, "empty")
 	must(t, c.PatchClusterGroup(ctx, g2, map[string]any{"members": []string{}}, ""))
 	must(t, c.DeleteClusterGroup(ctx, g2))
-	_, _, err = c.GetClusterGroup(ctx, g2)
+	_, err = c.GetClusterGroup(ctx, g2)
 	mustIs(t, err, ErrNotFound)
 }
 
@@ -240,18 +243,18 @@ func TestClusterInstanceMoveEvacuate(t *testing.T) {
 	if loc := location(); loc != e.m2 {
 		t.Fatalf("created on %s, want %s", loc, e.m2)
 	}
-	must(t, c.MoveInstanceToMember(ctx, name, e.m3))
+	must(t, c.opWait(ctx)(c.MoveInstanceToMember(ctx, name, e.m3)))
 	if loc := location(); loc != e.m3 {
 		t.Fatalf("moved to %s, want %s", loc, e.m3)
 	}
-	mustIs(t, c.MoveInstanceToMember(ctx, name, "no-such-member"), ErrNotFound)
+	mustIs(t, c.opWait(ctx)(c.MoveInstanceToMember(ctx, name, "no-such-member")), ErrNotFound)
 	inst, err := c.GetInstance(ctx, name)
 	must(t, err)
 	must(t, inst.Start(ctx))
 
-	mustIs(t, c.SetClusterMemberState(ctx, e.m3, "explode", ""), ErrInvalidArgument)
-	must(t, c.SetClusterMemberState(ctx, e.m3, "evacuate", ""))
-	m, _, err := c.GetClusterMember(ctx, e.m3)
+	mustIs(t, c.opWait(ctx)(c.SetClusterMemberState(ctx, e.m3, "explode", "")), ErrInvalidArgument)
+	must(t, c.opWait(ctx)(c.SetClusterMemberState(ctx, e.m3, "evacuate", "")))
+	m, err := c.GetClusterMember(ctx, e.m3)
 	must(t, err)
 	if m.Status != "Evacuated" {
 		t.Fatalf("member 3 after evacuation: %s", m.Status)
@@ -259,8 +262,8 @@ func TestClusterInstanceMoveEvacuate(t *testing.T) {
 	if loc := location(); loc == e.m3 {
 		t.Fatal("the instance is still on the evacuated member")
 	}
-	must(t, c.SetClusterMemberState(ctx, e.m3, "restore", ""))
-	m, _, err = c.GetClusterMember(ctx, e.m3)
+	must(t, c.opWait(ctx)(c.SetClusterMemberState(ctx, e.m3, "restore", "")))
+	m, err = c.GetClusterMember(ctx, e.m3)
 	must(t, err)
 	if m.Status != "Online" {
 		t.Fatalf("member 3 after restore: %s", m.Status)
@@ -273,4 +276,19 @@ func TestClusterInstanceMoveEvacuate(t *testing.T) {
 	// Delete it before the harness stops the members (quorum).
 	must(t, inst.Stop(ctx, 0, true))
 	must(t, inst.Delete(ctx))
+}
+
+func TestGetClusterStandalone(t *testing.T) {
+	c := unixClient(t)
+	ctx := testCtx(t)
+	cl, err := c.GetCluster(ctx)
+	must(t, err)
+	if cl.Enabled || cl.ServerName != "" {
+		t.Fatalf("standalone cluster view %+v", cl)
+	}
+	// LXD's own checks of PUT /1.0/cluster, before it changes anything.
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{Enabled: true}, "")), 400, "ServerName is required")
+	mustAPI(t, c.opWait(ctx)(c.UpdateCluster(ctx, ClusterPut{ServerName: "x", Enabled: false}, "")), 400, "ServerName must be empty")
+	_, err = c.ListClusterGroupNames(ctx)
+	mustAPI(t, err, 400, "not clustered")
 }

@@ -58,3 +58,5 @@
 // Failures are [*Error] values with a [Code], the HTTP status LXD answered with and its message;
 // errors.Is works with the sentinels: errors.Is(err, lxdclient.ErrNotFound).
 package lxdclient
+
+//go:generate python3 ../../tools/gen_go.py

@@ -2,6 +2,11 @@
 
 package lxdclient
 
+/*
+#include <lxdclient.h>
+*/
+import "C"
+
 import (
 	"context"
 	"encoding/json"
@@ -159,3 +164,7 @@ func contextError(err error) error {
 func invalidArgument(format string, args ...any) error {
 	return &Error{Code: CodeInvalidArgument, Message: "invalid argument: " + fmt.Sprintf(format, args...)}
 }
+
+// CName is the code's name in the C ABI ("LXD_RESULT_NOT_FOUND"), as C and C++ programs and
+// their logs spell it; "LXD_RESULT_UNKNOWN" for a number that is no code.
+func (c Code) CName() string { return C.GoString(C.lxd_result_name(C.int32_t(c))) }

@@ -59,8 +59,9 @@ type ExecOptions struct {
 	RecordOutput bool
 	// Width and Height size an interactive session's terminal (0: LXD's default, 80x24).
 	Width, Height uint32
-	// Timeout bounds the whole exec (0: none); past it the command is killed and Exec returns
-	// an ErrTimeout error. A context deadline does the same.
+	// Timeout bounds the whole exec (0: the client's operation deadline, see
+	// WithOperationDeadline); past it the command is killed and Exec returns an ErrTimeout
+	// error. A context deadline does the same.
 	Timeout time.Duration
 }
 
@@ -550,4 +551,17 @@ func (s *ExecSession) Close() error {
 		runtime.SetFinalizer(s, nil)
 	}
 	return nil
+}
+
+// ExecResult is how a command run by ExecDetailed ended.
+type ExecResult struct {
+	ExitCode int `json:"exit_code"`
+	// Failure is LXD's text when the command could not run ("Command not found"), else "".
+	Failure string `json:"failure"`
+	// Output holds, with RecordOutput, the server-side log paths of stdout ("1") and stderr
+	// ("2").
+	Output map[string]string `json:"output"`
+	// Operation is the final state of the exec's operation.
+	Operation *OperationInfo `json:"operation"`
+	Extra     Extra          `json:"-"`
 }

@@ -349,3 +349,24 @@ func (c *countingWriter) get() int {
 	defer c.mu.Unlock()
 	return c.n
 }
+
+func TestExecDetailed(t *testing.T) {
+	c := unixClient(t)
+	ctx := testCtx(t)
+	inst := runningInstance(t, c)
+	r, err := c.ExecDetailed(ctx, inst.Name, []string{"sh", "-c", "exit 3"}, ExecOptions{})
+	must(t, err)
+	if r.ExitCode != 3 || r.Failure != "" || r.Operation == nil || r.Operation.StatusCode != StatusSuccess || r.Output != nil {
+		t.Fatalf("exit 3: %+v (operation %+v)", r, r.Operation)
+	}
+	r, err = c.ExecDetailed(ctx, inst.Name, []string{"no-such-command"}, ExecOptions{})
+	must(t, err)
+	if r.ExitCode != 127 {
+		t.Fatalf("missing command: %+v", r)
+	}
+	r, err = c.ExecDetailed(ctx, inst.Name, []string{"echo", "recorded"}, ExecOptions{RecordOutput: true})
+	must(t, err)
+	if r.ExitCode != 0 || !strings.Contains(r.Output["1"], "/logs/") || !strings.Contains(r.Output["2"], "/logs/") {
+		t.Fatalf("record-output: %+v", r)
+	}
+}

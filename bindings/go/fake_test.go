@@ -5,9 +5,14 @@ package lxdclient
 import (
 	"context"
 	"errors"
+	"io"
+	"mime"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -229,4 +234,96 @@ func TestConnectErrors(t *testing.T) {
 	mustIs(t, err, ErrInvalidArgument)
 	_, err = Connect(WithUserAgent("bad\nagent"))
 	mustIs(t, err, ErrInvalidArgument)
+}
+
+// The reply size limit (WithMaxReplyBytes) refuses a reply bigger than it, chunked or declared,
+// and a raised limit lets it through; a sync reply without metadata is no list; a timeout says
+// what timed out and after how long (issue 13).
+func TestReplyLimitsAndMissingMetadata(t *testing.T) {
+	const server = `{"config":{},"api_extensions":[],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,"auth_methods":["tls"],"environment":{"server_name":"fake"}}`
+	big := `{"type":"sync","status":"Success","status_code":200,"metadata":` + server + strings.Repeat(" ", 2<<20) + `}`
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/1.0/instances":
+			w.Write([]byte(`{"type":"sync","status":"Success","status_code":200}`))
+		default:
+			if r.URL.Query().Get("project") == "declared" {
+				w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+			}
+			w.Write([]byte(big)) // > 4 KiB without a length: chunked
+		}
+	})
+	ctx := testCtx(t)
+	for _, project := range []string{"chunked", "declared"} {
+		small, err := Connect(WithUnixSocket(sock), WithProject(project), WithMaxReplyBytes(1<<20))
+		must(t, err)
+		_, err = small.GetServer(ctx)
+		mustIs(t, err, ErrProtocol)
+		if !strings.Contains(err.Error(), "larger than") {
+			t.Fatalf("%s: %v", project, err)
+		}
+		small.Close()
+		roomy, err := Connect(WithUnixSocket(sock), WithProject(project), WithMaxReplyBytes(4<<20))
+		must(t, err)
+		s, err := roomy.GetServer(ctx)
+		must(t, err)
+		if s.APIVersion != "1.0" {
+			t.Fatalf("%s: server %+v", project, s)
+		}
+		_, err = roomy.ListInstanceNames(ctx)
+		mustIs(t, err, ErrProtocol)
+		_, err = roomy.ListInstances(ctx)
+		mustIs(t, err, ErrProtocol)
+		roomy.Close()
+	}
+	if _, err := Connect(WithUnixSocket(sock), WithMaxReplyBytes(-1)); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("negative limit: %v", err)
+	}
+
+	stall, _ := stallingLXD(t)
+	c, err := Connect(WithUnixSocket(stall), WithTimeout(time.Second))
+	must(t, err)
+	defer c.Close()
+	_, err = c.GetServer(context.Background())
+	mustIs(t, err, ErrTimeout)
+	if !strings.Contains(err.Error(), "no reply from LXD within 1 s (client timeout)") {
+		t.Fatalf("timeout message: %v", err)
+	}
+}
+
+// Each split upload has its own multipart boundary, drawn from the system RNG by the library.
+func TestSplitUploadBoundariesDiffer(t *testing.T) {
+	var mu sync.Mutex
+	var boundaries []string
+	sock := fakeLXD(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && r.URL.Path == "/1.0/images" {
+			if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil {
+				mu.Lock()
+				boundaries = append(boundaries, params["boundary"])
+				mu.Unlock()
+			}
+			io.Copy(io.Discard, r.Body)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"type":"error","error":"recorded","error_code":400,"metadata":null}`))
+	})
+	c, err := Connect(WithUnixSocket(sock), WithTimeout(5*time.Second))
+	must(t, err)
+	defer c.Close()
+	dir := t.TempDir()
+	meta, rootfs := filepath.Join(dir, "meta.tar"), filepath.Join(dir, "rootfs.tar")
+	must(t, os.WriteFile(meta, []byte("metadata"), 0o644))
+	must(t, os.WriteFile(rootfs, []byte("rootfs"), 0o644))
+	for i := 0; i < 2; i++ {
+		if _, err := c.UploadSplitImage(testCtx(t), meta, rootfs, ImageUploadOptions{}); !errors.Is(err, ErrAPI) {
+			t.Fatalf("upload %d: %v, want the fake server's 400", i, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(boundaries) != 2 || boundaries[0] == boundaries[1] || len(boundaries[0]) < 32 || len(boundaries[1]) < 32 {
+		t.Fatalf("boundaries %q: want two different ones of at least 32 characters", boundaries)
+	}
 }

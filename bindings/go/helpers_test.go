@@ -13,6 +13,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -176,4 +177,40 @@ func waitUntil(t testing.TB, timeout time.Duration, what string, cond func() boo
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// anonClient is an HTTPS client without a client certificate (untrusted), pinned to the
+// harness daemon's certificate.
+func anonClient(t testing.TB) *Client {
+	t.Helper()
+	env := lxdEnv(t)
+	c, err := Connect(WithHTTPS(env.httpsURL), WithServerCertFile(env.serverCert))
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// setImagePublic sets an image's public flag and waits.
+func setImagePublic(ctx context.Context, c *Client, fp string, public bool) error {
+	op, err := c.PatchImage(ctx, fp, map[string]any{"public": public}, "")
+	if err != nil {
+		return err
+	}
+	return op.wait(ctx)
+}
+
+// mustAPI fails unless err is an *Error with code ErrAPI, HTTP status status (0: any) and a
+// message containing want.
+func mustAPI(t testing.TB, err error, status int, want string) {
+	t.Helper()
+	mustIs(t, err, ErrAPI)
+	e := err.(*Error)
+	if (status != 0 && e.HTTPStatus != status) || !strings.Contains(e.Message, want) {
+		t.Fatalf("got %d %q, want %d and a message containing %q", e.HTTPStatus, e.Message, status, want)
+	}
+}
+
+func errorIs(err, target error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Is(target)
 }

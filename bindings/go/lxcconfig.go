@@ -58,9 +58,10 @@ func EnsureClientCert(configDir string) (bool, error) {
 }
 
 // AddConfigRemote is `lxc remote add NAME URL`: it fetches the server certificate from url
-// ("https://host:port"), checks its SHA-256 fingerprint against expectedFingerprint (hex, a
-// prefix is enough; "" accepts it on first use, like --accept-certificate: only on a network you
-// trust; a mismatch is ErrTLS), stores it in servercerts/NAME.crt, makes a client certificate if
+// ("https://host:port"), checks its SHA-256 fingerprint against expectedFingerprint (the full
+// fingerprint: 64 hex digits, any case, ':' separators allowed; anything shorter, a prefix
+// included, is ErrInvalidArgument before any connection; "" accepts it on first use, like
+// --accept-certificate: only on a network you trust; a mismatch is ErrTLS), stores it in servercerts/NAME.crt, makes a client certificate if
 // needed, authenticates with password (trust password or token; "" if already trusted) and adds
 // the remote to config.yml, keeping the other settings. Nothing is written when a step fails. It
 // returns the server certificate's fingerprint. The call blocks (no context: it is local work
@@ -78,4 +79,20 @@ func AddConfigRemote(configDir, name, url, password, expectedFingerprint string)
 		return "", err
 	}
 	return takeString(out), nil
+}
+
+// Remote is one remote of an lxc configuration directory (config.yml).
+type Remote struct {
+	Name     string `json:"name"`
+	Addr     string `json:"addr"`
+	Protocol string `json:"protocol"`
+	Project  string `json:"project"`
+	Extra    Extra  `json:"-"`
+}
+
+// Remotes is an lxc configuration's remotes and its default one.
+type Remotes struct {
+	Default string   `json:"default"`
+	Remotes []Remote `json:"remotes"`
+	Extra   Extra    `json:"-"`
 }

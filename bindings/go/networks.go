@@ -9,101 +9,6 @@ import "C"
 
 import "context"
 
-// ListNetworkNames lists the networks' names, managed or not (GET /1.0/networks).
-func (c *Client) ListNetworkNames(ctx context.Context) ([]string, error) {
-	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_list(p, 0, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decodeNames(s)
-}
-
-// ListNetworks lists the networks (GET /1.0/networks?recursion=1). Listed objects carry no
-// ETag: their Save sends no If-Match unless you Sync them first.
-func (c *Client) ListNetworks(ctx context.Context) ([]*Network, error) {
-	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_list(p, 1, out, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return loadList[Network](c, s, networkKey, "")
-}
-
-func networkKey(n *Network) string { return n.Name }
-
-// GetNetwork fetches one network (GET /1.0/networks/<name>) with its ETag. Missing: ErrNotFound.
-func (c *Client) GetNetwork(ctx context.Context, name string) (*Network, error) {
-	var a cArgs
-	n := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_get(p, n, out, et, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return loadObject[Network](c, []byte(s), etag, networkKey, "")
-}
-
-// NetworkExists reports whether a network exists (GET /1.0/networks/<name>, 404 → false).
-func (c *Client) NetworkExists(ctx context.Context, name string) (bool, error) {
-	var a cArgs
-	n := a.str(name)
-	return c.callBool(ctx, &a, func(p *C.lxd_client, out *C.bool, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_exists(p, n, out, e)
-	})
-}
-
-// CreateNetwork creates a managed network (POST /1.0/networks). Name taken: ErrConflict.
-func (c *Client) CreateNetwork(ctx context.Context, req NetworkCreate) error {
-	var a cArgs
-	j := a.json(req)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_create(p, j, e)
-	})
-}
-
-// UpdateNetwork replaces a network's configuration and description with network's
-// (PUT /1.0/networks/<name>). A non-empty etag is sent as If-Match: if the network changed since
-// it was read, ErrPreconditionFailed.
-func (c *Client) UpdateNetwork(ctx context.Context, name string, network *Network, etag string) error {
-	var a cArgs
-	n, j, t := a.str(name), a.json(network), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_update(p, n, j, t, e)
-	})
-}
-
-// PatchNetwork merges patch (any value encoding/json turns into a JSON object) into a network
-// (PATCH /1.0/networks/<name>); etag as in UpdateNetwork.
-func (c *Client) PatchNetwork(ctx context.Context, name string, patch any, etag string) error {
-	var a cArgs
-	n, j, t := a.str(name), a.json(patch), a.opt(etag)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_patch(p, n, j, t, e)
-	})
-}
-
-// RenameNetwork renames a managed network (POST /1.0/networks/<name>). Name taken: ErrConflict.
-func (c *Client) RenameNetwork(ctx context.Context, name, newName string) error {
-	var a cArgs
-	n, nn := a.str(name), a.str(newName)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_rename(p, n, nn, e)
-	})
-}
-
-// DeleteNetwork deletes a managed network (DELETE /1.0/networks/<name>). In use: ErrAPI.
-func (c *Client) DeleteNetwork(ctx context.Context, name string) error {
-	var a cArgs
-	n := a.str(name)
-	return c.callErr(ctx, &a, func(p *C.lxd_client, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_network_delete(p, n, e)
-	})
-}
-
 // GetNetworkState fetches a network's runtime state: addresses, counters, MTU
 // (GET /1.0/networks/<name>/state).
 func (c *Client) GetNetworkState(ctx context.Context, name string) (*NetworkState, error) {
@@ -112,72 +17,7 @@ func (c *Client) GetNetworkState(ctx context.Context, name string) (*NetworkStat
 	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_state(p, n, out, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	var st NetworkState
-	if err := decodeReply(s, &st); err != nil {
-		return nil, err
-	}
-	return &st, nil
-}
-
-// ETag is the ETag the network was read with ("" for listed networks).
-func (v *Network) ETag() string { return v.meta.etag }
-
-// Dirty reports whether the network was changed since it was read (or last synced or saved).
-func (v *Network) Dirty() bool { return isDirty(v) }
-
-// Rollback discards local changes: the network is again what the server sent.
-func (v *Network) Rollback() error { return rollback(v) }
-
-// Sync fetches the network again, discarding local changes.
-func (v *Network) Sync(ctx context.Context) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	fresh, err := c.GetNetwork(ctx, m.name)
-	if err != nil {
-		return err
-	}
-	replace(v, fresh)
-	return nil
-}
-
-// Save writes the network back (PUT with the ETag it was read with: if it changed on the server
-// meanwhile, ErrPreconditionFailed and nothing is overwritten), then syncs it.
-func (v *Network) Save(ctx context.Context) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	if err := c.UpdateNetwork(ctx, m.name, v, m.etag); err != nil {
-		return err
-	}
-	return v.Sync(ctx)
-}
-
-// Rename renames the network on the server, then syncs it.
-func (v *Network) Rename(ctx context.Context, newName string) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	if err := c.RenameNetwork(ctx, m.name, newName); err != nil {
-		return err
-	}
-	m.name = newName
-	return v.Sync(ctx)
-}
-
-// Delete deletes the network on the server.
-func (v *Network) Delete(ctx context.Context) error {
-	c, m, err := boundClient(v)
-	if err != nil {
-		return err
-	}
-	return c.DeleteNetwork(ctx, m.name)
+	return decodeAs[*NetworkState](s, err)
 }
 
 // State fetches the network's runtime state.
@@ -187,4 +27,137 @@ func (v *Network) State(ctx context.Context) (*NetworkState, error) {
 		return nil, err
 	}
 	return c.GetNetworkState(ctx, m.name)
+}
+
+// NetworkLease is a DHCP lease (or a static allocation, or the gateway) of a managed network.
+type NetworkLease struct {
+	Hostname string `json:"hostname"`
+	Hwaddr   string `json:"hw_address"`
+	Address  string `json:"address"`
+	// Type is "static", "dynamic" or "gateway".
+	Type     string `json:"type"`
+	Location string `json:"location"`
+	Project  string `json:"project"`
+	Extra    Extra  `json:"-"`
+}
+
+// NetworkLeases lists a managed network's DHCP leases (GET /1.0/networks/<name>/leases),
+// including its gateway's address. Unmanaged networks: ErrAPI.
+func (c *Client) NetworkLeases(ctx context.Context, network string) ([]*NetworkLease, error) {
+	var a cArgs
+	nw := a.str(network)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_network_leases(p, nw, out, e)
+	})
+	return decodeAs[[]*NetworkLease](s, err)
+}
+
+// Network is a network (GET /1.0/networks/<name>): a managed one LXD created, or a host
+// interface it lists.
+type Network struct {
+	// Name is the key (an interface name: at most 15 characters); change it with Rename.
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Type is "bridge", "macvlan", "physical", "loopback", ...
+	Type string `json:"type"`
+	// Managed is true for networks LXD created.
+	Managed bool              `json:"managed"`
+	Status  string            `json:"status"`
+	Config  map[string]string `json:"config"`
+	UsedBy  []string          `json:"used_by"`
+	// Locations are the cluster members it is defined on.
+	Locations []string `json:"locations"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+
+	meta objectMeta
+}
+
+// NetworkCreate is the request to create a network (POST /1.0/networks).
+type NetworkCreate struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Type is "bridge" (the default), "macvlan", "sriov", "ovn" or "physical".
+	Type   string            `json:"type,omitempty"`
+	Config map[string]string `json:"config,omitempty"`
+	// Extra holds members to send that this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkState is a network's runtime state (GET /1.0/networks/<name>/state).
+type NetworkState struct {
+	Addresses []NetworkStateAddress `json:"addresses"`
+	Counters  NetworkStateCounters  `json:"counters"`
+	Hwaddr    string                `json:"hwaddr"`
+	MTU       int64                 `json:"mtu"`
+	// State is "up" or "down".
+	State string `json:"state"`
+	Type  string `json:"type"`
+	// Bond, Bridge, VLAN and OVN are set for interfaces of that kind.
+	Bond   *NetworkStateBond   `json:"bond"`
+	Bridge *NetworkStateBridge `json:"bridge"`
+	VLAN   *NetworkStateVLAN   `json:"vlan"`
+	OVN    *NetworkStateOVN    `json:"ovn"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkStateAddress is one address of a network interface.
+type NetworkStateAddress struct {
+	Family  string `json:"family"`
+	Address string `json:"address"`
+	Netmask string `json:"netmask"`
+	Scope   string `json:"scope"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkStateCounters are a network interface's traffic counters.
+type NetworkStateCounters struct {
+	BytesReceived   int64 `json:"bytes_received"`
+	BytesSent       int64 `json:"bytes_sent"`
+	PacketsReceived int64 `json:"packets_received"`
+	PacketsSent     int64 `json:"packets_sent"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkStateBond is the state of a bond interface.
+type NetworkStateBond struct {
+	Mode           string   `json:"mode"`
+	TransmitPolicy string   `json:"transmit_policy"`
+	UpDelay        uint64   `json:"up_delay"`
+	DownDelay      uint64   `json:"down_delay"`
+	MIIFrequency   uint64   `json:"mii_frequency"`
+	MIIState       string   `json:"mii_state"`
+	LowerDevices   []string `json:"lower_devices"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkStateBridge is the state of a bridge.
+type NetworkStateBridge struct {
+	ID            string   `json:"id"`
+	STP           bool     `json:"stp"`
+	ForwardDelay  uint64   `json:"forward_delay"`
+	VLANDefault   uint64   `json:"vlan_default"`
+	VLANFiltering bool     `json:"vlan_filtering"`
+	UpperDevices  []string `json:"upper_devices"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkStateVLAN is the state of a VLAN interface.
+type NetworkStateVLAN struct {
+	LowerDevice string `json:"lower_device"`
+	VID         uint64 `json:"vid"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
+}
+
+// NetworkStateOVN is the state of an OVN network.
+type NetworkStateOVN struct {
+	Chassis string `json:"chassis"`
+	// Extra holds members this version has no field for.
+	Extra Extra `json:"-"`
 }

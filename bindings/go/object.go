@@ -5,6 +5,7 @@ package lxdclient
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // The object lifecycle pylxd documents, once for every kind of object: an object read from the
@@ -14,38 +15,47 @@ import (
 
 // objectMeta is the private state of an object read from the server.
 type objectMeta struct {
-	client *Client
-	etag   string
-	orig   []byte // the JSON as read
-	saved  []byte // the object decoded from orig, encoded again: Dirty compares against it
-	name   string // the key it was read under (name, fingerprint)
-	parent string // the instance, for snapshots
+	client  *Client
+	etag    string
+	orig    []byte   // the JSON as read
+	saved   []byte   // the object decoded from orig, encoded again: Dirty compares against it
+	name    string   // the key it was read under (name, fingerprint)
+	parents []string // the parents' names, for resources under others (a snapshot's instance)
 }
 
-// object is a pointer to a model that has the lifecycle.
+// object is a pointer to a model that has the lifecycle (its lifecycle method is generated with
+// the resource's CRUD methods, from the registry).
 type object[T any] interface {
 	*T
 	lifecycle() *objectMeta
 }
 
-func (v *Server) lifecycle() *objectMeta      { return &v.meta }
-func (v *Instance) lifecycle() *objectMeta    { return &v.meta }
-func (v *Snapshot) lifecycle() *objectMeta    { return &v.meta }
-func (v *Image) lifecycle() *objectMeta       { return &v.meta }
-func (v *ImageAlias) lifecycle() *objectMeta  { return &v.meta }
-func (v *Profile) lifecycle() *objectMeta     { return &v.meta }
-func (v *Network) lifecycle() *objectMeta     { return &v.meta }
-func (v *StoragePool) lifecycle() *objectMeta { return &v.meta }
-func (v *Certificate) lifecycle() *objectMeta { return &v.meta }
+func (v *Server) lifecycle() *objectMeta { return &v.meta }
+
+// parentOf is the i-th parent an object was read under ("" for an object made by hand).
+func parentOf(m *objectMeta, i int) string {
+	if i < len(m.parents) {
+		return m.parents[i]
+	}
+	return ""
+}
+
+// lastSegment is a member's own name: LXD names some sub-resources "<parent>/<name>".
+func lastSegment(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
 
 // loadObject decodes an object read from the server and remembers where it came from.
-func loadObject[T any, P object[T]](c *Client, text []byte, etag string, key func(P) string, parent string) (P, error) {
+func loadObject[T any, P object[T]](c *Client, text []byte, etag string, key func(P) string, parents ...string) (P, error) {
 	p := P(new(T))
 	if err := decodeReply(string(text), p); err != nil {
 		return nil, err
 	}
 	m := p.lifecycle()
-	m.client, m.etag, m.parent = c, etag, parent
+	m.client, m.etag, m.parents = c, etag, parents
 	m.orig = append([]byte(nil), text...)
 	m.name = key(p)
 	saved, err := json.Marshal(p)
@@ -57,14 +67,14 @@ func loadObject[T any, P object[T]](c *Client, text []byte, etag string, key fun
 }
 
 // loadList decodes a JSON array of objects (a recursion=1 listing; they carry no ETag).
-func loadList[T any, P object[T]](c *Client, text string, key func(P) string, parent string) ([]P, error) {
+func loadList[T any, P object[T]](c *Client, text string, key func(P) string, parents ...string) ([]P, error) {
 	var raws []json.RawMessage
 	if err := decodeReply(text, &raws); err != nil {
 		return nil, err
 	}
 	out := make([]P, 0, len(raws))
 	for _, raw := range raws {
-		p, err := loadObject[T, P](c, raw, "", key, parent)
+		p, err := loadObject[T, P](c, raw, "", key, parents...)
 		if err != nil {
 			return nil, err
 		}

@@ -113,7 +113,9 @@ func (o *Operation) infoLocked() (*OperationInfo, error) {
 // When ctx is cancelled or its deadline passes, Wait returns at once (ErrCancelled wrapping
 // context.Canceled, or ErrTimeout wrapping context.DeadlineExceeded): the blocked C call is
 // interrupted with lxd_operation_interrupt from another goroutine. The operation itself keeps
-// running on the server (see Cancel), and Wait may be called again.
+// running on the server (see Cancel), and Wait may be called again. A context without a
+// deadline waits up to the client's operation deadline (WithOperationDeadline, default 10
+// minutes), then fails with ErrTimeout.
 func (o *Operation) Wait(ctx context.Context) error {
 	if ctx == nil {
 		return invalidArgument("nil context")

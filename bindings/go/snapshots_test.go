@@ -29,6 +29,13 @@ func TestSnapshots(t *testing.T) {
 	}
 	_, err = snaps.Create(ctx, "s0", false)
 	mustIs(t, err, ErrOperationFailed) // LXD fails the operation: the name is taken
+	// No name: LXD picks one (snap0: the first free snap<N>), and Create returns that snapshot.
+	auto, err := snaps.Create(ctx, "", false)
+	must(t, err)
+	if auto.Name != "snap0" || auto.Instance() != inst.Name || auto.ETag() == "" {
+		t.Fatalf("auto-named snapshot %+v", auto)
+	}
+	must(t, auto.Delete(ctx))
 
 	op, err := c.CreateSnapshot(ctx, inst.Name, "s.1-ü", false)
 	must(t, err)

@@ -9,8 +9,8 @@ import "C"
 
 import "context"
 
-// More of storage volumes: every volume of a pool, copy and move, usage, and volume snapshots'
-// get, update, patch and rename.
+// Storage volumes: creating one, every volume of a pool, copy and move, usage. The CRUD methods
+// and the object lifecycle are generated (zz_generated_storage_volumes.go).
 
 // ListAllStorageVolumeNames lists every volume of a pool as "type/name" ("custom/vol1",
 // "container/c1"); filter ("": none) is LXD's collection filter ("type eq custom").
@@ -39,20 +39,20 @@ func (c *Client) ListAllStorageVolumes(ctx context.Context, pool, filter string)
 
 // CopyStorageVolume copies a custom volume (or a snapshot of one, "vol/snap") to newName in
 // targetPool and waits; volumeOnly leaves its snapshots behind.
-func (c *Client) CopyStorageVolume(ctx context.Context, sourcePool, sourceName, targetPool, newName string, volumeOnly bool) error {
+func (c *Client) CopyStorageVolume(ctx context.Context, sourcePool, sourceName, targetPool, newName string, volumeOnly bool) (*Operation, error) {
 	var a cArgs
 	sp, sn, tp, nn := a.str(sourcePool), a.str(sourceName), a.str(targetPool), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_copy(p, sp, sn, tp, nn, C.bool(volumeOnly), op, e)
 	})
 }
 
 // MoveStorageVolume moves a volume to newPool as newName and waits (renaming within a pool is
 // RenameStorageVolume). The volume must not be in use.
-func (c *Client) MoveStorageVolume(ctx context.Context, pool, volumeType, name, newPool, newName string) error {
+func (c *Client) MoveStorageVolume(ctx context.Context, pool, volumeType, name, newPool, newName string) (*Operation, error) {
 	var a cArgs
 	pl, ty, n, np, nn := a.str(pool), a.str(volumeType), a.str(name), a.str(newPool), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+	return c.callOp(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_move(p, pl, ty, n, np, nn, op, e)
 	})
 }
@@ -68,42 +68,40 @@ func (c *Client) StorageVolumeState(ctx context.Context, pool, volumeType, name 
 	return decodeAs[*StorageVolumeState](s, err)
 }
 
-// GetStorageVolumeSnapshot fetches a volume snapshot and its ETag. Missing: ErrNotFound.
-func (c *Client) GetStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string) (*StorageVolumeSnapshot, string, error) {
-	var a cArgs
-	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_snapshot_get(p, pl, ty, v, n, out, et, e)
-	})
-	snap, err := decodeAs[*StorageVolumeSnapshot](s, err)
-	return snap, etag, err
+// StorageVolume is a storage volume (GET /1.0/storage-pools/<pool>/volumes/<type>/<name>).
+type StorageVolume struct {
+	Name        string            `json:"name"`
+	Type        string            `json:"type"`
+	Description string            `json:"description"`
+	Config      map[string]string `json:"config"`
+	ContentType string            `json:"content_type,omitempty"`
+	Location    string            `json:"location,omitempty"`
+	UsedBy      []string          `json:"used_by,omitempty"`
+	Extra       Extra             `json:"-"`
+
+	meta objectMeta
 }
 
-// UpdateStorageVolumeSnapshot replaces a volume snapshot's description and expiry (PUT) and
-// waits; etag ("": none) guards against a concurrent change (ErrPreconditionFailed).
-func (c *Client) UpdateStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string, snap StorageVolumeSnapshot, etag string) error {
+// CreateStorageVolume creates a volume (POST /1.0/storage-pools/<pool>/volumes/<type>) from v
+// (Name, Config, Description, ContentType) and waits for it.
+func (c *Client) CreateStorageVolume(ctx context.Context, pool, volumeType string, v StorageVolume) (*Operation, error) {
 	var a cArgs
-	pl, ty, v, n, j, et := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.json(snap), a.opt(etag)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_snapshot_update(p, pl, ty, v, n, j, et, op, e)
-	})
-}
-
-// PatchStorageVolumeSnapshot merges patch into a volume snapshot (PATCH) and waits; etag as in
-// UpdateStorageVolumeSnapshot.
-func (c *Client) PatchStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string, patch any, etag string) error {
-	var a cArgs
-	pl, ty, v, n, j, et := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.json(patch), a.opt(etag)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_snapshot_patch(p, pl, ty, v, n, j, et, op, e)
+	pl, ty, j := a.str(pool), a.str(volumeType), a.json(v)
+	return c.callOp(ctx, &a, func(cl *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_create(cl, pl, ty, j, op, e)
 	})
 }
 
-// RenameStorageVolumeSnapshot renames a volume snapshot and waits.
-func (c *Client) RenameStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name, newName string) error {
-	var a cArgs
-	pl, ty, v, n, nn := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(newName)
-	return c.callWait(ctx, &a, func(p *C.lxd_client, op **C.lxd_operation, e **C.lxd_error) C.enum_lxd_result {
-		return C.lxd_storage_volume_snapshot_rename(p, pl, ty, v, n, nn, op, e)
-	})
+// StorageVolumeState is a volume's usage (GET .../volumes/<type>/<name>/state).
+type StorageVolumeState struct {
+	// Usage is nil when the driver does not report it.
+	Usage *StorageVolumeUsage `json:"usage"`
+	Extra Extra               `json:"-"`
+}
+
+// StorageVolumeUsage is the space a volume uses, in bytes (Total 0: no quota).
+type StorageVolumeUsage struct {
+	Used  uint64 `json:"used"`
+	Total int64  `json:"total"`
+	Extra Extra  `json:"-"`
 }

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 pub mod certificates;
 pub mod cluster;
 pub mod collections;
-pub mod coverage;
+
 pub mod endpoint;
 pub mod images;
 pub mod instance_backups;
@@ -256,15 +256,6 @@ impl Collection {
     }
 }
 
-
-
-
-
-
-
-
-
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,7 +279,7 @@ mod tests {
         let l2 = c.list::<Instance>(2);
         assert_eq!(l2.request.path_and_query(), "/1.0/instances?recursion=2");
         let g = c.get::<Instance>("c1").unwrap();
-        let got = g.parse(&sync(r#"{"name":"c1","status":"Running"}"#)).unwrap();
+        let got = g.parse(&sync(&crate::models::full_instance(json!({"name":"c1","status":"Running"})).to_string())).unwrap();
         assert_eq!((got.value.name.as_str(), got.etag.as_deref()), ("c1", Some("\"e1\"")));
         assert!(c.get::<Instance>("bad_name").is_err());
         let e = c.exists("c1").unwrap();
@@ -349,7 +340,7 @@ mod tests {
         assert_eq!(create.path_and_query(), "/1.0/instances?project=p&target=m2");
         assert_eq!(instances::state("c1").unwrap().request.scope, Scope::PROJECT);
         assert_eq!(instances::set_state("c1", "start", -1, false, false).unwrap().request.scope, Scope::PROJECT);
-        assert_eq!(snapshots::create("c1", "s", false).unwrap().request.scope, Scope::PROJECT);
+        assert_eq!(snapshots::create("c1", Some("s"), false).unwrap().request.scope, Scope::PROJECT);
         // The server: GET takes both, PUT/PATCH only target; certificates take neither.
         assert_eq!(server::get().request.scope, Scope::BOTH);
         assert_eq!(server::put("{}", None).unwrap().request.scope, Scope { project: false, target: true });

@@ -19,12 +19,36 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A field LXD always sends: absent is an error (a protocol error once parsed from a reply);
+/// present, `null` is the empty value as for the other fields (Go sends a nil list or map as null).
+fn required<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    null_default(d)
+}
+
+/// A model struct. A field marked `required` is one LXD 5.0.2 always sends in this object (its Go
+/// struct field has no `omitempty`, and the replies recorded from LXD 5.0.2 in
+/// core/tests/fixtures carry it): without it the object is refused, never filled with a default.
+/// Every other field may be absent or `null` (LXD omits some, and sends `null` for empty lists
+/// and maps in places) and then takes its default.
 macro_rules! model {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
+    ($(#[$m:meta])* $name:ident { $($body:tt)* }) => {
+        model!(@fields [$(#[$m])*] $name [] $($body)*);
+    };
+    (@fields $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* required $field:ident : $ty:ty, $($rest:tt)*) => {
+        model!(@fields $metas $name [$($done)* $(#[$fm])* #[serde(deserialize_with = "required")] pub $field: $ty,] $($rest)*);
+    };
+    (@fields $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* $field:ident : $ty:ty, $($rest:tt)*) => {
+        model!(@fields $metas $name [$($done)* $(#[$fm])* #[serde(default, deserialize_with = "null_default")] pub $field: $ty,] $($rest)*);
+    };
+    (@fields [$($m:tt)*] $name:ident [$($done:tt)*]) => {
+        $($m)*
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct $name {
-            $($(#[$fm])* #[serde(default, deserialize_with = "null_default")] pub $field: $ty,)*
+            $($done)*
             /// Fields this version does not know, kept as received.
             #[serde(flatten)]
             pub extra: Map<String, Value>,
@@ -38,17 +62,17 @@ model!(
         /// Server configuration.
         config: Map<String, Value>,
         /// API extensions the server supports.
-        api_extensions: Vec<String>,
+        required api_extensions: Vec<String>,
         /// `stable` or `development`.
-        api_status: String,
+        required api_status: String,
         /// API version (`1.0`).
-        api_version: String,
+        required api_version: String,
         /// `trusted` or `untrusted`.
-        auth: String,
+        required auth: String,
         /// Supported authentication methods.
         auth_methods: Vec<String>,
         /// Whether this is the public (unauthenticated) view.
-        public: bool,
+        required public: bool,
         /// Environment (server name, version, certificate, ...).
         environment: Map<String, Value>,
     }
@@ -66,32 +90,35 @@ impl Server {
 }
 
 model!(
-    /// An instance (container or virtual machine).
+    /// An instance (container or virtual machine). Also what a copy reads from its source, which
+    /// may be a snapshot (`GET /1.0/instances/<name>/snapshots/<snap>`): so only the fields
+    /// LXD 5.0.2 sends for both are required (a snapshot has no description, status, location,
+    /// type or project).
     Instance {
         /// Name (the key; rename it with a rename call).
-        name: String,
+        required name: String,
         /// Description.
         description: String,
         /// Architecture.
-        architecture: String,
+        required architecture: String,
         /// Local configuration.
-        config: StringMap,
+        required config: StringMap,
         /// Local devices.
-        devices: Devices,
+        required devices: Devices,
         /// Whether it is ephemeral.
-        ephemeral: bool,
+        required ephemeral: bool,
         /// Profiles applied, in order.
-        profiles: Vec<String>,
+        required profiles: Vec<String>,
         /// Whether its last snapshot is stateful.
-        stateful: bool,
+        required stateful: bool,
         /// Status text.
         status: String,
         /// Status code.
         status_code: u16,
         /// Creation time.
-        created_at: String,
+        required created_at: String,
         /// Last use.
-        last_used_at: String,
+        required last_used_at: String,
         /// Cluster member.
         location: String,
         /// `container` or `virtual-machine`.
@@ -100,9 +127,9 @@ model!(
         /// Project.
         project: String,
         /// Configuration with profiles applied.
-        expanded_config: StringMap,
+        required expanded_config: StringMap,
         /// Devices with profiles applied.
-        expanded_devices: Devices,
+        required expanded_devices: Devices,
     }
 );
 
@@ -110,21 +137,21 @@ model!(
     /// `GET /1.0/instances/<name>/state`.
     InstanceState {
         /// Status text.
-        status: String,
+        required status: String,
         /// Status code.
-        status_code: u16,
+        required status_code: u16,
         /// Disk usage per device.
-        disk: Value,
+        required disk: Value,
         /// Memory usage.
-        memory: Value,
+        required memory: Value,
         /// Network interfaces.
-        network: Value,
+        required network: Value,
         /// Init PID.
-        pid: i64,
+        required pid: i64,
         /// Number of processes.
-        processes: i64,
+        required processes: i64,
         /// CPU usage.
-        cpu: Value,
+        required cpu: Value,
     }
 );
 
@@ -132,31 +159,31 @@ model!(
     /// An instance snapshot.
     Snapshot {
         /// Snapshot name (without the instance part).
-        name: String,
+        required name: String,
         /// Architecture.
-        architecture: String,
+        required architecture: String,
         /// Configuration.
-        config: StringMap,
+        required config: StringMap,
         /// Devices.
-        devices: Devices,
+        required devices: Devices,
         /// Ephemeral flag.
-        ephemeral: bool,
+        required ephemeral: bool,
         /// Profiles.
-        profiles: Vec<String>,
+        required profiles: Vec<String>,
         /// Whether it holds runtime state.
-        stateful: bool,
+        required stateful: bool,
         /// Creation time.
-        created_at: String,
+        required created_at: String,
         /// Last use.
-        last_used_at: String,
+        required last_used_at: String,
         /// Expiry time.
-        expires_at: String,
+        required expires_at: String,
         /// Size in bytes (-1 when unknown).
-        size: i64,
+        required size: i64,
         /// Expanded configuration.
-        expanded_config: StringMap,
+        required expanded_config: StringMap,
         /// Expanded devices.
-        expanded_devices: Devices,
+        required expanded_devices: Devices,
     }
 );
 
@@ -164,9 +191,9 @@ model!(
     /// An alias as embedded in an image.
     ImageAliasRef {
         /// Alias name.
-        name: String,
+        required name: String,
         /// Description.
-        description: String,
+        required description: String,
     }
 );
 
@@ -174,38 +201,38 @@ model!(
     /// An image.
     Image {
         /// SHA-256 fingerprint.
-        fingerprint: String,
+        required fingerprint: String,
         /// Aliases.
-        aliases: Vec<ImageAliasRef>,
+        required aliases: Vec<ImageAliasRef>,
         /// Architecture.
-        architecture: String,
+        required architecture: String,
         /// Auto-update.
-        auto_update: bool,
+        required auto_update: bool,
         /// Cached (downloaded on demand).
-        cached: bool,
+        required cached: bool,
         /// Creation time.
-        created_at: String,
+        required created_at: String,
         /// Expiry time.
-        expires_at: String,
+        required expires_at: String,
         /// File name.
-        filename: String,
+        required filename: String,
         /// Last use.
-        last_used_at: String,
+        required last_used_at: String,
         /// Properties.
-        properties: StringMap,
+        required properties: StringMap,
         /// Public.
-        public: bool,
+        required public: bool,
         /// Size in bytes.
-        size: i64,
+        required size: i64,
         /// Upload time.
-        uploaded_at: String,
+        required uploaded_at: String,
         /// Where it updates from.
         update_source: Value,
         /// `container` or `virtual-machine`.
         #[serde(rename = "type")]
-        kind: String,
+        required kind: String,
         /// Profiles applied to instances made from it.
-        profiles: Vec<String>,
+        required profiles: Vec<String>,
     }
 );
 
@@ -213,14 +240,14 @@ model!(
     /// An image alias.
     ImageAlias {
         /// Name.
-        name: String,
+        required name: String,
         /// Description.
-        description: String,
+        required description: String,
         /// Fingerprint it points to.
-        target: String,
+        required target: String,
         /// `container` or `virtual-machine`.
         #[serde(rename = "type")]
-        kind: String,
+        required kind: String,
     }
 );
 
@@ -228,15 +255,15 @@ model!(
     /// A profile.
     Profile {
         /// Name.
-        name: String,
+        required name: String,
         /// Description.
-        description: String,
+        required description: String,
         /// Configuration.
-        config: StringMap,
+        required config: StringMap,
         /// Devices.
-        devices: Devices,
+        required devices: Devices,
         /// URLs of the instances using it.
-        used_by: Vec<String>,
+        required used_by: Vec<String>,
     }
 );
 
@@ -244,14 +271,14 @@ model!(
     /// A network.
     Network {
         /// Name.
-        name: String,
+        required name: String,
         /// Description.
         description: String,
         /// `bridge`, `physical`, `loopback`, ...
         #[serde(rename = "type")]
-        kind: String,
+        required kind: String,
         /// Whether LXD manages it.
-        managed: bool,
+        required managed: bool,
         /// Status (`Created`, `Pending`, ...).
         status: String,
         /// Configuration.
@@ -267,18 +294,18 @@ model!(
     /// `GET /1.0/networks/<name>/state`.
     NetworkState {
         /// Addresses.
-        addresses: Value,
+        required addresses: Value,
         /// Counters.
-        counters: Value,
+        required counters: Value,
         /// MAC address.
-        hwaddr: String,
+        required hwaddr: String,
         /// MTU.
-        mtu: i64,
+        required mtu: i64,
         /// `up` or `down`.
-        state: String,
+        required state: String,
         /// Interface type.
         #[serde(rename = "type")]
-        kind: String,
+        required kind: String,
     }
 );
 
@@ -286,19 +313,19 @@ model!(
     /// A storage pool.
     StoragePool {
         /// Name.
-        name: String,
+        required name: String,
         /// Description.
-        description: String,
+        required description: String,
         /// Driver (`dir`, `zfs`, ...).
-        driver: String,
+        required driver: String,
         /// Status.
-        status: String,
+        required status: String,
         /// Configuration.
-        config: StringMap,
+        required config: StringMap,
         /// URLs of users.
-        used_by: Vec<String>,
+        required used_by: Vec<String>,
         /// Cluster members.
-        locations: Vec<String>,
+        required locations: Vec<String>,
     }
 );
 
@@ -306,9 +333,9 @@ model!(
     /// `GET /1.0/storage-pools/<name>/resources`.
     StoragePoolResources {
         /// Space usage.
-        space: Value,
+        required space: Value,
         /// Inode usage.
-        inodes: Value,
+        required inodes: Value,
     }
 );
 
@@ -316,14 +343,14 @@ model!(
     /// A trusted certificate.
     Certificate {
         /// Fingerprint.
-        fingerprint: String,
+        required fingerprint: String,
         /// PEM text.
         certificate: String,
         /// Name.
         name: String,
         /// `client` or `metrics`.
         #[serde(rename = "type")]
-        kind: String,
+        required kind: String,
         /// Restricted to `projects`.
         restricted: bool,
         /// Projects it may use.
@@ -348,14 +375,51 @@ model!(
     }
 );
 
+/// An instance as LXD 5.0.2 sends it (every field it always sends), with `overrides` on top: for
+/// tests that parse instances.
+#[cfg(test)]
+pub(crate) fn full_instance(overrides: Value) -> Value {
+    let mut v = serde_json::json!({"architecture":"x86_64","config":{},"devices":{},"ephemeral":false,"profiles":["default"],"stateful":false,
+        "description":"","created_at":"2024-01-01T00:00:00Z","expanded_config":{},"expanded_devices":{},"name":"c1","status":"Stopped",
+        "status_code":102,"last_used_at":"1970-01-01T00:00:00Z","location":"none","type":"container","project":"default"});
+    if let (Some(m), Value::Object(o)) = (v.as_object_mut(), overrides) {
+        m.extend(o);
+    }
+    v
+}
+
+/// `GET /1.0` as LXD 5.0.2 sends it to a trusted client, with `overrides` on top.
+#[cfg(test)]
+pub(crate) fn full_server(overrides: Value) -> Value {
+    let mut v = serde_json::json!({"config":{},"api_extensions":[],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,
+        "auth_methods":["tls"],"environment":{}});
+    if let (Some(m), Value::Object(o)) = (v.as_object_mut(), overrides) {
+        m.extend(o);
+    }
+    v
+}
+
+/// An image as LXD 5.0.2 sends it, with `overrides` on top.
+#[cfg(test)]
+pub(crate) fn full_image(overrides: Value) -> Value {
+    let mut v = serde_json::json!({"aliases":[],"architecture":"x86_64","auto_update":false,"cached":false,"created_at":"2024-01-01T00:00:00Z",
+        "expires_at":"1970-01-01T00:00:00Z","filename":"busybox.tar.gz","fingerprint":"","last_used_at":"1970-01-01T00:00:00Z","profiles":["default"],
+        "properties":{},"public":false,"size":1,"type":"container","uploaded_at":"2024-01-01T00:00:00Z"});
+    if let (Some(m), Value::Object(o)) = (v.as_object_mut(), overrides) {
+        m.extend(o);
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn unknown_fields_survive_roundtrip() {
-        let text = r#"{"name":"c1","config":{"a":"b"},"future_field":{"x":[1,2]},"type":"container"}"#;
-        let i: Instance = serde_json::from_str(text).unwrap();
+        let text = full_instance(json!({"name":"c1","config":{"a":"b"},"future_field":{"x":[1,2]},"type":"container"})).to_string();
+        let i: Instance = serde_json::from_str(&text).unwrap();
         assert_eq!(i.kind, "container");
         let back = serde_json::to_value(&i).unwrap();
         assert_eq!(back["future_field"]["x"][1], 2);
@@ -377,8 +441,35 @@ mod tests {
 
     #[test]
     fn nulls_are_empty() {
-        let i: Image = serde_json::from_str(r#"{"aliases":null,"properties":null,"fingerprint":"f"}"#).unwrap();
-        assert!(i.aliases.is_empty());
+        let i: Image = serde_json::from_str(
+            r#"{"aliases":null,"architecture":"x86_64","auto_update":false,"cached":false,"created_at":"","expires_at":"","filename":"f.tar.gz",
+               "fingerprint":"f","last_used_at":"","profiles":null,"properties":null,"public":false,"size":1,"type":"container","uploaded_at":""}"#,
+        )
+        .unwrap();
+        assert!(i.aliases.is_empty() && i.profiles.is_empty());
+    }
+
+    #[test]
+    fn fields_lxd_always_sends_are_required() {
+        // Absent is refused (never a default), present-but-null is the empty value.
+        for (field, text) in [("name", full_instance(json!({}))), ("api_version", full_server(json!({})))] {
+            let mut v = text.clone();
+            v.as_object_mut().unwrap().remove(field);
+            let e = if field == "name" { serde_json::from_value::<Instance>(v).unwrap_err() } else { serde_json::from_value::<Server>(v).unwrap_err() };
+            assert!(e.to_string().contains(&format!("missing field `{field}`")), "{e}");
+        }
+        // A copy's source may be a snapshot, read as an instance: what LXD 5.0.2 sends for one
+        // (core/tests/fixtures: no description, status, location, type or project) is enough.
+        let mut snap = full_instance(json!({"name":"snap0","size":4096,"expires_at":"0001-01-01T00:00:00Z"}));
+        snap.as_object_mut().unwrap().retain(|k, _| !matches!(k.as_str(), "description" | "status" | "status_code" | "location" | "type" | "project"));
+        assert_eq!(serde_json::from_value::<Instance>(snap).unwrap().name, "snap0");
+        let i: Instance = serde_json::from_value(full_instance(json!({"profiles":null,"devices":null}))).unwrap();
+        assert!(i.profiles.is_empty() && i.devices.is_empty());
+        // Fields LXD may leave out stay optional: the untrusted view of GET /1.0 has no config
+        // or environment; an image has no update_source unless it came from a remote.
+        let mut v = full_server(json!({"auth":"untrusted","public":true}));
+        v.as_object_mut().unwrap().retain(|k, _| !matches!(k.as_str(), "config" | "environment" | "auth_methods"));
+        assert!(!serde_json::from_value::<Server>(v).unwrap().is_trusted());
     }
 
     #[test]

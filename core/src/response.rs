@@ -60,17 +60,22 @@ struct Raw<'a> {
     error_code: Option<u64>,
     #[serde(default)]
     error: Option<String>,
-    #[serde(default, borrow)]
+    // Present (`null` included) is `Some`, absent `None`: serde's own `Option` would fold the two.
+    #[serde(default, borrow, deserialize_with = "present")]
     metadata: Option<&'a serde_json::value::RawValue>,
     #[serde(default)]
     operation: Option<String>,
 }
 
-/// A checked envelope whose metadata is still raw JSON text ("null" when absent). Short-lived, as
-/// [`Envelope`]: not boxed.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de serde_json::value::RawValue>, D::Error> {
+    <&serde_json::value::RawValue as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// A checked envelope whose metadata is still raw JSON text (`None` when the key is absent: LXD
+/// always sends it, `null` at least). Short-lived, as [`Envelope`]: not boxed.
 #[allow(clippy::large_enum_variant)]
 enum RawEnvelope<'a> {
-    Sync { status_code: u16, metadata: &'a str },
+    Sync { status_code: u16, metadata: Option<&'a str> },
     Async(Operation),
 }
 
@@ -83,7 +88,8 @@ fn code(n: Option<u64>) -> u16 {
 pub fn parse_envelope(resp: &Response) -> Result<Envelope> {
     match parse_raw(resp)? {
         RawEnvelope::Sync { status_code, metadata } => {
-            let metadata = serde_json::from_str(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}")))?;
+            // No result is expected here (the callers drop it or return it raw): absent is null.
+            let metadata = serde_json::from_str(metadata.unwrap_or("null")).map_err(|e| Error::protocol(format!("unexpected metadata: {e}")))?;
             Ok(Envelope::Sync { status_code, metadata })
         }
         RawEnvelope::Async(op) => Ok(Envelope::Async(op)),
@@ -118,11 +124,11 @@ fn parse_raw(resp: &Response) -> Result<RawEnvelope<'_>> {
         let message = raw.error.filter(|m| !m.is_empty()).unwrap_or_else(|| format!("HTTP {status}"));
         return Err(Error::Api { status, message });
     }
-    let metadata = raw.metadata.map_or("null", |m| m.get());
+    let metadata = raw.metadata.map(|m| m.get());
     match kind {
         "sync" => Ok(RawEnvelope::Sync { status_code: code(raw.status_code), metadata }),
         "async" => {
-            let mut op: Operation = serde_json::from_str(metadata)
+            let mut op: Operation = serde_json::from_str(metadata.unwrap_or("null"))
                 .map_err(|e| Error::protocol(format!("async reply without a valid operation: {e}")))?;
             if op.id.is_empty() {
                 // Fall back to the `operation` URL.
@@ -140,10 +146,15 @@ fn parse_raw(resp: &Response) -> Result<RawEnvelope<'_>> {
     }
 }
 
-/// Parse a sync reply's metadata into `T`.
+/// Parse a sync reply's metadata into `T`. The result is the metadata: an envelope without a
+/// `metadata` key is a protocol error, never a default (an explicit `null` is LXD's empty
+/// collection, and parses as `T` says: `Option<Vec<_>>` takes it as empty, a struct refuses it).
 pub fn parse_sync<T: DeserializeOwned>(resp: &Response) -> Result<T> {
     match parse_raw(resp)? {
-        RawEnvelope::Sync { metadata, .. } => serde_json::from_str(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}"))),
+        RawEnvelope::Sync { metadata: None, .. } => Err(Error::protocol("sync reply without metadata, where a result was expected")),
+        RawEnvelope::Sync { metadata: Some(metadata), .. } => {
+            serde_json::from_str(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}")))
+        }
         RawEnvelope::Async(_) => Err(Error::protocol("expected a sync reply, got an operation")),
     }
 }
@@ -215,6 +226,22 @@ mod tests {
         for body in ["", "{", "[]", "null", "{\"type\":\"weird\"}", "{\"type\":\"async\",\"metadata\":{}}", "{\"type\":\"async\",\"metadata\":5}"] {
             assert!(matches!(parse_envelope(&resp(200, body)), Err(Error::Protocol(_))), "{body}");
         }
+    }
+
+    #[test]
+    fn absent_metadata_is_no_result() {
+        // LXD 5.0.2 always sends `metadata` (null at least): without it, a result is missing.
+        let r = resp(200, r#"{"type":"sync","status":"Success","status_code":200}"#);
+        match parse_sync::<Option<Vec<String>>>(&r) {
+            Err(Error::Protocol(m)) => assert!(m.contains("without metadata"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse_sync::<serde_json::Value>(&r), Err(Error::Protocol(_))));
+        // An explicit null is LXD's empty collection.
+        let r = resp(200, r#"{"type":"sync","status_code":200,"metadata":null}"#);
+        assert_eq!(parse_sync::<Option<Vec<String>>>(&r).unwrap(), None);
+        // Where no result is expected, its absence is fine.
+        assert!(parse_empty(&resp(200, r#"{"type":"sync","status_code":200}"#)).is_ok());
     }
 
     #[test]

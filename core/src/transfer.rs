@@ -48,11 +48,25 @@ fn quote_param(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ")
 }
 
+/// Random bytes a boundary is made of ([`MultipartForm::from_random`]): 30, as Go's
+/// `mime/multipart` uses, giving 240 bits and 60 hex digits.
+pub const BOUNDARY_RANDOM_BYTES: usize = 30;
+
 impl MultipartForm {
     /// A form with this boundary (the caller picks a random one: it must not occur in the parts).
     pub fn new(boundary: &str) -> Result<MultipartForm> {
         check_boundary(boundary)?;
         Ok(MultipartForm { boundary: boundary.to_string() })
+    }
+    /// A form whose boundary is `random` in lowercase hex (60 digits). The core has no RNG (it
+    /// does no I/O): the caller supplies the bytes from the system's RNG, so that a file's
+    /// contents cannot be crafted to contain the boundary.
+    pub fn from_random(random: &[u8; BOUNDARY_RANDOM_BYTES]) -> MultipartForm {
+        MultipartForm { boundary: random.iter().map(|b| format!("{b:02x}")).collect() }
+    }
+    /// The boundary.
+    pub fn boundary(&self) -> &str {
+        &self.boundary
     }
     /// `multipart/form-data; boundary=...`.
     pub fn content_type(&self) -> String {
@@ -1214,6 +1228,10 @@ mod tests {
         assert!(collect(&mut p, &[&big]).is_err());
         assert!(MultipartParser::new("").is_err());
         assert!(MultipartParser::new("bad boundary\n").is_err());
+        let f = MultipartForm::from_random(&[0xab; BOUNDARY_RANDOM_BYTES]);
+        assert_eq!(f.boundary(), "ab".repeat(30));
+        assert!(check_boundary(f.boundary()).is_ok());
+        assert_eq!(multipart_boundary(&f.content_type()).as_deref(), Some(f.boundary()));
         assert_eq!(multipart_boundary("multipart/form-data; boundary=\"q-1\""), Some("q-1".into()));
         assert_eq!(multipart_boundary("application/octet-stream"), None);
     }
@@ -1284,8 +1302,8 @@ mod tests {
     fn copy_options_and_local_copy() {
         let o = CopyOptions::from_json(Some(r#"{"instance_only":true,"config":{"limits.cpu":"1","user.x":null},"profiles":["default"]}"#)).unwrap();
         assert!(o.instance_only && !o.live);
-        let src: Instance = serde_json::from_value(json!({"name":"c1","architecture":"x86_64","profiles":["default"],"devices":{"d":{"type":"none"}},
-            "config":{"user.x":"1","user.keep":"k","volatile.eth0.hwaddr":"m"},"type":"container","description":"src"})).unwrap();
+        let src: Instance = serde_json::from_value(crate::models::full_instance(json!({"name":"c1","architecture":"x86_64","profiles":["default"],"devices":{"d":{"type":"none"}},
+            "config":{"user.x":"1","user.keep":"k","volatile.eth0.hwaddr":"m"},"type":"container","description":"src"}))).unwrap();
         let c = copy_local("c1", "c2", &o, &src).unwrap();
         assert_eq!((c.request.method.as_str(), c.request.path.as_str()), ("POST", "/1.0/instances"));
         assert_eq!(
@@ -1311,7 +1329,7 @@ mod tests {
     }
 
     fn server_json(addresses: Value) -> Value {
-        json!({"auth":"trusted","environment":{"addresses":addresses,"certificate":PEM}})
+        crate::models::full_server(json!({"auth":"trusted","environment":{"addresses":addresses,"certificate":PEM}}))
     }
 
     #[test]
@@ -1320,8 +1338,8 @@ mod tests {
         assert_eq!(f.start(), FlowStep::Send(Side::Source, Request::get(&[]).scope(Scope::BOTH)));
         let FlowStep::Send(Side::Source, r) = f.on_response(&sync(server_json(json!(["127.0.0.1:8443"])))).unwrap() else { panic!() };
         assert_eq!(r.path, "/1.0/instances/c1");
-        let inst = json!({"name":"c1","architecture":"x86_64","status_code":102,"type":"container","profiles":["default"],"devices":{},
-            "config":{"volatile.base_image":"abc","volatile.eth0.hwaddr":"00:16:3e:00:00:01","user.a":"b"},"ephemeral":false,"stateful":false,"description":"d"});
+        let inst = crate::models::full_instance(json!({"name":"c1","architecture":"x86_64","status_code":102,"type":"container","profiles":["default"],"devices":{},
+            "config":{"volatile.base_image":"abc","volatile.eth0.hwaddr":"00:16:3e:00:00:01","user.a":"b"},"ephemeral":false,"stateful":false,"description":"d"}));
         let FlowStep::Send(Side::Source, r) = f.on_response(&sync(inst.clone())).unwrap() else { panic!() };
         assert_eq!(body(&r), json!({"migration":true,"live":false,"instance_only":false,"container_only":false}));
         assert!(f.cleanup().is_empty());
@@ -1344,10 +1362,10 @@ mod tests {
     fn instance_move_flow() {
         let mut f = InstanceCopyFlow::new("c1", "c1", CopyOptions::from_json(Some(r#"{"source_url":"https://10.0.0.1:9999"}"#)).unwrap(), true, Some("https://ignored:1")).unwrap();
         f.on_response(&sync(server_json(json!([])))).unwrap();
-        let running = json!({"name":"c1","status_code":103,"config":{}});
+        let running = crate::models::full_instance(json!({"name":"c1","status_code":103,"config":{}}));
         let mut g = f.clone();
         assert!(matches!(g.on_response(&sync(running)), Err(Error::InvalidArgument(_))));
-        let stopped = json!({"name":"c1","status_code":102,"config":{"volatile.eth0.hwaddr":"x"}});
+        let stopped = crate::models::full_instance(json!({"name":"c1","status_code":102,"config":{"volatile.eth0.hwaddr":"x"}}));
         f.on_response(&sync(stopped)).unwrap();
         let FlowStep::Send(Side::Target, r) = f.on_response(&async_op("s", json!({"control":"c","fs":"f","criu":"k"}))).unwrap() else { panic!() };
         let b = body(&r);
@@ -1364,7 +1382,7 @@ mod tests {
         let mut h = InstanceCopyFlow::new("c1", "c2", CopyOptions::default(), false, None).unwrap();
         assert!(h.on_response(&sync(server_json(json!([])))).is_err());
         let mut h = InstanceCopyFlow::new("c1", "c2", CopyOptions::default(), false, None).unwrap();
-        assert!(h.on_response(&sync(json!({"environment":{"addresses":["1.2.3.4:8443"]}}))).is_err());
+        assert!(h.on_response(&sync(crate::models::full_server(json!({"environment":{"addresses":["1.2.3.4:8443"]}})))).is_err());
         assert!(migration_secrets(&Operation { metadata: json!({"control":"c"}), ..Default::default() }).is_err());
     }
 
@@ -1375,7 +1393,7 @@ mod tests {
         let FlowStep::Send(Side::Source, r) = f.on_response(&sync(server_json(json!(["127.0.0.1:1234"])))).unwrap() else { panic!() };
         assert_eq!(r.path, "/1.0/images/abc");
         let fp = "abc".to_string() + &"0".repeat(61);
-        let FlowStep::Send(Side::Source, r) = f.on_response(&sync(json!({"fingerprint":fp}))).unwrap() else { panic!() };
+        let FlowStep::Send(Side::Source, r) = f.on_response(&sync(crate::models::full_image(json!({"fingerprint":fp})))).unwrap() else { panic!() };
         assert_eq!(r.path, format!("/1.0/images/{fp}/secret"));
         let FlowStep::Send(Side::Target, r) = f.on_response(&async_op("sec", json!({"secret":"S"}))).unwrap() else { panic!() };
         assert_eq!(f.cleanup(), vec![(Side::Source, operation::cancel("sec").unwrap())]);

@@ -4,7 +4,10 @@
 //! query of the path key (`?recursion=1`, `?public`), the scope (`project=` / `target=` only where
 //! the spec lists them), and no query key the spec does not list (bar documented exceptions).
 
-use lxd_core::api::coverage::{self, fixed_query_pairs, sample_path, QUERY_BEYOND_SPEC};
+#[path = "coverage/entries.rs"]
+mod coverage;
+
+use coverage::{fixed_query_pairs, sample_path, QUERY_BEYOND_SPEC};
 use lxd_core::{spec, Scope};
 
 #[derive(Debug, Clone)]

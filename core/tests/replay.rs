@@ -133,7 +133,7 @@ fn start_state_and_failed_operation() {
 fn snapshots_flow() {
     let f = Fixtures::load();
     let name = instance_name(&f);
-    let op = f.replay("snapshot_create", api::snapshots::create(&name, "snap0", false).unwrap()).unwrap();
+    let op = f.replay("snapshot_create", api::snapshots::create(&name, Some("snap0"), false).unwrap()).unwrap();
     assert!(wait_step(&f, "snapshot_create_wait", &op).unwrap().is_some());
     let coll = api::snapshots::collection(&name).unwrap();
     assert_eq!(f.replay("snapshots_list", coll.list_names()).unwrap(), vec!["snap0"]);

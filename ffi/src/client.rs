@@ -10,14 +10,22 @@ use lxd_core::api::{self, Call};
 use lxd_core::{Body, Operation, Request, Response, WaitFlow};
 use rustls::pki_types::ServerName;
 
-use crate::error::{Error, Result};
+use crate::error::{human_duration, Error, Result, Waiting};
+use crate::log::Logger;
+use crate::proxy::ProxySetting;
 use crate::tls::{self, ServerTrust};
 use crate::transport::{Endpoint, LxdConnector, NoResolver};
 
-/// Largest JSON reply the client buffers (bigger is treated as a malformed reply).
-pub const MAX_JSON_BODY: u64 = 256 * 1024 * 1024;
+/// Default largest JSON reply the client buffers: 32 MiB. LXD's largest real replies (an
+/// instance list with `recursion=2`, `/1.0/resources` of a big host) are a few MiB; a bigger
+/// reply is refused as malformed ([`lxd_core::Error::Protocol`]) as soon as it is known to be
+/// bigger (its declared length, or once that many bytes have arrived), so a client never holds
+/// more than this. [`ClientBuilder::max_reply_bytes`] changes it.
+pub const MAX_JSON_BODY: u64 = 32 * 1024 * 1024;
 /// Default timeout for one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default operation deadline: the longest a wait without a timeout of its own may take.
+pub const DEFAULT_OPERATION_DEADLINE: Duration = Duration::from_secs(600);
 
 /// Find LXD's local socket: `LXD_SOCKET`, then `LXD_DIR/unix.socket`, then the snap's, then
 /// `/var/lib/lxd/unix.socket`.
@@ -44,9 +52,13 @@ pub struct ClientBuilder {
     client_key_pem: Option<Vec<u8>>,
     trust: ServerTrust,
     timeout: Option<Duration>,
+    operation_deadline: Option<Duration>,
     project: Option<String>,
     target: Option<String>,
     user_agent: Option<String>,
+    max_reply_bytes: Option<u64>,
+    logger: Option<Logger>,
+    proxy: ProxySetting,
 }
 
 impl ClientBuilder {
@@ -74,6 +86,17 @@ impl ClientBuilder {
         self.timeout = t;
         self
     }
+    /// Operation deadline (default [`DEFAULT_OPERATION_DEADLINE`], 10 minutes; zero: no limit):
+    /// the longest any call waits on an operation or an exec stream when it was given no
+    /// timeout of its own — [`Client::wait_operation`] with `None` (every call that starts an
+    /// operation and waits for it), and [`Client::exec`] with an [`crate::exec::ExecControl`]
+    /// without timeout. Past it the call fails with [`Error::Timeout`]; the operation keeps running
+    /// on the server (an exec's command is killed). Interactive sessions, consoles and event
+    /// listeners take a timeout per read and are not bounded by it.
+    pub fn operation_deadline(mut self, d: Duration) -> Self {
+        self.operation_deadline = Some(d);
+        self
+    }
     /// Default project for every call that takes one.
     pub fn project(mut self, p: Option<String>) -> Self {
         self.project = p;
@@ -87,6 +110,31 @@ impl ClientBuilder {
     /// User-Agent header.
     pub fn user_agent(mut self, ua: Option<String>) -> Self {
         self.user_agent = ua;
+        self
+    }
+
+    /// Largest JSON reply buffered, in bytes (`None` or 0: [`MAX_JSON_BODY`], 32 MiB). A reply
+    /// that declares a bigger length is refused before any of its body is read; one without a
+    /// declared length (chunked, or delimited by the connection's end) is refused once this many
+    /// bytes have arrived. Either way the call fails with a protocol error and the client holds
+    /// at most this much. Streams (file and image downloads, exports) are not limited by it.
+    pub fn max_reply_bytes(mut self, n: Option<u64>) -> Self {
+        self.max_reply_bytes = n.filter(|n| *n > 0);
+        self
+    }
+
+    /// Call `logger` for every request (method, path with secrets redacted, status, time to the
+    /// reply's headers) and websocket upgrade, on the thread that makes it. `None`: no logging.
+    pub fn logger(mut self, logger: Option<Logger>) -> Self {
+        self.logger = logger;
+        self
+    }
+
+    /// How HTTPS connections reach the server: through the proxy of `HTTPS_PROXY`/`https_proxy`
+    /// unless `NO_PROXY`/`no_proxy` matches the host, read when the client is built (the
+    /// default); never through a proxy; or always through a given `http://` proxy.
+    pub fn proxy(mut self, proxy: ProxySetting) -> Self {
+        self.proxy = proxy;
         self
     }
 
@@ -107,27 +155,56 @@ impl ClientBuilder {
                     _ => None,
                 };
                 let tls = tls::client_config(&self.trust, client_cert)?;
-                Endpoint::Https { authority, server_name, tls }
+                let port = authority.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok()).unwrap_or(8443);
+                let proxy = crate::proxy::resolve(&self.proxy, &host, port)?;
+                Endpoint::Https { authority, server_name, tls, proxy }
             }
         };
         let endpoint = Arc::new(endpoint);
         let timeout = self.timeout.or(Some(DEFAULT_TIMEOUT)).filter(|t| !t.is_zero());
+        let operation_deadline = self.operation_deadline.or(Some(DEFAULT_OPERATION_DEADLINE)).filter(|t| !t.is_zero());
         let user_agent = self.user_agent.clone().unwrap_or_else(|| format!("liblxdclient/{}", env!("CARGO_PKG_VERSION")));
+        let logger = self.logger.clone();
         let config = |timeout: Option<Duration>| {
-            ureq::Agent::config_builder()
+            let b = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(timeout)
                 .user_agent(user_agent.as_str())
                 .max_redirects(0)
                 .max_idle_connections_per_host(32)
                 .max_idle_connections(32)
-                .proxy(None)
-                .build()
+                .proxy(None);
+            match logger.clone() {
+                None => b.build(),
+                Some(logger) => b
+                    .middleware(move |req: ureq::http::Request<ureq::SendBody>, next: ureq::middleware::MiddlewareNext| {
+                        let method = req.method().to_string();
+                        let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+                        let start = Instant::now();
+                        let r = next.handle(req);
+                        match &r {
+                            Ok(resp) => logger.log(&method, &path, resp.status().as_u16(), start.elapsed(), None),
+                            Err(e) => logger.log(&method, &path, 0, start.elapsed(), Some(&e.to_string())),
+                        }
+                        r
+                    })
+                    .build(),
+            }
         };
         let connector = LxdConnector { endpoint: endpoint.clone() };
         let agent = ureq::Agent::with_parts(config(timeout), connector.clone(), NoResolver);
         Ok(Client {
-            shared: Arc::new(Shared { endpoint, agent, connector, untimed_config: config(None), timeout, user_agent }),
+            shared: Arc::new(Shared {
+                endpoint,
+                agent,
+                connector,
+                untimed_config: config(None),
+                timeout,
+                operation_deadline,
+                user_agent,
+                max_reply: self.max_reply_bytes.unwrap_or(MAX_JSON_BODY),
+                logger,
+            }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
         })
@@ -160,7 +237,10 @@ struct Shared {
     connector: LxdConnector,
     untimed_config: ureq::config::Config,
     timeout: Option<Duration>,
+    operation_deadline: Option<Duration>,
     user_agent: String,
+    max_reply: u64,
+    logger: Option<Logger>,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -256,9 +336,9 @@ impl Canceller {
 }
 
 /// An agent registered with a [`Canceller`] until dropped.
-pub struct ScopedAgent {
+pub(crate) struct ScopedAgent {
     /// The agent.
-    pub agent: ureq::Agent,
+    pub(crate) agent: ureq::Agent,
     id: u64,
     canceller: Canceller,
 }
@@ -294,20 +374,33 @@ impl Client {
     pub fn timeout(&self) -> Option<Duration> {
         self.shared.timeout
     }
+    /// The operation deadline (None: no limit); see [`ClientBuilder::operation_deadline`].
+    pub fn operation_deadline(&self) -> Option<Duration> {
+        self.shared.operation_deadline
+    }
     /// The User-Agent.
     pub fn user_agent(&self) -> &str {
         &self.shared.user_agent
     }
+    /// Largest JSON reply buffered, in bytes (see [`ClientBuilder::max_reply_bytes`]).
+    pub fn max_reply_bytes(&self) -> u64 {
+        self.shared.max_reply
+    }
+
+    /// The request logger, if one was set.
+    pub fn logger(&self) -> Option<&Logger> {
+        self.shared.logger.as_ref()
+    }
 
     /// The client's shared agent (its connection pool). Long transfers run on it with their own
     /// per-request timeouts (see `stream::configure_transfer`).
-    pub fn agent(&self) -> &ureq::Agent {
+    pub(crate) fn agent(&self) -> &ureq::Agent {
         &self.shared.agent
     }
 
     /// A separate agent with its own connections and no global timeout, for a long call that a
     /// [`Canceller`] may interrupt.
-    pub fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {
+    pub(crate) fn cancellable_agent(&self, cancel: &Canceller) -> ureq::Agent {
         let a = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
         cancel.register_agent(&a);
         a
@@ -315,14 +408,14 @@ impl Client {
 
     /// As [`Client::cancellable_agent`], but the canceller forgets the agent (and its pooled
     /// connections are closed) when the guard drops: for handles waited on many times.
-    pub fn scoped_cancellable_agent(&self, cancel: &Canceller) -> ScopedAgent {
+    pub(crate) fn scoped_cancellable_agent(&self, cancel: &Canceller) -> ScopedAgent {
         let agent = ureq::Agent::with_parts(self.shared.untimed_config.clone(), self.shared.connector.clone(), NoResolver);
         let id = cancel.register_agent(&agent);
         ScopedAgent { agent, id, canceller: cancel.clone() }
     }
 
     /// Prepare the http request (scope filled in, URL on the endpoint).
-    pub fn http_request(&self, mut req: Request) -> Result<(ureq::http::request::Builder, Request)> {
+    pub fn http_request(&self, mut req: Request) -> Result<(http::request::Builder, Request)> {
         req.apply_scope(self.project.as_deref(), self.target.as_deref());
         let url = format!("{}{}", self.shared.endpoint.base_url(), req.path_and_query());
         let mut b = ureq::http::Request::builder().method(req.method.as_str()).uri(url);
@@ -337,19 +430,19 @@ impl Client {
         Ok((b, req))
     }
 
-    /// Send a request and buffer the reply (JSON replies; at most [`MAX_JSON_BODY`] bytes).
+    /// Send a request and buffer the reply (JSON replies; at most [`Client::max_reply_bytes`]).
     pub fn send(&self, req: Request) -> Result<Response> {
         self.send_on(&self.shared.agent, req)
     }
 
     /// Send on a given agent (see [`Client::cancellable_agent`]).
-    pub fn send_on(&self, agent: &ureq::Agent, req: Request) -> Result<Response> {
+    pub(crate) fn send_on(&self, agent: &ureq::Agent, req: Request) -> Result<Response> {
         self.send_on_timed(agent, req, None)
     }
 
     /// Send on a given agent with a whole-request time limit of its own (`None`: the agent's).
     /// An untimed agent needs one, or a server that never answers blocks the call forever.
-    pub fn send_on_timed(&self, agent: &ureq::Agent, req: Request, timeout: Option<Duration>) -> Result<Response> {
+    pub(crate) fn send_on_timed(&self, agent: &ureq::Agent, req: Request, timeout: Option<Duration>) -> Result<Response> {
         // A pooled connection the server closed just as it was reused fails before any reply
         // ("connection reset", "broken pipe"): a request that is safe to repeat (GET, HEAD, PUT,
         // DELETE) is sent once more, as Go's and browsers' HTTP clients do.
@@ -365,17 +458,27 @@ impl Client {
             Ok(hreq)
         };
         drop(b);
+        // The time limit this request runs under, for the words of a timeout.
+        let limit = timeout.or(if std::ptr::eq(agent, &self.shared.agent) { self.shared.timeout } else { None });
+        let head_err = |e| Error::from_ureq_in(e, Waiting::Reply, limit);
         let resp = match agent.run(build(body.clone())?) {
             Err(ureq::Error::Io(e)) if idempotent && matches!(e.kind(), std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::UnexpectedEof) => {
-                agent.run(build(body)?).map_err(Error::from_ureq)?
+                agent.run(build(body)?).map_err(head_err)?
             }
-            other => other.map_err(Error::from_ureq)?,
+            other => other.map_err(head_err)?,
         };
-        read_response(resp)
+        read_response_limited(resp, self.shared.max_reply, limit)
+    }
+
+    /// Buffer a reply under this client's size limit (a reply whose head came from
+    /// [`Client::send_streaming`] or another agent of this client); `limit` is the time limit it
+    /// ran under, for the words of a timeout.
+    pub(crate) fn read_reply(&self, resp: ureq::http::Response<ureq::Body>, limit: Option<Duration>) -> Result<Response> {
+        read_response_limited(resp, self.shared.max_reply, limit)
     }
 
     /// Send a request whose body streams from `body` (uploads).
-    pub fn send_streaming(&self, agent: &ureq::Agent, req: Request, body: &mut dyn Read) -> Result<ureq::http::Response<ureq::Body>> {
+    pub(crate) fn send_streaming(&self, agent: &ureq::Agent, req: Request, body: &mut dyn Read) -> Result<ureq::http::Response<ureq::Body>> {
         let (b, _req) = self.http_request(req)?;
         let hreq = b.body(ureq::SendBody::from_reader(body)).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
         agent.run(hreq).map_err(Error::from_ureq)
@@ -387,10 +490,16 @@ impl Client {
         Ok(call.parse(&resp)?)
     }
 
-    /// Wait for an operation to finish. `timeout` `None` waits as long as it takes. A failed
-    /// operation is [`lxd_core::Error::OperationFailed`]; the `canceller` interrupts the wait
-    /// (the operation itself keeps running on the server).
+    /// Wait for an operation to finish. `timeout` `None` waits up to the client's operation
+    /// deadline ([`ClientBuilder::operation_deadline`]; without one, as long as it takes). Past
+    /// the limit: [`Error::Timeout`]. A failed operation is
+    /// [`lxd_core::Error::OperationFailed`]; the `canceller` interrupts the wait (the operation
+    /// itself keeps running on the server).
     pub fn wait_operation(&self, id: &str, timeout: Option<Duration>, canceller: Option<&Canceller>) -> Result<Operation> {
+        let (timeout, why) = match timeout {
+            Some(t) => (Some(t), "wait timeout"),
+            None => (self.operation_deadline(), "the client's operation deadline"),
+        };
         let local;
         let canceller = match canceller {
             Some(c) => c,
@@ -405,17 +514,18 @@ impl Client {
         let op = Operation { id: id.to_string(), ..Default::default() };
         loop {
             canceller.check()?;
-            // Each slice is one request with its own time limit: the time left before the
-            // deadline, or the slice plus the per-request timeout. Without it a server that never
+            // Each slice is one request with its own time limit: the slice plus the per-request
+            // timeout, cut to the time left before the deadline. Without it a server that never
             // answers the wait would block past any deadline.
             let (slice, limit) = match deadline {
                 None => (60, Duration::from_secs(60) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)),
                 Some(d) => {
                     let left = d.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")));
+                        return Err(Error::Timeout(format!("operation {id} still running after {} ({why})", human_duration(timeout.unwrap_or_default()))));
                     }
-                    (left.as_millis().div_ceil(1000).clamp(1, 60) as i64, left)
+                    let secs = left.as_millis().div_ceil(1000).clamp(1, 60);
+                    (secs as i64, left.min(Duration::from_secs(secs as u64) + self.timeout().unwrap_or(DEFAULT_TIMEOUT)))
                 }
             };
             let flow = WaitFlow::new(&op, slice);
@@ -423,7 +533,7 @@ impl Client {
                 Ok(r) => r,
                 Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(Error::Timeout(format!("operation {id} still running after the wait timeout")))
+                    return Err(Error::Timeout(format!("operation {id} still running after {} ({why})", human_duration(timeout.unwrap_or_default()))))
                 }
                 Err(e) => return Err(e),
             };
@@ -462,22 +572,96 @@ impl Client {
     }
 }
 
-/// Buffer a ureq response into a core [`Response`].
-pub fn read_response(resp: ureq::http::Response<ureq::Body>) -> Result<Response> {
+/// Buffer a ureq response of at most `max` bytes, refused as soon as it is known to be bigger:
+/// at once when its declared length is (nothing of the body is read), else once `max + 1` bytes
+/// have arrived (chunked or close-delimited bodies: ureq's limit counts the decoded bytes as they
+/// stream in, so no more than `max` is ever held). `limit`: the time limit, for a timeout's words.
+pub(crate) fn read_response_limited(resp: ureq::http::Response<ureq::Body>, max: u64, limit: Option<Duration>) -> Result<Response> {
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
-    // A declared length over the limit is refused before reading any of it (the limit below
-    // only trips after MAX_JSON_BODY bytes have been read and buffered).
+    let too_big = |what: String| Error::protocol(format!("{what} is larger than the client's limit of {} bytes ({}) for a JSON reply", max, human_size(max)));
     if let Some(len) = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
-        if len > MAX_JSON_BODY {
-            return Err(Error::protocol(format!("reply body of {len} bytes is larger than {MAX_JSON_BODY} bytes")));
+        if len > max {
+            return Err(too_big(format!("reply body of {len} bytes")));
         }
     }
     let mut body = resp.into_body();
-    let bytes = body.with_config().limit(MAX_JSON_BODY).read_to_vec().map_err(Error::from_ureq)?;
+    let bytes = match body.with_config().limit(max).read_to_vec() {
+        Ok(b) => b,
+        Err(ureq::Error::BodyExceedsLimit(_)) => return Err(too_big("reply body".to_string())),
+        Err(e) => return Err(Error::from_ureq_in(e, Waiting::Body, limit)),
+    };
     Ok(Response { status, headers, body: bytes })
+}
+
+/// A byte count as people write it: `32 MiB`, `1.5 MiB`, `512 KiB`, `100 B`.
+fn human_size(n: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    if n >= MIB {
+        if n.is_multiple_of(MIB) {
+            format!("{} MiB", n / MIB)
+        } else {
+            format!("{:.1} MiB", n as f64 / MIB as f64)
+        }
+    } else if n >= 1024 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_deadline_defaults_to_ten_minutes_and_zero_is_none() {
+        let c = ClientBuilder::unix(Some("/nonexistent.socket".into())).build().unwrap();
+        assert_eq!(c.operation_deadline(), Some(Duration::from_secs(600)));
+        // Clients derived for another project or target share it.
+        assert_eq!(c.with_project(Some("p")).with_target(Some("m")).operation_deadline(), Some(Duration::from_secs(600)));
+        let c = ClientBuilder::unix(None).operation_deadline(Duration::from_millis(1500)).build().unwrap();
+        assert_eq!(c.operation_deadline(), Some(Duration::from_millis(1500)));
+        let c = ClientBuilder::unix(None).operation_deadline(Duration::ZERO).build().unwrap();
+        assert_eq!(c.operation_deadline(), None);
+    }
+
+    #[test]
+    fn a_wait_without_timeout_ends_at_the_operation_deadline() {
+        // A server that accepts and never answers: the wait ends at the deadline, not after the
+        // 60 s slice plus the request timeout.
+        let dir = std::env::temp_dir().join(format!("lxd-deadline-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let sock = dir.join("s");
+        let _ = std::fs::remove_file(&sock);
+        let l = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        let held = std::thread::spawn(move || {
+            let mut conns = Vec::new();
+            l.set_nonblocking(true).unwrap();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(3) {
+                if let Ok((c, _)) = l.accept() {
+                    conns.push(c);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        let c = ClientBuilder::unix(Some(sock.clone())).operation_deadline(Duration::from_millis(700)).build().unwrap();
+        let t0 = Instant::now();
+        let e = c.wait_operation("op1", None, None).unwrap_err();
+        let took = t0.elapsed();
+        assert!(matches!(&e, Error::Timeout(m) if m.contains("operation deadline")), "{e:?}");
+        assert!(took >= Duration::from_millis(650) && took < Duration::from_secs(3), "{took:?}");
+        // An explicit timeout wins.
+        let t0 = Instant::now();
+        let e = c.wait_operation("op1", Some(Duration::from_millis(1200)), None).unwrap_err();
+        assert!(matches!(&e, Error::Timeout(m) if m.contains("wait timeout")), "{e:?}");
+        assert!(t0.elapsed() >= Duration::from_millis(1150), "{:?}", t0.elapsed());
+        held.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

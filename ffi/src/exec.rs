@@ -82,12 +82,13 @@ pub struct ExecControl {
 }
 
 impl ExecControl {
-    /// No timeout.
+    /// No timeout of its own: the client's operation deadline bounds the exec.
     pub fn new() -> ExecControl {
         ExecControl::default()
     }
-    /// The whole exec (connect, run, drain) must end within `timeout` (None: no limit); past it
-    /// the sockets are shut (LXD kills the command) and the exec fails with [`Error::Timeout`].
+    /// The whole exec (connect, run, drain) must end within `timeout` (None or zero: the client's
+    /// operation deadline, see [`crate::ClientBuilder::operation_deadline`]); past it the sockets
+    /// are shut (LXD kills the command) and the exec fails with [`Error::Timeout`].
     pub fn with_timeout(timeout: Option<Duration>) -> ExecControl {
         ExecControl { timeout: timeout.filter(|t| !t.is_zero()), ..ExecControl::default() }
     }
@@ -168,6 +169,10 @@ enum Fail {
 type StreamResult = std::result::Result<(), Fail>;
 
 fn net_err(what: &str, e: io::Error) -> Fail {
+    if ws::is_protocol(&e) {
+        // A frame no LXD sends: fail now, rather than wait for an end that will not come.
+        return Fail::Net(Error::protocol(format!("exec {what}: {e}")));
+    }
     Fail::Net(match Error::from_net_io(&e) {
         Error::Connect(m) => Error::Connect(format!("exec {what}: {m}")),
         other => other,
@@ -199,7 +204,11 @@ fn pump_output(what: &str, r: &mut WsReader, mut sink: Option<&mut (dyn Write + 
                     }
                 }
             }
-            Chunk::Data { kind: Kind::Text, end_of_message, .. } => {
+            Chunk::Data { kind: Kind::Text, bytes, end_of_message } => {
+                // LXD ends an output with one empty text message and sends nothing else as text.
+                if !bytes.is_empty() {
+                    return Err(Fail::Net(Error::protocol(format!("exec {what}: a text message that is not LXD's empty end-of-stream marker"))));
+                }
                 if end_of_message {
                     break;
                 }
@@ -333,6 +342,8 @@ struct Live<'c> {
     ctl: &'c ExecControl,
     sockets: Sockets,
     timed_out: AtomicBool,
+    /// What the deadline is, for the timeout's message.
+    limit: &'static str,
 }
 
 impl Live<'_> {
@@ -346,13 +357,17 @@ impl Live<'_> {
         Ok(ws)
     }
 
+    fn timeout_error(&self) -> Error {
+        Error::Timeout(format!("exec did not finish within {}", self.limit))
+    }
+
     /// The error to report for a stream failure: a cancel or timeout wins over what it caused.
     fn classify(&self, f: Fail) -> Error {
         if self.ctl.canceller.is_cancelled() {
             return Error::Cancelled;
         }
         if self.timed_out.load(Ordering::SeqCst) {
-            return Error::Timeout("exec did not finish within its timeout".into());
+            return self.timeout_error();
         }
         match f {
             Fail::Local(m) => Error::Io(m),
@@ -370,7 +385,7 @@ impl Live<'_> {
                     let left = d.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         self.timed_out.store(true, Ordering::SeqCst);
-                        return Err(Error::Timeout("exec did not finish within its timeout".into()));
+                        return Err(self.timeout_error());
                     }
                     left.as_secs().clamp(0, WAIT_SLICE_SECS)
                 }
@@ -398,7 +413,12 @@ impl Client {
             return Err(Error::invalid("this ExecControl was already used for an exec; make one per exec"));
         }
         ctl.canceller.check()?;
-        let deadline = ctl.timeout.map(|t| Instant::now() + t);
+        // The exec's own timeout, or else the client's operation deadline (None: no limit).
+        let (limit, why) = match ctl.timeout {
+            Some(t) => (Some(t), "its timeout"),
+            None => (self.operation_deadline(), "the client's operation deadline"),
+        };
+        let deadline = limit.map(|t| Instant::now() + t);
         let (mut flow, post) = ExecFlow::start(instance, req)?;
         if req.is_record_output() && !matches!(io.stdin, ExecStdin::Null) {
             return Err(Error::invalid("record-output gives the command no stdin; pass ExecStdin::Null"));
@@ -406,7 +426,7 @@ impl Client {
         let resp = self.send(post)?;
         let step = flow.handle_start(&resp)?;
         *lock(&ctl.operation_id) = flow.operation_id().map(str::to_string);
-        let live = Live { client: self, ctl, sockets: Sockets::default(), timed_out: AtomicBool::new(false) };
+        let live = Live { client: self, ctl, sockets: Sockets::default(), timed_out: AtomicBool::new(false), limit: why };
         let out = match step {
             ExecStep::Wait => self.exec_recorded(&live, &flow, io, deadline),
             ExecStep::Connect(socks) => self.exec_streams(&live, &flow, *socks, req.is_interactive(), io, deadline),
@@ -556,7 +576,7 @@ impl Client {
                         Ok(r) => r,
                         Err(mpsc::RecvTimeoutError::Timeout) => {
                             live.timed_out.store(true, Ordering::SeqCst);
-                            Err(Error::Timeout("exec did not finish within its timeout".into()))
+                            Err(live.timeout_error())
                         }
                         Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::Cancelled),
                     },
@@ -608,7 +628,8 @@ impl Client {
     }
 
     /// Run a command and collect its output in memory: stdin from `stdin` (empty: none), stdout
-    /// and stderr as bytes. `timeout` bounds the whole exec (None: no limit). With
+    /// and stderr as bytes. `timeout` bounds the whole exec (None: the client's operation
+    /// deadline). With
     /// `record_output`, the outputs are read back from LXD's log files.
     pub fn exec_output(&self, instance: &str, req: &ExecRequest, stdin: &[u8], timeout: Option<Duration>) -> Result<ExecOutput> {
         let ctl = ExecControl::with_timeout(timeout);
@@ -750,6 +771,8 @@ impl ExecSession {
     fn net(&self, what: &str, e: io::Error) -> Error {
         if self.ctl.canceller.is_cancelled() {
             Error::Cancelled
+        } else if ws::is_protocol(&e) {
+            Error::protocol(format!("exec {what}: {e}"))
         } else {
             match Error::from_net_io(&e) {
                 Error::Connect(m) => Error::Connect(format!("exec {what}: {m}")),
@@ -897,7 +920,7 @@ impl ExecSession {
         }
         self.send_barrier();
         // 3. The final operation.
-        let live = Live { client: &self.client, ctl: &self.ctl, sockets: Sockets::default(), timed_out: AtomicBool::new(false) };
+        let live = Live { client: &self.client, ctl: &self.ctl, sockets: Sockets::default(), timed_out: AtomicBool::new(false), limit: "its timeout" };
         let r = live.wait_final(&self.flow, deadline)?;
         *lock(&self.ctl.control) = None;
         self.sockets.shutdown_all();

@@ -36,14 +36,12 @@ fn open_sized(path: &Path) -> Result<(File, u64)> {
     Ok((f, meta.len()))
 }
 
-/// A boundary no tarball will contain by chance (time, pid and a counter, hashed).
-fn random_boundary() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let seed = format!("{nanos}-{}-{}-{:p}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), &N);
-    let digest = ring::digest::digest(&ring::digest::SHA256, seed.as_bytes());
-    format!("lxdclient-{}", hex(&digest.as_ref()[..20]))
+/// A multipart form whose boundary is 30 bytes from the system's RNG (`getrandom(2)`, through
+/// ring), as Go's `mime/multipart` makes them: no file can be crafted to contain it.
+pub(crate) fn random_form() -> Result<MultipartForm> {
+    let mut bytes = [0u8; transfer::BOUNDARY_RANDOM_BYTES];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).map_err(|_| Error::Io("the system random number generator failed".into()))?;
+    Ok(MultipartForm::from_random(&bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -85,7 +83,7 @@ impl Client {
         let opts = ImageUploadOptions::from_json(options_json)?;
         let (meta, meta_len) = open_sized(meta_path)?;
         let (rootfs, rootfs_len) = open_sized(rootfs_path)?;
-        let form = MultipartForm::new(&random_boundary())?;
+        let form = random_form()?;
         let head1 = form.part_head(true, "metadata", &file_name_of(meta_path));
         let head2 = form.part_head(false, "rootfs", &file_name_of(rootfs_path));
         let tail = form.tail();
@@ -267,4 +265,20 @@ fn read_split(reader: &mut dyn Read, boundary: &str, meta: &mut dyn Write, rootf
         return Err(Error::protocol("split image export lacks its metadata or rootfs part"));
     }
     Ok(sizes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries_come_from_the_system_rng() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1000 {
+            let f = random_form().unwrap();
+            assert_eq!(f.boundary().len(), 60);
+            assert!(f.boundary().bytes().all(|b| b.is_ascii_hexdigit()));
+            assert!(seen.insert(f.boundary().to_string()), "boundary repeated");
+        }
+    }
 }

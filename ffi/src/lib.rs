@@ -14,6 +14,8 @@ pub use error::{Error, Result};
 pub use lxd_core as core;
 pub mod capi;
 pub mod lxcconfig;
+pub mod log;
+pub mod proxy;
 pub mod ws;
 pub mod exec;
 pub mod console;
@@ -24,6 +26,6 @@ pub mod images;
 pub mod migrate;
 
 /// The README's Rust examples, compiled and run as doc tests.
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

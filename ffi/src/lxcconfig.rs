@@ -197,6 +197,21 @@ pub fn fingerprint(der: &[u8]) -> String {
     ring::digest::digest(&ring::digest::SHA256, der).as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An expected certificate fingerprint as the caller gave it → 64 lowercase hex digits. The whole
+/// SHA-256 is required: a prefix (which `lxc` never asks for) would let a forged certificate whose
+/// fingerprint merely starts the same way through. Case does not matter; `:` separators (as
+/// `openssl x509 -fingerprint` prints them) and surrounding spaces are allowed.
+pub fn normalize_fingerprint(want: &str) -> Result<String> {
+    let hex: String = want.trim().chars().filter(|c| *c != ':').collect::<String>().to_ascii_lowercase();
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::invalid(format!(
+            "expected fingerprint must be the full SHA-256 of the server certificate: 64 hex digits (colons allowed), got {} characters",
+            want.trim().len()
+        )));
+    }
+    Ok(hex)
+}
+
 /// Records the certificate a server presents without trusting it (first contact only).
 #[derive(Debug)]
 struct CaptureVerifier {
@@ -234,7 +249,9 @@ pub fn fetch_server_cert(url: &str) -> Result<CertificateDer<'static>> {
         .with_no_client_auth();
     let probe = ClientBuilder::https(url).build()?;
     let endpoint = match probe.endpoint().as_ref() {
-        crate::transport::Endpoint::Https { authority, server_name, .. } => crate::transport::Endpoint::Https { authority: authority.clone(), server_name: server_name.clone(), tls: Arc::new(config) },
+        crate::transport::Endpoint::Https { authority, server_name, proxy, .. } => {
+            crate::transport::Endpoint::Https { authority: authority.clone(), server_name: server_name.clone(), tls: Arc::new(config), proxy: proxy.clone() }
+        }
         crate::transport::Endpoint::Unix(_) => return Err(Error::invalid("not an HTTPS URL")),
     };
     endpoint.dial(probe.timeout()).map_err(|e| Error::from_net_io(&e))?;
@@ -255,12 +272,12 @@ pub fn add_remote(dir: &Path, name: &str, url: &str, password: Option<&str>, exp
     if !url.starts_with("https://") {
         return Err(Error::invalid(format!("remote URL {url:?} must start with https://")));
     }
+    let want = expected_fingerprint.map(normalize_fingerprint).transpose()?;
     let mut config = LxcConfig::load(dir)?;
     let cert = fetch_server_cert(url)?;
     let fp = fingerprint(cert.as_ref());
-    if let Some(want) = expected_fingerprint {
-        let want = want.trim().to_ascii_lowercase().replace(':', "");
-        if want.is_empty() || !fp.starts_with(&want) {
+    if let Some(want) = want {
+        if fp != want {
             return Err(Error::Tls(format!("server certificate fingerprint {fp} does not match the expected {want}")));
         }
     }
@@ -307,6 +324,25 @@ mod tests {
         std::fs::write(dir.join("config.yml"), "- a list\n").unwrap();
         assert!(LxcConfig::load(&dir).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn fingerprint_must_be_whole() {
+        let full = "ab".repeat(32);
+        assert_eq!(normalize_fingerprint(&full).unwrap(), full);
+        assert_eq!(normalize_fingerprint(&full.to_ascii_uppercase()).unwrap(), full);
+        let colons: Vec<String> = (0..32).map(|_| "AB".to_string()).collect();
+        assert_eq!(normalize_fingerprint(&format!(" {} ", colons.join(":"))).unwrap(), full);
+        for bad in ["", "a", "00ff00ff", &full[..63], &format!("{full}0"), &format!("{}zz", &full[..62]), ":::", &format!("{}é", &full[..63])] {
+            let e = normalize_fingerprint(bad).unwrap_err();
+            assert!(matches!(e, Error::Core(lxd_core::Error::InvalidArgument(_))), "{bad:?}: {e:?}");
+            assert!(e.to_string().contains("64 hex digits"), "{e}");
+        }
+        // Refused before any network traffic: the URL below is never dialled.
+        let dir = std::env::temp_dir().join(format!("lxcconf-fp-{}", std::process::id()));
+        let e = add_remote(&dir, "r", "https://127.0.0.1:1", None, Some("0")).unwrap_err();
+        assert!(matches!(e, Error::Core(lxd_core::Error::InvalidArgument(_))), "{e:?}");
+        assert!(!dir.exists());
     }
 
     #[test]

@@ -10,11 +10,11 @@ use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lxd_core::{Request, Response};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Waiting};
 use crate::Client;
 
 /// Size of the copy buffer of downloads.
@@ -22,7 +22,8 @@ pub const CHUNK: usize = 256 * 1024;
 /// Uploads of a known size larger than this ask for `100 Continue` first: Go's server drops
 /// unread bodies up to 256 KiB itself.
 const EXPECT_CONTINUE_ABOVE: u64 = 256 * 1024;
-/// Largest error or JSON reply read from a streaming call.
+/// Largest error or JSON reply read from a streaming call (and never more than the client's
+/// [`Client::max_reply_bytes`]).
 pub const MAX_SMALL_BODY: u64 = 64 * 1024 * 1024;
 
 /// A progress callback: `(bytes done, bytes total)` (total 0 when unknown); return `false` to
@@ -165,7 +166,7 @@ impl Read for UploadSource<'_, '_> {
 /// Request-level settings of a long transfer on the client's shared agent: no global deadline (a
 /// 1 GiB upload may take minutes), but each read and write, and connecting, must progress within
 /// the client's timeout, so a stalled server cannot block forever.
-pub fn configure_transfer<B: ureq::AsSendBody>(client: &Client, req: ureq::http::Request<B>) -> ureq::http::Request<B> {
+pub(crate) fn configure_transfer<B: ureq::AsSendBody>(client: &Client, req: ureq::http::Request<B>) -> ureq::http::Request<B> {
     let t = client.timeout();
     client
         .agent()
@@ -189,10 +190,15 @@ fn head_of(resp: &ureq::http::Response<ureq::Body>) -> Response {
     Response { status: resp.status().as_u16(), headers, body: Vec::new() }
 }
 
-/// Read a small reply body (JSON or an error) into `head.body`.
-fn buffer_small(head: &mut Response, body: ureq::Body) -> Result<()> {
+/// Read a small reply body (JSON or an error) into `head.body`, under the client's size limit.
+fn buffer_small(head: &mut Response, body: ureq::Body, max: u64, limit: Option<Duration>) -> Result<()> {
+    let max = max.min(MAX_SMALL_BODY);
     let mut body = body;
-    head.body = body.with_config().limit(MAX_SMALL_BODY).read_to_vec().map_err(Error::from_ureq)?;
+    head.body = match body.with_config().limit(max).read_to_vec() {
+        Ok(b) => b,
+        Err(ureq::Error::BodyExceedsLimit(_)) => return Err(Error::protocol(format!("reply body is larger than the client's limit of {max} bytes for a JSON reply"))),
+        Err(e) => return Err(Error::from_ureq_in(e, Waiting::Body, limit)),
+    };
     Ok(())
 }
 
@@ -225,26 +231,28 @@ pub fn upload(client: &Client, req: Request, source: &mut dyn Read, len: Option<
     if let Some(why) = body.take_failure() {
         return Err(why);
     }
-    let resp = result.map_err(Error::from_ureq)?;
+    let resp = result.map_err(|e| Error::from_ureq_in(e, Waiting::Reply, client.timeout()))?;
     let mut head = head_of(&resp);
-    buffer_small(&mut head, resp.into_body())?;
+    buffer_small(&mut head, resp.into_body(), client.max_reply_bytes(), client.timeout())?;
     Ok(head)
 }
 
 /// A download whose headers arrived: `head` has status and headers (and, for an error status, the
 /// buffered error body); `body` streams the rest.
-pub struct Download {
+pub(crate) struct Download {
     /// Status and headers (body empty unless the status is an error).
     pub head: Response,
     /// The body, not yet read.
-    pub body: ureq::Body,
+    pub(crate) body: ureq::Body,
+    max_reply: u64,
+    timeout: Option<Duration>,
 }
 
 impl Download {
     /// Read the (small, JSON) body into `head.body` and return the head.
     pub fn buffered(self) -> Result<Response> {
         let mut head = self.head;
-        buffer_small(&mut head, self.body)?;
+        buffer_small(&mut head, self.body, self.max_reply, self.timeout)?;
         Ok(head)
     }
     /// The reply's `Content-Length`, if any.
@@ -255,18 +263,18 @@ impl Download {
 
 /// Send a GET (or any body-less request) and return once the headers are in. An error status
 /// comes back with its body buffered, for the core to turn into LXD's error.
-pub fn download(client: &Client, req: Request) -> Result<Download> {
+pub(crate) fn download(client: &Client, req: Request) -> Result<Download> {
     let (b, _req) = client.http_request(req)?;
     let hreq = b.body(()).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
     let hreq = configure_transfer(client, hreq);
-    let resp = client.agent().run(hreq).map_err(Error::from_ureq)?;
+    let resp = client.agent().run(hreq).map_err(|e| Error::from_ureq_in(e, Waiting::Reply, client.timeout()))?;
     let mut head = head_of(&resp);
     let body = resp.into_body();
     if head.status >= 300 {
-        buffer_small(&mut head, body)?;
+        buffer_small(&mut head, body, client.max_reply_bytes(), client.timeout())?;
         return Err(lxd_core::files::error_from_reply(&head).into());
     }
-    Ok(Download { head, body })
+    Ok(Download { head, body, max_reply: client.max_reply_bytes(), timeout: client.timeout() })
 }
 
 /// Map an error reading a reply body.

@@ -14,7 +14,9 @@ use crate::error::Error;
 /// How the server's certificate is checked.
 #[derive(Debug, Clone, Default)]
 pub enum ServerTrust {
-    /// Against public CA roots (the default; LXD's self-signed certificates fail it).
+    /// Against public CA roots (webpki-roots) and the system's trust store (`SSL_CERT_FILE`,
+    /// `SSL_CERT_DIR`, else the OS bundle), read when the client is built (the default; LXD's
+    /// self-signed certificates fail it).
     #[default]
     WebPki,
     /// Against the given CA certificates.
@@ -71,6 +73,11 @@ pub fn client_config(
                 }
             } else {
                 roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+                // And the system's trust store, as libcurl and Go use it: SSL_CERT_FILE and
+                // SSL_CERT_DIR when set, else the OS bundle (e.g. /etc/ssl/certs). Certificates
+                // that do not parse are skipped, as the OS tools do.
+                let native = rustls_native_certs::load_native_certs();
+                roots.add_parsable_certificates(native.certs);
             }
             builder.with_root_certificates(roots)
         }

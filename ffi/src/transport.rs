@@ -2,7 +2,7 @@
 //! replaceable connector, so one HTTP stack serves both) and by tungstenite for websockets.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
@@ -25,6 +25,8 @@ pub enum Endpoint {
         server_name: ServerName<'static>,
         /// rustls configuration (client certificate, verifier).
         tls: Arc<rustls::ClientConfig>,
+        /// The HTTP proxy every connection is tunnelled through (`CONNECT`), if any.
+        proxy: Option<crate::proxy::Proxy>,
     },
 }
 
@@ -50,24 +52,12 @@ impl Endpoint {
                 let s = UnixStream::connect(path).map_err(|e| io::Error::new(e.kind(), format!("cannot connect to LXD socket {}: {e}", path.display())))?;
                 Ok(Stream::Unix(s))
             }
-            Endpoint::Https { authority, server_name, tls } => {
-                let addrs: Vec<_> = authority.to_socket_addrs()?.collect();
-                let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{authority} resolved to no address"));
-                let mut tcp = None;
-                for a in addrs {
-                    let r = match timeout {
-                        Some(t) => TcpStream::connect_timeout(&a, t),
-                        None => TcpStream::connect(a),
-                    };
-                    match r {
-                        Ok(s) => {
-                            tcp = Some(s);
-                            break;
-                        }
-                        Err(e) => last = e,
-                    }
-                }
-                let tcp = tcp.ok_or(last)?;
+            Endpoint::Https { authority, server_name, tls, proxy } => {
+                // Requests and websockets both come here: one place for the proxy tunnel.
+                let tcp = match proxy {
+                    Some(p) => p.connect(authority, timeout)?,
+                    None => crate::proxy::connect_any(authority, timeout)?,
+                };
                 tcp.set_nodelay(true)?;
                 tcp.set_read_timeout(timeout)?;
                 tcp.set_write_timeout(timeout)?;
@@ -209,7 +199,7 @@ impl SocketShutdown {
 
 /// ureq connector over [`Endpoint::dial`].
 #[derive(Debug, Clone)]
-pub struct LxdConnector {
+pub(crate) struct LxdConnector {
     pub(crate) endpoint: Arc<Endpoint>,
 }
 
@@ -218,7 +208,12 @@ impl Connector<()> for LxdConnector {
 
     fn connect(&self, details: &ConnectionDetails, _chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
         let timeout = details.timeout.not_zero().map(|d| *d);
-        let stream = self.endpoint.dial(timeout).map_err(ureq::Error::Io)?;
+        // A dial (TCP connect and TLS handshake) that ran out of time is a connect timeout, which
+        // the error's words report as such (not as the socket's "os error 11").
+        let stream = self.endpoint.dial(timeout).map_err(|e| match e.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ureq::Error::Timeout(ureq::Timeout::Connect),
+            _ => ureq::Error::Io(e),
+        })?;
         let shutdown = Arc::new(stream.shutdown_handle().map_err(ureq::Error::Io)?);
         (details.register_shutdown)(Arc::downgrade(&shutdown) as Weak<dyn ShutdownHandle>)?;
         let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());
@@ -228,7 +223,7 @@ impl Connector<()> for LxdConnector {
 
 /// ureq transport over a [`Stream`].
 #[derive(Debug)]
-pub struct LxdTransport {
+pub(crate) struct LxdTransport {
     stream: Stream,
     buffers: LazyBuffers,
     _shutdown: Arc<SocketShutdown>,
@@ -315,7 +310,7 @@ impl Transport for LxdTransport {
 
 /// Resolver that resolves nothing: the connector dials the endpoint itself.
 #[derive(Debug)]
-pub struct NoResolver;
+pub(crate) struct NoResolver;
 
 impl Resolver for NoResolver {
     fn resolve(&self, _uri: &http::Uri, _config: &ureq::config::Config, _timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {

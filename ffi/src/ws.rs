@@ -17,7 +17,7 @@ use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lxd_core::Request;
 
@@ -34,6 +34,9 @@ const OP_PONG: u8 = 0xA;
 
 /// Size of the read buffer: many of LXD's 4 KiB frames per read call.
 const READ_BUF: usize = 64 * 1024;
+/// Largest data frame accepted (LXD sends 4 KiB frames; a header announcing more than this is a
+/// protocol error at once, not a wait for bytes that will never come).
+pub const MAX_FRAME: u64 = 16 * 1024 * 1024;
 /// Largest response head accepted in the handshake.
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest error body read after a refused upgrade.
@@ -368,6 +371,10 @@ pub struct WsReader {
     closed: bool,
     /// Answer pings (the default).
     pongs: bool,
+    /// UTF-8 check of the text message being read: the bytes of a character that a chunk
+    /// boundary cut (at most 3), carried to the next chunk.
+    utf8_carry: [u8; 4],
+    utf8_carry_len: u8,
 }
 
 impl std::fmt::Debug for WsReader {
@@ -376,8 +383,68 @@ impl std::fmt::Debug for WsReader {
     }
 }
 
+/// A frame that breaks RFC 6455 (or LXD's use of it): the peer is not a websocket server we
+/// can trust to go on. Carried inside an `io::Error` of kind `InvalidData`; see [`is_protocol`].
+#[derive(Debug)]
+pub struct ProtocolError(String);
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "websocket protocol error: {}", self.0)
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
 fn protocol(msg: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, format!("websocket protocol error: {msg}"))
+    io::Error::new(io::ErrorKind::InvalidData, ProtocolError(msg.to_string()))
+}
+
+/// Whether a read error is a websocket protocol error (a bad frame), not a network failure.
+pub fn is_protocol(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<ProtocolError>())
+}
+
+/// Check one chunk of a text message for UTF-8, carrying a character cut by the chunk boundary
+/// in `carry`. `last`: the message ends with this chunk (a cut character is then an error).
+fn check_utf8(carry: &mut [u8; 4], carry_len: &mut u8, mut bytes: &[u8], last: bool) -> io::Result<()> {
+    let bad = || protocol("text message is not UTF-8");
+    if *carry_len > 0 {
+        // Complete the cut character from the start of this chunk.
+        let have = *carry_len as usize;
+        let take = bytes.len().min(4 - have);
+        let mut tmp = [0u8; 4];
+        tmp[..have].copy_from_slice(&carry[..have]);
+        tmp[have..have + take].copy_from_slice(&bytes[..take]);
+        match std::str::from_utf8(&tmp[..have + take]) {
+            Ok(_) => bytes = &bytes[take..],
+            Err(e) if e.valid_up_to() > 0 => {
+                // The character ended inside `take`: skip exactly its bytes.
+                bytes = &bytes[e.valid_up_to() - have..];
+            }
+            Err(e) if e.error_len().is_some() => return Err(bad()),
+            Err(_) => {
+                // Still incomplete: this chunk was too short to finish it.
+                carry[have..have + take].copy_from_slice(&bytes[..take]);
+                *carry_len = (have + take) as u8;
+                return if last { Err(bad()) } else { Ok(()) };
+            }
+        }
+        *carry_len = 0;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error_len().is_some() => Err(bad()),
+        Err(e) => {
+            let tail = &bytes[e.valid_up_to()..];
+            if last {
+                return Err(bad());
+            }
+            carry[..tail.len()].copy_from_slice(tail);
+            *carry_len = tail.len() as u8;
+            Ok(())
+        }
+    }
 }
 
 impl WsReader {
@@ -450,6 +517,9 @@ impl WsReader {
                 self.remaining -= n as u64;
                 let kind = self.message.unwrap_or(Kind::Binary);
                 let eom = self.remaining == 0 && self.frame_fin;
+                if kind == Kind::Text {
+                    check_utf8(&mut self.utf8_carry, &mut self.utf8_carry_len, &self.buf[s..s + n], eom)?;
+                }
                 if eom {
                     self.message = None;
                 }
@@ -522,6 +592,9 @@ impl WsReader {
                     }
                 }
                 OP_TEXT | OP_BINARY | OP_CONT => {
+                    if len > MAX_FRAME {
+                        return Err(protocol(&format!("a frame of {len} bytes (the limit is {MAX_FRAME})")));
+                    }
                     if opcode == OP_CONT {
                         if self.message.is_none() {
                             return Err(protocol("continuation frame outside a message"));
@@ -531,12 +604,16 @@ impl WsReader {
                             return Err(protocol("new message inside a fragmented message"));
                         }
                         self.message = Some(if opcode == OP_TEXT { Kind::Text } else { Kind::Binary });
+                        self.utf8_carry_len = 0;
                     }
                     self.start += hlen;
                     self.remaining = len;
                     self.frame_fin = fin;
                     if len == 0 && fin {
                         let kind = self.message.take().unwrap_or(Kind::Binary);
+                        if kind == Kind::Text {
+                            check_utf8(&mut self.utf8_carry, &mut self.utf8_carry_len, &[], true)?;
+                        }
                         break (self.start, 0, kind, true);
                     }
                 }
@@ -571,6 +648,35 @@ impl WsReader {
             }
         }
     }
+}
+
+/// For the fuzz targets (fuzz/): a reader whose peer already sent `wire` (at most 64 KiB) and
+/// then ended the connection, with a read buffer of `buf_size` bytes (at least 256; small sizes
+/// cut frames across reads). Replies it writes (pongs, close) are dropped once the socket
+/// buffer is full. Not part of the library's API.
+#[doc(hidden)]
+pub fn reader_for_bytes(wire: &[u8], buf_size: usize) -> io::Result<WsReader> {
+    let (a, mut b) = UnixStream::pair()?;
+    b.write_all(&wire[..wire.len().min(64 * 1024)])?;
+    b.shutdown(std::net::Shutdown::Write)?;
+    // Non-blocking: a pong into a full buffer fails (and is ignored) instead of blocking; reads
+    // never wait, as everything was sent before.
+    a.set_nonblocking(true)?;
+    let writer = WsWriter::new(WriteIo::Unix(a.try_clone()?));
+    Ok(WsReader {
+        io: ReadIo::Unix(a),
+        writer,
+        buf: vec![0u8; buf_size.max(256)].into_boxed_slice(),
+        start: 0,
+        end: 0,
+        remaining: 0,
+        frame_fin: false,
+        message: None,
+        closed: false,
+        pongs: true,
+        utf8_carry: [0; 4],
+        utf8_carry_len: 0,
+    })
 }
 
 /// An open websocket: split it to read and write from different threads.
@@ -657,21 +763,99 @@ impl Write for HandshakeIo {
     }
 }
 
+/// How the body of a refused upgrade is delimited.
+enum Framing {
+    Length(usize),
+    Chunked,
+    UntilClose,
+}
+
 impl HandshakeIo {
-    /// After a refused upgrade: the body (by Content-Length), bounded.
-    fn error_body(&mut self, content_length: Option<usize>) -> Vec<u8> {
-        let head_end = self.head_end.unwrap_or(self.buf.len());
-        let mut body = self.buf[head_end.min(self.buf.len())..].to_vec();
-        let want = content_length.unwrap_or(0).min(MAX_ERROR_BODY);
-        let mut tmp = [0u8; 4096];
-        while body.len() < want {
-            match self.stream.read(&mut tmp) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => body.extend_from_slice(&tmp[..n]),
+    /// After a refused upgrade (HTTP `status`): the whole error body, delimited as its headers
+    /// say (Content-Length, chunked, or the connection's end), read by `deadline`. A body that
+    /// does not arrive whole is an error of its own (stalled: [`Error::Timeout`]; cut short or
+    /// reset: [`Error::Connect`]), never taken for LXD's answer; one over [`MAX_ERROR_BODY`] is a
+    /// protocol error.
+    fn error_body(&mut self, status: u16, framing: Framing, limit: Option<Duration>, deadline: Option<Instant>) -> Result<Vec<u8>> {
+        let what = format!("the error reply to the websocket upgrade (HTTP {status})");
+        let too_big = || Error::protocol(format!("{what} has a body larger than {MAX_ERROR_BODY} bytes"));
+        if let Framing::Length(n) = framing {
+            if n > MAX_ERROR_BODY {
+                return Err(too_big());
             }
         }
-        body.truncate(MAX_ERROR_BODY);
-        body
+        let head_end = self.head_end.unwrap_or(self.buf.len()).min(self.buf.len());
+        let mut raw = self.buf[head_end..].to_vec();
+        let mut tmp = [0u8; 4096];
+        loop {
+            // Whole yet?
+            match framing {
+                Framing::Length(n) if raw.len() >= n => {
+                    raw.truncate(n);
+                    return Ok(raw);
+                }
+                Framing::Chunked => {
+                    if let Some(body) = dechunk(&raw).map_err(|m| Error::protocol(format!("{what}: {m}")))? {
+                        return Ok(body);
+                    }
+                }
+                _ => {}
+            }
+            if raw.len() > MAX_ERROR_BODY + 1024 {
+                return Err(too_big());
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Timeout(format!("{what} did not arrive whole{}", within(limit))));
+            }
+            match self.stream.read(&mut tmp) {
+                Ok(0) => match framing {
+                    Framing::UntilClose => return Ok(raw),
+                    Framing::Length(n) => return Err(Error::Connect(format!("{what} was cut short: {} of {n} bytes, then the connection closed", raw.len()))),
+                    Framing::Chunked => return Err(Error::Connect(format!("{what} was cut short: the connection closed before its last chunk"))),
+                },
+                Ok(n) => raw.extend_from_slice(&tmp[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if timeout_err(&e) => return Err(Error::Timeout(format!("{what} did not arrive whole{}", within(limit)))),
+                Err(e) => {
+                    return Err(match Error::from_net_io(&e) {
+                        Error::Connect(m) => Error::Connect(format!("{what} was cut short: {m}")),
+                        other => other,
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// " within 2 s (client timeout)" (nothing without a limit).
+fn within(limit: Option<Duration>) -> String {
+    limit.map(|d| format!(" within {} (client timeout)", crate::error::human_duration(d))).unwrap_or_default()
+}
+
+/// Decode a chunked body: `Ok(None)` while incomplete (the last chunk not yet in).
+fn dechunk(mut raw: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") else { return Ok(None) };
+        let line = std::str::from_utf8(&raw[..eol]).map_err(|_| "a chunk size is not text".to_string())?;
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| format!("bad chunk size {size_text:?}"))?;
+        if size > MAX_ERROR_BODY {
+            return Err(format!("a chunk of {size} bytes is larger than {MAX_ERROR_BODY} bytes"));
+        }
+        let rest = &raw[eol + 2..];
+        if size == 0 {
+            // The last chunk: trailers, if any, are not waited for.
+            return Ok(Some(out));
+        }
+        if rest.len() < size + 2 {
+            return Ok(None);
+        }
+        if &rest[size..size + 2] != b"\r\n" {
+            return Err("chunk data not followed by CRLF".to_string());
+        }
+        out.extend_from_slice(&rest[..size]);
+        raw = &rest[size + 2..];
     }
 }
 
@@ -687,7 +871,11 @@ fn handshake_error(e: tungstenite::Error) -> Error {
 /// connect and the handshake; afterwards the socket blocks without limit (use
 /// [`WsReader::set_read_timeout`] or a [`Canceller`]).
 pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &str, timeout: Option<Duration>) -> Result<WebSocket> {
-    let stream = endpoint.dial(timeout).map_err(|e| Error::from_net_io(&e))?;
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let stream = endpoint.dial(timeout).map_err(|e| match Error::from_net_io(&e) {
+        Error::Timeout(_) => Error::Timeout(format!("could not connect to LXD{}", within(timeout))),
+        other => other,
+    })?;
     stream.set_timeouts(timeout, timeout).map_err(|e| Error::from_net_io(&e))?;
     let (scheme, host) = match endpoint {
         Endpoint::Unix(_) => ("ws", endpoint.host()),
@@ -710,12 +898,21 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
     match tungstenite::client::client(request, &mut io) {
         Ok((_ws, _resp)) => {}
         Err(tungstenite::HandshakeError::Interrupted(_)) => {
-            return Err(Error::Timeout(format!("websocket handshake for {path_and_query} did not complete")))
+            return Err(Error::Timeout(format!("no reply to the websocket upgrade for {path_and_query}{}", within(timeout))))
         }
         Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(resp))) => {
             let status = resp.status().as_u16();
-            let len = resp.headers().get("Content-Length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-            let body = io.error_body(len);
+            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+            let framing = if header("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+                Framing::Chunked
+            } else {
+                match header("Content-Length") {
+                    Some(v) => Framing::Length(v.parse().map_err(|_| Error::protocol(format!("websocket upgrade refused with HTTP {status} and a bad Content-Length {v:?}")))?),
+                    None => Framing::UntilClose,
+                }
+            };
+            // Only a whole body is LXD's answer: its envelope's status and `error`.
+            let body = io.error_body(status, framing, timeout, deadline)?;
             let r = lxd_core::Response::new(status, vec![], body);
             return Err(match lxd_core::response::parse_envelope(&r) {
                 Err(e) => Error::Core(e),
@@ -762,6 +959,8 @@ pub fn connect_endpoint(endpoint: &Endpoint, path_and_query: &str, user_agent: &
         message: None,
         closed: false,
         pongs: true,
+        utf8_carry: [0; 4],
+        utf8_carry_len: 0,
     };
     Ok(WebSocket { reader, writer, fd })
 }
@@ -773,7 +972,16 @@ pub fn connect(client: &Client, mut req: Request, timeout: Option<Duration>, can
     if let Some(c) = canceller {
         c.check()?;
     }
-    let ws = connect_endpoint(client.endpoint(), &req.path_and_query(), client.user_agent(), timeout)?;
+    let path = req.path_and_query();
+    let start = std::time::Instant::now();
+    let ws = connect_endpoint(client.endpoint(), &path, client.user_agent(), timeout);
+    if let Some(l) = client.logger() {
+        match &ws {
+            Ok(_) => l.log("GET", &path, 101, start.elapsed(), None),
+            Err(e) => l.log("GET", &path, e.http_status().unwrap_or(0), start.elapsed(), Some(&e.to_string())),
+        }
+    }
+    let ws = ws?;
     if let Some(c) = canceller {
         c.register_socket(ws.shutdown_handle().map_err(|e| Error::Io(format!("cannot watch the websocket: {e}")))?);
         c.check()?;
@@ -801,6 +1009,8 @@ mod tests {
             message: None,
             closed: false,
             pongs: true,
+            utf8_carry: [0; 4],
+            utf8_carry_len: 0,
         };
         (reader, writer, b)
     }
@@ -965,6 +1175,86 @@ mod tests {
         }
     }
 
+    /// Read everything (chunks of at most `max` bytes): the messages, and how it ended.
+    fn read_all(r: &mut WsReader, max: usize) -> (Vec<(Kind, Vec<u8>)>, io::Result<()>) {
+        let mut msgs = Vec::new();
+        let mut cur = Vec::new();
+        loop {
+            match r.next_chunk(max) {
+                Ok(Chunk::Data { kind, bytes, end_of_message }) => {
+                    assert!(bytes.len() <= max);
+                    cur.extend_from_slice(bytes);
+                    if end_of_message {
+                        msgs.push((kind, std::mem::take(&mut cur)));
+                    }
+                }
+                Ok(Chunk::Close(_)) | Ok(Chunk::Eof) => return (msgs, Ok(())),
+                Err(e) => return (msgs, Err(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_checked_for_utf8_across_frames_and_chunks() {
+        let text = "héllo wörld – ✓ 😀".as_bytes();
+        // Split inside multi-byte characters, over fragments, read 1..4 bytes at a time.
+        let mut wire = frame(false, OP_TEXT, &text[..2]);
+        wire.extend(frame(false, OP_CONT, &text[2..13]));
+        wire.extend(frame(true, OP_CONT, &text[13..]));
+        wire.extend(frame(true, OP_TEXT, b""));
+        for max in 1..5 {
+            let mut r = reader_for_bytes(&wire, 256).unwrap();
+            let (msgs, end) = read_all(&mut r, max);
+            assert!(end.is_ok(), "max {max}: {end:?}");
+            assert_eq!(msgs, vec![(Kind::Text, text.to_vec()), (Kind::Text, vec![])]);
+        }
+        for bad in [&b"a\xffb"[..], b"\xc3\x28", b"\xe2\x82", b"ok\xf0\x9f\x98", b"\xed\xa0\x80"] {
+            for max in [1, 2, 100] {
+                let mut r = reader_for_bytes(&frame(true, OP_TEXT, bad), 256).unwrap();
+                let (_, end) = read_all(&mut r, max);
+                let e = end.unwrap_err();
+                assert!(is_protocol(&e) && e.to_string().contains("UTF-8"), "{bad:?} max {max}: {e}");
+            }
+        }
+        // A character cut at the end of a fragmented message is an error too.
+        let mut wire = frame(false, OP_TEXT, b"x\xe2\x82");
+        wire.extend(frame(true, OP_CONT, b""));
+        let (_, end) = read_all(&mut reader_for_bytes(&wire, 256).unwrap(), 100);
+        assert!(end.is_err_and(|e| is_protocol(&e)));
+        // Binary messages are bytes, never checked.
+        let (msgs, end) = read_all(&mut reader_for_bytes(&frame(true, OP_BINARY, b"\xff\xfe"), 256).unwrap(), 100);
+        assert!(end.is_ok());
+        assert_eq!(msgs, vec![(Kind::Binary, b"\xff\xfe".to_vec())]);
+    }
+
+    #[test]
+    fn absurd_frame_lengths_fail_at_the_header() {
+        for len in [MAX_FRAME + 1, 1 << 32, 1 << 62] {
+            let mut wire = vec![0x82u8, 127];
+            wire.extend_from_slice(&len.to_be_bytes());
+            wire.extend_from_slice(&[0u8; 64]);
+            // The peer keeps the connection open: the error must not wait for the payload.
+            let (mut r, _w, mut srv) = pair();
+            srv.write_all(&wire).unwrap();
+            r.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let e = r.next_chunk(100).unwrap_err();
+            assert!(is_protocol(&e) && e.to_string().contains("limit"), "{len}: {e}");
+        }
+        // Up to the limit is fine (a 300000-byte frame, 64-bit length).
+        let big = vec![7u8; 300_000];
+        let (mut r, _w, mut srv) = pair();
+        let wire = frame(true, OP_BINARY, &big);
+        let t = std::thread::spawn(move || {
+            srv.write_all(&wire).unwrap();
+            srv.shutdown(std::net::Shutdown::Write).unwrap();
+            srv
+        });
+        let (msgs, end) = read_all(&mut r, 1 << 20);
+        drop(t.join().unwrap());
+        assert!(end.is_ok(), "{end:?}");
+        assert_eq!(msgs, vec![(Kind::Binary, big)]);
+    }
+
     #[test]
     fn handshake_keeps_bytes_after_the_head() {
         let (a, mut b) = UnixStream::pair().unwrap();
@@ -983,5 +1273,32 @@ mod tests {
         }
         assert!(head.ends_with(b"\r\n\r\n"));
         assert_eq!(&io.buf[io.head_end.unwrap()..], b"\x89\x00");
+    }
+
+    #[test]
+    fn refused_upgrade_body_counts_only_whole() {
+        let run = |head_and_body: &[u8], framing: fn() -> Framing, close: bool| -> Result<Vec<u8>> {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+            let mut io = HandshakeIo { stream: Stream::Unix(a), buf: head_and_body.to_vec(), given: 0, head_end: Some(0) };
+            if close {
+                b.shutdown(std::net::Shutdown::Both).unwrap();
+            }
+            let r = io.error_body(404, framing(), Some(Duration::from_millis(200)), Some(Instant::now() + Duration::from_secs(5)));
+            drop(b);
+            r
+        };
+        let env = br#"{"type":"error","error":"Instance not found","error_code":404}"#;
+        // Whole: by length (extra bytes after it ignored), chunked, until close.
+        assert_eq!(run(env, || Framing::Length(62), false).unwrap(), env.to_vec());
+        assert_eq!(run(b"5\r\nhello\r\n6\r\n world\r\n0\r\n", || Framing::Chunked, false).unwrap(), b"hello world".to_vec());
+        assert_eq!(run(b"anything", || Framing::UntilClose, true).unwrap(), b"anything".to_vec());
+        // Cut short: closed early is CONNECTION, stalled is TIMEOUT (with the limit in the words).
+        assert!(matches!(run(&env[..20], || Framing::Length(62), true), Err(Error::Connect(m)) if m.contains("20 of 62")));
+        assert!(matches!(run(b"5\r\nhello\r\n", || Framing::Chunked, true), Err(Error::Connect(_))));
+        assert!(matches!(run(&env[..20], || Framing::Length(62), false), Err(Error::Timeout(m)) if m.contains("within 200 ms (client timeout)")));
+        // Malformed or too big: a protocol error, never the status.
+        assert!(matches!(run(b"zz\r\nhello\r\n", || Framing::Chunked, false), Err(Error::Core(lxd_core::Error::Protocol(_)))));
+        assert!(matches!(run(b"", || Framing::Length(1 << 20), false), Err(Error::Core(lxd_core::Error::Protocol(_)))));
     }
 }

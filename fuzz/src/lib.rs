@@ -16,6 +16,8 @@
 //!   recorded-output paths) and the exec flow's replies.
 //! - `files`: file download headers (`X-LXD-*`), directory listings (unsafe names dropped), paths.
 //! - `multipart`: the streaming multipart parser, including a build-then-parse round trip.
+//! - `ws_frames`: the websocket frame reader (exec output, events, consoles) fed server frames,
+//!   read with different buffer and chunk sizes: same messages either way, text always UTF-8.
 
 use lxd_core::api::{self, Call, Collection};
 use lxd_core::models::*;
@@ -288,7 +290,7 @@ pub fn names(data: &[u8]) {
     };
     check(api::instances::set_state(a, b, -1, false, false).map(|c| c.request), &[a]);
     check(api::instances::state(a).map(|c| c.request), &[a]);
-    check(api::snapshots::create(a, b, false).map(|c| c.request), &[a]);
+    check(api::snapshots::create(a, Some(b), false).map(|c| c.request), &[a]);
     check(api::snapshots::restore(a, b, false).map(|c| c.request), &[a]);
     check(api::images::alias_create(a, b, b).map(|c| c.request), &[]);
     check(api::networks::state(a).map(|c| c.request), &[a]);
@@ -384,6 +386,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("exec", exec),
     ("files", files),
     ("multipart", multipart),
+    ("ws_frames", ws_frames),
 ];
 
 /// Seed inputs for a target: the replies recorded from LXD 5.0.2 in
@@ -494,6 +497,46 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 "X-LXD-type: weird\n\n", "/root/a b#c?d&e%f\n0b101\n0o777\n-0\n+12\n077\n\n",
             ] {
                 out.push([b"\x00\x00".as_slice(), n.as_bytes()].concat());
+            }
+        }
+        "ws_frames" => {
+            // LXD's exec output (binary data, a ping, the empty text end marker), an event (JSON
+            // text cut in fragments), a close, and the frames the reader must refuse.
+            let f = |fin: bool, op: u8, p: &[u8]| -> Vec<u8> {
+                let mut v = vec![(if fin { 0x80 } else { 0 }) | op];
+                match p.len() {
+                    n if n < 126 => v.push(n as u8),
+                    n if n <= 0xFFFF => {
+                        v.push(126);
+                        v.extend_from_slice(&(n as u16).to_be_bytes());
+                    }
+                    n => {
+                        v.push(127);
+                        v.extend_from_slice(&(n as u64).to_be_bytes());
+                    }
+                }
+                v.extend_from_slice(p);
+                v
+            };
+            let event = br#"{"type":"lifecycle","metadata":{"action":"instance-started","source":"/1.0/instances/c1"}}"#;
+            let utf8 = "héllo ✓ 😀".as_bytes();
+            let wires: Vec<Vec<u8>> = vec![
+                [f(true, 2, b"hello\n"), f(true, 9, b"keepalive"), f(true, 2, &[0xff; 300]), f(true, 1, b"")].concat(),
+                [f(false, 1, &event[..20]), f(false, 0, &event[20..50]), f(true, 0, &event[50..])].concat(),
+                [f(false, 1, &utf8[..2]), f(true, 0, &utf8[2..]), f(true, 8, &1000u16.to_be_bytes())].concat(),
+                [f(true, 2, b"x"), f(true, 10, b"pong"), f(true, 8, b"")].concat(),
+                f(true, 1, b"a\xff"),
+                [&[0xC2u8, 1, 0][..], &f(true, 2, b"after")].concat(),
+                vec![0x83, 0],
+                [&[0x82u8, 127][..], &(1u64 << 62).to_be_bytes(), &[0; 8]].concat(),
+                [&[0x82u8, 127][..], &(16u64 << 20).to_be_bytes()].concat(),
+                vec![0x82, 0x85, 1, 2, 3, 4, 5],
+                f(true, 2, &vec![b'z'; 70_000])[..5000].to_vec(),
+            ];
+            for w in wires {
+                for sel in [0u8, 3, 9, 20] {
+                    out.push([[sel].as_slice(), &w].concat());
+                }
             }
         }
         "multipart" => {
@@ -693,4 +736,81 @@ pub fn multipart(data: &[u8]) {
     assert_eq!(parts.len(), 2);
     assert_eq!(parts[0].1, rest, "part content changed");
     assert_eq!(parts[1].1, b"R");
+}
+
+/// How a read of a websocket ended.
+#[derive(Debug, PartialEq, Eq)]
+enum WsEnd {
+    Eof,
+    Close(Option<u16>),
+    Error { protocol: bool, kind: std::io::ErrorKind },
+}
+
+/// Read all of `wire` with a `buf`-byte buffer, `max` bytes per chunk: the complete messages and
+/// how it ended.
+fn ws_transcript(wire: &[u8], buf: usize, max: usize) -> (Vec<(lxdclient::ws::Kind, Vec<u8>)>, WsEnd) {
+    use lxdclient::ws::{self, Chunk, Kind};
+    let mut r = ws::reader_for_bytes(wire, buf).expect("a socketpair");
+    let mut msgs = Vec::new();
+    let mut cur = Vec::new();
+    let mut total = 0usize;
+    for _ in 0..wire.len() + 3 {
+        match r.next_chunk(max) {
+            Ok(Chunk::Data { kind, bytes, end_of_message }) => {
+                assert!(bytes.len() <= max, "a chunk of {} bytes, more than the {max} asked", bytes.len());
+                total += bytes.len();
+                assert!(total <= wire.len(), "more payload than bytes received");
+                cur.extend_from_slice(bytes);
+                if end_of_message {
+                    if kind == Kind::Text {
+                        assert!(std::str::from_utf8(&cur).is_ok(), "a text message that is not UTF-8 was handed out: {cur:?}");
+                    }
+                    msgs.push((kind, std::mem::take(&mut cur)));
+                }
+            }
+            Ok(Chunk::Close(code)) => {
+                // After a close, only the end.
+                assert!(matches!(r.next_chunk(max), Ok(Chunk::Eof)));
+                return (msgs, WsEnd::Close(code));
+            }
+            Ok(Chunk::Eof) => return (msgs, WsEnd::Eof),
+            Err(e) => {
+                if let Some(inner) = e.get_ref() {
+                    assert!(!inner.to_string().is_empty());
+                }
+                return (msgs, WsEnd::Error { protocol: ws::is_protocol(&e), kind: e.kind() });
+            }
+        }
+    }
+    panic!("the reader handed out more chunks than there are bytes ({})", wire.len());
+}
+
+/// Server websocket frames through the client's frame reader. Byte 0 picks the chunk size, the
+/// read buffer and the message limit; the rest is what the server sent before it hung up.
+pub fn ws_frames(data: &[u8]) {
+    use lxdclient::ws::{self, Kind};
+    let Some((&sel, wire)) = data.split_first() else { return };
+    let wire = &wire[..wire.len().min(60 * 1024)];
+    let max = [1usize, 2, 3, 7, 125, 4096, usize::MAX][sel as usize % 7];
+    let buf = [256usize, 300, 1024, 64 * 1024][(sel as usize / 7) % 4];
+    // The same bytes give the same messages and the same end, however they are cut.
+    let whole = ws_transcript(wire, 64 * 1024, usize::MAX);
+    let cut = ws_transcript(wire, buf, max);
+    assert_eq!(whole, cut, "buffer {buf}, chunks of {max}: another result than reading whole frames");
+    // Whole messages under a limit (the events path).
+    let limit = [0usize, 1, 16, 125, 4096, 1 << 20][(sel as usize / 28) % 6];
+    let mut r = ws::reader_for_bytes(wire, buf).expect("a socketpair");
+    for _ in 0..wire.len() + 3 {
+        let mut out = Vec::new();
+        match r.read_message(&mut out, limit) {
+            Ok(Some(kind)) => {
+                assert!(out.len() <= limit, "a message of {} bytes over the {limit}-byte limit", out.len());
+                if kind == Kind::Text {
+                    assert!(std::str::from_utf8(&out).is_ok(), "a text message that is not UTF-8");
+                }
+            }
+            Ok(None) | Err(_) => return,
+        }
+    }
+    panic!("read_message never ended");
 }

@@ -132,6 +132,8 @@ static int read_text(const char *path, char *buf, size_t n) {
     return 0;
 }
 
+static void stub_lxd_log_cb(void * a0, const char * a1, const char * a2, uint16_t a3, uint64_t a4, const char * a5, const char * a6) { (void)a0; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5; (void)a6; }
+static void stub_lxd_user_data_free_cb(void * a0) { (void)a0; }
 static int64_t stub_lxd_read_cb(void * a0, uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
 static int64_t stub_lxd_write_cb(void * a0, const uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
 static int stub_lxd_progress_cb(void * a0, uint64_t a1, uint64_t a2) { (void)a0; (void)a1; (void)a2; return (int)0; }
@@ -1324,6 +1326,86 @@ static void walk_lxd_client_builder_set_timeout_ms(void) {
     }
 }
 
+/* enum lxd_result lxd_client_builder_set_operation_deadline_ms(struct lxd_client_builder* builder, uint64_t deadline_ms, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_operation_deadline_ms(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_operation_deadline_ms(builder, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_operation_deadline_ms(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_operation_deadline_ms", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_operation_deadline_ms(NULL, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_operation_deadline_ms(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_operation_deadline_ms", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_operation_deadline_ms(NULL, 0, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_operation_deadline_ms(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_operation_deadline_ms", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_operation_deadline_ms(builder, (uint64_t)UINT64_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_operation_deadline_ms(deadline_ms=UINT64_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_operation_deadline_ms", "deadline_ms=UINT64_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_set_max_reply_bytes(struct lxd_client_builder* builder, uint64_t max_bytes, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_max_reply_bytes(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(builder, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(NULL, 0, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(NULL, 0, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_max_reply_bytes(builder, (uint64_t)UINT64_MAX, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_max_reply_bytes(max_bytes=UINT64_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_max_reply_bytes", "max_bytes=UINT64_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
 /* enum lxd_result lxd_client_builder_set_project(struct lxd_client_builder* builder, const char* project, struct lxd_error** err_out) */
 static void walk_lxd_client_builder_set_project(void) {
     {
@@ -1499,6 +1581,156 @@ static void walk_lxd_client_builder_set_user_agent(void) {
         lxd_result rc = lxd_client_builder_set_user_agent(builder, BAD_UTF8, &err);
         if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_user_agent(user_agent=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_user_agent", "user_agent=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_set_proxy(struct lxd_client_builder* builder, const char* proxy_url, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_proxy(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_proxy(builder, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_proxy(proxy_url=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_proxy", "proxy_url=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder* builder, lxd_log_cb callback, void* user_data, lxd_user_data_free_cb user_data_free, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_log_callback(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(NULL, stub_lxd_log_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(NULL, stub_lxd_log_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(callback=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "callback=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(callback=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "callback=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, NULL, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, NULL, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data_free=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data_free=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data_free=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_log_callback", "user_data_free=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
@@ -3503,6 +3735,724 @@ static void walk_lxd_image_alias_create(void) {
     }
 }
 
+/* enum lxd_result lxd_image_refresh(const struct lxd_client* client, const char* fingerprint, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_image_refresh(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, "abcdef0123", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(NULL, "abcdef0123", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(NULL, "abcdef0123", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, "abcdef0123", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, "abcdef0123", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_refresh(client, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_refresh", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_secret(const struct lxd_client* client, const char* fingerprint, char** secret_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_image_secret(void) {
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "valid", rc, err, EXPECT_VALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(NULL, "abcdef0123", &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "client=NULL", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(NULL, "abcdef0123", &secret_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, NULL, &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, NULL, &secret_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        (void)secret_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(secret_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "secret_out=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        (void)secret_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(secret_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "secret_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, secret_out_v == (char *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, secret_out_v == (char *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *secret_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_secret(client, BAD_UTF8, &secret_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_secret", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_get_public(const struct lxd_client* client, const char* fingerprint, const char* secret, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_get_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(NULL, "abcdef0123", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(NULL, "abcdef0123", "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "secret=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "secret=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, BAD_UTF8, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_get_public(client, "abcdef0123", BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_get_public", "secret=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_list_public(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_list_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_public(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_public", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_alias_get_public(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_alias_get_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_alias_get_public(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_alias_get_public", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_list_filtered(const struct lxd_client* client, int32_t recursion, const char* filter, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_image_list_filtered(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(NULL, 0, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(NULL, 0, "name eq abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, 0, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, (int32_t)INT32_MIN, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, (int32_t)-1, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_list_filtered(client, (int32_t)INT32_MAX, "name eq abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_list_filtered", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_image_push_to(const struct lxd_client* client, const char* fingerprint, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_image_push_to(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(NULL, "abcdef0123", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(NULL, "abcdef0123", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_image_push_to(client, "abcdef0123", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_image_push_to", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_instance_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_instance_list(void) {
     {
@@ -5067,6 +6017,1918 @@ static void walk_lxd_instance_unfreeze(void) {
     }
 }
 
+/* enum lxd_result lxd_instance_console_log(const struct lxd_client* client, const char* name, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_console_log(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log(client, BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_console_log_clear(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_instance_console_log_clear(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_log_clear(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_log_clear", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_console_create(const struct lxd_client* client, const char* name, uint32_t width, uint32_t height, const char* kind, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_console_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(NULL, "abiwalk", 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(NULL, "abiwalk", 80, 24, "console", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, NULL, 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, NULL, 80, 24, "console", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "kind=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "kind=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "op_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, BAD_UTF8, 80, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "kind=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", (uint32_t)UINT32_MAX, 24, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(width=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "width=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, (uint32_t)UINT32_MAX, "console", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(height=UINT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_console_create", "height=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_log_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_log_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_list(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_log_get(const struct lxd_client* client, const char* name, const char* file, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_log_get(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(NULL, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(NULL, "abiwalk", "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "file=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, BAD_UTF8, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_get(client, "abiwalk", BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_get", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_log_delete(const struct lxd_client* client, const char* name, const char* file, struct lxd_error** err_out) */
+static void walk_lxd_instance_log_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "file=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_log_delete", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_metadata_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_metadata_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_metadata_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_instance_metadata_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_metadata_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_instance_metadata_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_metadata_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_list(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_get(const struct lxd_client* client, const char* name, const char* template_, char** text_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_get(void) {
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(NULL, "abiwalk", "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(NULL, "abiwalk", "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, NULL, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, NULL, "abiwalk", &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", NULL, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "template_=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", NULL, &text_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        (void)text_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, BAD_UTF8, "abiwalk", &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *text_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_get(client, "abiwalk", BAD_UTF8, &text_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_get", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
+        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_put(const struct lxd_client* client, const char* name, const char* template_, const char* content, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_put(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(NULL, "abiwalk", "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(NULL, "abiwalk", "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "template_=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "content=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "content=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, BAD_UTF8, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_put", "content=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_template_delete(const struct lxd_client* client, const char* name, const char* template_, struct lxd_error** err_out) */
+static void walk_lxd_instance_template_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "template_=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_template_delete", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_set_state_all(const struct lxd_client* client, const char* action, int32_t timeout, bool force, bool stateful, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_set_state_all(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(NULL, "start", 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(NULL, "start", 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, NULL, 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "action=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, NULL, 30, false, false, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "action=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, BAD_UTF8, 30, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "action=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)INT32_MIN, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "timeout=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)-1, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "timeout=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)INT32_MAX, false, false, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_set_state_all", "timeout=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_get_full(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_get_full(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_get_full(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_get_full", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_list_filtered(const struct lxd_client* client, int32_t recursion, const char* instance_type, const char* filter, bool all_projects, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_list_filtered(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(NULL, 0, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(NULL, 0, "container", "name eq abiwalk", false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, NULL, "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "instance_type=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, NULL, "name eq abiwalk", false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "instance_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", NULL, false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", NULL, false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, BAD_UTF8, "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "instance_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", BAD_UTF8, false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)INT32_MIN, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)-1, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)INT32_MAX, "container", "name eq abiwalk", false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_list_filtered", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_create_from_image(const struct lxd_client* client, const char* name, const char* instance_type, const char* image, const char* options_json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_create_from_image(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(NULL, "abiwalk", "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(NULL, "abiwalk", "container", "busybox", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, NULL, "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, NULL, "container", "busybox", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", NULL, "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "instance_type=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", NULL, "busybox", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "instance_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "image=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "image=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, BAD_UTF8, "container", "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", BAD_UTF8, "busybox", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "instance_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "image=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_create_from_image", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_move_to_member(const struct lxd_client* client, const char* name, const char* member, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_move_to_member(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "member=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "member=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_move_to_member", "member=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_network_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_network_list(void) {
     {
@@ -6219,6 +9081,204 @@ static void walk_lxd_operation_free(void) {
     lxd_operation_free(NULL);
     CHECK(1, "lxd_operation_free(NULL)");
 }
+/* enum lxd_result lxd_operation_list_ids(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_operation_list_ids(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_list_ids(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_list_ids", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client* client, const char* id, const char* secret, int64_t timeout_secs, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_operation_wait_untrusted(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(NULL, "op-ok", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(NULL, "op-ok", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "id=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "id=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "secret=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "secret=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "id=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "secret=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)INT64_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=INT64_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "timeout_secs=INT64_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "timeout_secs=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)INT64_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=INT64_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_wait_untrusted", "timeout_secs=INT64_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_profile_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_profile_list(void) {
     {
@@ -7125,6 +10185,202 @@ static void walk_lxd_raw_request(void) {
     }
 }
 
+/* enum lxd_result lxd_call(const struct lxd_client* client, const char* method, const char* path, const char* body_json, char** json_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_call(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", "{}", &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(NULL, "GET", "/1.0", "{}", &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(NULL, "GET", "/1.0", "{}", &json_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, NULL, "/1.0", "{}", &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(method=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "method=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, NULL, "/1.0", "{}", &json_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(method=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "method=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", NULL, "{}", &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "path=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", NULL, "{}", &json_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", NULL, &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(body_json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "body_json=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", NULL, &json_out_v, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(body_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "body_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "json_out=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "json_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", "{}", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", "{}", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, BAD_UTF8, "/1.0", "{}", &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(method=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "method=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", BAD_UTF8, "{}", &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_call(client, "GET", "/1.0", BAD_UTF8, &json_out_v, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_call(body_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_call", "body_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_client_builder_new_remote(const char* config_dir, const char* remote, struct lxd_client_builder** builder_out, struct lxd_error** err_out) */
 static void walk_lxd_client_builder_new_remote(void) {
     {
@@ -7963,6 +11219,114 @@ static void walk_lxd_server_resources(void) {
     }
 }
 
+/* enum lxd_result lxd_server_api_versions(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_server_api_versions(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_api_versions(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_api_versions", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_server_get_public(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_server_get_public(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_get_public(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_snapshot_list(const struct lxd_client* client, const char* instance, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_snapshot_list(void) {
     {
@@ -8411,6 +11775,180 @@ static void walk_lxd_snapshot_update(void) {
     }
 }
 
+/* enum lxd_result lxd_snapshot_patch(const struct lxd_client* client, const char* instance, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_snapshot_patch(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_snapshot_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_snapshot_rename(const struct lxd_client* client, const char* instance, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
 static void walk_lxd_snapshot_rename(void) {
     {
@@ -8727,7 +12265,7 @@ static void walk_lxd_snapshot_create(void) {
         double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", NULL, false, &op_out_v, &err);
         if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_create", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        check_result("lxd_snapshot_create", "name=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
     }
@@ -8737,7 +12275,7 @@ static void walk_lxd_snapshot_create(void) {
         double t0 = hs_now();
         lxd_result rc = lxd_snapshot_create(client, "abiwalk", NULL, false, &op_out_v, NULL);
         if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        check_result("lxd_snapshot_create", "name=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
         if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
     }
@@ -20700,2810 +24238,6 @@ static void walk_lxd_cluster_member_restore(void) {
     }
 }
 
-/* enum lxd_result lxd_image_refresh(const struct lxd_client* client, const char* fingerprint, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_image_refresh(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(client, "abcdef0123", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(NULL, "abcdef0123", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(NULL, "abcdef0123", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(client, NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(client, NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(client, "abcdef0123", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(client, "abcdef0123", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_refresh(client, BAD_UTF8, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_refresh(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_refresh", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_image_secret(const struct lxd_client* client, const char* fingerprint, char** secret_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_image_secret(void) {
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "valid", rc, err, EXPECT_VALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(NULL, "abcdef0123", &secret_out_v, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "client=NULL", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(NULL, "abcdef0123", &secret_out_v, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, NULL, &secret_out_v, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, NULL, &secret_out_v, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        (void)secret_out_v;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, "abcdef0123", NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(secret_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "secret_out=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        (void)secret_out_v;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, "abcdef0123", NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(secret_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "secret_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, secret_out_v == (char *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, "abcdef0123", &secret_out_v, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, secret_out_v == (char *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *secret_out_v = (char *)SENTINEL;
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_secret(client, BAD_UTF8, &secret_out_v, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_secret(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_secret", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, secret_out_v == (char *)SENTINEL && op_out_v == (lxd_operation *)SENTINEL);
-        if (secret_out_v != (char *)SENTINEL) lxd_string_free(secret_out_v);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_image_get_public(const struct lxd_client* client, const char* fingerprint, const char* secret, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_image_get_public(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(NULL, "abcdef0123", "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(NULL, "abcdef0123", "abiwalk", &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, NULL, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, NULL, "abiwalk", &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, "abcdef0123", NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "secret=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, "abcdef0123", NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "secret=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, "abcdef0123", "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, BAD_UTF8, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_get_public(client, "abcdef0123", BAD_UTF8, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_get_public(secret=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_get_public", "secret=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_image_list_public(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_image_list_public(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(client, 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(NULL, 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(NULL, 0, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(client, 0, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(client, 0, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(client, (int32_t)INT32_MIN, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(client, (int32_t)-1, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=-1) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_public(client, (int32_t)INT32_MAX, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_public(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_public", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_image_alias_get_public(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_image_alias_get_public(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(NULL, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(NULL, "abiwalk", &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(client, NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(client, NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(client, "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_alias_get_public(client, BAD_UTF8, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_alias_get_public(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_alias_get_public", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_image_list_filtered(const struct lxd_client* client, int32_t recursion, const char* filter, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_image_list_filtered(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(NULL, 0, "name eq abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(NULL, 0, "name eq abiwalk", &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, 0, NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, 0, NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, 0, "name eq abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, 0, BAD_UTF8, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, (int32_t)INT32_MIN, "name eq abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, (int32_t)-1, "name eq abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=-1) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_list_filtered(client, (int32_t)INT32_MAX, "name eq abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_list_filtered(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_list_filtered", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_image_push_to(const struct lxd_client* client, const char* fingerprint, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_image_push_to(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(NULL, "abcdef0123", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(NULL, "abcdef0123", "{}", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, NULL, "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "fingerprint=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, NULL, "{}", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "fingerprint=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, "abcdef0123", NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, "abcdef0123", NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, "abcdef0123", "{}", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, BAD_UTF8, "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(fingerprint=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "fingerprint=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_image_push_to(client, "abcdef0123", BAD_UTF8, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_image_push_to(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_image_push_to", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_console_log(const struct lxd_client* client, const char* name, char** text_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_console_log(void) {
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(client, "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(NULL, "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(NULL, "abiwalk", &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(client, NULL, &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(client, NULL, &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        (void)text_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(client, "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(text_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        (void)text_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(client, "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log(client, BAD_UTF8, &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_console_log_clear(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
-static void walk_lxd_instance_console_log_clear(void) {
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log_clear(client, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log_clear", "valid", rc, err, EXPECT_VALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log_clear(NULL, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log_clear", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log_clear(NULL, "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log_clear", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log_clear(client, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log_clear", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log_clear(client, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log_clear", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_log_clear(client, BAD_UTF8, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_log_clear(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_log_clear", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_console_create(const struct lxd_client* client, const char* name, uint32_t width, uint32_t height, const char* kind, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_console_create(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(NULL, "abiwalk", 80, 24, "console", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(NULL, "abiwalk", 80, 24, "console", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, NULL, 80, 24, "console", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, NULL, 80, 24, "console", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "kind=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "kind=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "op_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, "console", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, BAD_UTF8, 80, 24, "console", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, 24, BAD_UTF8, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(kind=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "kind=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", (uint32_t)UINT32_MAX, 24, "console", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(width=UINT32_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "width=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_console_create(client, "abiwalk", 80, (uint32_t)UINT32_MAX, "console", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_console_create(height=UINT32_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_console_create", "height=UINT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_log_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_log_list(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(client, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(NULL, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(NULL, "abiwalk", &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(client, NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(client, NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(client, "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(client, "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_list(client, BAD_UTF8, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_log_get(const struct lxd_client* client, const char* name, const char* file, char** text_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_log_get(void) {
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(NULL, "abiwalk", "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(NULL, "abiwalk", "abiwalk", &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, NULL, "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, NULL, "abiwalk", &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, "abiwalk", NULL, &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "file=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, "abiwalk", NULL, &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        (void)text_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        (void)text_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, "abiwalk", "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, BAD_UTF8, "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_get(client, "abiwalk", BAD_UTF8, &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_get(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_get", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_log_delete(const struct lxd_client* client, const char* name, const char* file, struct lxd_error** err_out) */
-static void walk_lxd_instance_log_delete(void) {
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(NULL, "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(NULL, "abiwalk", "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, NULL, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, NULL, "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "file=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, BAD_UTF8, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_log_delete(client, "abiwalk", BAD_UTF8, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_log_delete(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_log_delete", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_metadata_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_metadata_get(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, NULL, &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, NULL, &json_out_v, &etag_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", NULL, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", NULL, &etag_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        (void)etag_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        (void)etag_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, "abiwalk", &json_out_v, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_metadata_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
-static void walk_lxd_instance_metadata_update(void) {
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "valid", rc, err, EXPECT_VALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_update(client, "abiwalk", "{}", BAD_UTF8, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_metadata_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
-static void walk_lxd_instance_metadata_patch(void) {
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_metadata_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_metadata_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_metadata_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_template_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_template_list(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(client, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(NULL, "abiwalk", &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(NULL, "abiwalk", &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(client, NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(client, NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(client, "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(client, "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_list(client, BAD_UTF8, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_template_get(const struct lxd_client* client, const char* name, const char* template_, char** text_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_template_get(void) {
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "valid", rc, err, EXPECT_VALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(NULL, "abiwalk", "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "client=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(NULL, "abiwalk", "abiwalk", &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, NULL, "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "name=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, NULL, "abiwalk", &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, "abiwalk", NULL, &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "template_=NULL", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, "abiwalk", NULL, &text_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        (void)text_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(text_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "text_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        (void)text_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, "abiwalk", "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(text_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "text_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, BAD_UTF8, "abiwalk", &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *text_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_get(client, "abiwalk", BAD_UTF8, &text_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_get(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_get", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, text_out_v == (char *)SENTINEL);
-        if (text_out_v != (char *)SENTINEL) lxd_string_free(text_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_template_put(const struct lxd_client* client, const char* name, const char* template_, const char* content, struct lxd_error** err_out) */
-static void walk_lxd_instance_template_put(void) {
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "valid", rc, err, EXPECT_VALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(NULL, "abiwalk", "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(NULL, "abiwalk", "abiwalk", "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, NULL, "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, NULL, "abiwalk", "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", NULL, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "template_=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", NULL, "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "content=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "content=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, BAD_UTF8, "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", BAD_UTF8, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_put(client, "abiwalk", "abiwalk", BAD_UTF8, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_put(content=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_put", "content=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_template_delete(const struct lxd_client* client, const char* name, const char* template_, struct lxd_error** err_out) */
-static void walk_lxd_instance_template_delete(void) {
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(NULL, "abiwalk", "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(NULL, "abiwalk", "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, NULL, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, NULL, "abiwalk", NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "template_=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "template_=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, BAD_UTF8, "abiwalk", &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_template_delete(client, "abiwalk", BAD_UTF8, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_template_delete(template_=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_template_delete", "template_=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_set_state_all(const struct lxd_client* client, const char* action, int32_t timeout, bool force, bool stateful, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_set_state_all(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(NULL, "start", 30, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(NULL, "start", 30, false, false, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, NULL, 30, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "action=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, NULL, 30, false, false, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "action=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, "start", 30, false, false, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, BAD_UTF8, 30, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(action=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "action=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)INT32_MIN, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=INT32_MIN) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "timeout=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)-1, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=-1) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "timeout=-1", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_set_state_all(client, "start", (int32_t)INT32_MAX, false, false, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_set_state_all(timeout=INT32_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_set_state_all", "timeout=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_get_full(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_get_full(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, NULL, &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, NULL, &json_out_v, &etag_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, "abiwalk", NULL, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, "abiwalk", NULL, &etag_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        (void)etag_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(etag_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        (void)etag_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, "abiwalk", &json_out_v, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        char *etag_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_get_full(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_get_full(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_get_full", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_list_filtered(const struct lxd_client* client, int32_t recursion, const char* instance_type, const char* filter, bool all_projects, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_list_filtered(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(NULL, 0, "container", "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(NULL, 0, "container", "name eq abiwalk", false, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, NULL, "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "instance_type=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, NULL, "name eq abiwalk", false, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "instance_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", NULL, false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "filter=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", NULL, false, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "filter=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", "name eq abiwalk", false, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, BAD_UTF8, "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(instance_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "instance_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, 0, "container", BAD_UTF8, false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(filter=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "filter=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)INT32_MIN, "container", "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)-1, "container", "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=-1) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_list_filtered(client, (int32_t)INT32_MAX, "container", "name eq abiwalk", false, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_list_filtered(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_list_filtered", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_create_from_image(const struct lxd_client* client, const char* name, const char* instance_type, const char* image, const char* options_json, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_create_from_image(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(NULL, "abiwalk", "container", "busybox", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(NULL, "abiwalk", "container", "busybox", "{}", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, NULL, "container", "busybox", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, NULL, "container", "busybox", "{}", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", NULL, "busybox", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "instance_type=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", NULL, "busybox", "{}", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "instance_type=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", NULL, "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "image=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", NULL, "{}", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "image=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "options_json=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "options_json=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", "{}", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, BAD_UTF8, "container", "busybox", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", BAD_UTF8, "busybox", "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(instance_type=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "instance_type=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", BAD_UTF8, "{}", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(image=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "image=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_create_from_image(client, "abiwalk", "container", "busybox", BAD_UTF8, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_create_from_image(options_json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_create_from_image", "options_json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_instance_move_to_member(const struct lxd_client* client, const char* name, const char* member, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_instance_move_to_member(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(NULL, "abiwalk", "abiwalk", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, NULL, "abiwalk", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, NULL, "abiwalk", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "member=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "member=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", "abiwalk", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, BAD_UTF8, "abiwalk", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_instance_move_to_member(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_move_to_member(member=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_instance_move_to_member", "member=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_snapshot_patch(const struct lxd_client* client, const char* instance, const char* name, const char* json, const char* etag, struct lxd_operation** op_out, struct lxd_error** err_out) */
-static void walk_lxd_snapshot_patch(void) {
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "instance=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "instance=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", NULL, &op_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(op_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        (void)op_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(instance=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "instance=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-    {
-        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_snapshot_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &op_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_snapshot_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_snapshot_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
-        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
-        lxd_error_free(err);
-    }
-}
-
 /* enum lxd_result lxd_metrics_get(const struct lxd_client* client, char** text_out, struct lxd_error** err_out) */
 static void walk_lxd_metrics_get(void) {
     {
@@ -27004,204 +27738,6 @@ static void walk_lxd_network_zone_record_delete(void) {
     }
 }
 
-/* enum lxd_result lxd_operation_list_ids(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_operation_list_ids(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_list_ids(client, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_list_ids", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_list_ids(NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_list_ids", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_list_ids(NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_list_ids", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_list_ids(client, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_list_ids", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_list_ids(client, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list_ids(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_list_ids", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client* client, const char* id, const char* secret, int64_t timeout_secs, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_operation_wait_untrusted(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(NULL, "op-ok", "abiwalk", 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(NULL, "op-ok", "abiwalk", 0, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, NULL, "abiwalk", 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "id=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, NULL, "abiwalk", 0, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "id=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", NULL, 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "secret=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", NULL, 0, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "secret=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", 0, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(id=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "id=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", BAD_UTF8, 0, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(secret=invalid UTF-8) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "secret=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)INT64_MIN, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=INT64_MIN) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "timeout_secs=INT64_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)-1, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=-1) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "timeout_secs=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_operation_wait_untrusted(client, "op-ok", "abiwalk", (int64_t)INT64_MAX, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_wait_untrusted(timeout_secs=INT64_MAX) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_operation_wait_untrusted", "timeout_secs=INT64_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
 /* enum lxd_result lxd_project_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_project_list(void) {
     {
@@ -27986,114 +28522,6 @@ static void walk_lxd_project_state(void) {
         if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_project_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_server_api_versions(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_server_api_versions(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_api_versions(client, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_api_versions", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_api_versions(NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_api_versions", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_api_versions(NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_api_versions", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_api_versions(client, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_api_versions", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_api_versions(client, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_api_versions(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_api_versions", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
-        lxd_error_free(err);
-    }
-}
-
-/* enum lxd_result lxd_server_get_public(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
-static void walk_lxd_server_get_public(void) {
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_get_public(client, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(valid) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_get_public", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_get_public(NULL, &json_out_v, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(client=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_get_public", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_get_public(NULL, &json_out_v, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_get_public", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
-        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_get_public(client, NULL, &err);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_get_public", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
-        lxd_error_free(err);
-    }
-    {
-        char *json_out_v = (char *)SENTINEL;
-        (void)json_out_v;
-        lxd_error *err = NULL;
-        double t0 = hs_now();
-        lxd_result rc = lxd_server_get_public(client, NULL, NULL);
-        if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
-        check_result("lxd_server_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
 }
@@ -32098,7 +32526,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 313 functions. */
+/* 318 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32119,9 +32547,13 @@ static void walk_all(void) {
     walk_lxd_client_builder_set_ca_pem();
     walk_lxd_client_builder_danger_accept_invalid_certs();
     walk_lxd_client_builder_set_timeout_ms();
+    walk_lxd_client_builder_set_operation_deadline_ms();
+    walk_lxd_client_builder_set_max_reply_bytes();
     walk_lxd_client_builder_set_project();
     walk_lxd_client_builder_set_target();
     walk_lxd_client_builder_set_user_agent();
+    walk_lxd_client_builder_set_proxy();
+    walk_lxd_client_builder_set_log_callback();
     walk_lxd_client_builder_build();
     walk_lxd_client_builder_free();
     walk_lxd_client_with_project();
@@ -32151,6 +32583,13 @@ static void walk_all(void) {
     walk_lxd_image_alias_delete();
     walk_lxd_image_get_by_alias();
     walk_lxd_image_alias_create();
+    walk_lxd_image_refresh();
+    walk_lxd_image_secret();
+    walk_lxd_image_get_public();
+    walk_lxd_image_list_public();
+    walk_lxd_image_alias_get_public();
+    walk_lxd_image_list_filtered();
+    walk_lxd_image_push_to();
     walk_lxd_instance_list();
     walk_lxd_instance_get();
     walk_lxd_instance_exists();
@@ -32166,6 +32605,24 @@ static void walk_all(void) {
     walk_lxd_instance_restart();
     walk_lxd_instance_freeze();
     walk_lxd_instance_unfreeze();
+    walk_lxd_instance_console_log();
+    walk_lxd_instance_console_log_clear();
+    walk_lxd_instance_console_create();
+    walk_lxd_instance_log_list();
+    walk_lxd_instance_log_get();
+    walk_lxd_instance_log_delete();
+    walk_lxd_instance_metadata_get();
+    walk_lxd_instance_metadata_update();
+    walk_lxd_instance_metadata_patch();
+    walk_lxd_instance_template_list();
+    walk_lxd_instance_template_get();
+    walk_lxd_instance_template_put();
+    walk_lxd_instance_template_delete();
+    walk_lxd_instance_set_state_all();
+    walk_lxd_instance_get_full();
+    walk_lxd_instance_list_filtered();
+    walk_lxd_instance_create_from_image();
+    walk_lxd_instance_move_to_member();
     walk_lxd_network_list();
     walk_lxd_network_get();
     walk_lxd_network_exists();
@@ -32185,6 +32642,8 @@ static void walk_all(void) {
     walk_lxd_operation_status_code();
     walk_lxd_operation_json();
     walk_lxd_operation_free();
+    walk_lxd_operation_list_ids();
+    walk_lxd_operation_wait_untrusted();
     walk_lxd_profile_list();
     walk_lxd_profile_get();
     walk_lxd_profile_exists();
@@ -32194,6 +32653,7 @@ static void walk_all(void) {
     walk_lxd_profile_rename();
     walk_lxd_profile_delete();
     walk_lxd_raw_request();
+    walk_lxd_call();
     walk_lxd_client_builder_new_remote();
     walk_lxd_config_remotes();
     walk_lxd_config_ensure_client_cert();
@@ -32204,9 +32664,12 @@ static void walk_all(void) {
     walk_lxd_server_patch();
     walk_lxd_server_has_extension();
     walk_lxd_server_resources();
+    walk_lxd_server_api_versions();
+    walk_lxd_server_get_public();
     walk_lxd_snapshot_list();
     walk_lxd_snapshot_get();
     walk_lxd_snapshot_update();
+    walk_lxd_snapshot_patch();
     walk_lxd_snapshot_rename();
     walk_lxd_snapshot_delete();
     walk_lxd_snapshot_create();
@@ -32313,32 +32776,6 @@ static void walk_all(void) {
     walk_lxd_cluster_member_set_state();
     walk_lxd_cluster_member_evacuate();
     walk_lxd_cluster_member_restore();
-    walk_lxd_image_refresh();
-    walk_lxd_image_secret();
-    walk_lxd_image_get_public();
-    walk_lxd_image_list_public();
-    walk_lxd_image_alias_get_public();
-    walk_lxd_image_list_filtered();
-    walk_lxd_image_push_to();
-    walk_lxd_instance_console_log();
-    walk_lxd_instance_console_log_clear();
-    walk_lxd_instance_console_create();
-    walk_lxd_instance_log_list();
-    walk_lxd_instance_log_get();
-    walk_lxd_instance_log_delete();
-    walk_lxd_instance_metadata_get();
-    walk_lxd_instance_metadata_update();
-    walk_lxd_instance_metadata_patch();
-    walk_lxd_instance_template_list();
-    walk_lxd_instance_template_get();
-    walk_lxd_instance_template_put();
-    walk_lxd_instance_template_delete();
-    walk_lxd_instance_set_state_all();
-    walk_lxd_instance_get_full();
-    walk_lxd_instance_list_filtered();
-    walk_lxd_instance_create_from_image();
-    walk_lxd_instance_move_to_member();
-    walk_lxd_snapshot_patch();
     walk_lxd_metrics_get();
     walk_lxd_network_acl_list();
     walk_lxd_network_acl_get();
@@ -32375,8 +32812,6 @@ static void walk_all(void) {
     walk_lxd_network_zone_record_update();
     walk_lxd_network_zone_record_patch();
     walk_lxd_network_zone_record_delete();
-    walk_lxd_operation_list_ids();
-    walk_lxd_operation_wait_untrusted();
     walk_lxd_project_list();
     walk_lxd_project_get();
     walk_lxd_project_exists();
@@ -32386,8 +32821,6 @@ static void walk_all(void) {
     walk_lxd_project_rename();
     walk_lxd_project_delete();
     walk_lxd_project_state();
-    walk_lxd_server_api_versions();
-    walk_lxd_server_get_public();
     walk_lxd_storage_volume_list();
     walk_lxd_storage_volume_get();
     walk_lxd_storage_volume_exists();

@@ -60,7 +60,7 @@ static void fake_handle(struct fake *f, int fd) {
         }
         return;
     }
-    const char *meta = strncmp(buf, "get /1.0/instances", 18) == 0 ? "[]" : "{\"auth\":\"trusted\",\"api_extensions\":[\"fake_ext\"]}";
+    const char *meta = strncmp(buf, "get /1.0/instances", 18) == 0 ? "[]" : "{\"auth\":\"trusted\",\"api_extensions\":[\"fake_ext\"],\"api_status\":\"stable\",\"api_version\":\"1.0\",\"public\":false}";
     char body[256];
     int blen = snprintf(body, sizeof body, "{\"type\":\"sync\",\"status\":\"Success\",\"status_code\":200,\"metadata\":%s}", meta);
     char reply[512];

@@ -434,6 +434,68 @@ static void cancel_timeout_signal(lxd_client *c) {
     lxd_exec_free(r2.x);
 }
 
+/* A client on daemon "a" with an operation deadline. */
+static lxd_client *deadline_client(uint64_t ms) {
+    lxd_client_builder *b = NULL;
+    lxd_client *c = NULL;
+    if (!CHECK_OK(lxd_client_builder_new_unix(t_env("SOCKET"), &b, ERR)) || !CHECK_OK(lxd_client_builder_set_operation_deadline_ms(b, ms, ERR)) ||
+        !CHECK_OK(lxd_client_builder_build(b, &c, ERR)))
+        c = NULL;
+    lxd_client_builder_free(b);
+    return c;
+}
+
+static void operation_deadline(void) {
+    T_SECTION("client operation deadline");
+    /* A generous deadline changes nothing: stop, start and execs that wait without a timeout of
+     * their own work as before. */
+    lxd_client *c = deadline_client(120000);
+    if (c) {
+        CHECK_OK(lxd_instance_stop(c, inst, -1, true, NULL, ERR));
+        CHECK_OK(lxd_instance_start(c, inst, NULL, ERR));
+        char *o = NULL;
+        size_t ol = 0;
+        double t0 = t_now();
+        CHECK(sh(c, "sleep 2; echo done", NULL, &o, &ol, NULL, NULL) == 0 && ol == 5 && memcmp(o, "done\n", 5) == 0);
+        CHECKF(t_now() - t0 >= 1.9, "a 2 s command ended after %.2f s", t_now() - t0);
+        free(o);
+        const char *argv[] = {"sh", "-c", "exit 3"};
+        lxd_exec *x = NULL;
+        int32_t code = -1;
+        if (CHECK_OK(lxd_exec_new(c, inst, argv, 3, NULL, &x, ERR)))
+            CHECK(CHECK_OK(lxd_exec_run(x, &code, ERR)) && code == 3);
+        lxd_exec_free(x);
+        lxd_client_free(c);
+    }
+    /* A short one ends an exec that has no timeout: TIMEOUT at the deadline, and LXD kills the
+     * command (its sockets were shut). */
+    c = deadline_client(1500);
+    if (c) {
+        const char *argv[] = {"sleep", "61"};
+        int32_t code = -7;
+        double t0 = t_now();
+        CHECK_ERR(lxd_instance_exec(c, inst, argv, 2, NULL, NULL, 0, &code, NULL, NULL, NULL, NULL, ERR), LXD_RESULT_TIMEOUT, 0);
+        double dt = t_now() - t0;
+        CHECKF(dt >= 1.45 && dt < 4.0, "exec under a 1.5 s deadline ended after %.2f s", dt);
+        CHECK(code == -7);
+        int n = -1;
+        for (int i = 0; i < 50 && (n = sleepers(c)) != 0; i++)
+            t_sleep_ms(100);
+        CHECKF(n == 0, "%d sleep processes left after the deadline", n);
+        /* The exec's own timeout wins over the deadline. */
+        t0 = t_now();
+        CHECK(sh(c, "sleep 2; echo late", "{\"timeout_ms\":30000}", NULL, NULL, NULL, NULL) == 0);
+        CHECKF(t_now() - t0 >= 1.9, "a 2 s command with its own timeout ended after %.2f s", t_now() - t0);
+        lxd_client_free(c);
+    }
+    /* 0: no deadline (the builder accepts it; the normal path works). */
+    c = deadline_client(0);
+    if (c) {
+        CHECK(sh(c, "true", NULL, NULL, NULL, NULL, NULL) == 0);
+        lxd_client_free(c);
+    }
+}
+
 static void callback_failures(lxd_client *c) {
     T_SECTION("failing callbacks");
     pattern src = {.total = 10 * 1024 * 1024, .fail_after = 1024 * 1024};
@@ -769,6 +831,7 @@ int main(void) {
     back_to_back(c);
     cancel_timeout_signal(c);
     callback_failures(c);
+    operation_deadline();
     interactive(c);
     https();
     null_arguments(c);

@@ -62,8 +62,10 @@ static void check_still_usable(const char *after) {
     lxd_client_free(c);
 }
 
-enum call { SERVER_GET, LIST_NAMES, CREATE_OP, CREATE_WAIT, RAW_GET };
-static const char *call_name[] = {"lxd_server_get", "lxd_instance_list", "lxd_instance_create(op_out)", "lxd_instance_create(wait)", "lxd_raw_request"};
+enum call { SERVER_GET, LIST_NAMES, CREATE_OP, CREATE_WAIT, RAW_GET, LIST_FULL, LIST_FULL2, INSTANCE_GET, INSTANCE_STATE, IMAGE_LIST, PROFILE_GET };
+static const char *call_name[] = {"lxd_server_get", "lxd_instance_list", "lxd_instance_create(op_out)", "lxd_instance_create(wait)", "lxd_raw_request",
+                                  "lxd_instance_list(recursion 1)", "lxd_instance_list(recursion 2)", "lxd_instance_get", "lxd_instance_state",
+                                  "lxd_image_list(recursion 1)", "lxd_profile_get"};
 
 struct outcome {
     lxd_result rc;
@@ -88,6 +90,12 @@ static struct outcome run_call(lxd_client *c, const char *scenario, enum call ca
     case LIST_NAMES: o.rc = lxd_instance_list(c, 0, &json, &err); break;
     case CREATE_OP: o.rc = lxd_instance_create(c, "{\"name\":\"c1\",\"source\":{\"type\":\"none\"}}", &op, &err); break;
     case CREATE_WAIT: o.rc = lxd_instance_create(c, "{\"name\":\"c1\",\"source\":{\"type\":\"none\"}}", NULL, &err); break;
+    case LIST_FULL: o.rc = lxd_instance_list(c, 1, &json, &err); break;
+    case LIST_FULL2: o.rc = lxd_instance_list(c, 2, &json, &err); break;
+    case INSTANCE_GET: o.rc = lxd_instance_get(c, "c1", &json, &etag, &err); break;
+    case INSTANCE_STATE: o.rc = lxd_instance_state(c, "c1", &json, &err); break;
+    case IMAGE_LIST: o.rc = lxd_image_list(c, 1, &json, &err); break;
+    case PROFILE_GET: o.rc = lxd_profile_get(c, "p1", &json, &etag, &err); break;
     case RAW_GET:
         snprintf(path, sizeof path, "/1.0?project=%s", scenario);
         o.rc = lxd_raw_request(c, "GET", path, NULL, &status, &json, &etag, &err);
@@ -150,9 +158,10 @@ static const struct hcase cases[] = {
     {"truncated-chunked", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
     {"reset-mid-body", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
     {"close-before-reply", SERVER_GET, LXD_RESULT_CONNECTION, NULL},
-    {"stall-headers", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
-    {"stall-body", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
-    {"slow-drip", SERVER_GET, LXD_RESULT_TIMEOUT, NULL},
+    /* A timeout says what did not arrive and after how long (issue 13 item 6). */
+    {"stall-headers", SERVER_GET, LXD_RESULT_TIMEOUT, "no reply from LXD within 2 s (client timeout)"},
+    {"stall-body", SERVER_GET, LXD_RESULT_TIMEOUT, "within 2 s (client timeout)"},
+    {"slow-drip", SERVER_GET, LXD_RESULT_TIMEOUT, "within 2 s (client timeout)"},
     {"chunked-bad-size", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
     {"chunked-overflow", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
     {"chunked-no-crlf", SERVER_GET, LXD_RESULT_PROTOCOL, NULL},
@@ -182,6 +191,21 @@ static const struct hcase cases[] = {
     {"list-not-array", LIST_NAMES, LXD_RESULT_PROTOCOL, NULL},
     {"list-bad-url", LIST_NAMES, LXD_RESULT_PROTOCOL, "UTF-8"},
     {"list-null", LIST_NAMES, LXD_RESULT_OK, "[]"},
+    {"list-null", LIST_FULL, LXD_RESULT_OK, "[]"},
+    /* An envelope without `metadata` where a result is expected is never an empty result
+     * (issue 13 item 1); nor is an object without the fields LXD always sends. */
+    {"list-no-metadata", LIST_NAMES, LXD_RESULT_PROTOCOL, "metadata"},
+    {"list-no-metadata", LIST_FULL, LXD_RESULT_PROTOCOL, "metadata"},
+    {"list-no-metadata", LIST_FULL2, LXD_RESULT_PROTOCOL, "metadata"},
+    {"list-no-metadata", IMAGE_LIST, LXD_RESULT_PROTOCOL, "metadata"},
+    {"list-no-metadata", INSTANCE_GET, LXD_RESULT_PROTOCOL, "metadata"},
+    {"list-no-metadata", INSTANCE_STATE, LXD_RESULT_PROTOCOL, "metadata"},
+    {"list-no-metadata", SERVER_GET, LXD_RESULT_PROTOCOL, "metadata"},
+    {"model-missing-fields", SERVER_GET, LXD_RESULT_PROTOCOL, "api_version"},
+    {"model-missing-fields", LIST_FULL, LXD_RESULT_PROTOCOL, "name"},
+    {"model-missing-fields", INSTANCE_GET, LXD_RESULT_PROTOCOL, "name"},
+    {"model-missing-fields", IMAGE_LIST, LXD_RESULT_PROTOCOL, "fingerprint"},
+    {"model-missing-fields", PROFILE_GET, LXD_RESULT_PROTOCOL, "name"},
     {"op-vanish", CREATE_WAIT, LXD_RESULT_NOT_FOUND, "vanished"},
     {"op-fail", CREATE_WAIT, LXD_RESULT_OPERATION_FAILED, "boom"},
     {"op-cancelled", CREATE_WAIT, LXD_RESULT_OPERATION_FAILED, NULL},
@@ -206,11 +230,132 @@ static void run_case(lxd_client *base_client, const struct hcase *k, const char 
         const char *where = o.rc == LXD_RESULT_OK ? o.output : o.message;
         CHECK(strstr(where, k->message_has) != NULL, "[%s] %s: \"%s\" lacks \"%s\"", transport, k->scenario, where, k->message_has);
     }
+    /* No transport-internal wording reaches the user (issue 13 item 6). */
+    CHECK(!strstr(o.message, "global") && !strstr(o.message, "timed out:") && !strstr(o.message, "os error"), "[%s] %s: transport wording in \"%s\"",
+          transport, k->scenario, o.message);
     /* Every call ends within the client's timeout (stalls included). */
     CHECK(o.seconds < TIMEOUT_MS / 1000.0 + slack_s, "[%s] %s took %.1f s (timeout %d ms)", transport, k->scenario, o.seconds, TIMEOUT_MS);
     printf("  %-8s %-24s %-28s -> %-28s %.2fs\n", transport, k->scenario, call_name[k->call], lxd_result_name(o.rc), o.seconds);
     lxd_client_free(c);
     check_still_usable(k->scenario);
+}
+
+
+/* ---- Reply size limit (issue 13 item 2): result, time and peak memory of one GET /1.0 whose
+ * reply is big, measured in a child process that runs natively even under valgrind (its own
+ * binary re-executed: valgrind does not follow exec), so its VmHWM is the library's real peak. */
+
+static long status_kb(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, field, n) == 0 && line[n] == ':') v = atol(line + n + 1);
+    }
+    if (f) fclose(f);
+    return v;
+}
+
+/* Child: `test_hostile --rss-probe SOCKET PROJECT MAX_BYTES TIMEOUT_MS`; prints
+ * "rc=N seconds=S base_kb=B hwm_kb=H". MAX_BYTES 0: the library's default. */
+static int rss_probe(char **argv) {
+    const char *socket_path = argv[2], *project = argv[3];
+    unsigned long long max_bytes = strtoull(argv[4], NULL, 10);
+    unsigned long long timeout_ms = strtoull(argv[5], NULL, 10);
+    lxd_client_builder *b = NULL;
+    lxd_client *c = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_client_builder_new_unix(socket_path, &b, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_timeout_ms(b, timeout_ms, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_project(b, project, &err);
+    if (r == LXD_RESULT_OK && max_bytes) r = lxd_client_builder_set_max_reply_bytes(b, max_bytes, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_build(b, &c, &err);
+    lxd_client_builder_free(b);
+    if (r != LXD_RESULT_OK) {
+        printf("rc=%d seconds=0 base_kb=0 hwm_kb=0 setup: %s\n", (int)r, msg(err));
+        lxd_error_free(err);
+        return 1;
+    }
+    /* Reset the peak (VmHWM) to the current RSS, so the peak below is this call's. */
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+    long base = status_kb("VmRSS");
+    char *json = NULL;
+    double t0 = hs_now();
+    r = lxd_server_get(c, &json, NULL, &err);
+    double dt = hs_now() - t0;
+    long hwm = status_kb("VmHWM");
+    printf("rc=%d seconds=%.2f base_kb=%ld hwm_kb=%ld msg=%s\n", (int)r, dt, base, hwm, r == LXD_RESULT_OK ? "" : msg(err));
+    lxd_string_free(json);
+    lxd_error_free(err);
+    lxd_client_free(c);
+    return 0;
+}
+
+struct probe_result {
+    int rc;
+    double seconds;
+    long extra_kb; /* peak RSS during the call, over the RSS before it */
+    char message[256];
+};
+
+static struct probe_result run_probe(const char *project, unsigned long long max_bytes, unsigned long long timeout_ms) {
+    struct probe_result pr = {-1, 0, -1, ""};
+    char self[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) return pr;
+    self[len] = '\0';
+    char maxs[32], tos[32], cmd[PATH_MAX + 512];
+    snprintf(maxs, sizeof maxs, "%llu", max_bytes);
+    snprintf(tos, sizeof tos, "%llu", timeout_ms);
+    snprintf(cmd, sizeof cmd, "'%s' --rss-probe '%s' '%s' %s %s", self, srv.socket, project, maxs, tos);
+    FILE *p = popen(cmd, "r");
+    if (!p) return pr;
+    char line[512] = "";
+    if (!fgets(line, sizeof line, p)) line[0] = '\0';
+    pclose(p);
+    long base = 0, hwm = 0;
+    if (sscanf(line, "rc=%d seconds=%lf base_kb=%ld hwm_kb=%ld", &pr.rc, &pr.seconds, &base, &hwm) == 4) pr.extra_kb = hwm - base;
+    char *m = strstr(line, "msg=");
+    if (m) snprintf(pr.message, sizeof pr.message, "%s", m + 4);
+    pr.message[strcspn(pr.message, "\n")] = '\0';
+    return pr;
+}
+
+static void check_reply_limit(void) {
+    static const struct {
+        const char *project;
+        unsigned long long max_bytes; /* 0: the default (32 MiB) */
+        lxd_result want;
+        long max_extra_mib; /* peak RSS over the RSS before the call */
+    } cases[] = {
+        /* Over the default limit: refused as it streams (chunked) or at once (declared). */
+        {"big-chunked-64", 0, LXD_RESULT_PROTOCOL, 32 + 6},
+        {"big-length-64", 0, LXD_RESULT_PROTOCOL, 6},
+        {"big-chunked-300", 0, LXD_RESULT_PROTOCOL, 32 + 6},
+        /* Under it: a valid 20 MiB reply still parses. */
+        {"big-chunked-20", 0, LXD_RESULT_OK, 3 * 20 + 6},
+        /* The builder setting lowers the limit ... */
+        {"big-chunked-4", 1 << 20, LXD_RESULT_PROTOCOL, 1 + 6},
+        {"big-length-4", 1 << 20, LXD_RESULT_PROTOCOL, 6},
+        /* ... and raises it. */
+        {"big-chunked-48", 64ULL << 20, LXD_RESULT_OK, 3 * 48 + 6},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct probe_result pr = run_probe(cases[i].project, cases[i].max_bytes, 60000);
+        CHECK(pr.rc == (int)cases[i].want, "reply limit %s (max %llu): got %s (%s), want %s", cases[i].project, cases[i].max_bytes,
+              lxd_result_name((lxd_result)pr.rc), pr.message, lxd_result_name(cases[i].want));
+        if (cases[i].want == LXD_RESULT_PROTOCOL && pr.rc == (int)cases[i].want)
+            CHECK(strstr(pr.message, "larger than") != NULL, "reply limit %s: message \"%s\"", cases[i].project, pr.message);
+        CHECK(pr.extra_kb >= 0 && pr.extra_kb < cases[i].max_extra_mib * 1024, "reply limit %s: peak RSS +%ld KiB over the call, want < %ld MiB",
+              cases[i].project, pr.extra_kb, cases[i].max_extra_mib);
+        printf("  limit    %-18s max %-10llu -> %-22s %.2fs peak RSS +%.1f MiB\n", cases[i].project, cases[i].max_bytes,
+               lxd_result_name((lxd_result)pr.rc), pr.seconds, pr.extra_kb / 1024.0);
+    }
 }
 
 static void check_details(void) {
@@ -225,8 +370,8 @@ static void check_details(void) {
     CHECK(o.rc == LXD_RESULT_OK && strstr(o.output, "before\\u0000after") != NULL, "nul-escaped: the NUL must stay escaped, not truncate: %s", o.output);
     lxd_client_free(c);
 
-    /* A 300 MiB chunked body has no declared length: the client stops at its limit (256 MiB),
-     * with a timeout long enough to get there. */
+    /* A 300 MiB chunked body has no declared length: the client stops at its limit (32 MiB by
+     * default), with a timeout long enough to get there. */
     lxd_client_builder *b = NULL;
     lxd_client *hc = NULL;
     lxd_error *e = NULL;
@@ -257,7 +402,7 @@ static void check_details(void) {
     }
     if (hostile_read(&srv, "sent-huge-chunked", sent, sizeof sent) == 0) {
         long long n = atoll(sent);
-        CHECK(n < (256LL << 20) + (16LL << 20), "huge-chunked: the client read %lld bytes, far past its 256 MiB limit", n);
+        CHECK(n < (32LL << 20) + (16LL << 20), "huge-chunked: the client read %lld bytes, far past its 32 MiB limit", n);
         printf("  huge-chunked: server wrote %lld bytes before the client hung up\n", n);
     } else {
         CHECK(0, "huge-chunked: no byte count from the server");
@@ -405,13 +550,23 @@ static void check_streams(void) {
     static const struct {
         const char *scenario;
         lxd_result open_rc, next_rc;
+        const char *message_has; /* part of the open error's message */
     } ws[] = {
-        {"ok", LXD_RESULT_OK, LXD_RESULT_TIMEOUT},
-        {"ws-garbage-event", LXD_RESULT_OK, LXD_RESULT_PROTOCOL},
-        {"ws-close", LXD_RESULT_OK, LXD_RESULT_CONNECTION},
-        {"ws-bad-frame", LXD_RESULT_OK, LXD_RESULT_PROTOCOL},
-        {"ws-huge-frame", LXD_RESULT_OK, LXD_RESULT_PROTOCOL},
-        {"ws-refused", LXD_RESULT_PROTOCOL, LXD_RESULT_OK},
+        {"ok", LXD_RESULT_OK, LXD_RESULT_TIMEOUT, NULL},
+        {"ws-garbage-event", LXD_RESULT_OK, LXD_RESULT_PROTOCOL, NULL},
+        {"ws-close", LXD_RESULT_OK, LXD_RESULT_CONNECTION, NULL},
+        {"ws-bad-frame", LXD_RESULT_OK, LXD_RESULT_PROTOCOL, NULL},
+        {"ws-huge-frame", LXD_RESULT_OK, LXD_RESULT_PROTOCOL, NULL},
+        {"ws-refused", LXD_RESULT_PROTOCOL, LXD_RESULT_OK, NULL},
+        /* A refused upgrade whose body did not arrive whole is a timeout or a connection
+         * failure, never the status line's meaning (issue 13 item 3) ... */
+        {"ws-refused-stall", LXD_RESULT_TIMEOUT, LXD_RESULT_OK, "within 2 s (client timeout)"},
+        {"ws-refused-truncated", LXD_RESULT_CONNECTION, LXD_RESULT_OK, NULL},
+        {"ws-refused-reset", LXD_RESULT_CONNECTION, LXD_RESULT_OK, NULL},
+        {"ws-refused-chunked-cut", LXD_RESULT_CONNECTION, LXD_RESULT_OK, NULL},
+        /* ... and a whole envelope gives its status and its `error`. */
+        {"ws-refused-envelope", LXD_RESULT_NOT_FOUND, LXD_RESULT_OK, "Instance not found"},
+        {"ws-refused-chunked", LXD_RESULT_FORBIDDEN, LXD_RESULT_OK, "not authorized"},
     };
     for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
         lxd_client *c = scenario_client(ws[i].scenario);
@@ -419,7 +574,14 @@ static void check_streams(void) {
         lxd_error *err = NULL;
         double t0 = hs_now();
         lxd_result r = lxd_event_listener_open(c, NULL, false, &l, &err);
+        double open_s = hs_now() - t0;
         CHECK(r == ws[i].open_rc, "%s: event_listener_open gave %s (%s), want %s", ws[i].scenario, lxd_result_name(r), msg(err), lxd_result_name(ws[i].open_rc));
+        if (r != LXD_RESULT_OK && ws[i].message_has)
+            CHECK(strstr(msg(err), ws[i].message_has) != NULL && !strchr(msg(err), '{') && !strchr(msg(err), '\r'),
+                  "%s: open message \"%s\" lacks \"%s\" (or holds raw body bytes)", ws[i].scenario, msg(err), ws[i].message_has);
+        if (r != LXD_RESULT_OK)
+            CHECK(!strstr(msg(err), "global") && !strstr(msg(err), "os error") && !strstr(msg(err), "timed out:"), "%s: transport wording in \"%s\"", ws[i].scenario, msg(err));
+        CHECK(open_s < TIMEOUT_MS / 1000.0 + slack_s, "%s: event_listener_open took %.1f s", ws[i].scenario, open_s);
         lxd_error_free(err);
         err = NULL;
         if (r == LXD_RESULT_OK) {
@@ -436,7 +598,7 @@ static void check_streams(void) {
             lxd_event_listener_free(l);
         } else {
             CHECK(l == (lxd_event_listener *)SENTINEL, "%s: listener written on failure", ws[i].scenario);
-            printf("  events   %-24s lxd_event_listener_open      -> %-28s %.2fs\n", ws[i].scenario, lxd_result_name(r), hs_now() - t0);
+            printf("  events   %-24s lxd_event_listener_open      -> %-28s %.2fs\n", ws[i].scenario, lxd_result_name(r), open_s);
         }
         lxd_client_free(c);
         check_still_usable(ws[i].scenario);
@@ -473,6 +635,244 @@ static void check_streams(void) {
     lxd_error_free(err);
     lxd_client_free(c);
     check_still_usable("file-bad-headers");
+}
+
+/* A client on the hostile server for `scenario`, with an operation deadline (0: none). */
+static lxd_client *deadline_client(const char *scenario, uint64_t deadline_ms) {
+    lxd_client_builder *b = NULL;
+    lxd_client *c = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_client_builder_new_unix(srv.socket, &b, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_timeout_ms(b, TIMEOUT_MS, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_operation_deadline_ms(b, deadline_ms, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_set_project(b, scenario, &err);
+    if (r == LXD_RESULT_OK) r = lxd_client_builder_build(b, &c, &err);
+    CHECK(r == LXD_RESULT_OK, "client for %s with deadline %llu ms: %s", scenario, (unsigned long long)deadline_ms, msg(err));
+    lxd_error_free(err);
+    lxd_client_builder_free(b);
+    return c;
+}
+
+struct exec_run {
+    lxd_exec *x;
+    lxd_result rc;
+    int exit_code;
+    double seconds;
+    char message[512];
+    volatile int done;
+};
+
+static void *exec_thread(void *arg) {
+    struct exec_run *e = arg;
+    lxd_error *err = NULL;
+    double t0 = hs_now();
+    e->exit_code = -12345;
+    e->rc = lxd_exec_run(e->x, &e->exit_code, &err);
+    e->seconds = hs_now() - t0;
+    if (err) snprintf(e->message, sizeof e->message, "%s", lxd_error_message(err));
+    lxd_error_free(err);
+    __atomic_store_n(&e->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/* lxd_exec_run of `echo hi` on another thread; cancelled (and failed) if still running after
+ * `watchdog_s`, so a regression cannot hang the suite. */
+static struct exec_run exec_with_watchdog(lxd_client *c, const char *options, double watchdog_s) {
+    struct exec_run e;
+    memset(&e, 0, sizeof e);
+    const char *argv[] = {"echo", "hi"};
+    lxd_error *err = NULL;
+    e.rc = lxd_exec_new(c, "c1", argv, 2, options, &e.x, &err);
+    CHECK(e.rc == LXD_RESULT_OK, "exec_new(%s): %s", options ? options : "NULL", msg(err));
+    lxd_error_free(err);
+    if (e.rc != LXD_RESULT_OK) return e;
+    pthread_t t;
+    pthread_create(&t, NULL, exec_thread, &e);
+    double t0 = hs_now();
+    bool cancelled = false;
+    while (!__atomic_load_n(&e.done, __ATOMIC_SEQ_CST)) {
+        if (!cancelled && hs_now() - t0 >= watchdog_s) {
+            CHECK(0, "exec still running after %.0f s: cancelling it", watchdog_s);
+            lxd_exec_cancel(e.x);
+            cancelled = true;
+        }
+        hs_sleep_ms(10);
+    }
+    pthread_join(t, NULL);
+    lxd_exec_free(e.x);
+    e.x = NULL;
+    return e;
+}
+
+/* Exec output websockets that break the protocol fail the exec at once with PROTOCOL (whatever
+ * its timeout), and the client's operation deadline bounds every wait that has no timeout. */
+static void check_exec(void) {
+    /* The fake exec works: output and exit code as LXD gives them. */
+    {
+        lxd_client *c = scenario_client("exec-ok");
+        const char *argv[] = {"echo", "hello"};
+        int code = -1;
+        uint8_t *out = (uint8_t *)SENTINEL, *errb = (uint8_t *)SENTINEL;
+        size_t ol = 7, el = 7;
+        lxd_error *err = NULL;
+        lxd_result r = lxd_instance_exec(c, "c1", argv, 2, NULL, NULL, 0, &code, &out, &ol, &errb, &el, &err);
+        CHECK(r == LXD_RESULT_OK && code == 0 && ol == 6 && out != (uint8_t *)SENTINEL && memcmp(out, "hello\n", 6) == 0 && el == 0,
+              "exec-ok: %s (%s), exit %d, stdout %zu bytes", lxd_result_name(r), msg(err), code, ol);
+        if (r == LXD_RESULT_OK) {
+            lxd_bytes_free(out, ol);
+            lxd_bytes_free(errb, el);
+        }
+        lxd_error_free(err);
+        lxd_client_free(c);
+    }
+
+    static const struct {
+        const char *scenario;
+        const char *message_has;
+    } bad[] = {
+        {"exec-text", "end-of-stream marker"},
+        {"exec-bad-utf8", "not UTF-8"},
+        {"exec-rsv", "reserved bits"},
+        {"exec-opcode", "opcode"},
+        {"exec-huge", "frame of 4611686018427387904 bytes"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        /* Buffered, without a timeout: before, it waited forever (text, UTF-8, huge frame). */
+        lxd_client *c = scenario_client(bad[i].scenario);
+        const char *argv[] = {"echo", "hi"};
+        int code = -7;
+        uint8_t *out = (uint8_t *)SENTINEL, *errb = (uint8_t *)SENTINEL;
+        size_t ol = 7, el = 7;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result r = lxd_instance_exec(c, "c1", argv, 2, NULL, NULL, 0, &code, &out, &ol, &errb, &el, &err);
+        double dt = hs_now() - t0;
+        CHECK(r == LXD_RESULT_PROTOCOL && err && strstr(lxd_error_message(err), bad[i].message_has), "%s: lxd_instance_exec gave %s (%s), want PROTOCOL with \"%s\"",
+              bad[i].scenario, lxd_result_name(r), msg(err), bad[i].message_has);
+        CHECK(code == -7 && out == (uint8_t *)SENTINEL && ol == 7 && errb == (uint8_t *)SENTINEL && el == 7, "%s: outputs written on failure", bad[i].scenario);
+        /* At once: not after any timeout (there is none here but the 10-minute default deadline). */
+        CHECK(dt < 1.0 + slack_s, "%s: lxd_instance_exec took %.2f s", bad[i].scenario, dt);
+        printf("  exec     %-24s lxd_instance_exec            -> %-28s %.2fs\n", bad[i].scenario, lxd_result_name(r), dt);
+        lxd_error_free(err);
+        /* A handle with a 60 s timeout: PROTOCOL at once too, not after 60 s. */
+        struct exec_run e = exec_with_watchdog(c, "{\"timeout_ms\":60000}", 60);
+        CHECK(e.rc == LXD_RESULT_PROTOCOL && strstr(e.message, bad[i].message_has), "%s: lxd_exec_run gave %s (%s)", bad[i].scenario, lxd_result_name(e.rc), e.message);
+        CHECK(e.seconds < 1.0 + slack_s, "%s: lxd_exec_run (timeout_ms 60000) took %.2f s", bad[i].scenario, e.seconds);
+        printf("  exec     %-24s lxd_exec_run(timeout 60 s)   -> %-28s %.2fs\n", bad[i].scenario, lxd_result_name(e.rc), e.seconds);
+        lxd_client_free(c);
+        check_still_usable(bad[i].scenario);
+    }
+
+    /* The operation deadline: 1500 ms. */
+    const uint64_t dl_ms = 1500;
+    const double dl = dl_ms / 1000.0;
+    static const char *ops[] = {"op-never", "op-stall"};
+    for (size_t i = 0; i < 2; i++) {
+        lxd_client *c = deadline_client(ops[i], dl_ms);
+        if (!c) continue;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result r = lxd_instance_start(c, "c1", NULL, &err);
+        double dt = hs_now() - t0;
+        CHECK(r == LXD_RESULT_TIMEOUT && err && strstr(lxd_error_message(err), "operation deadline"), "%s: start(op_out=NULL) under a %llu ms deadline gave %s (%s)", ops[i],
+              (unsigned long long)dl_ms, lxd_result_name(r), msg(err));
+        CHECK(dt >= dl - 0.05 && dt < dl + slack_s, "%s: start(op_out=NULL) under a %.1f s deadline took %.2f s", ops[i], dl, dt);
+        printf("  deadline %-24s lxd_instance_start(NULL)     -> %-28s %.2fs (deadline %.1f s)\n", ops[i], lxd_result_name(r), dt, dl);
+        lxd_error_free(err);
+        err = NULL;
+        /* lxd_operation_wait(-1) waits up to the deadline too; an explicit timeout wins over it. */
+        lxd_operation *op = NULL;
+        r = lxd_instance_start(c, "c1", &op, &err);
+        CHECK(r == LXD_RESULT_OK && op, "%s: start(op_out): %s", ops[i], msg(err));
+        lxd_error_free(err);
+        err = NULL;
+        if (op) {
+            struct waiter w = wait_with_watchdog(op, -1, -1, 30);
+            CHECK(w.rc == LXD_RESULT_TIMEOUT && w.seconds >= dl - 0.05 && w.seconds < dl + slack_s, "%s: wait(-1) under a %.1f s deadline gave %s in %.2f s", ops[i], dl,
+                  lxd_result_name(w.rc), w.seconds);
+            printf("  deadline %-24s lxd_operation_wait(-1)       -> %-28s %.2fs\n", ops[i], lxd_result_name(w.rc), w.seconds);
+            w = wait_with_watchdog(op, 2500, -1, 30);
+            CHECK(w.rc == LXD_RESULT_TIMEOUT && w.seconds >= 2.45 && w.seconds < 2.5 + slack_s, "%s: wait(2500) under a %.1f s deadline gave %s in %.2f s", ops[i], dl,
+                  lxd_result_name(w.rc), w.seconds);
+            printf("  deadline %-24s lxd_operation_wait(2500)     -> %-28s %.2fs\n", ops[i], lxd_result_name(w.rc), w.seconds);
+            lxd_operation_free(op);
+        }
+        lxd_client_free(c);
+    }
+    {
+        /* An exec whose output never ends: TIMEOUT at the deadline, for every exec form. */
+        lxd_client *c = deadline_client("exec-never", dl_ms);
+        if (c) {
+            const char *argv[] = {"yes"};
+            int code = -7;
+            lxd_error *err = NULL;
+            double t0 = hs_now();
+            lxd_result r = lxd_instance_exec(c, "c1", argv, 1, NULL, NULL, 0, &code, NULL, NULL, NULL, NULL, &err);
+            double dt = hs_now() - t0;
+            CHECK(r == LXD_RESULT_TIMEOUT && err && strstr(lxd_error_message(err), "operation deadline") && code == -7, "exec-never: lxd_instance_exec gave %s (%s)",
+                  lxd_result_name(r), msg(err));
+            CHECK(dt >= dl - 0.05 && dt < dl + slack_s, "exec-never: lxd_instance_exec under a %.1f s deadline took %.2f s", dl, dt);
+            printf("  deadline %-24s lxd_instance_exec            -> %-28s %.2fs\n", "exec-never", lxd_result_name(r), dt);
+            lxd_error_free(err);
+            err = NULL;
+            t0 = hs_now();
+            r = lxd_instance_exec_fds(c, "c1", argv, 1, "{\"timeout_ms\":0}", -1, -1, -1, &code, &err);
+            dt = hs_now() - t0;
+            CHECK(r == LXD_RESULT_TIMEOUT && dt >= dl - 0.05 && dt < dl + slack_s, "exec-never: lxd_instance_exec_fds(timeout_ms 0) gave %s in %.2f s (%s)", lxd_result_name(r), dt, msg(err));
+            printf("  deadline %-24s lxd_instance_exec_fds        -> %-28s %.2fs\n", "exec-never", lxd_result_name(r), dt);
+            lxd_error_free(err);
+            struct exec_run e = exec_with_watchdog(c, NULL, 30);
+            CHECK(e.rc == LXD_RESULT_TIMEOUT && e.seconds >= dl - 0.05 && e.seconds < dl + slack_s, "exec-never: lxd_exec_run gave %s in %.2f s (%s)", lxd_result_name(e.rc), e.seconds,
+                  e.message);
+            printf("  deadline %-24s lxd_exec_run                 -> %-28s %.2fs\n", "exec-never", lxd_result_name(e.rc), e.seconds);
+            /* The exec's own timeout wins over the deadline, even when longer. */
+            e = exec_with_watchdog(c, "{\"timeout_ms\":2500}", 30);
+            CHECK(e.rc == LXD_RESULT_TIMEOUT && strstr(e.message, "its timeout") && e.seconds >= 2.45 && e.seconds < 2.5 + slack_s,
+                  "exec-never: lxd_exec_run(timeout_ms 2500) gave %s in %.2f s (%s)", lxd_result_name(e.rc), e.seconds, e.message);
+            printf("  deadline %-24s lxd_exec_run(timeout 2.5 s)  -> %-28s %.2fs\n", "exec-never", lxd_result_name(e.rc), e.seconds);
+            lxd_client_free(c);
+        }
+        check_still_usable("exec-never");
+    }
+    /* Bad arguments. */
+    lxd_error *err = NULL;
+    CHECK(lxd_client_builder_set_operation_deadline_ms(NULL, 5, &err) == LXD_RESULT_INVALID_ARGUMENT && err, "set_operation_deadline_ms(NULL) accepted");
+    lxd_error_free(err);
+}
+
+/* Every split upload has a multipart boundary of its own, from the system RNG: two uploads of the
+ * same files give two different boundaries, each at least 32 random characters long. The server
+ * writes each multipart Content-Type it received to DIR/multipart.log. */
+static void check_multipart_boundaries(void) {
+    char meta[256], rootfs[256];
+    snprintf(meta, sizeof meta, "%s/meta.tar", srv.dir);
+    snprintf(rootfs, sizeof rootfs, "%s/rootfs.tar", srv.dir);
+    FILE *f = fopen(meta, "w");
+    if (f) { fputs("metadata", f); fclose(f); }
+    f = fopen(rootfs, "w");
+    if (f) { fputs("rootfs", f); fclose(f); }
+    for (int i = 0; i < 2; i++) {
+        char *fp = SENTINEL;
+        lxd_error *err = NULL;
+        /* The fake server's operation has no fingerprint: the upload itself is what counts here. */
+        lxd_result r = lxd_image_upload_split(base, meta, rootfs, NULL, NULL, NULL, &fp, &err);
+        CHECK(r != LXD_RESULT_PANIC && (r != LXD_RESULT_OK || fp != SENTINEL), "upload_split %d: %s (%s)", i, lxd_result_name(r), msg(err));
+        if (r == LXD_RESULT_OK) lxd_string_free(fp);
+        lxd_error_free(err);
+    }
+    char log[4096];
+    CHECK(hostile_read(&srv, "multipart.log", log, sizeof log) == 0, "no multipart.log: the uploads did not arrive");
+    char b[2][128] = {{0}};
+    int n = 0;
+    for (char *line = strtok(log, "\n"); line && n < 2; line = strtok(NULL, "\n")) {
+        const char *at = strstr(line, "boundary=");
+        if (at) snprintf(b[n++], sizeof b[0], "%s", at + strlen("boundary="));
+    }
+    CHECK(n == 2, "%d multipart uploads seen, want 2", n);
+    for (int i = 0; i < n; i++) CHECK(strlen(b[i]) >= 32 && strlen(b[i]) <= 70, "boundary %d %s: %zu characters", i, b[i], strlen(b[i]));
+    CHECK(n == 2 && strcmp(b[0], b[1]) != 0, "two uploads share the boundary %s", b[0]);
+    printf("  multipart boundaries: %s / %s (%zu characters)\n", b[0], b[1], strlen(b[0]));
+    check_still_usable("split uploads");
 }
 
 static lxd_client *https_client(const char *port_file, const char *pin_file, const char *ca_file, bool accept_any, bool client_cert) {
@@ -513,6 +913,9 @@ static void expect_get(lxd_client *c, const char *what, lxd_result want) {
     if (!c) return;
     struct outcome o = run_call(c, what, SERVER_GET);
     CHECK(o.rc == want, "[https] %s: got %s (\"%s\"), want %s", what, lxd_result_name(o.rc), o.message, lxd_result_name(want));
+    /* A timeout (here: a TLS handshake never answered) says what and how long (issue 13 item 6). */
+    if (want == LXD_RESULT_TIMEOUT && o.rc == want)
+        CHECK(strstr(o.message, "could not connect to LXD within 2 s (client timeout)") != NULL, "[https] %s: message \"%s\"", what, o.message);
     CHECK(o.seconds < TIMEOUT_MS / 1000.0 + slack_s, "[https] %s took %.1f s", what, o.seconds);
     printf("  https    %-53s -> %-28s %.2fs\n", what, lxd_result_name(o.rc), o.seconds);
 }
@@ -536,6 +939,44 @@ static void check_https(void) {
     c = https_client("https.port", "server.crt", NULL, false, true);
     expect_get(c, "pinned + client certificate", LXD_RESULT_OK);
     lxd_client_free(c);
+    /* The system trust store: a server whose certificate a private CA signed verifies only when
+     * SSL_CERT_FILE (or SSL_CERT_DIR) holds that CA; webpki roots and the OS bundle do not. */
+    {
+        char *old_file = getenv("SSL_CERT_FILE") ? strdup(getenv("SSL_CERT_FILE")) : NULL;
+        char *old_dir = getenv("SSL_CERT_DIR") ? strdup(getenv("SSL_CERT_DIR")) : NULL;
+        char ca[256], cadir[256], cmd[1024];
+        snprintf(ca, sizeof ca, "%s/ca.crt", srv.dir);
+        snprintf(cadir, sizeof cadir, "%s/ca-dir", srv.dir);
+        snprintf(cmd, sizeof cmd, "mkdir -p %s && cp %s %s/", cadir, ca, cadir);
+        CHECK(system(cmd) == 0, "cannot make %s", cadir);
+        unsetenv("SSL_CERT_FILE");
+        unsetenv("SSL_CERT_DIR");
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA, not in any store", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        setenv("SSL_CERT_FILE", ca, 1);
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA in SSL_CERT_FILE", LXD_RESULT_OK);
+        lxd_client_free(c);
+        c = https_client("https.port", NULL, NULL, false, false);
+        expect_get(c, "SSL_CERT_FILE set, self-signed server", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        unsetenv("SSL_CERT_FILE");
+        setenv("SSL_CERT_DIR", cadir, 1);
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "private CA in SSL_CERT_DIR", LXD_RESULT_OK);
+        lxd_client_free(c);
+        unsetenv("SSL_CERT_DIR");
+        setenv("SSL_CERT_FILE", "/nonexistent/ca.crt", 1); /* an unreadable store: refused, no crash */
+        c = https_client("https-ca.port", NULL, NULL, false, false);
+        expect_get(c, "SSL_CERT_FILE missing", LXD_RESULT_TLS);
+        lxd_client_free(c);
+        if (old_file) setenv("SSL_CERT_FILE", old_file, 1); else unsetenv("SSL_CERT_FILE");
+        if (old_dir) setenv("SSL_CERT_DIR", old_dir, 1); else unsetenv("SSL_CERT_DIR");
+        free(old_file);
+        free(old_dir);
+    }
+
     /* A TLS port that never answers the handshake, and plain HTTP where TLS is expected. */
     c = https_client("https-stall.port", "server.crt", NULL, false, false);
     expect_get(c, "handshake never answered", LXD_RESULT_TIMEOUT);
@@ -562,11 +1003,40 @@ static void check_https(void) {
         for (size_t i = 0; i < sizeof tls_cases / sizeof tls_cases[0]; i++) {
             run_case(c, &tls_cases[i], "tls");
         }
+        static const struct {
+            const char *scenario;
+            lxd_result want;
+        } tls_ws[] = {
+            {"ws-refused-reset", LXD_RESULT_CONNECTION},
+            {"ws-refused-stall", LXD_RESULT_TIMEOUT},
+            {"ws-refused-envelope", LXD_RESULT_NOT_FOUND},
+        };
+        for (size_t i = 0; i < sizeof tls_ws / sizeof tls_ws[0]; i++) {
+            lxd_client *wc = NULL;
+            lxd_error *err = NULL;
+            if (lxd_client_with_project(c, tls_ws[i].scenario, &wc, &err) != LXD_RESULT_OK) {
+                CHECK(0, "with_project: %s", msg(err));
+                lxd_error_free(err);
+                continue;
+            }
+            lxd_event_listener *l = (lxd_event_listener *)SENTINEL;
+            double t0 = hs_now();
+            lxd_result r = lxd_event_listener_open(wc, NULL, false, &l, &err);
+            double dt = hs_now() - t0;
+            CHECK(r == tls_ws[i].want && l == (lxd_event_listener *)SENTINEL, "[tls] %s: event_listener_open gave %s (%s), want %s", tls_ws[i].scenario,
+                  lxd_result_name(r), msg(err), lxd_result_name(tls_ws[i].want));
+            CHECK(dt < TIMEOUT_MS / 1000.0 + slack_s, "[tls] %s took %.1f s", tls_ws[i].scenario, dt);
+            printf("  tls      %-24s lxd_event_listener_open      -> %-28s %.2fs\n", tls_ws[i].scenario, lxd_result_name(r), dt);
+            if (r == LXD_RESULT_OK) lxd_event_listener_free(l);
+            lxd_error_free(err);
+            lxd_client_free(wc);
+        }
         lxd_client_free(c);
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc == 6 && strcmp(argv[1], "--rss-probe") == 0) return rss_probe(argv);
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *pre = getenv("LD_PRELOAD");
     if (pre && strstr(pre, "vgpreload")) slack_s = 15.0; /* under valgrind everything is slower */
@@ -591,8 +1061,11 @@ int main(void) {
             run_case(base, &cases[i], "unix");
         }
         check_details();
+        check_reply_limit();
         check_operations();
         check_streams();
+        check_exec();
+        check_multipart_boundaries();
         check_https();
         check_still_usable("everything");
     }

@@ -2,6 +2,7 @@
  * real `lxc` CLI in both directions, against the harness daemons over HTTPS. */
 #include "test.h"
 
+#include <ctype.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -63,15 +64,38 @@ int main(void) {
     if (CHECK_OK(lxd_config_ensure_client_cert(dir, &generated, ERR))) CHECK(!generated);
 
     T_SECTION("remote add refuses a wrong fingerprint and writes nothing");
-    CHECK_ERR(lxd_config_add_remote(dir, "wrong", url, password, "00ff00ff", NULL, ERR), LXD_RESULT_TLS, 0);
+    CHECK_ERR(lxd_config_add_remote(dir, "wrong", url, password, "0000000000000000000000000000000000000000000000000000000000000000", NULL, ERR), LXD_RESULT_TLS, 0);
     CHECK(!file_exists(dir, "servercerts/wrong.crt"));
+
+    T_SECTION("remote add wants the whole fingerprint: a prefix is an invalid argument");
+    if (fp) {
+        char prefix[2] = {fp[0], 0};
+        CHECK_ERR_MSG(lxd_config_add_remote(dir, "short", url, password, prefix, NULL, ERR), LXD_RESULT_INVALID_ARGUMENT, 0, "64 hex digits");
+        char *p63 = t_fmt("%.63s", fp);
+        CHECK_INVALID(lxd_config_add_remote(dir, "short", url, password, p63, NULL, ERR));
+        free(p63);
+        char *p65 = t_fmt("%s0", fp);
+        CHECK_INVALID(lxd_config_add_remote(dir, "short", url, password, p65, NULL, ERR));
+        free(p65);
+        char *nonhex = t_fmt("%.63sg", fp);
+        CHECK_INVALID(lxd_config_add_remote(dir, "short", url, password, nonhex, NULL, ERR));
+        free(nonhex);
+        CHECK_INVALID(lxd_config_add_remote(dir, "short", url, password, "", NULL, ERR));
+        CHECK(!file_exists(dir, "servercerts/short.crt"));
+    }
     CHECK_INVALID(lxd_config_add_remote(dir, "has:colon", url, password, fp, NULL, ERR));
     CHECK_INVALID(lxd_config_add_remote(dir, "x", "http://127.0.0.1:1", password, fp, NULL, ERR));
     CHECK_INVALID(lxd_config_add_remote(dir, NULL, url, password, fp, NULL, ERR));
 
     T_SECTION("remote add with the trust password and the expected fingerprint");
+    /* Upper case with colons, as `openssl x509 -fingerprint -sha256` prints it, is the same. */
+    char fp_colons[200] = {0};
+    for (size_t i = 0; fp && i < 64 && fp[i]; i += 2) {
+        size_t n = strlen(fp_colons);
+        snprintf(fp_colons + n, sizeof fp_colons - n, "%s%c%c", i ? ":" : "", toupper((unsigned char)fp[i]), toupper((unsigned char)fp[i + 1]));
+    }
     char *got_fp = NULL;
-    if (CHECK_OK(lxd_config_add_remote(dir, "harness", url, password, fp, &got_fp, ERR))) {
+    if (CHECK_OK(lxd_config_add_remote(dir, "harness", url, password, fp_colons, &got_fp, ERR))) {
         CHECK(got_fp && fp && strcmp(got_fp, fp) == 0);
     }
     lxd_string_free(got_fp);

@@ -158,8 +158,8 @@ static void test_call(lxd_client *c) {
         }
         lxd_string_free(json);
         json = NULL;
-        /* A failed operation is this call's error. */
-        CHECK_ERR(lxd_call(c, "POST", path, "{\"name\":\"s1\"}", NULL, NULL, ERR), LXD_RESULT_OPERATION_FAILED, -1);
+        /* A taken name: LXD's 409 is this call's error. */
+        CHECK_ERR(lxd_call(c, "POST", path, "{\"name\":\"s1\"}", NULL, NULL, ERR), LXD_RESULT_CONFLICT, 409);
         for (const char *s = "12"; *s; s++) {
             char *snap = t_fmt("%s/s%c", path, *s);
             CHECK_OK(lxd_call(c, "DELETE", snap, NULL, NULL, NULL, ERR));

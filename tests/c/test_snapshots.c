@@ -38,6 +38,18 @@ static void test_snapshots(lxd_client *c, const char *inst) {
     }
     lxd_string_free(json);
     json = NULL;
+    /* No name (NULL or ""): LXD picks the next free snapN (snap0 is taken: snap1, then snap2). */
+    CHECK_OK(lxd_snapshot_create(c, inst, NULL, false, NULL, ERR));
+    CHECK_OK(lxd_snapshot_create(c, inst, "", false, NULL, ERR));
+    if (CHECK_OK(lxd_snapshot_list(c, inst, 0, &json, ERR))) {
+        CHECK(t_json_array_len(json) == 4);
+        CHECK_HAS(json, "\"snap1\"");
+        CHECK_HAS(json, "\"snap2\"");
+    }
+    lxd_string_free(json);
+    json = NULL;
+    CHECK_OK(lxd_snapshot_delete(c, inst, "snap1", NULL, ERR));
+    CHECK_OK(lxd_snapshot_delete(c, inst, "snap2", NULL, ERR));
     char *etag = NULL;
     if (CHECK_OK(lxd_snapshot_get(c, inst, "snap0", &json, &etag, ERR))) {
         CHECK_HAS(json, "\"name\":\"snap0\"");

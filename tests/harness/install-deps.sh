@@ -6,7 +6,7 @@ log() { echo "[deps] $*" >&2; }
 need_apt=()
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in lxd lxd-client busybox-static pkg-config valgrind nlohmann-json3-dev libgtest-dev cmake jq openssl curl python3-venv iptables dnsmasq-base; do
+for p in lxd lxd-client busybox-static pkg-config valgrind nlohmann-json3-dev libgtest-dev cmake jq openssl curl python3-venv iptables dnsmasq-base doxygen; do
   pkg_installed "$p" || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

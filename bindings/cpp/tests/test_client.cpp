@@ -60,6 +60,23 @@ TEST(ClientBuilder, SettingsAndReuse) {
     EXPECT_TRUE(b.build().trusted());
 }
 
+// The reply size limit: LXD's GET /1.0 (several KiB: the API extensions alone) is refused under a
+// 1 KiB limit, before the client buffers it, and passes with the default and a raised limit.
+TEST(ClientBuilder, MaxReplyBytes) {
+    auto b = lxd::ClientBuilder::unix_socket(env("LXD_TEST_SOCKET"));
+    b.set_max_reply_bytes(1024);
+    auto tight = b.build();
+    try {
+        tight.server();
+        FAIL() << "expected a protocol error";
+    } catch (const lxd::Error& e) {
+        EXPECT_EQ(e.code(), lxd::ErrorCode::Protocol) << e.what();
+        EXPECT_NE(std::string(e.what()).find("larger than"), std::string::npos) << e.what();
+    }
+    EXPECT_NO_THROW(b.set_max_reply_bytes(64u << 20).build().server());
+    EXPECT_NO_THROW(b.set_max_reply_bytes(0).build().server()); // back to the default
+}
+
 TEST(ClientBuilder, HttpsRejectsNonHttpsUrl) {
     try {
         lxd::ClientBuilder::https("http://127.0.0.1:1");

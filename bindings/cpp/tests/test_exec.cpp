@@ -201,3 +201,36 @@ TEST_F(Exec, InteractiveEchoResizeSignal) {
     EXPECT_EQ(moved.run(), 0);
     EXPECT_EQ(out, "moved\n");
 }
+
+// The client's operation deadline: a generous one changes nothing (start, stop and exec, which
+// wait without a timeout of their own, work); a short one ends an exec that has no timeout with
+// Timeout at the deadline; an exec's own timeout_ms wins.
+TEST_F(Exec, OperationDeadline) {
+    const auto socket = env("LXD_TEST_SOCKET");
+    auto generous = lxd::ClientBuilder::unix_socket(socket).set_operation_deadline(std::chrono::minutes(2)).build();
+    auto inst = generous.instances().get(*name_);
+    inst.stop(-1, true);
+    inst.start();
+    auto r = inst.execute({"sh", "-c", "sleep 1; echo done"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.stdout_data, "done\n");
+
+    auto short_client = lxd::ClientBuilder::unix_socket(socket).set_operation_deadline(1500ms).build();
+    auto s = short_client.instances().get(*name_);
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        s.execute({"sleep", "60"});
+        FAIL() << "an exec of sleep 60 ended under a 1.5 s deadline";
+    } catch (const lxd::Error& e) {
+        EXPECT_EQ(e.code(), lxd::ErrorCode::Timeout) << e.what();
+        EXPECT_NE(std::string(e.what()).find("operation deadline"), std::string::npos) << e.what();
+    }
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_GE(took, 1400ms);
+    EXPECT_LT(took, 5s);
+    EXPECT_EQ(s.execute({"sh", "-c", "sleep 2"}, {{"timeout_ms", 60000}}).exit_code, 0);
+
+    // 0: no deadline.
+    auto none = lxd::ClientBuilder::unix_socket(socket).set_operation_deadline(0ms).build();
+    EXPECT_EQ(none.instances().get(*name_).execute({"true"}).exit_code, 0);
+}

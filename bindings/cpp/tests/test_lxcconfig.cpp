@@ -64,7 +64,7 @@ TEST_F(LxcConfigTest, RemoteAddConnectAndLocal) {
 
     // A wrong fingerprint: TLS error, nothing written.
     try {
-        conf.add_remote("wrong", env("LXD_TEST_HTTPS_URL"), "00ff00ff", env("LXD_TEST_TRUST_PASSWORD"));
+        conf.add_remote("wrong", env("LXD_TEST_HTTPS_URL"), std::string(64, '0'), env("LXD_TEST_TRUST_PASSWORD"));
         FAIL() << "a wrong fingerprint must be refused";
     } catch (const lxd::Error& e) {
         EXPECT_EQ(e.code(), lxd::ErrorCode::Tls) << e.what();
@@ -73,7 +73,20 @@ TEST_F(LxcConfigTest, RemoteAddConnectAndLocal) {
     EXPECT_FALSE(has_remote(conf.remotes(), "wrong"));
 
     const std::string expected = lxd::certificate_fingerprint(read_file(env("LXD_TEST_SERVER_CERT")));
-    const std::string got = conf.add_remote("cppharness", env("LXD_TEST_HTTPS_URL"), expected.substr(0, 16), env("LXD_TEST_TRUST_PASSWORD"));
+    // Only the whole SHA-256 is accepted: a prefix (even a matching one) is refused up front.
+    for (const std::string& shortfp : {expected.substr(0, 1), expected.substr(0, 16), expected.substr(0, 63), expected + "0"}) {
+        try {
+            conf.add_remote("short", env("LXD_TEST_HTTPS_URL"), shortfp, env("LXD_TEST_TRUST_PASSWORD"));
+            ADD_FAILURE() << shortfp << ": a partial fingerprint must be refused";
+        } catch (const lxd::Error& e) {
+            EXPECT_EQ(e.code(), lxd::ErrorCode::InvalidArgument) << e.what();
+            EXPECT_NE(std::string(e.what()).find("64 hex digits"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_FALSE(fs::exists(fs::path(dir) / "servercerts" / "short.crt"));
+    std::string with_colons;
+    for (size_t i = 0; i < expected.size(); i += 2) with_colons += (i ? ":" : "") + expected.substr(i, 2);
+    const std::string got = conf.add_remote("cppharness", env("LXD_TEST_HTTPS_URL"), with_colons, env("LXD_TEST_TRUST_PASSWORD"));
     EXPECT_EQ(got, expected);
     EXPECT_TRUE(fs::exists(fs::path(dir) / "servercerts" / "cppharness.crt"));
     EXPECT_TRUE(has_remote(conf.remotes(), "cppharness"));

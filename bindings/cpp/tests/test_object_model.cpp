@@ -97,3 +97,22 @@ TEST(ObjectModel, SynchronousVerbsGiveEmptyOperations) {
     EXPECT_FALSE(static_cast<bool>(gone_op));
     EXPECT_FALSE(c.profiles().exists(name + "-r"));
 }
+
+TEST(ObjectModel, InstanceSnapshotWithoutNameGetsLxdsName) {
+    auto c = local();
+    const std::string name = unique("oms");
+    auto inst = c.instances().create(busybox(name));
+    Cleanup gone([&] { destroy_instance(c.native_handle(), name); });
+    auto snaps = inst.snapshots();
+    auto s0 = snaps.create(); // no name: LXD picks snap0 (lxd_snapshot_create with NULL)
+    EXPECT_EQ(s0.name(), "snap0");
+    auto s1 = snaps.create(""); // "" is no name too: the next free one
+    EXPECT_EQ(s1.name(), "snap1");
+    EXPECT_TRUE(contains(snaps.names(), "snap0"));
+    EXPECT_TRUE(contains(snaps.names(), "snap1"));
+    // The async form sends no name as well; LXD names it snap2 once the operation is done.
+    auto op = snaps.create_async();
+    op.wait();
+    EXPECT_TRUE(contains(snaps.names(), "snap2"));
+    EXPECT_EQ(snaps.names().size(), 3u);
+}

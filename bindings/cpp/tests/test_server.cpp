@@ -194,8 +194,8 @@ TEST(Call, EnvelopeReadOnceInTheLibrary) {
     auto [sync_json, none] = c.call_async("GET", snaps);
     EXPECT_FALSE(static_cast<bool>(none));
     EXPECT_EQ(sync_json.size(), 2u) << sync_json.dump();
-    // a failed operation throws
-    EXPECT_THROW(c.call("POST", snaps, {{"name", "s1"}}), lxd::Error);
+    // a taken name: LXD's 409 throws Conflict
+    EXPECT_THROW(c.call("POST", snaps, {{"name", "s1"}}), lxd::Conflict);
     c.call("DELETE", snaps + "/s1");
     c.call("DELETE", snaps + "/s2");
     c.call("DELETE", "/1.0/storage-pools/default/volumes/custom/" + vol);

@@ -1,7 +1,9 @@
 //! `/1.0/certificates`.
 
 use super::*;
+
 pub use super::collections::certificates as collection;
+
 /// `POST /1.0/certificates` adding a PEM certificate; with `password` this is how an untrusted
 /// client trusts itself (LXD 5.0.2 takes a token in the `password` field too).
 pub fn add(cert_pem: Option<&str>, name: Option<&str>, password: Option<&str>, kind: &str) -> Result<Call<()>> {

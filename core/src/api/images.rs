@@ -4,8 +4,10 @@
 //! variants, and LXD-to-LXD pushes (`POST /1.0/images/<fp>/export`, `POST /1.0/images?public`).
 
 use super::*;
+
 pub use super::collections::images as collection;
 pub use super::collections::image_aliases as aliases;
+
 use crate::models::{Image, ImageAlias};
 use crate::operation::Operation;
 use crate::request::{check_name, Body, Request};

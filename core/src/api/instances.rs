@@ -5,7 +5,9 @@
 //! between cluster members, backup imports and the SFTP upgrade.
 
 use super::*;
+
 pub use super::collections::instances as collection;
+
 use crate::operation::Operation;
 use crate::request::{check_instance_name, check_name, Body, Request};
 use crate::response::parse_async;
@@ -138,6 +140,36 @@ impl InstanceCreate {
             extra: Map::new(),
         }
     }
+    /// From the C ABI's words (and wasm's): `image` a local image alias or `"fingerprint:<hex>"`;
+    /// `instance_type` `"container"`, `"virtual-machine"` or `None` (container); `options_json`
+    /// more `InstancesPost` fields (`profiles`, `config`, `devices`, `ephemeral`, `description`,
+    /// anything else kept as given). `name`, `type` and `source` in the options are refused: this
+    /// call's arguments set them.
+    pub fn from_image(name: &str, instance_type: Option<&str>, image: &str, options_json: Option<&str>) -> Result<InstanceCreate> {
+        let mut spec = InstanceCreate::container(name, image);
+        if let Some(fp) = image.strip_prefix("fingerprint:") {
+            spec.source = Source::ImageFingerprint(fp.to_string());
+        }
+        if let Some(t) = instance_type {
+            spec.instance_type = InstanceType::parse(t)?;
+        }
+        if let Some(opts) = options_json {
+            let v: Map<String, Value> = serde_json::from_str(opts).map_err(|e| Error::invalid(format!("options_json is not a JSON object: {e}")))?;
+            for (k, v) in v {
+                match k.as_str() {
+                    "profiles" => spec.profiles = Some(serde_json::from_value(v).map_err(|e| Error::invalid(format!("profiles: {e}")))?),
+                    "config" => spec.config = serde_json::from_value(v).map_err(|e| Error::invalid(format!("config: {e}")))?,
+                    "devices" => spec.devices = serde_json::from_value(v).map_err(|e| Error::invalid(format!("devices: {e}")))?,
+                    "ephemeral" => spec.ephemeral = v.as_bool().ok_or_else(|| Error::invalid("ephemeral must be a boolean"))?,
+                    "name" | "type" | "source" => return Err(Error::invalid(format!("option {k:?} is set by this call's arguments"))),
+                    _ => {
+                        spec.extra.insert(k, v);
+                    }
+                }
+            }
+        }
+        Ok(spec)
+    }
     /// The `InstancesPost` JSON.
     pub fn body(&self) -> Result<Value> {
         check_instance_name(&self.name)?;
@@ -240,6 +272,24 @@ pub fn sftp(name: &str) -> Result<Request> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn create_from_image_options() {
+        let s = InstanceCreate::from_image("c1", Some("virtual-machine"), "fingerprint:abcd", Some(r#"{"profiles":["default"],"config":{"limits.cpu":"1"},"ephemeral":true,"description":"d"}"#)).unwrap();
+        let body = s.body().unwrap();
+        assert_eq!(body["type"], "virtual-machine");
+        assert_eq!(body["source"], json!({"type": "image", "fingerprint": "abcd"}));
+        assert_eq!(body["profiles"], json!(["default"]));
+        assert_eq!(body["config"]["limits.cpu"], "1");
+        assert_eq!(body["ephemeral"], true);
+        assert_eq!(body["description"], "d");
+        let plain = InstanceCreate::from_image("c2", None, "busybox", None).unwrap().body().unwrap();
+        assert_eq!((plain["type"].as_str(), plain["source"]["alias"].as_str()), (Some("container"), Some("busybox")));
+        for bad in [r#"{"name":"x"}"#, r#"{"source":{}}"#, r#"{"ephemeral":"yes"}"#, "[1]", "{"] {
+            assert!(InstanceCreate::from_image("c3", None, "busybox", Some(bad)).is_err(), "{bad}");
+        }
+        assert!(InstanceCreate::from_image("c3", Some("pod"), "busybox", None).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -3,3 +3,4 @@
 pub use super::collections::network_zones as collection;
 
 pub use super::collections::network_zone_records as records;
+

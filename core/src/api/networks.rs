@@ -1,7 +1,9 @@
 //! `/1.0/networks`.
 
 use super::*;
+
 pub use super::collections::networks as collection;
+
 /// Network names become interface names: at most 15 characters.
 pub fn check_network_name(name: &str) -> Result<()> {
     if name.len() > 15 {

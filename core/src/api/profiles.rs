@@ -2,3 +2,4 @@
 
 
 pub use super::collections::profiles as collection;
+

@@ -1,6 +1,7 @@
 //! The server itself (`/1.0`).
 
 use super::*;
+
 /// `GET /1.0` with ETag.
 pub fn get() -> Call<WithEtag<Server>> {
     Call::new(Request::get(&[]).scope(Op::ServerGet.scope()), parse_with_etag::<Server>)

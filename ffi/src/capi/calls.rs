@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::client::{client_ref, lxd_client};
 use super::operation::lxd_operation;
 use super::{check_out, write_json, write_string};
-use crate::client::read_response;
 use crate::error::{Error, Result};
 use crate::Client;
 
@@ -38,7 +37,7 @@ pub(crate) fn call_with_body<T>(c: &Client, call: Call<T>, body: &[u8]) -> Resul
     let mut reader = Cursor::new(body);
     let agent = c.cancellable_agent(&crate::Canceller::new());
     let resp = c.send_streaming(&agent, call.request.clone(), &mut reader)?;
-    let resp = read_response(resp)?;
+    let resp = c.read_reply(resp, None)?;
     Ok(call.parse(&resp)?)
 }
 

@@ -1,11 +1,14 @@
 //! `lxd_client_builder` and `lxd_client`: connecting to LXD.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{arg_opt_str, arg_ref, arg_str, check_out, guard, lxd_error, lxd_result};
 use crate::error::Error;
+use crate::log::{LogRecord, Logger};
+use crate::proxy::ProxySetting;
 use crate::tls::{parse_certs, ServerTrust};
 use crate::{Client, ClientBuilder};
 
@@ -147,12 +150,55 @@ pub unsafe extern "C" fn lxd_client_builder_danger_accept_invalid_certs(builder:
 }
 
 /// Timeout for each request in milliseconds (default 30000; 0: none). Long calls (operation
-/// waits, transfers, exec) take their own timeouts.
+/// waits, transfers, exec) take their own timeouts, or else the operation deadline
+/// (`lxd_client_builder_set_operation_deadline_ms`).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_client_builder_set_timeout_ms(builder: *mut lxd_client_builder, timeout_ms: u64, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {
         let b = unsafe { builder_mut(builder) }?;
         b.inner = b.inner.clone().timeout(Some(Duration::from_millis(timeout_ms)));
+        Ok(())
+    })
+}
+
+/// Operation deadline in milliseconds (default 600000, 10 minutes; 0: no limit): the longest
+/// any call waits on an operation or an exec stream when it has no timeout of its own. It
+/// bounds:
+/// - every call that starts an operation and waits for it because `op_out` is NULL
+///   (`lxd_instance_start(client, name, NULL, err)`, create, delete, snapshots, images, ...),
+///   and every other call that waits for an operation internally (copies, migrations, publish,
+///   image downloads);
+/// - `lxd_operation_wait` with `timeout_ms` < 0;
+/// - `lxd_instance_exec`, `lxd_instance_exec_fds` and `lxd_exec_run` without a `"timeout_ms"`
+///   option (or with 0).
+///
+/// Past it the call fails with `LXD_RESULT_TIMEOUT`: a waited-on operation keeps running on the
+/// server; an exec's sockets are shut, so LXD kills the command. A timeout given to the call
+/// itself wins over the deadline (it may be longer). Not bounded by it: interactive sessions
+/// (`lxd_exec_read`, `lxd_exec_wait`), `lxd_console_read` and `lxd_event_listener_next`, whose
+/// `timeout_ms` < 0 really means no limit, and file or image transfers, which fail when the
+/// server stops sending for the per-request timeout (`lxd_client_builder_set_timeout_ms`).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_operation_deadline_ms(builder: *mut lxd_client_builder, deadline_ms: u64, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        b.inner = b.inner.clone().operation_deadline(Duration::from_millis(deadline_ms));
+        Ok(())
+    })
+}
+
+/// Largest JSON reply the client buffers, in bytes (default 33554432, 32 MiB; 0: back to the
+/// default). LXD's largest real replies (an instance list with recursion 2, `/1.0/resources` of a
+/// big host) are a few MiB. A reply that declares a bigger length is refused before any of its
+/// body is read; one without a declared length (chunked) is refused once this many bytes have
+/// arrived; either way the call fails with `LXD_RESULT_PROTOCOL` ("... larger than the client's
+/// limit ...") and the client never holds more than this. File, image and backup downloads
+/// stream to the caller and are not limited by it.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_max_reply_bytes(builder: *mut lxd_client_builder, max_bytes: u64, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        b.inner = b.inner.clone().max_reply_bytes(Some(max_bytes));
         Ok(())
     })
 }
@@ -189,6 +235,107 @@ pub unsafe extern "C" fn lxd_client_builder_set_user_agent(builder: *mut lxd_cli
             return Err(Error::invalid("user_agent contains control characters"));
         }
         b.inner = b.inner.clone().user_agent(ua.map(str::to_string));
+        Ok(())
+    })
+}
+
+/// How HTTPS connections of clients built from this builder reach the server. `proxy_url` NULL:
+/// from the environment, read at `lxd_client_builder_build` (the default, as libcurl and Go do):
+/// `HTTPS_PROXY` (or `https_proxy`) names an HTTP proxy unless `NO_PROXY` (or `no_proxy`: a
+/// comma-separated list of `*`, host names with their subdomains, IP addresses, CIDR ranges,
+/// optionally `:port`) matches the server's host. Loopback addresses are proxied too unless
+/// `NO_PROXY` lists them (as curl, unlike Go). `""`: never use a proxy. Otherwise an
+/// `http://[user:password@]host[:port]` proxy (port 80 by default) used for every HTTPS
+/// connection, `NO_PROXY` not consulted; another scheme is `LXD_RESULT_INVALID_ARGUMENT`.
+/// Requests and websockets (exec, console, events) alike are tunnelled with `CONNECT host:port`;
+/// TLS to LXD runs inside the tunnel, so the proxy sees neither certificates nor data. The unix
+/// socket never uses a proxy. A proxy that refuses the tunnel makes calls fail with
+/// `LXD_RESULT_CONNECTION`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_proxy(builder: *mut lxd_client_builder, proxy_url: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let setting = match unsafe { arg_opt_str(proxy_url, "proxy_url") }? {
+            None => ProxySetting::FromEnv,
+            Some("") => ProxySetting::Off,
+            Some(u) => {
+                crate::proxy::Proxy::parse(u)?;
+                ProxySetting::Url(u.to_string())
+            }
+        };
+        b.inner = b.inner.clone().proxy(setting);
+        Ok(())
+    })
+}
+
+/// Request log callback: called once per HTTP request and websocket upgrade, after the reply's
+/// headers arrived (or the request failed), on the thread that made the request — with one client
+/// used from several threads, from several threads at once, so it must be thread-safe. `method`
+/// (`"GET"`...), `path` (path and query; secret query values such as a websocket's `secret=`
+/// are `REDACTED`), `error` (NULL unless there was no reply or the upgrade failed) and `line`
+/// (all of it as one line: `GET /1.0/instances -> 200 (1.234 ms)`) are valid only during the
+/// call. `status` is the HTTP status (101: websocket accepted; 0: no reply); `duration_us` the
+/// time from sending the request to the reply's headers, in microseconds. Bodies and headers are
+/// never logged, so neither is a trust password or token. The callback must not call back into
+/// the client that logs it. `user_data` is the pointer given with it.
+pub type lxd_log_cb = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, method: *const c_char, path: *const c_char, status: u16, duration_us: u64, error: *const c_char, line: *const c_char),
+>;
+
+/// Releases a callback's `user_data` when nothing can call the callback any more.
+pub type lxd_user_data_free_cb = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
+
+struct LogSink {
+    cb: unsafe extern "C" fn(*mut c_void, *const c_char, *const c_char, u16, u64, *const c_char, *const c_char),
+    user_data: *mut c_void,
+    free: lxd_user_data_free_cb,
+}
+
+// SAFETY: the caller promises (documented) that the callback and `user_data` may be used from any
+// thread, and that `free` may run on any thread.
+unsafe impl Send for LogSink {}
+unsafe impl Sync for LogSink {}
+
+impl Drop for LogSink {
+    fn drop(&mut self) {
+        if let Some(f) = self.free {
+            // SAFETY: the caller's destructor for its own `user_data`, called exactly once.
+            unsafe { f(self.user_data) };
+        }
+    }
+}
+
+fn c_text(s: &str) -> std::ffi::CString {
+    std::ffi::CString::new(s.replace('\0', "\\0")).unwrap_or_default()
+}
+
+/// Log every request of the clients built from this builder through `callback` (see
+/// `lxd_log_cb`: method, redacted path, status, duration; never bodies, so never a password or
+/// token). `callback` NULL: no logging (the default; `user_data_free`, if given, is then called
+/// at once). `user_data_free` (may be NULL) is called with `user_data` once the builder and every
+/// client built from it are freed (or the callback is replaced), on whichever thread frees the
+/// last of them; it is not called when this function fails. Replaces an earlier callback.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_log_callback(builder: *mut lxd_client_builder, callback: lxd_log_cb, user_data: *mut c_void, user_data_free: lxd_user_data_free_cb, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let logger = callback.map(|cb| {
+            let sink = Arc::new(LogSink { cb, user_data, free: user_data_free });
+            Logger::new(move |r: &LogRecord<'_>| {
+                let (method, path, line) = (c_text(r.method), c_text(r.path), c_text(&r.line()));
+                let error = r.error.map(c_text);
+                let us = u64::try_from(r.duration.as_micros()).unwrap_or(u64::MAX);
+                // SAFETY: the caller's callback with its own user_data and strings valid for the call.
+                unsafe { (sink.cb)(sink.user_data, method.as_ptr(), path.as_ptr(), r.status, us, error.as_ref().map_or(std::ptr::null(), |e| e.as_ptr()), line.as_ptr()) };
+            })
+        });
+        if logger.is_none() {
+            if let Some(f) = user_data_free {
+                // Nothing will ever call back with it: release it now.
+                unsafe { f(user_data) };
+            }
+        }
+        b.inner = b.inner.clone().logger(logger);
         Ok(())
     })
 }

@@ -11,8 +11,9 @@
 //!
 //! Options (`options_json`, NULL for none) use LXD's own names: `{"environment": {"K": "V"},
 //! "cwd": "/tmp", "user": 1000, "group": 1000, "record-output": false, "interactive": false,
-//! "width": 80, "height": 24}`, plus the library's `"timeout_ms"` (whole exec; 0 or absent: no
-//! limit). Unknown keys are `LXD_RESULT_INVALID_ARGUMENT`.
+//! "width": 80, "height": 24}`, plus the library's `"timeout_ms"` (whole exec; 0 or absent: the
+//! client's operation deadline). Unknown keys are `LXD_RESULT_INVALID_ARGUMENT`. The full list
+//! is in `lxd_instance_exec`'s documentation (the generated header carries it).
 //!
 //! The exit code is the command's: 0 success, 126 not executable, 127 not found (LXD marks
 //! those operations failed, the library still reports the code), 128+N killed by signal N.
@@ -227,8 +228,36 @@ fn into_c_bytes(v: Vec<u8>) -> (*mut u8, usize) {
 /// then the operation's result).
 ///
 /// `argv` holds `argc` (≥ 1) UTF-8 strings, `argv[0]` looked up in the instance's `PATH`.
-/// `options_json` (NULL: none) as described at the top of this section. `stdin_data` holds
-/// `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with 0: no input).
+/// `stdin_data` holds `stdin_len` bytes fed to the command's stdin, then end-of-file (NULL with
+/// 0: no input).
+///
+/// `options_json` is NULL (all defaults) or a JSON object with any of these keys, LXD's own
+/// names (`InstanceExecPost`) plus the library's `timeout_ms`. The same options are taken by
+/// `lxd_instance_exec_fds` and `lxd_exec_new`.
+/// - `"environment"`: object of strings, e.g. `{"HOME": "/root", "LANG": "C"}`; names non-empty,
+///   without `=`. Default `{}` (LXD adds `PATH`, `HOME`, `USER` and `LANG` when not given).
+/// - `"cwd"`: string, the working directory in the instance (non-empty). Default: absent (LXD
+///   chooses).
+/// - `"user"`: number 0..4294967295, the uid to run as. Default 0 (root).
+/// - `"group"`: number 0..4294967295, the gid to run as. Default 0.
+/// - `"record-output"`: bool. `true`: LXD writes stdout and stderr to log files instead of
+///   streaming them (no stdin; not with `interactive`); the library reads them back into the
+///   outputs. Default `false`.
+/// - `"interactive"`: bool. `true`: the command runs on a pty that carries stdin, stdout and
+///   stderr (all output arrives as stdout). Default `false`.
+/// - `"width"`, `"height"`: numbers 0..4294967295, the pty's size in characters (0: LXD's
+///   default); only with `"interactive": true`. Default 0.
+/// - `"timeout_ms"`: number ≥ 0, milliseconds the whole exec (connect, run, drain the outputs)
+///   may take; past it the command is killed and the call fails with `LXD_RESULT_TIMEOUT`.
+///   Absent or 0: the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`,
+///   10 minutes unless set).
+///
+/// Any other key (and `"command"` or `"wait-for-websocket"`, which the library sets), a value of
+/// the wrong type, or options that are not a JSON object: `LXD_RESULT_INVALID_ARGUMENT`.
+///
+/// A server that breaks the output streams' protocol (a text frame other than LXD's empty
+/// end-of-output marker, text that is not UTF-8, reserved bits or opcodes, a frame larger than
+/// 16 MiB) fails the exec at once with `LXD_RESULT_PROTOCOL`.
 ///
 /// On success `*exit_code_out` is the command's exit code (also when it is not 0: that is not an
 /// error); `*stdout_out` / `*stdout_len_out` get everything the command wrote to stdout, as a
@@ -294,7 +323,8 @@ pub unsafe extern "C" fn lxd_instance_exec(
 /// Run a command, streaming between file descriptors: stdin read from `stdin_fd` until
 /// end-of-file, stdout written to `stdout_fd`, stderr to `stderr_fd` (-1 for any: no input /
 /// output dropped). The descriptors stay yours (not closed) and must stay open during the call.
-/// `argv`, `argc`, `options_json` and `*exit_code_out` as for `lxd_instance_exec`. When the
+/// `argv`, `argc`, `options_json` (all its keys are listed at `lxd_instance_exec`) and
+/// `*exit_code_out` as for `lxd_instance_exec`. When the
 /// command ends before `stdin_fd` does, the read is abandoned at once.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_exec_fds(
@@ -328,7 +358,7 @@ pub unsafe extern "C" fn lxd_instance_exec_fds(
 }
 
 /// Prepare a command to run in `instance` (nothing is sent yet): `argv`, `argc` and
-/// `options_json` as for `lxd_instance_exec`. stdin starts as no input and both outputs as
+/// `options_json` as for `lxd_instance_exec` (which lists every option key). stdin starts as no input and both outputs as
 /// dropped; change them with the `lxd_exec_set_*` functions. On success `*exec_out` owns a new
 /// handle.
 #[no_mangle]
@@ -447,7 +477,8 @@ pub unsafe extern "C" fn lxd_exec_set_stderr_cb(exec: *mut lxd_exec, cb: lxd_wri
 /// operation's result): stdin fed from its source, stdout and stderr drained to their end, then
 /// `*exit_code_out` set. Interactive commands work too (the pty's output goes to stdout).
 /// `lxd_exec_cancel` from another thread makes it return `LXD_RESULT_CANCELLED` promptly (the
-/// command is killed); past `"timeout_ms"`, `LXD_RESULT_TIMEOUT`. A failing callback or
+/// command is killed); past `"timeout_ms"` (or, without it, the client's operation deadline),
+/// `LXD_RESULT_TIMEOUT`. A failing callback or
 /// descriptor is `LXD_RESULT_IO`. Once per handle.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_exec_run(exec: *mut lxd_exec, exit_code_out: *mut i32, err_out: *mut *mut lxd_error) -> lxd_result {

@@ -85,7 +85,9 @@ pub unsafe extern "C" fn lxd_operation_list(client: *const lxd_client, json_out:
 }
 
 /// Wait until the operation finishes (`GET /1.0/operations/<id>/wait`). `timeout_ms` < 0 waits
-/// without limit; on timeout `LXD_RESULT_TIMEOUT` (the operation keeps running). A failed operation
+/// up to the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`: 10
+/// minutes unless set; without limit when set to 0); on timeout `LXD_RESULT_TIMEOUT` (the
+/// operation keeps running). A failed operation
 /// gives `LXD_RESULT_OPERATION_FAILED` with LXD's message; see `lxd_error_operation_metadata`.
 /// `lxd_operation_interrupt` from another thread makes it return `LXD_RESULT_CANCELLED` promptly.
 #[no_mangle]

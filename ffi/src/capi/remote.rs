@@ -66,9 +66,11 @@ pub unsafe extern "C" fn lxd_config_ensure_client_cert(config_dir: *const c_char
 
 /// `lxc remote add NAME URL` in the lxc configuration directory `config_dir` (NULL: found as for
 /// `lxd_client_builder_new_remote`): fetch the server's certificate from `url` (`https://host:port`),
-/// compare its SHA-256 fingerprint with `expected_fingerprint` (hex, a prefix is enough; NULL
-/// accepts it on first use like `lxc remote add --accept-certificate` — only do that on a network
-/// you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
+/// compare its SHA-256 fingerprint with `expected_fingerprint` (the full fingerprint: 64 hex
+/// digits, any case, `:` separators allowed; anything else, a prefix included, is
+/// `LXD_RESULT_INVALID_ARGUMENT` before any connection; a different certificate is
+/// `LXD_RESULT_TLS`; NULL accepts it on first use like `lxc remote add --accept-certificate` —
+/// only do that on a network you trust), store it in `servercerts/NAME.crt`, generate a client certificate if needed,
 /// authenticate with `password` (trust password or token; NULL if the client is already trusted),
 /// and add the remote to `config.yml` (other settings kept). Nothing is written when a step fails.
 /// `fingerprint_out` (may be NULL) receives the server certificate's fingerprint.

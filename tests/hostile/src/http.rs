@@ -218,7 +218,21 @@ pub fn serve(cfg: &Config, mut c: Box<dyn Conn>) {
             Ok(Some(r)) => r,
             Ok(None) | Err(_) => return,
         };
-        let scenario = req.param("project").unwrap_or(&cfg.default_scenario).to_string();
+        // Every multipart body's Content-Type goes to DIR/multipart.log, one a line: the tests
+        // check that each upload has a boundary of its own.
+        if let Some(ct) = req.header("Content-Type").filter(|ct| ct.to_ascii_lowercase().starts_with("multipart/")) {
+            use std::io::Write as _;
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(cfg.dir.join("multipart.log")) {
+                let _ = writeln!(f, "{ct}");
+            }
+        }
+        // Operation websockets carry no project: their scenario is in the operation id
+        // (`<scenario>-op`), as the operations a scenario starts are named.
+        let from_op = match req.segments().as_slice() {
+            ["operations", id, "websocket"] => id.strip_suffix("-op").filter(|s| scenarios::ALL.iter().any(|(n, _)| n == s)),
+            _ => None,
+        };
+        let scenario = req.param("project").or(from_op).unwrap_or(&cfg.default_scenario).to_string();
         match scenarios::respond(cfg, &scenario, &req, c.as_mut()) {
             Ok(Next::KeepAlive) => continue,
             Ok(Next::Close) | Err(_) => {

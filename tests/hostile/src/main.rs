@@ -10,15 +10,17 @@
 //! `DIR/https.port` (TLS with the self-signed certificate `DIR/server.crt`), `DIR/https-stall.port`
 //! (accepts, never answers the TLS handshake) and `DIR/https-plain.port` (plain HTTP where TLS is
 //! expected); `DIR/other.crt` is another self-signed certificate (a wrong pin), `DIR/client.crt` /
-//! `DIR/client.key` a client pair. `DIR/ready` appears once everything listens.
+//! `DIR/client.key` a client pair; `DIR/proxy.port` is an HTTP CONNECT proxy (and
+//! `DIR/proxy-refuse.port` one that refuses every tunnel), see `proxy.rs`. `DIR/ready` appears once everything listens.
 //!
 //! The scenario of a request is its `project=` query parameter, which the library adds to every
 //! call that takes a project once the client has a default project (`lxd_client_with_project`);
 //! without one the `--scenario` default applies ("ok": a small, well-behaved LXD). Scenarios that
 //! stream large bodies record how many bytes they managed to write before the client hung up in
-//! `DIR/sent-<scenario>`. The server stops by itself after `--max-seconds` (default 900).
+//! `DIR/sent-<scenario>`; the Content-Type of every multipart request goes to `DIR/multipart.log`. The server stops by itself after `--max-seconds` (default 900).
 
 mod http;
+mod proxy;
 mod scenarios;
 mod tls;
 
@@ -98,6 +100,7 @@ fn run(dir: PathBuf, default_scenario: String, https: bool, max_seconds: u64) ->
     }
     if https {
         tls::start(&cfg)?;
+        proxy::start(&cfg)?;
     }
     std::fs::write(dir.join("ready"), format!("{}\n", std::process::id()))?;
     loop {

@@ -67,6 +67,16 @@ pub const ALL: &[(&str, &str)] = &[
     ("list-not-array", "a collection listing whose metadata is an object"),
     ("list-bad-url", "a collection listing with a URL that is not UTF-8 once decoded"),
     ("list-null", "a collection listing with null metadata (valid: empty)"),
+    ("list-no-metadata", "every GET answered with a sync envelope that has no metadata key (lists, objects, states)"),
+    ("model-missing-fields", "objects and listings whose objects lack the fields LXD 5.0.2 always sends (an instance without name, an image without fingerprint)"),
+    ("big-length", "a valid 48 MiB sync reply (GET /1.0 padded with spaces) with Content-Length; sizes by ?project=big-length-<MiB>"),
+    ("big-chunked", "the same 48 MiB reply, chunked (no declared length); sizes by ?project=big-chunked-<MiB>"),
+    ("ws-refused-stall", "websocket upgrade answered 404 with Content-Length 400, 40 bytes of an error envelope, then nothing"),
+    ("ws-refused-truncated", "websocket upgrade answered 404 with Content-Length 400, 40 bytes, then close"),
+    ("ws-refused-reset", "websocket upgrade answered 404 with Content-Length 400, 40 bytes, then a reset (RST over TCP)"),
+    ("ws-refused-chunked-cut", "websocket upgrade answered 403, chunked, one chunk of an envelope, then close"),
+    ("ws-refused-envelope", "websocket upgrade answered 404 with LXD's whole error envelope (valid: NOT_FOUND, its message)"),
+    ("ws-refused-chunked", "websocket upgrade answered 403 with LXD's error envelope, chunked (valid: FORBIDDEN, its message)"),
     ("ws-garbage-event", "event websocket: a text message that is not JSON"),
     ("ws-close", "event websocket: upgraded, then closed without a close frame"),
     ("ws-bad-frame", "event websocket: a frame with a reserved opcode"),
@@ -83,6 +93,13 @@ pub const ALL: &[(&str, &str)] = &[
     ("op-huge-status", "operations start; wait gives status_code 70000"),
     ("op-no-id", "operations start; wait gives a finished operation without id"),
     ("op-slow", "operations start; the first wait says running, the second success (valid)"),
+    ("exec-ok", "exec: stdout \"hello\\n\", stderr empty, both ended by LXD's empty text frame; exit code 0 (valid)"),
+    ("exec-text", "exec: stdout sends a non-empty text frame (not LXD's empty end marker); the operation never ends"),
+    ("exec-bad-utf8", "exec: stdout sends a text frame that is not UTF-8; the operation never ends"),
+    ("exec-rsv", "exec: stdout sends a frame with RSV1 set; the operation never ends"),
+    ("exec-opcode", "exec: stdout sends a frame with reserved opcode 0x3; the operation never ends"),
+    ("exec-huge", "exec: stdout sends a frame header announcing 2^62 bytes, then 1 KiB; the operation never ends"),
+    ("exec-never", "exec: stdout sends a byte every 200 ms and never ends; the operation never ends"),
 ];
 
 const SERVER: &str = r#"{"config":{},"api_extensions":["file_delete","instances"],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,"auth_methods":["tls"],"environment":{"server_name":"lxd-hostile","server_version":"5.0.2","project":"default"}}"#;
@@ -224,9 +241,14 @@ fn operation(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
 /// Stream a 300 MiB body (declared up front, or chunked) until the client hangs up; record how
 /// many bytes were written in `DIR/sent-<scenario>`.
 fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Result<Next> {
-    const TOTAL: u64 = 300 << 20;
-    let prefix = br#"{"type":"sync","status_code":200,"metadata":"#;
-    let suffix = b"null}";
+    padded(cfg, scenario, c, chunked, 300 << 20, br#"{"type":"sync","status_code":200,"metadata":"#, b"null}")
+}
+
+/// A reply of exactly `total` body bytes: `prefix`, spaces, `suffix` (declared up front or
+/// chunked), streamed until the client hangs up; the byte count goes to `DIR/sent-<scenario>`.
+fn padded(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool, total: u64, prefix: &[u8], suffix: &[u8]) -> io::Result<Next> {
+    #[allow(non_snake_case)]
+    let TOTAL = total;
     let head = if chunked {
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_string()
     } else {
@@ -247,6 +269,7 @@ fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Re
     };
     let result = (|| -> io::Result<()> {
         c.write_all(head.as_bytes())?;
+        let prefix: &[u8] = prefix;
         write(c, prefix, &mut sent)?;
         let spaces = TOTAL - prefix.len() as u64 - suffix.len() as u64;
         let mut left = spaces;
@@ -263,6 +286,67 @@ fn huge(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Re
     })();
     let _ = std::fs::write(cfg.dir.join(format!("sent-{scenario}")), format!("{sent}\n"));
     result.map(|_| Next::Close)
+}
+
+/// A valid GET /1.0 reply of `mib` MiB (the server object, padded with spaces): `?project=big-length`
+/// is 48 MiB, `?project=big-length-<N>` N MiB.
+fn big(cfg: &Config, scenario: &str, c: &mut dyn Conn, chunked: bool) -> io::Result<Next> {
+    let mib: u64 = scenario.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(48);
+    let prefix = format!(r#"{{"type":"sync","status":"Success","status_code":200,"operation":"","error_code":0,"error":"","metadata":{SERVER}"#);
+    padded(cfg, scenario, c, chunked, mib << 20, prefix.as_bytes(), b"}")
+}
+
+/// A sync envelope without its `metadata` key.
+const NO_METADATA: &[u8] = br#"{"type":"sync","status":"Success","status_code":200,"operation":"","error_code":0,"error":""}"#;
+
+/// Objects without the fields LXD 5.0.2 always sends.
+fn missing_fields(req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    if req.method != "GET" {
+        return ok(req, c);
+    }
+    let no_name = r#"{"architecture":"x86_64","config":{},"devices":{},"ephemeral":false,"profiles":[],"stateful":false,"description":"","created_at":"2024-01-01T00:00:00Z","expanded_config":{},"expanded_devices":{},"status":"Running","status_code":103,"last_used_at":"2024-01-01T00:00:00Z","location":"none","type":"container","project":"default"}"#;
+    match req.segments().as_slice() {
+        [] => reply(c, 200, &[], &sync(r#"{"config":{},"api_extensions":[],"api_status":"stable","auth":"trusted","public":false}"#)),
+        ["instances"] if req.param("recursion").is_some() => reply(c, 200, &[], &sync(&format!("[{no_name}]"))),
+        ["instances", _] => reply(c, 200, &[], &sync(no_name)),
+        ["images"] if req.param("recursion").is_some() => reply(c, 200, &[], &sync(r#"[{"aliases":[],"architecture":"x86_64","size":1}]"#)),
+        ["profiles", _] => reply(c, 200, &[], &sync(r#"{"config":{},"devices":{}}"#)),
+        _ => ok(req, c),
+    }
+}
+
+/// A refused websocket upgrade whose error body is cut short (stalled, closed, reset), or whole.
+fn ws_refused(scenario: &str, c: &mut dyn Conn) -> io::Result<Next> {
+    let envelope = |status: u16, msg: &str| format!(r#"{{"type":"error","status":"","status_code":0,"operation":"","error_code":{status},"error":"{msg}","metadata":null}}"#);
+    let cut = &envelope(404, "Instance not found").into_bytes()[..40];
+    let head404 = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n";
+    match scenario {
+        "ws-refused-stall" => {
+            c.write_all(&[head404.as_bytes(), cut].concat())?;
+            c.flush()?;
+            hold_until_client_leaves(c, Duration::from_secs(300))
+        }
+        "ws-refused-truncated" => raw(c, &[head404.as_bytes(), cut].concat()),
+        "ws-refused-reset" => {
+            c.write_all(&[head404.as_bytes(), cut].concat())?;
+            c.flush()?;
+            // Let the bytes leave before the reset (a RST may discard data not yet read).
+            std::thread::sleep(Duration::from_millis(100));
+            c.abort();
+            Ok(Next::Close)
+        }
+        "ws-refused-chunked-cut" => {
+            let head = "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            raw(c, format!("{head}{:x}\r\n{}\r\n", 30, &envelope(403, "not authorized")[..30]).as_bytes())
+        }
+        "ws-refused-chunked" => {
+            let body = envelope(403, "not authorized");
+            let (a, b) = body.split_at(25);
+            let head = "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            raw(c, format!("{head}{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n", a.len(), b.len()).as_bytes())
+        }
+        _ => error_reply(c, 404, "Instance not found").map(|_| Next::Close), // ws-refused-envelope
+    }
 }
 
 fn slow_drip(c: &mut dyn Conn) -> io::Result<Next> {
@@ -313,13 +397,91 @@ fn file(scenario: &str, c: &mut dyn Conn) -> io::Result<Next> {
     raw(c, &[b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-LXD-type: file\r\nX-LXD-mode: 0644\r\nX-LXD-uid: 0\r\nX-LXD-gid: 0\r\nContent-Length: 100000\r\n\r\n".as_slice(), b"0123456789"].concat())
 }
 
+/// Exec scenarios: `POST /1.0/instances/<name>/exec` starts `<scenario>-op` with the four
+/// websocket secrets; stdin and control are accepted and left idle, stderr stays silent (no end
+/// marker), and stdout misbehaves as the scenario says. The operation never ends (waits answer
+/// "running" after their timeout), except in `exec-ok`, where everything is as LXD does it.
+fn exec(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
+    let id = format!("{scenario}-op");
+    let s = req.segments();
+    let valid = scenario == "exec-ok";
+    if req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        crate::http::websocket_accept(c, req)?;
+        let secret = req.param("secret").unwrap_or("");
+        match (secret, scenario) {
+            ("s1", "exec-ok") => c.write_all(&[&[0x82u8, 6][..], b"hello\n", &[0x81, 0]].concat())?,
+            ("s2", "exec-ok") => c.write_all(&[0x81, 0])?,
+            ("s1", "exec-text") => c.write_all(&[&[0x82u8, 3][..], b"out", &[0x81, 5], b"hello"].concat())?,
+            ("s1", "exec-bad-utf8") => c.write_all(&[0x81, 4, b'a', 0xff, 0xfe, b'b'])?,
+            ("s1", "exec-rsv") => c.write_all(&[0xC2, 2, b'h', b'i'])?,
+            ("s1", "exec-opcode") => c.write_all(&[0x83, 2, b'h', b'i'])?,
+            ("s1", "exec-huge") => {
+                c.write_all(&[0x82, 127])?;
+                c.write_all(&(1u64 << 62).to_be_bytes())?;
+                c.write_all(&[0u8; 1024])?;
+            }
+            ("s1", "exec-never") => {
+                c.flush()?;
+                loop {
+                    c.write_all(&[0x82, 1, b'.'])?;
+                    c.flush()?;
+                    if !sleep_unless_client_leaves(c, Duration::from_millis(200)) {
+                        return Ok(Next::Close);
+                    }
+                }
+            }
+            _ => {}
+        }
+        c.flush()?;
+        if valid && (secret == "s1" || secret == "s2") {
+            // LXD closes an ended output without a close frame.
+            return Ok(Next::Close);
+        }
+        return hold_until_client_leaves(c, Duration::from_secs(300));
+    }
+    if req.method == "POST" && matches!(s.as_slice(), ["instances", _, "exec"]) {
+        let body = format!(
+            r#"{{"type":"async","status":"Operation created","status_code":100,"operation":"/1.0/operations/{id}","error_code":0,"error":"","metadata":{}}}"#,
+            op(&id, 103, "", r#"{"fds":{"0":"s0","1":"s1","2":"s2","control":"sc"}}"#)
+        );
+        return reply(c, 202, &[("Location", &format!("/1.0/operations/{id}"))], body.as_bytes());
+    }
+    if is_operation_path(req) && s.last() == Some(&"wait") && req.method == "GET" {
+        if valid {
+            return reply(c, 200, &[], &sync(&op(&id, 200, "", r#"{"return":0}"#)));
+        }
+        let secs = req.param("timeout").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
+        let secs = if secs < 0 { 120 } else { secs.min(120) } as u64;
+        if !sleep_unless_client_leaves(c, Duration::from_secs(secs)) {
+            return Ok(Next::Close);
+        }
+        return reply(c, 200, &[], &sync(&op(&id, 103, "", "{}")));
+    }
+    ok(req, c)
+}
+
 /// Answer one request as `scenario` says.
 pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
     if scenario.starts_with("op-") {
         return operation(scenario, req, c);
     }
+    if scenario.starts_with("ws-refused-") {
+        if !req.header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+            return ok(req, c);
+        }
+        return ws_refused(scenario, c);
+    }
+    if scenario.starts_with("big-length") || scenario.starts_with("big-chunked") {
+        if req.method != "GET" || !req.segments().is_empty() {
+            return ok(req, c);
+        }
+        return big(cfg, scenario, c, scenario.starts_with("big-chunked"));
+    }
     if scenario.starts_with("ws-") {
         return websocket(scenario, req, c);
+    }
+    if scenario.starts_with("exec-") {
+        return exec(scenario, req, c);
     }
     if scenario.starts_with("file-") {
         return file(scenario, c);
@@ -442,6 +604,8 @@ pub fn respond(cfg: &Config, scenario: &str, req: &Req, c: &mut dyn Conn) -> io:
         "list-not-array" => reply(c, 200, &[], &sync(r#"{"a":1}"#)),
         "list-bad-url" => reply(c, 200, &[], &sync(r#"["/1.0/instances/%ff"]"#)),
         "list-null" => reply(c, 200, &[], &sync("null")),
+        "list-no-metadata" if req.method == "GET" => reply(c, 200, &[], NO_METADATA),
+        "model-missing-fields" => missing_fields(req, c),
         _ => ok(req, c),
     }
 }

@@ -57,6 +57,43 @@ pub fn start(cfg: &Arc<Config>) -> io::Result<()> {
         }
     });
 
+    // A server whose certificate (for 127.0.0.1 and localhost) a private CA signed: `ca.crt`.
+    // Only a client that trusts that CA (SSL_CERT_FILE, SSL_CERT_DIR, or given explicitly)
+    // verifies it; no public root does.
+    let ca_key = rcgen::KeyPair::generate().map_err(io::Error::other)?;
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(io::Error::other)?;
+    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "lxd-hostile test CA");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+    let ca_cert = ca_params.self_signed(&ca_key).map_err(io::Error::other)?;
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let leaf_key = rcgen::KeyPair::generate().map_err(io::Error::other)?;
+    let mut leaf_params = rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).map_err(io::Error::other)?;
+    leaf_params.distinguished_name.push(rcgen::DnType::CommonName, "lxd-hostile CA-signed");
+    leaf_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf = leaf_params.signed_by(&leaf_key, &issuer).map_err(io::Error::other)?;
+    std::fs::write(cfg.dir.join("ca.crt"), ca_cert.pem())?;
+    let ca_tls = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(io::Error::other)?
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())))
+        .map_err(io::Error::other)?;
+    let ca_tls = Arc::new(ca_tls);
+    let l = listen(cfg, "https-ca.port")?;
+    let c = cfg.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(s) = s else { continue };
+            let (c, tls) = (c.clone(), ca_tls.clone());
+            std::thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(tls) else { return };
+                let _ = s.set_nodelay(true);
+                http::serve(&c, Box::new(rustls::StreamOwned::new(conn, s)));
+            });
+        }
+    });
+
     let l = listen(cfg, "https-stall.port")?;
     std::thread::spawn(move || {
         for s in l.incoming() {

@@ -182,6 +182,32 @@ private:
     std::unique_ptr<lxd_client, detail::ClientFree> h_;
 };
 
+/// One request, as a log callback sees it (`ClientBuilder::set_log_callback`).
+struct LogRecord {
+    std::string method;                 ///< "GET", "POST", ...
+    std::string path;                   ///< path and query; secret query values are "REDACTED"
+    std::uint16_t status = 0;           ///< HTTP status (101: websocket accepted; 0: no reply)
+    std::chrono::microseconds duration; ///< from sending the request to the reply's headers
+    std::string error;                  ///< why there was no reply ("" when there was one)
+    std::string line;                   ///< all of it as one line: "GET /1.0 -> 200 (1.234 ms)"
+};
+
+/// Receives a `LogRecord` for every request and websocket upgrade.
+using LogCallback = std::function<void(const LogRecord&)>;
+
+namespace detail {
+extern "C" inline void log_trampoline(void* user, const char* method, const char* path, std::uint16_t status, std::uint64_t duration_us,
+                                      const char* error, const char* line) noexcept {
+    try {
+        LogRecord r{method ? method : "", path ? path : "", status, std::chrono::microseconds(duration_us), error ? error : "", line ? line : ""};
+        (*static_cast<LogCallback*>(user))(r);
+    } catch (...) {
+        // An exception must not cross into C: the record is dropped, the request goes on.
+    }
+}
+extern "C" inline void log_free(void* user) noexcept { delete static_cast<LogCallback*>(user); }
+} // namespace detail
+
 /// Connection settings (move-only); `build()` any number of clients from it.
 ///
 ///     auto client = lxd::ClientBuilder::https("https://127.0.0.1:8443")
@@ -258,6 +284,20 @@ public:
         detail::call(lxd_client_builder_set_timeout_ms, h_.get(), static_cast<std::uint64_t>(timeout.count() < 0 ? 0 : timeout.count()));
         return *this;
     }
+    /// Operation deadline: the longest any call waits on an operation or an exec stream without a
+    /// timeout of its own (`wait()` without argument, the plain instance/image/snapshot calls that
+    /// wait, `Exec::run` without `timeout_ms`); past it `Timeout`. 0: no limit; default 10 minutes.
+    ClientBuilder& set_operation_deadline(std::chrono::milliseconds deadline) {
+        detail::call(lxd_client_builder_set_operation_deadline_ms, h_.get(), static_cast<std::uint64_t>(deadline.count() < 0 ? 0 : deadline.count()));
+        return *this;
+    }
+    /// Largest JSON reply buffered, in bytes (0: the default, 32 MiB). A bigger reply throws
+    /// `lxd::Error` with `ErrorCode::Protocol` as soon as it is known to be bigger (declared
+    /// length, or once that many bytes arrived); downloads stream and are not limited by it.
+    ClientBuilder& set_max_reply_bytes(std::uint64_t max_bytes) {
+        detail::call(lxd_client_builder_set_max_reply_bytes, h_.get(), max_bytes);
+        return *this;
+    }
     /// Default project ("": the server's default).
     ClientBuilder& set_project(const std::string& project) {
         detail::call(lxd_client_builder_set_project, h_.get(), detail::opt_cstr(project));
@@ -271,6 +311,41 @@ public:
     /// User-Agent ("": liblxdclient/<version>).
     ClientBuilder& set_user_agent(const std::string& user_agent) {
         detail::call(lxd_client_builder_set_user_agent, h_.get(), detail::opt_cstr(user_agent));
+        return *this;
+    }
+    /// How HTTPS connections reach the server. Not called: from the environment at `build()`
+    /// (`HTTPS_PROXY`/`https_proxy` unless `NO_PROXY`/`no_proxy` matches the host; loopback is
+    /// proxied unless listed, as curl does). `""`: never a proxy. `"http://[user:pass@]host[:port]"`:
+    /// always that proxy (NO_PROXY not consulted). Requests and websockets are tunnelled with
+    /// CONNECT; a refused tunnel throws `Error` (Connection) from the call.
+    ClientBuilder& set_proxy(const std::string& proxy_url) {
+        detail::call(lxd_client_builder_set_proxy, h_.get(), detail::cstr(proxy_url));
+        return *this;
+    }
+    /// Back to the default: the proxy from the environment.
+    ClientBuilder& set_proxy_from_environment() {
+        detail::call(lxd_client_builder_set_proxy, h_.get(), static_cast<const char*>(nullptr));
+        return *this;
+    }
+    /// Log every request of the clients built from now on (method, redacted path, status, time
+    /// to the reply's headers; never bodies, so never a trust password or token). `callback` is
+    /// called on whichever thread makes the request — several at once when a client is shared —
+    /// so it must be thread-safe; an exception it throws is swallowed. It is kept (moved into the
+    /// library) until the builder and every client built with it are gone. An empty function
+    /// turns logging off.
+    ClientBuilder& set_log_callback(LogCallback callback) {
+        if (!callback) {
+            detail::call(lxd_client_builder_set_log_callback, h_.get(), static_cast<lxd_log_cb>(nullptr), static_cast<void*>(nullptr),
+                         static_cast<lxd_user_data_free_cb>(nullptr));
+            return *this;
+        }
+        auto* held = new LogCallback(std::move(callback));
+        lxd_error* err = nullptr;
+        const lxd_result r = lxd_client_builder_set_log_callback(h_.get(), &detail::log_trampoline, held, &detail::log_free, &err);
+        if (r != LXD_RESULT_OK) {
+            delete held; // not taken: the library calls user_data_free only on success
+            detail::throw_error(r, err);
+        }
         return *this;
     }
     /// A new client (nothing is sent yet; the builder stays usable).

@@ -302,7 +302,8 @@ public:
         return detail::parse(s.str());
     }
     /// Wait until it finishes (`GET /1.0/operations/<id>/wait`). Throws `Error` (OperationFailed)
-    /// when it failed, `Cancelled` when interrupted.
+    /// when it failed, `Cancelled` when interrupted, `Timeout` past the client's operation deadline
+    /// (`ClientBuilder::set_operation_deadline`, default 10 minutes).
     void wait() const {
         if (h_) detail::call(lxd_operation_wait, h_.get(), std::int64_t{-1});
     }

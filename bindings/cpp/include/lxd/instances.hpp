@@ -35,18 +35,25 @@ class Snapshots : public gen::SnapshotsBase {
 public:
     using SnapshotsBase::SnapshotsBase;
 
-    /// Take a snapshot (`POST .../snapshots`), wait, and return it.
-    Snapshot create(const std::string& name, bool stateful = false) const {
-        create_async_or_wait(name, stateful, true);
-        return get(name);
+    /// Take snapshot `name` (`POST .../snapshots`; "": LXD picks the next free `snapN`, as `lxc
+    /// snapshot` does, found here as the name that was not listed before), wait, and return it.
+    /// `stateful` also saves the running state (needs CRIU).
+    Snapshot create(const std::string& name = {}, bool stateful = false) const {
+        if (!name.empty()) {
+            create_async_or_wait(name, stateful, true);
+            return get(name);
+        }
+        const auto post = [&](const char*) { create_async_or_wait(name, stateful, true); };
+        return detail::create_listed(*this, nullptr, post);
     }
-    /// As `create`, returning the operation instead of waiting.
-    Operation create_async(const std::string& name, bool stateful = false) const { return create_async_or_wait(name, stateful, false); }
+    /// As `create`, returning the operation instead of waiting ("": LXD picks the name; LXD 5.0.2's
+    /// operation names only the instance, so list the snapshots to learn it).
+    Operation create_async(const std::string& name = {}, bool stateful = false) const { return create_async_or_wait(name, stateful, false); }
 
 private:
     Operation create_async_or_wait(const std::string& name, bool stateful, bool wait) const {
         lxd_operation* op = nullptr;
-        detail::call_path(lxd_snapshot_create, client_, parents_, detail::cstr(name), stateful,
+        detail::call_path(lxd_snapshot_create, client_, parents_, detail::opt_cstr(name), stateful,
                           wait ? static_cast<lxd_operation**>(nullptr) : &op);
         return Operation(op);
     }

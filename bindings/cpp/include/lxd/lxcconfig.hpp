@@ -28,8 +28,9 @@ public:
         return generated;
     }
     /// `lxc remote add NAME URL`: fetch the server certificate, check it against
-    /// `expected_fingerprint` (hex; a prefix is enough; "" accepts it on first use — only on a
-    /// network you trust), store it, make a client certificate if needed, authenticate with
+    /// `expected_fingerprint` (the full SHA-256: 64 hex digits, any case, ':' allowed; a prefix
+    /// throws `Error` (InvalidArgument) before any connection; "" accepts it on first use — only
+    /// on a network you trust), store it, make a client certificate if needed, authenticate with
     /// `password` (trust password or token; "" when already trusted) and add the remote. Returns
     /// the server certificate's fingerprint. A mismatch throws `Error` (Tls) and writes nothing.
     std::string add_remote(const std::string& name, const std::string& url, const std::string& expected_fingerprint,

@@ -325,8 +325,9 @@ protected:
 };
 
 namespace detail {
-/// Create a backup with `post(options JSON or NULL)` and return it: by its `name`, or, without
-/// one, as the name `collection` lists now and did not list before (LXD picked it).
+/// Create a child (a backup, a snapshot) with `post(options JSON or NULL)` and return it: by its
+/// `name`, or, without one, as the name `collection` lists now and did not list before (LXD
+/// picked it).
 template <class C, class Post>
 auto create_listed(const C& collection, const nlohmann::json& options, Post post) {
     std::string name = str_at(options, "name");
@@ -337,7 +338,7 @@ auto create_listed(const C& collection, const nlohmann::json& options, Post post
     if (name.empty()) {
         for (const auto& n : collection.names())
             if (std::find(before.begin(), before.end(), n) == before.end()) name = n;
-        if (name.empty()) throw Error(ErrorCode::Protocol, 0, "backup created, but no new backup is listed");
+        if (name.empty()) throw Error(ErrorCode::Protocol, 0, "created, but no new name is listed");
     }
     return collection.get(name);
 }

@@ -1,0 +1,70 @@
+//go:build cgo
+
+package lxdclient
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestServerPublicViews(t *testing.T) {
+	c := unixClient(t)
+	ctx := testCtx(t)
+	anon := anonClient(t)
+	for _, cl := range []*Client{c, anon} {
+		v, err := cl.ServerAPIVersions(ctx)
+		must(t, err)
+		if !slices.Equal(v, []string{"/1.0"}) {
+			t.Fatalf("API versions %v", v)
+		}
+	}
+	pub, err := anon.GetPublicServer(ctx)
+	must(t, err)
+	if pub.Auth != "untrusted" || pub.APIVersion != "1.0" || len(pub.APIExtensions) == 0 || pub.ETag() != "" {
+		t.Fatalf("public view %+v", pub)
+	}
+	full, err := c.GetPublicServer(ctx) // answered by the caller's trust
+	must(t, err)
+	if full.Auth != "trusted" || full.Environment.ServerVersion == "" {
+		t.Fatalf("public view of a trusted client %+v", full)
+	}
+	_, err = anon.Metrics(ctx)
+	mustIs(t, err, ErrForbidden)
+
+	inst := runningInstance(t, c)
+	m, err := c.Metrics(ctx)
+	must(t, err)
+	if !strings.HasSuffix(strings.TrimSpace(m), "# EOF") || !strings.Contains(m, "lxd_") || !strings.Contains(m, inst.Name) {
+		t.Fatalf("metrics (%d bytes) lack # EOF, lxd_ or the instance: %.300q", len(m), m)
+	}
+
+	// Warnings: this machine kind has no KVM and no AppArmor, so LXD 5.0.2 records warnings.
+	ws, err := c.ListWarnings(ctx)
+	must(t, err)
+	if len(ws) == 0 {
+		t.Fatal("no warnings to work on")
+	}
+	w, err := c.GetWarning(ctx, ws[0].UUID)
+	must(t, err)
+	etag := w.ETag()
+	w.Status = "acknowledged"
+	must(t, c.UpdateWarning(ctx, w.UUID, w, etag))
+	w, err = c.GetWarning(ctx, w.UUID)
+	must(t, err)
+	if w.Status != "acknowledged" {
+		t.Fatalf("after update: %+v", w)
+	}
+	must(t, c.PatchWarning(ctx, w.UUID, map[string]string{"status": "new"}, ""))
+	w, err = c.GetWarning(ctx, w.UUID)
+	must(t, err)
+	if w.Status != "new" {
+		t.Fatalf("after patch: %+v", w)
+	}
+	mustAPI(t, c.PatchWarning(ctx, w.UUID, map[string]string{"status": "ignored"}, ""), 400, "")
+	// LXD 5.0.2 answers a PUT to a missing warning with success, and creates nothing.
+	missing := "00000000-0000-0000-0000-000000000000"
+	must(t, c.UpdateWarning(ctx, missing, w, ""))
+	_, err = c.GetWarning(ctx, missing)
+	mustIs(t, err, ErrNotFound)
+}
