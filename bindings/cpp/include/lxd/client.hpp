@@ -308,7 +308,7 @@ public:
         detail::call(lxd_client_builder_set_target, h_.get(), detail::opt_cstr(target));
         return *this;
     }
-    /// User-Agent ("": liblxdclient/<version>).
+    /// User-Agent ("": `liblxdclient/` followed by `lxd::version()`).
     ClientBuilder& set_user_agent(const std::string& user_agent) {
         detail::call(lxd_client_builder_set_user_agent, h_.get(), detail::opt_cstr(user_agent));
         return *this;
