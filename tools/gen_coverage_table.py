@@ -14,6 +14,8 @@ import os
 import re
 import sys
 
+import gen_cpp
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "docs", "coverage.md")
 
@@ -92,6 +94,9 @@ def render():
     go = binding_methods("bindings/go", (".go",), GO_FUNC, r"\bC\.(lxd_[a-z0-9_]+)\s*\(", "go")
     # The C++ wrapper passes C functions by name (`detail::call(lxd_instance_list, ...)`).
     cpp = binding_methods("bindings/cpp/include", (".hpp", ".h"), CPP_FUNC, r"(?<![\w.])(?:::)?(lxd_[a-z0-9_]+)\b", "cpp")
+    # The generated resource classes reach their C functions through traits (tools/gen_cpp.py).
+    for fn, methods in gen_cpp.cpp_methods().items():
+        cpp[fn] = sorted(set(cpp.get(fn, [])) | set(methods))
     lines = []
     c_count = 0
     for op, builder, cfn in ents:

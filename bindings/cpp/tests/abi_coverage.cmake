@@ -1,7 +1,13 @@
-# Fails when a function declared in the C header is not called anywhere in the C++ header:
-# "every C ABI function is reachable from C++". Run with -DC_HEADER=... -DCPP_HEADER=...
+# Fails when a function declared in the C header is not called anywhere in the C++ headers
+# (lxdclient.hpp and its parts in lxd/): "every C ABI function is reachable from C++".
+# Run with -DC_HEADER=... -DCPP_INCLUDE=<bindings/cpp/include>
 file(READ "${C_HEADER}" _c)
-file(READ "${CPP_HEADER}" _cpp)
+file(GLOB _cpp_files "${CPP_INCLUDE}/lxdclient.hpp" "${CPP_INCLUDE}/lxd/*.hpp")
+set(_cpp "")
+foreach(_f IN LISTS _cpp_files)
+  file(READ "${_f}" _text)
+  string(APPEND _cpp "${_text}")
+endforeach()
 # Functions knowingly not wrapped yet (reachable through lxd::Client::raw()), one per line.
 set(_not_wrapped "")
 if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/abi_not_wrapped.txt")
@@ -21,6 +27,6 @@ foreach(_d IN LISTS _decls)
 endforeach()
 if(_missing)
   list(JOIN _missing "\n  " _text)
-  message(FATAL_ERROR "C ABI functions not reachable from lxdclient.hpp:\n  ${_text}")
+  message(FATAL_ERROR "C ABI functions not reachable from the C++ headers:\n  ${_text}")
 endif()
-message(STATUS "all ${_count} C ABI functions are used by lxdclient.hpp")
+message(STATUS "all ${_count} C ABI functions are used by the C++ headers")
