@@ -159,6 +159,28 @@ pub fn parse_sync<T: DeserializeOwned>(resp: &Response) -> Result<T> {
     }
 }
 
+/// The metadata of a sync reply as LXD sent it, checked as a `T` first (required fields present,
+/// every field of its type: what [`parse_sync`] would refuse is refused here too, with the same
+/// words) but never built: the text is a copy of the reply's bytes, not `T` serialized again.
+/// `null_as` stands for an explicit `null` (`"[]"` for a collection); `None` keeps `null`.
+pub fn parse_sync_json<T: crate::check::CheckJson>(resp: &Response, null_as: Option<&str>) -> Result<String> {
+    match parse_raw(resp)? {
+        RawEnvelope::Sync { metadata: None, .. } => Err(Error::protocol("sync reply without metadata, where a result was expected")),
+        RawEnvelope::Sync { metadata: Some(metadata), .. } => {
+            crate::check::check_str::<T>(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}")))?;
+            let text = match null_as {
+                Some(n) if metadata == "null" => n,
+                _ => metadata,
+            };
+            // One byte more, so the C side's terminating NUL fits without moving the text.
+            let mut out = String::with_capacity(text.len() + 1);
+            out.push_str(text);
+            Ok(out)
+        }
+        RawEnvelope::Async(_) => Err(Error::protocol("expected a sync reply, got an operation")),
+    }
+}
+
 /// Parse a reply that must be a success with no useful value (sync), or return its operation if async.
 pub fn parse_sync_or_async(resp: &Response) -> Result<Option<Operation>> {
     match parse_raw(resp)? {
