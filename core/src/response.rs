@@ -421,10 +421,10 @@ mod tests {
             format!(r#"{{"type":"sync","error":5,"metadata":{md}}}"#),
             format!(r#"{{"type":"sync","operation":[],"metadata":{md}}}"#),
             format!(r#"{{"type":"sync","unknown":{{"a":[}},"metadata":{md}}}"#),
-            format!(r#"{{"type":"sync","metadata":{{"api_status":5}}}}"#),
+            r#"{"type":"sync","metadata":{"api_status":5}}"#.to_string(),
             format!(r#"{{"type":"sync","metadata":{}}}"#, &md[..md.len() - 1]),
-            format!(r#"{{"type":"sync","metadata":null}}"#),
-            format!(r#"{{"type":"sync"}}"#),
+            r#"{"type":"sync","metadata":null}"#.to_string(),
+            r#"{"type":"sync"}"#.to_string(),
             r#"{"type":"sync","metadata":{"config":{},"api_extensions":[],"api_status":"s","api_version":"1","auth":"t","public":false,"environment":{"bad":"\xff"}}}"#.to_string(),
             "{}".to_string(), "[]".to_string(), "".to_string(), "{".to_string(), r#"{"type":"sync","metadata":5"#.to_string(),
         ];
