@@ -57,5 +57,15 @@ def run(results, ctx):
             results.append((f"go_vs_c_{op}", "Go binding CPU", "ms CPU/op", cpus))
             # Each Go sample is the median of one -count run of `iters` calls.
             results.append((f"go_vs_c_{op}", "Go binding", "ms", medians))
+        # The Go side's decode alone (no I/O, no cgo), on the GET /1.0 reply recorded from LXD 5.0.2.
+        log("Go: decode of a GET /1.0 reply alone")
+        out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", "^BenchmarkDecodeServer$", "-test.benchtime",
+                              "200x" if smoke else "2000x", "-test.count", str(count)], capture_output=True, text=True,
+                             env=gopath_env, cwd=os.path.join(root, "bindings", "go"))
+        for sub, client in (("binding", "Go binding (Server)"), ("plain", "encoding/json, plain struct")):
+            us = [float(m) / 1e3 for m in re.findall(rf"BenchmarkDecodeServer/{sub}-\d+\s+\d+\s+([0-9.]+) ns/op", out.stdout)]
+            if out.returncode != 0 or len(us) != count:
+                raise RuntimeError(f"go test -bench BenchmarkDecodeServer failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+            results.append(("go_decode_server", client, "µs", us))
     finally:
         subprocess.run(["lxc", "delete", "-f", name], capture_output=True, env=env)

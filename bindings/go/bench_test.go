@@ -221,3 +221,50 @@ func BenchmarkGetServerNetHTTP(b *testing.B) {
 	}
 	timedMedian(b, func() error { _, _, err := goBaselineGetServer(ctx, hc); return err })
 }
+
+// recordedServer is the metadata of the GET /1.0 reply recorded from LXD 5.0.2 (core's fixture).
+func recordedServer(b *testing.B) []byte {
+	data, err := os.ReadFile("../../core/tests/fixtures/lxd-5.0.2.json")
+	if err != nil {
+		b.Skip("no fixture:", err)
+	}
+	var fx struct {
+		Records []struct {
+			Name     string
+			Response struct{ Body string }
+		}
+	}
+	must(b, json.Unmarshal(data, &fx))
+	for _, r := range fx.Records {
+		if r.Name == "server_get" {
+			var env goBaselineEnvelope
+			must(b, json.Unmarshal([]byte(r.Response.Body), &env))
+			return env.Metadata
+		}
+	}
+	b.Fatal("no server_get record")
+	return nil
+}
+
+// BenchmarkDecodeServer is the Go side's decode alone (no I/O, no cgo): the binding's Server
+// (with Extra and Config's non-string members) vs a plain struct as the official client decodes
+// it. What any Go client that returns Go structs pays per GET /1.0 on top of the request.
+func BenchmarkDecodeServer(b *testing.B) {
+	md := recordedServer(b)
+	b.Run("binding", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var s Server
+			if err := decodeBytes(md, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var s goBaselineServer
+			if err := json.Unmarshal(md, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
