@@ -148,10 +148,10 @@ def gen_resource(res):
         out.append(wrap(f"Get{T} fetches a {res.noun} (GET {res.item}) with its ETag: a live object (Save, Sync, "
                         f"Delete ...). Missing: ErrNotFound.{res.note('get')}"))
         out.append(f"func (c *Client) Get{T}(ctx context.Context{res.params(res.keyarg)}) (*{T}, error) {{\n{decl}"
-                   f"\ts, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {{\n"
+                   f"\ts, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {{\n"
                    f"\t\treturn C.lxd_{res.c}_get(p, {cs}out, et, e)\n\t}})\n"
                    f"\tif err != nil {{\n\t\treturn nil, err\n\t}}\n"
-                   f"\treturn loadObject[{T}](c, []byte(s), etag, {res.key_func()}{''.join(', ' + p for p in res.parents)})\n}}\n\n")
+                   f"\treturn loadObject[{T}](c, s, etag, {res.key_func()}{''.join(', ' + p for p in res.parents)})\n}}\n\n")
     if "exists" in v:
         decl, cs = res.cargs(res.keyarg)
         out.append(wrap(f"{T}Exists reports whether a {res.noun} exists (GET {res.item}, 404: false)."))

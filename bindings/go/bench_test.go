@@ -4,6 +4,10 @@ package lxdclient
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"slices"
 	"syscall"
@@ -111,4 +115,156 @@ func BenchmarkExecTrue(b *testing.B) {
 		b.Fatal(err)
 	}
 	timedMedian(b, run)
+}
+
+// The pure-Go baseline for BenchmarkGetServer: what LXD's and Incus's official Go clients do
+// for GET /1.0 (github.com/canonical/lxd/client's rawQuery and queryStruct): net/http over the
+// unix socket with keep-alive, the envelope decoded with a json.Decoder from the body, its
+// metadata kept as json.RawMessage and decoded again into the server struct with json.Unmarshal.
+// The structs below follow LXD 5.0's shared/api (Server, ServerUntrusted, ServerEnvironment).
+
+type goBaselineEnvelope struct {
+	Type       string          `json:"type"`
+	Status     string          `json:"status"`
+	StatusCode int             `json:"status_code"`
+	Operation  string          `json:"operation"`
+	ErrorCode  int             `json:"error_code"`
+	Error      string          `json:"error"`
+	Metadata   json.RawMessage `json:"metadata"`
+}
+
+type goBaselineStorageDriver struct {
+	Name    string `json:"Name"`
+	Version string `json:"Version"`
+	Remote  bool   `json:"Remote"`
+}
+
+type goBaselineServer struct {
+	Config        map[string]any `json:"config"`
+	APIExtensions []string       `json:"api_extensions"`
+	APIStatus     string         `json:"api_status"`
+	APIVersion    string         `json:"api_version"`
+	Auth          string         `json:"auth"`
+	Public        bool           `json:"public"`
+	AuthMethods   []string       `json:"auth_methods"`
+	Environment   struct {
+		Addresses               []string                  `json:"addresses"`
+		Architectures           []string                  `json:"architectures"`
+		Certificate             string                    `json:"certificate"`
+		CertificateFingerprint  string                    `json:"certificate_fingerprint"`
+		Driver                  string                    `json:"driver"`
+		DriverVersion           string                    `json:"driver_version"`
+		Firewall                string                    `json:"firewall"`
+		Kernel                  string                    `json:"kernel"`
+		KernelArchitecture      string                    `json:"kernel_architecture"`
+		KernelFeatures          map[string]string         `json:"kernel_features"`
+		KernelVersion           string                    `json:"kernel_version"`
+		LXCFeatures             map[string]string         `json:"lxc_features"`
+		OSName                  string                    `json:"os_name"`
+		OSVersion               string                    `json:"os_version"`
+		Project                 string                    `json:"project"`
+		Server                  string                    `json:"server"`
+		ServerClustered         bool                      `json:"server_clustered"`
+		ServerEventMode         string                    `json:"server_event_mode"`
+		ServerName              string                    `json:"server_name"`
+		ServerPid               int                       `json:"server_pid"`
+		ServerVersion           string                    `json:"server_version"`
+		Storage                 string                    `json:"storage"`
+		StorageVersion          string                    `json:"storage_version"`
+		StorageSupportedDrivers []goBaselineStorageDriver `json:"storage_supported_drivers"`
+	} `json:"environment"`
+}
+
+// goBaselineGetServer is GET /1.0 as the official client sends it; the ETag is read as it reads it.
+func goBaselineGetServer(ctx context.Context, hc *http.Client) (*goBaselineServer, string, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://unix.socket/1.0", nil)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set("User-Agent", "lxd-go-baseline")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	var env goBaselineEnvelope
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		return nil, "", err
+	}
+	if env.Type == "error" {
+		return nil, "", fmt.Errorf("LXD: %s", env.Error)
+	}
+	var s goBaselineServer
+	if err := json.Unmarshal(env.Metadata, &s); err != nil {
+		return nil, "", err
+	}
+	return &s, resp.Header.Get("ETag"), nil
+}
+
+// BenchmarkGetServerNetHTTP is the pure-Go baseline of BenchmarkGetServer (see above), on the
+// same socket, one keep-alive connection.
+func BenchmarkGetServerNetHTTP(b *testing.B) {
+	socket := lxdEnv(b).socket
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", socket)
+		},
+		DisableCompression:  true,
+		MaxIdleConnsPerHost: 1,
+	}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	ctx := context.Background()
+	if s, _, err := goBaselineGetServer(ctx, hc); err != nil || s.APIVersion == "" { // warm-up: connection set up
+		b.Fatalf("GET /1.0: %v (%v)", err, s)
+	}
+	timedMedian(b, func() error { _, _, err := goBaselineGetServer(ctx, hc); return err })
+}
+
+// recordedServer is the metadata of the GET /1.0 reply recorded from LXD 5.0.2 (core's fixture).
+func recordedServer(b *testing.B) []byte {
+	data, err := os.ReadFile("../../core/tests/fixtures/lxd-5.0.2.json")
+	if err != nil {
+		b.Skip("no fixture:", err)
+	}
+	var fx struct {
+		Records []struct {
+			Name     string
+			Response struct{ Body string }
+		}
+	}
+	must(b, json.Unmarshal(data, &fx))
+	for _, r := range fx.Records {
+		if r.Name == "server_get" {
+			var env goBaselineEnvelope
+			must(b, json.Unmarshal([]byte(r.Response.Body), &env))
+			return env.Metadata
+		}
+	}
+	b.Fatal("no server_get record")
+	return nil
+}
+
+// BenchmarkDecodeServer is the Go side's decode alone (no I/O, no cgo): the binding's Server
+// (with Extra and Config's non-string members) vs a plain struct as the official client decodes
+// it. What any Go client that returns Go structs pays per GET /1.0 on top of the request.
+func BenchmarkDecodeServer(b *testing.B) {
+	md := recordedServer(b)
+	b.Run("binding", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var s Server
+			if err := decodeBytes(md, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var s goBaselineServer
+			if err := json.Unmarshal(md, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -55,6 +55,26 @@ func (c *Client) callStringETag(ctx context.Context, a *cArgs, f func(p *C.lxd_c
 	return s, t, nil
 }
 
+// callBytesETag is callStringETag with the JSON in a []byte of its own (one copy out of C, kept
+// as a live object's original without another).
+func (c *Client) callBytesETag(ctx context.Context, a *cArgs, f func(p *C.lxd_client, out, etag **C.char, e **C.lxd_error) C.enum_lxd_result) ([]byte, string, error) {
+	var s []byte
+	var t string
+	err := c.use(ctx, a, func(p *C.lxd_client) error {
+		var out, etag *C.char
+		var e *C.lxd_error
+		if err := takeError(f(p, &out, &etag, &e), e); err != nil {
+			return err
+		}
+		s, t = takeBytes(out), takeString(etag)
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return s, t, nil
+}
+
 func (c *Client) callBool(ctx context.Context, a *cArgs, f func(p *C.lxd_client, out *C.bool, e **C.lxd_error) C.enum_lxd_result) (bool, error) {
 	var b bool
 	err := c.use(ctx, a, func(p *C.lxd_client) error {

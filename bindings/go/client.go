@@ -4,6 +4,7 @@ package lxdclient
 
 /*
 #include <stdlib.h>
+#include <string.h>
 #include <lxdclient.h>
 */
 import "C"
@@ -481,6 +482,16 @@ func takeString(p *C.char) string {
 	return s
 }
 
+// takeBytes is takeString into a []byte (NULL: nil).
+func takeBytes(p *C.char) []byte {
+	if p == nil {
+		return nil
+	}
+	b := C.GoBytes(unsafe.Pointer(p), C.int(C.strlen(p)))
+	C.lxd_string_free(p)
+	return b
+}
+
 // takeError turns a C result and error object into a Go error, freeing the object.
 func takeError(rc C.enum_lxd_result, e *C.lxd_error) error {
 	if rc == C.LXD_RESULT_OK {
@@ -509,7 +520,20 @@ func takeError(rc C.enum_lxd_result, e *C.lxd_error) error {
 // decodeReply decodes JSON the library returned; a failure is a protocol error (the library
 // promised JSON in LXD's schema).
 func decodeReply(text string, v any) error {
-	if err := json.Unmarshal([]byte(text), v); err != nil {
+	return decodeBytes([]byte(text), v)
+}
+
+// decodeBytes is decodeReply for a reply already in bytes (no copy).
+func decodeBytes(text []byte, v any) error {
+	var err error
+	if u, ok := v.(json.Unmarshaler); ok {
+		// A model decodes itself (it validates the JSON as it goes): calling json.Unmarshal
+		// first would only check and scan the same bytes once more.
+		err = u.UnmarshalJSON(text)
+	} else {
+		err = json.Unmarshal(text, v)
+	}
+	if err != nil {
 		return &Error{Code: CodeProtocol, Message: "cannot decode the reply as " + typeName(v) + ": " + err.Error()}
 	}
 	return nil

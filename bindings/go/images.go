@@ -282,7 +282,7 @@ type Image struct {
 	Size       int64     `json:"size"`
 	UploadedAt time.Time `json:"uploaded_at"`
 	// UpdateSource is where the image updates from (nil when it does not).
-	UpdateSource *ImageSource `json:"update_source"`
+	UpdateSource *ImageSource `json:"update_source,omitempty"`
 	// Type is "container" or "virtual-machine".
 	Type string `json:"type"`
 	// Profiles are applied to instances created from the image.

@@ -17,8 +17,7 @@ import (
 type objectMeta struct {
 	client  *Client
 	etag    string
-	orig    []byte   // the JSON as read
-	saved   []byte   // the object decoded from orig, encoded again: Dirty compares against it
+	orig    []byte   // the JSON as read (never changed): Dirty and Rollback start from it
 	name    string   // the key it was read under (name, fingerprint)
 	parents []string // the parents' names, for resources under others (a snapshot's instance)
 }
@@ -48,21 +47,18 @@ func lastSegment(name string) string {
 	return name
 }
 
-// loadObject decodes an object read from the server and remembers where it came from.
+// loadObject decodes an object read from the server and remembers where it came from. text is
+// the caller's own copy of the reply: it is kept as the object's original (decoded once, never
+// encoded again here; Dirty does that when it is asked).
 func loadObject[T any, P object[T]](c *Client, text []byte, etag string, key func(P) string, parents ...string) (P, error) {
 	p := P(new(T))
-	if err := decodeReply(string(text), p); err != nil {
+	if err := decodeBytes(text, p); err != nil {
 		return nil, err
 	}
 	m := p.lifecycle()
 	m.client, m.etag, m.parents = c, etag, parents
-	m.orig = append([]byte(nil), text...)
+	m.orig = text
 	m.name = key(p)
-	saved, err := json.Marshal(p)
-	if err != nil {
-		return nil, &Error{Code: CodeProtocol, Message: "cannot encode " + typeName(p) + " again: " + err.Error()}
-	}
-	m.saved = saved
 	return p, nil
 }
 
@@ -94,14 +90,23 @@ func decodeNames(text string) ([]string, error) {
 	return names, nil
 }
 
-// isDirty reports whether the object differs from what the server sent.
+// isDirty reports whether the object differs from what the server sent: its JSON now against the
+// JSON of the original decoded afresh (both through the same encoder, so only changes count).
 func isDirty[T any, P object[T]](p P) bool {
 	m := p.lifecycle()
-	if m.saved == nil {
+	if m.orig == nil {
 		return false
 	}
+	fresh := P(new(T))
+	if err := decodeBytes(m.orig, fresh); err != nil {
+		return true
+	}
+	saved, err := json.Marshal(fresh)
+	if err != nil {
+		return true
+	}
 	now, err := json.Marshal(p)
-	return err != nil || !bytes.Equal(now, m.saved)
+	return err != nil || !bytes.Equal(now, saved)
 }
 
 // rollback puts the object back to what the server sent.
@@ -111,7 +116,7 @@ func rollback[T any, P object[T]](p P) error {
 		return invalidArgument("%s was not read from a server: nothing to roll back to", typeName(p))
 	}
 	fresh := P(new(T))
-	if err := decodeReply(string(m.orig), fresh); err != nil {
+	if err := decodeBytes(m.orig, fresh); err != nil {
 		return err
 	}
 	*p = *fresh

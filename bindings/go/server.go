@@ -10,19 +10,20 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"time"
 )
 
 // GetServer fetches the server's information and configuration (GET /1.0) with its ETag.
 func (c *Client) GetServer(ctx context.Context) (*Server, error) {
-	s, etag, err := c.callStringETag(ctx, nil, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, nil, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_server_get(p, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Server](c, []byte(s), etag, func(*Server) string { return "" })
+	return loadObject[Server](c, s, etag, func(*Server) string { return "" })
 }
 
 // UpdateServer replaces the server configuration with server.Config (PUT /1.0). A non-empty etag
@@ -139,6 +140,40 @@ func (v Server) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes the fields, keeps every other member in Extra and the config members that
 // are not strings aside (see Config).
 func (v *Server) UnmarshalJSON(data []byte) error {
+	type plain Server
+	// The usual case in one decode: config's members as raw JSON (the strings go to Config, the
+	// rest aside), the other members listed by a scan of the bytes (see unmarshalWithExtra).
+	if others, ok := scanMembers(data, keysOf(reflect.TypeOf(plain{}))); ok {
+		var p struct {
+			plain
+			Config map[string]json.RawMessage `json:"config"`
+		}
+		if err := json.Unmarshal(data, &p); err != nil {
+			return err
+		}
+		p.plain.Extra, p.plain.meta, p.plain.configOther = others, v.meta, nil
+		if p.Config != nil {
+			p.plain.Config = make(map[string]string, len(p.Config))
+		}
+		for k, raw := range p.Config {
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				p.plain.Config[k] = s
+			} else {
+				if p.plain.configOther == nil {
+					p.plain.configOther = map[string]json.RawMessage{}
+				}
+				p.plain.configOther[k] = raw
+			}
+		}
+		*v = Server(p.plain)
+		return nil
+	}
+	return v.unmarshalSlow(data)
+}
+
+// unmarshalSlow is UnmarshalJSON through a map of every member.
+func (v *Server) unmarshalSlow(data []byte) error {
 	type plain Server
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +181,41 @@ func TestZeroTimeEncoding(t *testing.T) {
 	must(t, err)
 	if !strings.Contains(string(b), `"expires_at":"0001-01-01T00:00:00Z"`) {
 		t.Fatal(string(b))
+	}
+}
+
+// The one-decode path (members listed by a scan of the bytes) decodes exactly as the general path
+// (a map of every member, then the struct), and gives way to it where it must.
+func TestScanDecodeMatchesGeneralDecode(t *testing.T) {
+	inputs := []string{
+		`{}`, ` { } `, `null`,
+		`{"name":"c","config":{"a":"b"},"devices":{"root":{"path":"/"}},"future":{"x":[1,"]}",{"y":"\"}"}]},"n":-1.5e3,"t":true,"z":null}`,
+		"{\n \"name\" : \"c\" ,\n \"profiles\" : [ \"default\" ] , \"x\":\"a\\u00e9\\\"\" \n}",
+		`{"name":"c","created_at":"","last_used_at":"2024-05-06T07:08:09Z","extra_thing":[]}`,
+		`{"na\u006de":"escaped key","other":1}`,
+		`{"name":"dup","name":"last","u":1,"u":2}`,
+		`{"name":5}`, `{"name":"c",}`, `{"name":"c"`, `[1,2]`, `"x"`, `{"name":"c"} x`, `{"config":{"a":1}}`,
+	}
+	for _, in := range inputs {
+		var fast, slow Instance
+		errFast := fast.UnmarshalJSON([]byte(in))
+		type plain Instance
+		var p plain
+		errSlow := unmarshalWithExtraSlow([]byte(in), &p, keysOf(reflect.TypeOf(p)), &p.Extra)
+		slow = Instance(p)
+		if (errFast == nil) != (errSlow == nil) {
+			t.Fatalf("%s: scan path %v, general path %v", in, errFast, errSlow)
+		}
+		if errFast == nil && !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%s:\nscan    %+v\ngeneral %+v", in, fast, slow)
+		}
+	}
+	// The server's config keeps strings and sets the rest aside the same way on both paths.
+	in := `{"config":{"core.https_address":"127.0.0.1:8443","n":5},"api_extensions":["a"],"environment":{"server_name":"s","new":1},"later":"x"}`
+	var fast, slow Server
+	must(t, fast.UnmarshalJSON([]byte(in)))
+	must(t, slow.unmarshalSlow([]byte(in)))
+	if !reflect.DeepEqual(fast, slow) || fast.Config["core.https_address"] != "127.0.0.1:8443" || string(fast.configOther["n"]) != "5" || string(fast.Extra["later"]) != `"x"` || string(fast.Environment.Extra["new"]) != "1" {
+		t.Fatalf("scan %+v\ngeneral %+v", fast, slow)
 	}
 }

@@ -63,11 +63,26 @@ func unmarshalWithExtra(data []byte, known any, extra *map[string]json.RawMessag
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return nil
 	}
+	keys := keysOf(reflect.TypeOf(known).Elem())
+	// The usual case in one decode: the members are listed by a scan of the bytes (no values
+	// built), and the struct decoded once. A timestamp sent as "" (or anything the scan does
+	// not follow: json.Unmarshal has the last word on what is valid) takes the general path.
+	if others, ok := scanMembers(data, keys); ok {
+		if err := json.Unmarshal(data, known); err != nil {
+			return err
+		}
+		*extra = others
+		return nil
+	}
+	return unmarshalWithExtraSlow(data, known, keys, extra)
+}
+
+// unmarshalWithExtraSlow is unmarshalWithExtra through a map of every member.
+func unmarshalWithExtraSlow(data []byte, known any, keys *structKeys, extra *map[string]json.RawMessage) error {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {
 		return err
 	}
-	keys := keysOf(reflect.TypeOf(known).Elem())
 	fixed := false
 	for k, v := range all {
 		if keys.times[k] && string(bytes.TrimSpace(v)) == `""` {
@@ -93,6 +108,124 @@ func unmarshalWithExtra(data []byte, known any, extra *map[string]json.RawMessag
 		*extra = all
 	}
 	return nil
+}
+
+// scanMembers walks the top level of the JSON object data and returns copies of the members
+// that keys does not know (nil when none). ok is false, and the caller takes the general path,
+// for anything but a plain object (not an object, a key with escapes, a timestamp member that is
+// "", bytes it cannot follow): it never decides what is valid JSON, json.Unmarshal does.
+func scanMembers(data []byte, keys *structKeys) (others map[string]json.RawMessage, ok bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return nil, true
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return nil, false
+		}
+		k0 := i + 1
+		k1 := k0
+		for k1 < len(data) && data[k1] != '"' {
+			if data[k1] == '\\' || data[k1] < 0x20 {
+				return nil, false
+			}
+			k1++
+		}
+		if k1 >= len(data) {
+			return nil, false
+		}
+		i = skipSpace(data, k1+1)
+		if i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		v0 := skipSpace(data, i+1)
+		v1 := skipValue(data, v0)
+		if v1 < 0 {
+			return nil, false
+		}
+		key := data[k0:k1]
+		if !keys.known[string(key)] {
+			if others == nil {
+				others = map[string]json.RawMessage{}
+			}
+			others[string(key)] = append(json.RawMessage(nil), data[v0:v1]...)
+		} else if keys.times[string(key)] && string(data[v0:v1]) == `""` {
+			return nil, false
+		}
+		i = skipSpace(data, v1)
+		if i >= len(data) {
+			return nil, false
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return others, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the index just past the JSON value at data[i] (-1: not one it can follow).
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	depth := 0
+	for i < len(data) {
+		switch c := data[i]; c {
+		case '"':
+			i++
+			for i < len(data) && data[i] != '"' {
+				if data[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i >= len(data) {
+				return -1
+			}
+			i++
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			if depth == 0 {
+				return -1
+			}
+			depth--
+			i++
+		default:
+			if depth == 0 {
+				// A scalar: up to the next delimiter.
+				j := i
+				for j < len(data) && data[j] != ',' && data[j] != '}' && data[j] != ']' && data[j] != ' ' && data[j] != '\t' && data[j] != '\n' && data[j] != '\r' {
+					j++
+				}
+				if j == i {
+					return -1
+				}
+				return j
+			}
+			i++
+		}
+		if depth == 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // marshalWithExtra encodes known (a struct without custom JSON methods) and appends the members

@@ -40,13 +40,13 @@ func (c *Client) ListCertificates(ctx context.Context) ([]*Certificate, error) {
 func (c *Client) GetCertificate(ctx context.Context, fingerprint string) (*Certificate, error) {
 	var a cArgs
 	c0 := a.str(fingerprint)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_certificate_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Certificate](c, []byte(s), etag, keyCertificate)
+	return loadObject[Certificate](c, s, etag, keyCertificate)
 }
 
 // CreateCertificate creates a trusted certificate (POST /1.0/certificates).

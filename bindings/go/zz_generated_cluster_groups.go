@@ -39,13 +39,13 @@ func (c *Client) ListClusterGroups(ctx context.Context) ([]*ClusterGroup, error)
 func (c *Client) GetClusterGroup(ctx context.Context, name string) (*ClusterGroup, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_group_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[ClusterGroup](c, []byte(s), etag, keyClusterGroup)
+	return loadObject[ClusterGroup](c, s, etag, keyClusterGroup)
 }
 
 // CreateClusterGroup creates a cluster group (POST /1.0/cluster/groups).

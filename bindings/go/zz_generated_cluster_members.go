@@ -39,13 +39,13 @@ func (c *Client) ListClusterMembers(ctx context.Context) ([]*ClusterMember, erro
 func (c *Client) GetClusterMember(ctx context.Context, name string) (*ClusterMember, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_cluster_member_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[ClusterMember](c, []byte(s), etag, keyClusterMember)
+	return loadObject[ClusterMember](c, s, etag, keyClusterMember)
 }
 
 // UpdateClusterMember replaces a cluster member with v (PUT /1.0/cluster/members/<name>). A

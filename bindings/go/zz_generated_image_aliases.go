@@ -39,13 +39,13 @@ func (c *Client) ListImageAliases(ctx context.Context) ([]*ImageAlias, error) {
 func (c *Client) GetImageAlias(ctx context.Context, name string) (*ImageAlias, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_image_alias_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[ImageAlias](c, []byte(s), etag, keyImageAlias)
+	return loadObject[ImageAlias](c, s, etag, keyImageAlias)
 }
 
 // ImageAliasExists reports whether a image alias exists (GET /1.0/images/aliases/<name>, 404:

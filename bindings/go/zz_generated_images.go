@@ -39,13 +39,13 @@ func (c *Client) ListImages(ctx context.Context) ([]*Image, error) {
 func (c *Client) GetImage(ctx context.Context, fingerprint string) (*Image, error) {
 	var a cArgs
 	c0 := a.str(fingerprint)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_image_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Image](c, []byte(s), etag, keyImage)
+	return loadObject[Image](c, s, etag, keyImage)
 }
 
 // ImageExists reports whether a image exists (GET /1.0/images/<fingerprint>, 404: false).

@@ -45,13 +45,13 @@ func (c *Client) ListInstanceBackups(ctx context.Context, instance string) ([]*I
 func (c *Client) GetInstanceBackup(ctx context.Context, instance, name string) (*InstanceBackup, error) {
 	var a cArgs
 	c0, c1 := a.str(instance), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_backup_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[InstanceBackup](c, []byte(s), etag, keyInstanceBackup, instance)
+	return loadObject[InstanceBackup](c, s, etag, keyInstanceBackup, instance)
 }
 
 // RenameInstanceBackup renames a instance backup (POST /1.0/instances/<instance>/backups/<name>).

@@ -39,13 +39,13 @@ func (c *Client) ListInstances(ctx context.Context) ([]*Instance, error) {
 func (c *Client) GetInstance(ctx context.Context, name string) (*Instance, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_instance_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Instance](c, []byte(s), etag, keyInstance)
+	return loadObject[Instance](c, s, etag, keyInstance)
 }
 
 // InstanceExists reports whether a instance exists (GET /1.0/instances/<name>, 404: false).

@@ -39,13 +39,13 @@ func (c *Client) ListNetworkACLs(ctx context.Context) ([]*NetworkACL, error) {
 func (c *Client) GetNetworkACL(ctx context.Context, name string) (*NetworkACL, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_acl_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkACL](c, []byte(s), etag, keyNetworkACL)
+	return loadObject[NetworkACL](c, s, etag, keyNetworkACL)
 }
 
 // NetworkACLExists reports whether a network ACL exists (GET /1.0/network-acls/<name>, 404:

@@ -46,13 +46,13 @@ func (c *Client) ListNetworkForwards(ctx context.Context, network string) ([]*Ne
 func (c *Client) GetNetworkForward(ctx context.Context, network, listenAddress string) (*NetworkForward, error) {
 	var a cArgs
 	c0, c1 := a.str(network), a.str(listenAddress)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_forward_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkForward](c, []byte(s), etag, keyNetworkForward, network)
+	return loadObject[NetworkForward](c, s, etag, keyNetworkForward, network)
 }
 
 // CreateNetworkForward creates a network forward (POST /1.0/networks/<network>/forwards).

@@ -44,13 +44,13 @@ func (c *Client) ListNetworkPeers(ctx context.Context, network string) ([]*Netwo
 func (c *Client) GetNetworkPeer(ctx context.Context, network, name string) (*NetworkPeer, error) {
 	var a cArgs
 	c0, c1 := a.str(network), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_peer_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkPeer](c, []byte(s), etag, keyNetworkPeer, network)
+	return loadObject[NetworkPeer](c, s, etag, keyNetworkPeer, network)
 }
 
 // CreateNetworkPeer creates a network peer (POST /1.0/networks/<network>/peers).

@@ -46,13 +46,13 @@ func (c *Client) ListNetworkZoneRecords(ctx context.Context, zone string) ([]*Ne
 func (c *Client) GetNetworkZoneRecord(ctx context.Context, zone, name string) (*NetworkZoneRecord, error) {
 	var a cArgs
 	c0, c1 := a.str(zone), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_zone_record_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkZoneRecord](c, []byte(s), etag, keyNetworkZoneRecord, zone)
+	return loadObject[NetworkZoneRecord](c, s, etag, keyNetworkZoneRecord, zone)
 }
 
 // CreateNetworkZoneRecord creates a network zone record (POST /1.0/network-zones/<zone>/records).

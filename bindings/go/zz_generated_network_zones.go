@@ -39,13 +39,13 @@ func (c *Client) ListNetworkZones(ctx context.Context) ([]*NetworkZone, error) {
 func (c *Client) GetNetworkZone(ctx context.Context, name string) (*NetworkZone, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_zone_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkZone](c, []byte(s), etag, keyNetworkZone)
+	return loadObject[NetworkZone](c, s, etag, keyNetworkZone)
 }
 
 // NetworkZoneExists reports whether a network zone exists (GET /1.0/network-zones/<name>, 404:

@@ -39,13 +39,13 @@ func (c *Client) ListNetworks(ctx context.Context) ([]*Network, error) {
 func (c *Client) GetNetwork(ctx context.Context, name string) (*Network, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Network](c, []byte(s), etag, keyNetwork)
+	return loadObject[Network](c, s, etag, keyNetwork)
 }
 
 // NetworkExists reports whether a network exists (GET /1.0/networks/<name>, 404: false).

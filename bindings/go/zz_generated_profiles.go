@@ -39,13 +39,13 @@ func (c *Client) ListProfiles(ctx context.Context) ([]*Profile, error) {
 func (c *Client) GetProfile(ctx context.Context, name string) (*Profile, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_profile_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Profile](c, []byte(s), etag, keyProfile)
+	return loadObject[Profile](c, s, etag, keyProfile)
 }
 
 // ProfileExists reports whether a profile exists (GET /1.0/profiles/<name>, 404: false).

@@ -39,13 +39,13 @@ func (c *Client) ListProjects(ctx context.Context) ([]*Project, error) {
 func (c *Client) GetProject(ctx context.Context, name string) (*Project, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_project_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Project](c, []byte(s), etag, keyProject)
+	return loadObject[Project](c, s, etag, keyProject)
 }
 
 // ProjectExists reports whether a project exists (GET /1.0/projects/<name>, 404: false).

@@ -45,13 +45,13 @@ func (c *Client) ListSnapshots(ctx context.Context, instance string) ([]*Snapsho
 func (c *Client) GetSnapshot(ctx context.Context, instance, name string) (*Snapshot, error) {
 	var a cArgs
 	c0, c1 := a.str(instance), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_snapshot_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Snapshot](c, []byte(s), etag, keySnapshot, instance)
+	return loadObject[Snapshot](c, s, etag, keySnapshot, instance)
 }
 
 // UpdateSnapshot replaces a snapshot with v (PUT /1.0/instances/<instance>/snapshots/<name>). A

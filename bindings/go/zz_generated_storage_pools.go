@@ -40,13 +40,13 @@ func (c *Client) ListStoragePools(ctx context.Context) ([]*StoragePool, error) {
 func (c *Client) GetStoragePool(ctx context.Context, name string) (*StoragePool, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_pool_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[StoragePool](c, []byte(s), etag, keyStoragePool)
+	return loadObject[StoragePool](c, s, etag, keyStoragePool)
 }
 
 // StoragePoolExists reports whether a storage pool exists (GET /1.0/storage-pools/<name>, 404:

@@ -46,13 +46,13 @@ func (c *Client) ListStorageVolumeSnapshots(ctx context.Context, pool, volumeTyp
 func (c *Client) GetStorageVolumeSnapshot(ctx context.Context, pool, volumeType, volume, name string) (*StorageVolumeSnapshot, error) {
 	var a cArgs
 	c0, c1, c2, c3 := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_snapshot_get(p, c0, c1, c2, c3, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[StorageVolumeSnapshot](c, []byte(s), etag, keyStorageVolumeSnapshot, pool, volumeType, volume)
+	return loadObject[StorageVolumeSnapshot](c, s, etag, keyStorageVolumeSnapshot, pool, volumeType, volume)
 }
 
 // UpdateStorageVolumeSnapshot replaces a volume snapshot with v (PUT

@@ -46,13 +46,13 @@ func (c *Client) ListStorageVolumes(ctx context.Context, pool, volumeType string
 func (c *Client) GetStorageVolume(ctx context.Context, pool, volumeType, name string) (*StorageVolume, error) {
 	var a cArgs
 	c0, c1, c2 := a.str(pool), a.str(volumeType), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_volume_get(p, c0, c1, c2, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[StorageVolume](c, []byte(s), etag, keyStorageVolume, pool, volumeType)
+	return loadObject[StorageVolume](c, s, etag, keyStorageVolume, pool, volumeType)
 }
 
 // StorageVolumeExists reports whether a storage volume exists (GET

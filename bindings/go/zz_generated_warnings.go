@@ -39,13 +39,13 @@ func (c *Client) ListWarnings(ctx context.Context) ([]*Warning, error) {
 func (c *Client) GetWarning(ctx context.Context, uuid string) (*Warning, error) {
 	var a cArgs
 	c0 := a.str(uuid)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_warning_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[Warning](c, []byte(s), etag, keyWarning)
+	return loadObject[Warning](c, s, etag, keyWarning)
 }
 
 // UpdateWarning replaces a warning with v (PUT /1.0/warnings/<uuid>). A non-empty etag is sent as

@@ -3,9 +3,11 @@
 //! distinct names) with lxd-core's typed models vs as a `serde_json::Value`, timing each parse with
 //! `Instant` over many repetitions. Prints the same JSON lines as bench/lxdbench.c.
 //!
-//! Also a single `GET /1.0` reply (the recorded one): what the C ABI's `lxd_server_get` does with
-//! it (typed `Server`, serialized back to the JSON string handed to C) vs a plain `Value` parse,
-//! in microseconds per reply: the client's JSON share of one small request.
+//! Also the list as the C ABI's `lxd_instance_list` handles it (each member checked as an
+//! `Instance`, LXD's bytes handed on), and a single `GET /1.0` reply (the recorded one): what
+//! `lxd_server_get` does with it (checked as a `Server`, LXD's metadata bytes copied out) vs what
+//! it did before (typed `Server`, serialized back to JSON) and a plain `Value` parse, in
+//! microseconds per reply: the client's JSON share of one small request.
 //!
 //! Usage: cargo run --release -p lxd-core --example bench_parse -- FIXTURE REPEATS [SERVER_REPLY]
 
@@ -59,6 +61,10 @@ fn main() {
     emit("lxd-core typed (Vec<Instance>)", &time(reps, || {
         black_box(typed.parse(black_box(&resp)).unwrap());
     }));
+    let checked = instances::collection().list_json::<Instance>(2);
+    emit("lxd-core checked, JSON out (lxd_instance_list)", &time(reps, || {
+        black_box(checked.parse(black_box(&resp)).unwrap());
+    }));
     let untyped = instances::list::<serde_json::Value>(2, &ListOptions::default());
     emit("lxd-core (Vec<Value>)", &time(reps, || {
         black_box(untyped.parse(black_box(&resp)).unwrap());
@@ -70,9 +76,13 @@ fn main() {
     if let Some(server) = args.get(3) {
         let body = std::fs::read(server).expect("read the server reply");
         let resp = Response::new(200, vec![("ETag".into(), "\"x\"".into())], body.clone());
-        let call = lxd_core::api::server::get();
         let op = "parse_server_get";
-        emit_op(op, "µs", "lxd-core typed + JSON out (lxd_server_get)", &time_us(reps, || {
+        let checked = lxd_core::api::server::get_json();
+        emit_op(op, "µs", "lxd-core checked, JSON out (lxd_server_get)", &time_us(reps, || {
+            black_box(checked.parse(black_box(&resp)).unwrap());
+        }));
+        let call = lxd_core::api::server::get();
+        emit_op(op, "µs", "lxd-core typed + JSON out (lxd_server_get before)", &time_us(reps, || {
             let s = call.parse(black_box(&resp)).unwrap();
             black_box(serde_json::to_string(&s.value).unwrap());
         }));

@@ -87,6 +87,26 @@ fn parse_with_etag<T: DeserializeOwned>(resp: &Response) -> Result<WithEtag<T>> 
     Ok(WithEtag { value: parse_sync(resp)?, etag: resp.etag().map(str::to_string) })
 }
 
+/// A reply's metadata as JSON text, as LXD sent it (checked against its model first, see
+/// [`crate::check`]), and the reply's ETag: for callers that hand JSON on as text (the C ABI)
+/// and would otherwise parse the model only to serialize it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonText {
+    /// The metadata, LXD's bytes.
+    pub json: String,
+    /// The ETag, for a later `If-Match`.
+    pub etag: Option<String>,
+}
+
+fn parse_json_with_etag<T: crate::check::CheckJson>(resp: &Response) -> Result<JsonText> {
+    Ok(JsonText { json: crate::response::parse_sync_json::<T>(resp, None)?, etag: resp.etag().map(str::to_string) })
+}
+
+fn parse_list_json<T: crate::check::CheckJson>(resp: &Response) -> Result<JsonText> {
+    // `null` is LXD's empty collection, as `parse_list` reads it.
+    Ok(JsonText { json: crate::response::parse_sync_json::<Option<Vec<T>>>(resp, Some("[]"))?, etag: resp.etag().map(str::to_string) })
+}
+
 fn parse_names(resp: &Response) -> Result<Vec<String>> {
     let urls: Option<Vec<String>> = parse_sync(resp)?;
     names_from_urls(&urls.unwrap_or_default())
@@ -207,6 +227,17 @@ impl Collection {
     pub fn list<T: DeserializeOwned>(&self, recursion: u8) -> Call<Vec<T>> {
         let scope = self.verb_scope(|o| o.list).unwrap_or(self.scope);
         Call::new(self.req(crate::request::Method::GET, &[]).scope(scope).query("recursion", recursion.clamp(1, 2).to_string()), parse_list::<T>)
+    }
+    /// As [`Collection::list`], the reply's JSON array as LXD sent it (each member checked as a
+    /// `T`; `null` becomes `[]`).
+    pub fn list_json<T: crate::check::CheckJson>(&self, recursion: u8) -> Call<JsonText> {
+        let scope = self.verb_scope(|o| o.list).unwrap_or(self.scope);
+        Call::new(self.req(crate::request::Method::GET, &[]).scope(scope).query("recursion", recursion.clamp(1, 2).to_string()), parse_list_json::<T>)
+    }
+    /// As [`Collection::get`], the member's JSON as LXD sent it (checked as a `T`), with its ETag.
+    pub fn get_json<T: crate::check::CheckJson>(&self, name: &str) -> Result<Call<JsonText>> {
+        self.check(name)?;
+        Ok(Call::new(self.verb_req(crate::request::Method::GET, &[name], |o| o.get)?, parse_json_with_etag::<T>))
     }
     /// `GET` one member, with its ETag.
     pub fn get<T: DeserializeOwned>(&self, name: &str) -> Result<Call<WithEtag<T>>> {

@@ -36,15 +36,17 @@ where
 /// and maps in places) and then takes its default.
 macro_rules! model {
     ($(#[$m:meta])* $name:ident { $($body:tt)* }) => {
-        model!(@fields [$(#[$m])*] $name [] $($body)*);
+        model!(@fields [$(#[$m])*] $name [] [] $($body)*);
     };
-    (@fields $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* required $field:ident : $ty:ty, $($rest:tt)*) => {
-        model!(@fields $metas $name [$($done)* $(#[$fm])* #[serde(deserialize_with = "required")] pub $field: $ty,] $($rest)*);
+    (@fields $metas:tt $name:ident [$($done:tt)*] [$($chk:tt)*] $(#[$fm:meta])* required $field:ident : $ty:ty, $($rest:tt)*) => {
+        model!(@fields $metas $name [$($done)* $(#[$fm])* #[serde(deserialize_with = "required")] pub $field: $ty,]
+            [$($chk)* $(#[$fm])* #[serde(deserialize_with = "crate::check::present")] $field: Option<crate::check::Check<$ty>>,] $($rest)*);
     };
-    (@fields $metas:tt $name:ident [$($done:tt)*] $(#[$fm:meta])* $field:ident : $ty:ty, $($rest:tt)*) => {
-        model!(@fields $metas $name [$($done)* $(#[$fm])* #[serde(default, deserialize_with = "null_default")] pub $field: $ty,] $($rest)*);
+    (@fields $metas:tt $name:ident [$($done:tt)*] [$($chk:tt)*] $(#[$fm:meta])* $field:ident : $ty:ty, $($rest:tt)*) => {
+        model!(@fields $metas $name [$($done)* $(#[$fm])* #[serde(default, deserialize_with = "null_default")] pub $field: $ty,]
+            [$($chk)* $(#[$fm])* #[serde(default)] $field: Option<crate::check::Check<$ty>>,] $($rest)*);
     };
-    (@fields [$($m:tt)*] $name:ident [$($done:tt)*]) => {
+    (@fields [$($m:tt)*] $name:ident [$($done:tt)*] [$($chk:tt)*]) => {
         $($m)*
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct $name {
@@ -52,6 +54,19 @@ macro_rules! model {
             /// Fields this version does not know, kept as received.
             #[serde(flatten)]
             pub extra: Map<String, Value>,
+        }
+
+        // The same rules without building the value (see `crate::check`): the fields as `Check`s,
+        // unknown ones ignored (the model keeps them in `extra`, so any is accepted).
+        impl crate::check::CheckJson for $name {
+            fn check<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+                #[derive(Deserialize)]
+                #[allow(dead_code)]
+                struct Fields {
+                    $($chk)*
+                }
+                crate::check::check_object::<D, Fields>(d)
+            }
         }
     };
 }

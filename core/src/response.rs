@@ -159,6 +159,138 @@ pub fn parse_sync<T: DeserializeOwned>(resp: &Response) -> Result<T> {
     }
 }
 
+/// The metadata of a sync reply as LXD sent it, checked as a `T` first (required fields present,
+/// every field of its type: what [`parse_sync`] would refuse is refused here too, with the same
+/// words) but never built: the text is a copy of the reply's bytes, not `T` serialized again.
+/// `null_as` stands for an explicit `null` (`"[]"` for a collection); `None` keeps `null`.
+pub fn parse_sync_json<T: crate::check::CheckJson>(resp: &Response, null_as: Option<&str>) -> Result<String> {
+    let text = |metadata: &str| {
+        let text = match null_as {
+            Some(n) if metadata == "null" => n,
+            _ => metadata,
+        };
+        // One byte more, so the C side's terminating NUL fits without moving the text.
+        let mut out = String::with_capacity(text.len() + 1);
+        out.push_str(text);
+        out
+    };
+    if let Some(metadata) = sync_metadata_one_pass::<T>(resp) {
+        return Ok(text(metadata));
+    }
+    parse_sync_json_general::<T>(resp).map(text)
+}
+
+/// [`parse_sync_json`] in two passes: the envelope (metadata skipped over as raw text), then the
+/// metadata checked. Every reply the one-pass walk does not take comes here, and every error's
+/// words come from here.
+fn parse_sync_json_general<T: crate::check::CheckJson>(resp: &Response) -> Result<&str> {
+    match parse_raw(resp)? {
+        RawEnvelope::Sync { metadata: None, .. } => Err(Error::protocol("sync reply without metadata, where a result was expected")),
+        RawEnvelope::Sync { metadata: Some(metadata), .. } => {
+            crate::check::check_str::<T>(metadata).map_err(|e| Error::protocol(format!("unexpected metadata: {e}")))?;
+            Ok(metadata)
+        }
+        RawEnvelope::Async(_) => Err(Error::protocol("expected a sync reply, got an operation")),
+    }
+}
+
+/// One JSON value of `body` parsed where it starts (`at`, leading whitespace allowed), and the
+/// offset just past it; `None` if it is not a `V` or not followed by a delimiter.
+fn value_at<'a, V: serde::Deserialize<'a>>(body: &'a str, at: usize) -> Option<(V, usize)> {
+    let mut it = serde_json::Deserializer::from_str(body.get(at..)?).into_iter::<V>();
+    match it.next() {
+        Some(Ok(v)) => Some((v, at + it.byte_offset())),
+        _ => None,
+    }
+}
+
+/// The common case of [`parse_sync_json`] in one pass: a 2xx reply whose body is a plain
+/// `type: sync` envelope. Its members are walked by hand and each value parsed by serde_json
+/// where it stands (the metadata checked as a `T`, its end known from the parser's offset), so the
+/// metadata is read once instead of being skipped over and then read again. The value types are
+/// those of the general path's envelope; `None` (the general path decides, with its words) for
+/// anything else: another status or type, a duplicate or escaped key, a value that does not
+/// parse, bytes after the envelope.
+fn sync_metadata_one_pass<T: crate::check::CheckJson>(resp: &Response) -> Option<&str> {
+    if !(200..300).contains(&resp.status) {
+        return None;
+    }
+    // UTF-8 checked once for the whole body (not string by string as the parser meets them).
+    let text = std::str::from_utf8(&resp.body).ok()?;
+    let b = text.as_bytes();
+    let ws = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = ws(0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = ws(i + 1);
+    let (mut kind, mut metadata) = (None::<String>, None);
+    // type, status_code, error_code, error, operation, metadata: each at most once.
+    let mut seen = [false; 6];
+    let mut once = |n: usize| if std::mem::replace(&mut seen[n], true) { None } else { Some(()) };
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let k0 = i + 1;
+        let k1 = k0 + b.get(k0..)?.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        if b[k1] != b'"' {
+            return None;
+        }
+        i = ws(k1 + 1);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        let at = i + 1;
+        let end = match &b[k0..k1] {
+            b"metadata" => {
+                once(5)?;
+                let (_, end) = value_at::<crate::check::Check<T>>(text, at)?;
+                metadata = Some(&text[ws(at)..end]);
+                end
+            }
+            b"type" => {
+                once(0)?;
+                let (v, end) = value_at::<Option<String>>(text, at)?;
+                kind = v;
+                end
+            }
+            b"status_code" => {
+                once(1)?;
+                value_at::<Option<u64>>(text, at)?.1
+            }
+            b"error_code" => {
+                once(2)?;
+                value_at::<Option<u64>>(text, at)?.1
+            }
+            b"error" => {
+                once(3)?;
+                value_at::<Option<String>>(text, at)?.1
+            }
+            b"operation" => {
+                once(4)?;
+                value_at::<Option<String>>(text, at)?.1
+            }
+            _ => value_at::<serde::de::IgnoredAny>(text, at)?.1,
+        };
+        i = ws(end);
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            Some(b'}') => break,
+            _ => return None,
+        }
+    }
+    if ws(i + 1) != b.len() || kind.as_deref() != Some("sync") {
+        return None;
+    }
+    metadata
+}
+
 /// Parse a reply that must be a success with no useful value (sync), or return its operation if async.
 pub fn parse_sync_or_async(resp: &Response) -> Result<Option<Operation>> {
     match parse_raw(resp)? {
@@ -267,6 +399,53 @@ mod tests {
         ] {
             assert!(matches!(parse_envelope(&resp(202, body)), Err(Error::Protocol(_))), "{body}");
         }
+    }
+
+    #[test]
+    fn one_pass_agrees_with_the_general_path() {
+        use crate::models::Server;
+        let md = r#"{"config":{},"api_extensions":["a","b\u00e9"],"api_status":"stable","api_version":"1.0","auth":"trusted","public":false,"environment":{"k":[1,{"x":"}"}]}}"#;
+        let bodies = [
+            format!(r#"{{"type":"sync","status":"Success","status_code":200,"operation":"","error_code":0,"error":"","metadata":{md}}}"#),
+            format!(" \n{{ \"metadata\" : {md} , \"type\" : \"sync\" , \"later\": [1, {{\"a\": null}}] }} \n"),
+            format!(r#"{{"type":"sync","metadata":{md}}} x"#),
+            format!(r#"{{"type":"sync","metadata":{md},}}"#),
+            format!(r#"{{"type":"sync","metadata":{md},"metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","type":"sync","metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","metad\u0061ta":{md}}}"#),
+            format!(r#"{{"type":"async","metadata":{md}}}"#),
+            format!(r#"{{"type":"error","error":"no","error_code":404,"metadata":{md}}}"#),
+            format!(r#"{{"type":null,"metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","status_code":-1,"metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","status_code":1.5,"metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","error":5,"metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","operation":[],"metadata":{md}}}"#),
+            format!(r#"{{"type":"sync","unknown":{{"a":[}},"metadata":{md}}}"#),
+            r#"{"type":"sync","metadata":{"api_status":5}}"#.to_string(),
+            format!(r#"{{"type":"sync","metadata":{}}}"#, &md[..md.len() - 1]),
+            r#"{"type":"sync","metadata":null}"#.to_string(),
+            r#"{"type":"sync"}"#.to_string(),
+            r#"{"type":"sync","metadata":{"config":{},"api_extensions":[],"api_status":"s","api_version":"1","auth":"t","public":false,"environment":{"bad":"\xff"}}}"#.to_string(),
+            "{}".to_string(), "[]".to_string(), "".to_string(), "{".to_string(), r#"{"type":"sync","metadata":5"#.to_string(),
+        ];
+        for body in &bodies {
+            for status in [200, 201, 202, 302, 404, 500] {
+                let mut bytes = body.clone().into_bytes();
+                if body.contains("\\xff") {
+                    let at = body.find("\\xff").unwrap();
+                    bytes.splice(at..at + 4, [0xff]);
+                }
+                let r = Response::new(status, vec![], bytes);
+                let one = parse_sync_json::<Server>(&r, None);
+                let general = parse_sync_json_general::<Server>(&r).map(str::to_string);
+                assert_eq!(one, general, "HTTP {status}: {body}");
+            }
+        }
+        // The recorded shapes take the one-pass path.
+        let r = Response::new(200, vec![], bodies[0].clone().into_bytes());
+        assert!(sync_metadata_one_pass::<Server>(&r).is_some());
+        let r = Response::new(200, vec![], bodies[1].clone().into_bytes());
+        assert_eq!(sync_metadata_one_pass::<Server>(&r), Some(md));
     }
 
     #[test]

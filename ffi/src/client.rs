@@ -417,6 +417,11 @@ impl Client {
     /// Prepare the http request (scope filled in, URL on the endpoint).
     pub fn http_request(&self, mut req: Request) -> Result<(http::request::Builder, Request)> {
         req.apply_scope(self.project.as_deref(), self.target.as_deref());
+        Ok((self.builder(&req), req))
+    }
+
+    /// The http request head for a request whose scope is applied.
+    fn builder(&self, req: &Request) -> http::request::Builder {
         let url = format!("{}{}", self.shared.endpoint.base_url(), req.path_and_query());
         let mut b = ureq::http::Request::builder().method(req.method.as_str()).uri(url);
         for (k, v) in &req.headers {
@@ -427,7 +432,7 @@ impl Client {
             Body::Stream { content_type } => b = b.header("Content-Type", content_type.as_str()),
             Body::Empty => {}
         }
-        Ok((b, req))
+        b
     }
 
     /// Send a request and buffer the reply (JSON replies; at most [`Client::max_reply_bytes`]).
@@ -447,17 +452,16 @@ impl Client {
         // ("connection reset", "broken pipe"): a request that is safe to repeat (GET, HEAD, PUT,
         // DELETE) is sent once more, as Go's and browsers' HTTP clients do.
         let idempotent = matches!(req.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
-        let (b, req) = self.http_request(req)?;
+        let mut req = req;
+        req.apply_scope(self.project.as_deref(), self.target.as_deref());
         let body = req.body_bytes().to_vec();
         let build = |body: Vec<u8>| -> Result<ureq::http::Request<Vec<u8>>> {
-            let (b2, _) = self.http_request(req.clone())?;
-            let mut hreq = b2.body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
+            let mut hreq = self.builder(&req).body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
             if let Some(t) = timeout {
                 hreq = agent.configure_request(hreq).timeout_global(Some(t)).build();
             }
             Ok(hreq)
         };
-        drop(b);
         // The time limit this request runs under, for the words of a timeout.
         let limit = timeout.or(if std::ptr::eq(agent, &self.shared.agent) { self.shared.timeout } else { None });
         let head_err = |e| Error::from_ureq_in(e, Waiting::Reply, limit);
@@ -584,17 +588,23 @@ pub(crate) fn read_response_limited(resp: ureq::http::Response<ureq::Body>, max:
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let too_big = |what: String| Error::protocol(format!("{what} is larger than the client's limit of {} bytes ({}) for a JSON reply", max, human_size(max)));
-    if let Some(len) = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()) {
+    let declared = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(len) = declared {
         if len > max {
             return Err(too_big(format!("reply body of {len} bytes")));
         }
     }
     let mut body = resp.into_body();
-    let bytes = match body.with_config().limit(max).read_to_vec() {
-        Ok(b) => b,
+    // ureq's read_to_vec, into a buffer of the declared size (no growing, copying and zeroing
+    // as it fills; at most 1 MiB ahead of the bytes: the declared length is the server's word).
+    // LXD sends most replies chunked, without a length: 16 KiB holds a GET /1.0 or an object.
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(16 << 10).min(1 << 20) as usize);
+    let read = std::io::Read::read_to_end(&mut body.with_config().limit(max).reader(), &mut bytes).map_err(ureq::Error::from);
+    match read {
+        Ok(_) => {}
         Err(ureq::Error::BodyExceedsLimit(_)) => return Err(too_big("reply body".to_string())),
         Err(e) => return Err(Error::from_ureq_in(e, Waiting::Body, limit)),
-    };
+    }
     Ok(Response { status, headers, body: bytes })
 }
 

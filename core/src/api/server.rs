@@ -6,6 +6,10 @@ use super::*;
 pub fn get() -> Call<WithEtag<Server>> {
     Call::new(Request::get(&[]).scope(Op::ServerGet.scope()), parse_with_etag::<Server>)
 }
+/// `GET /1.0` as LXD's JSON text (checked as a [`Server`]) with the ETag.
+pub fn get_json() -> Call<JsonText> {
+    Call::new(Request::get(&[]).scope(Op::ServerGet.scope()), parse_json_with_etag::<Server>)
+}
 /// `PUT /1.0` (replace config).
 pub fn put(body: &str, etag: Option<&str>) -> Result<Call<()>> {
     Ok(Call::new(Request::put(&[]).scope(Op::ServerPut.scope()).json_text(body)?.if_match(etag), parse_empty))

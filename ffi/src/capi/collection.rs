@@ -4,34 +4,34 @@
 use std::ffi::c_char;
 
 use lxd_core::Collection;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use lxd_core::check::CheckJson;
 
 use super::client::{client_ref, lxd_client};
 use super::operation::{finish_op, lxd_operation};
 use super::{arg_opt_str, arg_str, check_out, write_json, write_opt_string};
 use crate::error::Result;
 
-pub(crate) unsafe fn list<T: DeserializeOwned + Serialize>(client: *const lxd_client, coll: Collection, recursion: i32, json_out: *mut *mut c_char) -> Result<()> {
+pub(crate) unsafe fn list<T: CheckJson>(client: *const lxd_client, coll: Collection, recursion: i32, json_out: *mut *mut c_char) -> Result<()> {
     check_out(json_out, "json_out")?;
     let c = unsafe { client_ref(client) }?;
     if recursion <= 0 {
         let names = c.call(coll.list_names())?;
         unsafe { write_json(json_out, &names) }
     } else {
-        let items: Vec<T> = c.call(coll.list::<T>(recursion.min(2) as u8))?;
-        unsafe { write_json(json_out, &items) }
+        // LXD's array as it came, each member checked as a `T` (never parsed and serialized again).
+        let items = c.call(coll.list_json::<T>(recursion.min(2) as u8))?;
+        unsafe { super::write_string(json_out, items.json) }
     }
 }
 
-pub(crate) unsafe fn get<T: DeserializeOwned + Serialize>(client: *const lxd_client, coll: Collection, name: *const c_char, what: &str, json_out: *mut *mut c_char, etag_out: *mut *mut c_char) -> Result<()> {
+pub(crate) unsafe fn get<T: CheckJson>(client: *const lxd_client, coll: Collection, name: *const c_char, what: &str, json_out: *mut *mut c_char, etag_out: *mut *mut c_char) -> Result<()> {
     check_out(json_out, "json_out")?;
     let c = unsafe { client_ref(client) }?;
     let name = unsafe { arg_str(name, what) }?;
-    let got = c.call(coll.get::<T>(name)?)?;
-    let json = super::to_json(&got.value)?;
+    // LXD's object as it came, checked as a `T`.
+    let got = c.call(coll.get_json::<T>(name)?)?;
     unsafe { write_opt_string(etag_out, got.etag) }?;
-    unsafe { super::write_string(json_out, json) }
+    unsafe { super::write_string(json_out, got.json) }
 }
 
 pub(crate) unsafe fn exists(client: *const lxd_client, coll: Collection, name: *const c_char, what: &str, exists_out: *mut bool) -> Result<()> {

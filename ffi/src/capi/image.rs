@@ -158,9 +158,10 @@ pub unsafe extern "C" fn lxd_image_get_by_alias(client: *const lxd_client, alias
         let c = unsafe { super::client::client_ref(client) }?;
         let alias = unsafe { super::arg_str(alias, "alias") }?;
         let a = c.call(api::images::aliases().get::<lxd_core::models::ImageAlias>(alias)?)?;
-        let img = c.call(api::images::collection().get::<Image>(&a.value.target)?)?;
+        // LXD's image as it came, checked as an `Image` (as lxd_image_get hands it on).
+        let img = c.call(api::images::collection().get_json::<Image>(&a.value.target)?)?;
         unsafe { super::write_opt_string(etag_out, img.etag) }?;
-        unsafe { super::write_json(json_out, &img.value) }
+        unsafe { super::write_string(json_out, img.json) }
     })
 }
 

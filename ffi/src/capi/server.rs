@@ -16,10 +16,10 @@ pub unsafe extern "C" fn lxd_server_get(client: *const lxd_client, json_out: *mu
     guard(err_out, || {
         check_out(json_out, "json_out")?;
         let c = unsafe { client_ref(client) }?;
-        let s = c.call(api::server::get())?;
-        let json = super::to_json(&s.value)?;
+        // LXD's JSON as it came, checked as a `Server` (not parsed and serialized again).
+        let s = c.call(api::server::get_json())?;
         unsafe { write_opt_string(etag_out, s.etag) }?;
-        unsafe { super::write_string(json_out, json) }
+        unsafe { super::write_string(json_out, s.json) }
     })
 }
 
