@@ -19,6 +19,7 @@ pub mod api;
 pub mod error;
 pub mod models;
 pub mod operation;
+pub mod progress;
 pub mod request;
 pub mod response;
 pub mod exec;

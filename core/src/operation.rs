@@ -203,6 +203,17 @@ impl WaitFlow {
     }
     /// Feed a wait response: `Ok(Some(op))` when final success, `Ok(None)` to wait again.
     pub fn handle(&self, resp: &Response) -> Result<Option<Operation>> {
+        let op = self.state(resp)?;
+        if op.is_final() {
+            op.into_result().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+    /// Read a wait (or `GET /1.0/operations/<id>`) response as the operation's state, final or
+    /// not (for a caller that follows its progress); a vanished operation is an error as in
+    /// [`WaitFlow::handle`].
+    pub fn state(&self, resp: &Response) -> Result<Operation> {
         let op = match Operation::parse(resp) {
             Err(Error::Api { status: 404, message }) => {
                 return Err(Error::Api {
@@ -212,11 +223,7 @@ impl WaitFlow {
             }
             other => other?,
         };
-        if op.is_final() {
-            op.into_result().map(Some)
-        } else {
-            Ok(None)
-        }
+        Ok(op)
     }
 }
 

@@ -269,7 +269,7 @@ struct CancelState {
     cancelled: AtomicBool,
     next_id: std::sync::atomic::AtomicU64,
     agents: Mutex<Vec<(u64, ureq::Agent)>>,
-    sockets: Mutex<Vec<crate::transport::SocketShutdown>>,
+    sockets: Mutex<Vec<(u64, crate::transport::SocketShutdown)>>,
 }
 
 impl std::fmt::Debug for CancelState {
@@ -292,7 +292,7 @@ impl Canceller {
             }
         }
         if let Ok(socks) = self.state.sockets.lock() {
-            for s in socks.iter() {
+            for (_, s) in socks.iter() {
                 s.shutdown_now();
             }
         }
@@ -326,11 +326,24 @@ impl Canceller {
     }
     /// Register a socket to shut down on cancel (websockets); shuts it at once if already cancelled.
     pub fn register_socket(&self, s: crate::transport::SocketShutdown) {
+        self.register_socket_scoped(s);
+    }
+    /// [`Canceller::register_socket`] for a socket that goes away before the canceller: the id
+    /// to give [`Canceller::unregister_socket`] when it does (which releases the watch's handle).
+    pub(crate) fn register_socket_scoped(&self, s: crate::transport::SocketShutdown) -> u64 {
         if self.is_cancelled() {
             s.shutdown_now();
         }
+        let id = self.state.next_id.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut v) = self.state.sockets.lock() {
-            v.push(s);
+            v.push((id, s));
+        }
+        id
+    }
+    /// Stop watching a socket registered with [`Canceller::register_socket_scoped`].
+    pub(crate) fn unregister_socket(&self, id: u64) {
+        if let Ok(mut v) = self.state.sockets.lock() {
+            v.retain(|(i, _)| *i != id);
         }
     }
 }
