@@ -159,10 +159,14 @@ pub fn parse_size(s: &str) -> Option<i64> {
 /// keeps the texts of finished stages (after a download, `download_progress` stays at its last
 /// value while `create_instance_from_image_unpack_progress` moves): without a `progress` map
 /// the text that changed since the last state is the current one.
+///
+/// States can arrive out of order (an event sent before a state read, read after it): one whose
+/// `updated_at` is older than the newest seen is stale and ignored ([`ProgressTracker::update_op`]).
 #[derive(Debug, Clone, Default)]
 pub struct ProgressTracker {
     texts: Map<String, Value>,
     last: Option<Progress>,
+    newest: Option<i128>,
 }
 
 impl ProgressTracker {
@@ -192,10 +196,76 @@ impl ProgressTracker {
         }
     }
 
+    /// Feed a state of the operation (a wait reply, an operation event): as
+    /// [`ProgressTracker::update`] with its metadata, except that a state older than the newest
+    /// one seen (by `updated_at`) brings no news.
+    pub fn update_op(&mut self, op: &Operation) -> Option<Progress> {
+        if let Some(t) = timestamp_nanos(&op.updated_at) {
+            if self.newest.is_some_and(|n| t < n) {
+                return None;
+            }
+            self.newest = Some(t);
+        }
+        self.update(&op.metadata)
+    }
+
     /// The last progress [`ProgressTracker::update`] returned.
     pub fn last(&self) -> Option<&Progress> {
         self.last.as_ref()
     }
+}
+
+/// An RFC 3339 time as LXD writes it (Go's `RFC3339Nano`: `2024-05-01T10:00:00.123456789Z`, or
+/// with an offset such as `+02:00`), in nanoseconds since 1970; `None` when it is not one.
+pub fn timestamp_nanos(s: &str) -> Option<i128> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos: i128 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = s.get(start..i)?;
+        if digits.is_empty() || digits.len() > 9 {
+            return None;
+        }
+        nanos = i128::from(digits.parse::<i64>().ok()?) * 10i128.pow(9 - digits.len() as u32);
+    }
+    let offset_secs: i64 = match s.get(i..)? {
+        "Z" | "z" => 0,
+        tz if tz.len() == 6 && matches!(tz.as_bytes()[0], b'+' | b'-') && tz.as_bytes()[3] == b':' => {
+            let v = num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60;
+            if tz.starts_with('-') {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => return None,
+    };
+    // Days since 1970-01-01 of the civil date (H. Hinnant's days_from_civil).
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_secs;
+    Some(i128::from(secs) * 1_000_000_000 + nanos)
 }
 
 /// The state of operation `id` an event carries: `Some` for an `operation` event about it (its
@@ -277,6 +347,31 @@ mod tests {
         assert!(operation_event(&ev(r#"{"type":"lifecycle","metadata":{"id":"a1"}}"#), "a1").is_none());
         // An operation event whose operation does not match the schema is not a state.
         assert!(operation_event(&ev(r#"{"type":"operation","metadata":{"id":"a1","status_code":"x"}}"#), "a1").is_none());
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(timestamp_nanos("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(timestamp_nanos("2026-12-05T12:27:08.5Z"), Some(1_796_473_628_500_000_000));
+        assert_eq!(timestamp_nanos("2026-12-05T14:27:08.000000001+02:00"), Some(1_796_473_628_000_000_001));
+        assert_eq!(timestamp_nanos("2000-02-29T00:00:00-00:30"), Some(951_784_200 * 1_000_000_000));
+        // Go trims trailing zeros: ".1" is later than ".09", whatever the strings' order.
+        assert!(timestamp_nanos("2026-12-05T12:00:00.1Z") > timestamp_nanos("2026-12-05T12:00:00.09Z"));
+        for bad in ["", "0001-01-01", "2026-13-05T12:00:00Z", "2026-12-05T12:00:00", "2026-12-05T12:00:00.Z", "2026-12-05T12:00:00.1234567890Z", "2026-12-05T12:00:00+0200", "2026-12-05T1é:00:00Z", "+026-12-05T12:00:00Z"] {
+            assert_eq!(timestamp_nanos(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn tracker_skips_stale_states() {
+        let op = |at: &str, pct: u32| Operation { id: "x".into(), status_code: 103, updated_at: at.into(), metadata: json!({"download_progress": format!("{pct}% (1.00MB/s)")}), ..Default::default() };
+        let mut t = ProgressTracker::new();
+        assert_eq!(t.update_op(&op("2026-12-05T12:00:01.5Z", 40)).map(|p| p.percent), Some(40));
+        // An event sent before that state but read after it.
+        assert_eq!(t.update_op(&op("2026-12-05T12:00:01.25Z", 38)), None);
+        assert_eq!(t.update_op(&op("2026-12-05T12:00:01.75Z", 41)).map(|p| p.percent), Some(41));
+        // Without a readable time, states are taken as they come.
+        assert_eq!(t.update_op(&op("", 42)).map(|p| p.percent), Some(42));
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl Client {
             };
             let Some(op) = state else { continue };
             heard = Instant::now();
-            let news = tracker.update(&op.metadata);
+            let news = tracker.update_op(&op);
             if op.is_final() {
                 let last = tracker.last().cloned().unwrap_or(Progress { stage: String::new(), percent: -1, processed: -1, speed: -1, text: String::new() });
                 // The wait is over: what the handler answers no longer matters.
