@@ -32,6 +32,9 @@ type Operation struct {
 	ptr         *C.lxd_operation
 	interrupted atomic.Bool // a wait on ptr was interrupted: every later wait on it would be too
 
+	progressMu sync.Mutex              // guards progressFn
+	progressFn func(OperationProgress) // OnProgress's handler, installed on every C handle
+
 	doneMu   sync.Mutex
 	finished bool
 	final    error          // the outcome, once finished
@@ -257,6 +260,11 @@ func (o *Operation) reopen(ctx context.Context) error {
 		C.lxd_operation_free(o.ptr)
 		o.ptr = fresh
 		o.interrupted.Store(false)
+		o.progressMu.Lock()
+		if o.progressFn != nil {
+			o.installProgress(fresh)
+		}
+		o.progressMu.Unlock()
 	} else {
 		C.lxd_operation_free(fresh) // another Wait reopened it first
 	}
