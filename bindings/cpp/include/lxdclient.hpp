@@ -325,10 +325,15 @@ public:
     /// Wait until it finishes (`GET /1.0/operations/<id>/wait`). Throws `Error` (OperationFailed)
     /// when it failed, `Cancelled` when interrupted, `Timeout` past the client's operation deadline
     /// (`ClientBuilder::set_operation_deadline`, default 10 minutes).
-    void wait() const { wait_ms(-1); }
+    void wait() const {
+        if (h_) rethrowing_progress([&] { detail::call(lxd_operation_wait, h_.get(), std::int64_t{-1}); });
+    }
     /// As `wait()`, giving up after `timeout` with `Timeout` (the operation keeps running).
     void wait(std::chrono::milliseconds timeout) const {
-        wait_ms(static_cast<std::int64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+        if (h_)
+            rethrowing_progress([&] {
+                detail::call(lxd_operation_wait, h_.get(), static_cast<std::int64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+            });
     }
     /// Report the operation's server-side progress (image downloads, unpacking, migrations) to
     /// `handler` while `wait()` waits, on the waiting thread: whenever it changes, and once more
@@ -361,6 +366,27 @@ public:
     void refresh() const { detail::call(lxd_operation_refresh, h_.get()); }
 
 private:
+    struct ProgressHandler;
+    /// Run `wait_call`; an exception the progress handler threw meanwhile is rethrown instead of
+    /// the `Cancelled` it caused.
+    template <typename F> void rethrowing_progress(F&& wait_call) const {
+        const std::shared_ptr<ProgressHandler> progress = progress_;
+        if (progress) progress->error = nullptr;
+        auto rethrow = [&] {
+            if (progress && progress->error) {
+                std::exception_ptr e = progress->error;
+                progress->error = nullptr;
+                std::rethrow_exception(e);
+            }
+        };
+        try {
+            wait_call();
+        } catch (...) {
+            rethrow();
+            throw;
+        }
+        rethrow();
+    }
     struct ProgressHandler {
         std::function<void(const OperationProgress&)> fn;
         std::exception_ptr error; // the first exception of the current wait
@@ -376,25 +402,6 @@ private:
         }
         static void release(void* user) noexcept { delete static_cast<std::shared_ptr<ProgressHandler>*>(user); }
     };
-    void wait_ms(std::int64_t timeout_ms) const {
-        if (!h_) return;
-        const std::shared_ptr<ProgressHandler> progress = progress_;
-        if (progress) progress->error = nullptr;
-        auto rethrow = [&] {
-            if (progress && progress->error) {
-                std::exception_ptr e = progress->error;
-                progress->error = nullptr;
-                std::rethrow_exception(e);
-            }
-        };
-        try {
-            detail::call(lxd_operation_wait, h_.get(), timeout_ms);
-        } catch (...) {
-            rethrow();
-            throw;
-        }
-        rethrow();
-    }
 
     std::unique_ptr<lxd_operation, detail::OperationFree> h_;
     std::shared_ptr<ProgressHandler> progress_;
