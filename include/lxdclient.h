@@ -588,6 +588,26 @@ enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder *b
                                                     struct lxd_error **err_out);
 
 /**
+ * A default progress handler for every operation the clients built from this builder wait
+ * for: the waits inside calls that wait for their operation (`lxd_instance_create` with NULL
+ * `op_out` — an image download and unpack —, `lxd_image_copy_to`, `lxd_instance_copy_to`, ...)
+ * and `lxd_operation_wait` on handles without a handler of their own
+ * (`lxd_operation_set_progress_handler`, which says how progress is followed and reported).
+ * The callback runs on the thread that waits — with one client used from several threads, on
+ * several at once, so it must be thread-safe; a non-zero return stops that wait
+ * (`LXD_RESULT_CANCELLED`; the operation goes on). `callback` NULL: none (the default;
+ * `user_data_free`, if given, is then called at once). `user_data_free` (may be NULL) is called
+ * with `user_data` once the builder and every client built from it are freed (or the handler is
+ * replaced), on whichever thread frees the last of them; it is not called when this function
+ * fails. Replaces an earlier handler.
+ */
+enum lxd_result lxd_client_builder_set_progress_handler(struct lxd_client_builder *builder,
+                                                        lxd_operation_progress_cb callback,
+                                                        void *user_data,
+                                                        lxd_user_data_free_cb user_data_free,
+                                                        struct lxd_error **err_out);
+
+/**
  * Build a client from the builder (which stays yours to reuse or free). Nothing is sent yet:
  * connection problems show on the first call. On success `*client_out` owns a new client.
  */

@@ -25,6 +25,31 @@ const QUIET: Duration = Duration::from_secs(1);
 /// operation keeps running).
 pub type ProgressReport<'a> = dyn FnMut(&Operation, &Progress) -> bool + 'a;
 
+/// A progress handler for every wait of a client ([`crate::ClientBuilder::progress_hook`]): the
+/// waits inside calls that wait for their operation (create an instance from an image, copy an
+/// image, ...) and those on operation handles that have no handler of their own. Called from the
+/// thread that waits, so with one client used from several threads from several at once; false
+/// stops that wait ([`Error::Cancelled`]).
+#[derive(Clone)]
+pub struct ProgressHook(std::sync::Arc<dyn Fn(&Operation, &Progress) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
+}
+
+impl ProgressHook {
+    /// Wrap a handler.
+    pub fn new(f: impl Fn(&Operation, &Progress) -> bool + Send + Sync + 'static) -> ProgressHook {
+        ProgressHook(std::sync::Arc::new(f))
+    }
+    /// Report one state: true to go on waiting.
+    pub fn report(&self, op: &Operation, p: &Progress) -> bool {
+        (self.0)(op, p)
+    }
+}
+
 impl Client {
     /// [`Client::wait_operation`], reporting the operation's progress to `report` on the calling
     /// thread as it changes (see the module's documentation for how it is followed).

@@ -1737,6 +1737,96 @@ static void walk_lxd_client_builder_set_log_callback(void) {
     }
 }
 
+/* enum lxd_result lxd_client_builder_set_progress_handler(struct lxd_client_builder* builder, lxd_operation_progress_cb callback, void* user_data, lxd_user_data_free_cb user_data_free, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_progress_handler(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(NULL, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(NULL, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(callback=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "callback=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(callback=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "callback=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, NULL, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, NULL, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data_free=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data_free=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data_free=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data_free=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
 /* enum lxd_result lxd_client_builder_build(const struct lxd_client_builder* builder, struct lxd_client** client_out, struct lxd_error** err_out) */
 static void walk_lxd_client_builder_build(void) {
     {
@@ -32638,7 +32728,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 319 functions. */
+/* 320 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32666,6 +32756,7 @@ static void walk_all(void) {
     walk_lxd_client_builder_set_user_agent();
     walk_lxd_client_builder_set_proxy();
     walk_lxd_client_builder_set_log_callback();
+    walk_lxd_client_builder_set_progress_handler();
     walk_lxd_client_builder_build();
     walk_lxd_client_builder_free();
     walk_lxd_client_with_project();

@@ -4,8 +4,9 @@
  * which LXD reports as `download_progress` in the operation's metadata; the handler sees the
  * percentages rise and the final state. Also: a handler that stops the wait (the operation goes
  * on, a later wait finishes it), an operation without progress (only the final call), a failing
- * one (final call with its failure status), replacing and removing handlers (user_data_free), and
- * NULL arguments.
+ * one (final call with its failure status), replacing and removing handlers (user_data_free), a
+ * client-wide default handler (builder) reporting a wait inside lxd_image_copy_to, and NULL
+ * arguments.
  */
 #include "test.h"
 
@@ -244,6 +245,45 @@ static void test_download_progress(lxd_client *a, lxd_client *b) {
         lxd_operation_free(op);
         CHECK(r.freed == 1);
         CHECK_OK(lxd_image_delete(b, fp, NULL, ERR));
+    }
+
+    T_SECTION("a client-wide default handler: lxd_image_copy_to waits inside, and reports");
+    {
+        struct rec r, own;
+        rec_init(&r, NULL);
+        rec_init(&own, NULL);
+        lxd_client_builder *bb = NULL;
+        lxd_client *hooked = NULL;
+        CHECK_INVALID(lxd_client_builder_set_progress_handler(NULL, on_progress, &r, on_free, ERR));
+        if (CHECK_OK(lxd_client_builder_new_unix(t_env("SOCKET2"), &bb, ERR)) &&
+            CHECK_OK(lxd_client_builder_set_progress_handler(bb, on_progress, &own, on_free, ERR)) &&
+            /* replaced: the first user_data is released at once */
+            CHECK_OK(lxd_client_builder_set_progress_handler(bb, on_progress, &r, on_free, ERR)) && CHECK(own.freed == 1) &&
+            CHECK_OK(lxd_client_builder_build(bb, &hooked, ERR))) {
+            char *got = NULL;
+            if (CHECK_OK(lxd_image_copy_to(a, fp, hooked, NULL, &got, ERR)))
+                CHECK(got && strcmp(got, fp) == 0);
+            lxd_string_free(got);
+            printf("  default handler: %d reports (%d with a percentage), last '%s'\n", r.calls, r.npct, r.last_text);
+            CHECK(r.strings_ok && r.numbers_ok && rising(&r));
+            CHECKF(r.npct >= 3, "at least 3 reports with a percentage (got %d)", r.npct);
+            CHECK(r.finals == 1 && r.final_last && r.final_status == 200);
+            CHECK(strcmp(r.last_stage, "download") == 0);
+            /* An operation with a handler of its own reports only there. */
+            int before = r.calls;
+            rec_init(&own, NULL);
+            lxd_operation *dop = NULL;
+            if (CHECK_OK(lxd_image_delete(hooked, fp, &dop, ERR)) && CHECK(dop != NULL)) {
+                CHECK_OK(lxd_operation_set_progress_handler(dop, on_progress, &own, NULL, ERR));
+                CHECK_OK(lxd_operation_wait(dop, 60000, ERR));
+                CHECK(own.finals == 1 && r.calls == before);
+            }
+            lxd_operation_free(dop);
+        }
+        lxd_client_builder_free(bb);
+        CHECK(r.freed == 0); /* the client still holds it */
+        lxd_client_free(hooked);
+        CHECK(r.freed == 1);
     }
 
     T_SECTION("a failing pull (wrong secret): the final report carries the failure");

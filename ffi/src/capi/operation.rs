@@ -116,7 +116,7 @@ pub struct lxd_operation_progress {
 /// `lxd_operation_set_progress_handler` or `lxd_operation_free` on the operation it reports.
 pub type lxd_operation_progress_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, progress: *const lxd_operation_progress) -> c_int>;
 
-struct ProgressSink {
+pub(crate) struct ProgressSink {
     cb: unsafe extern "C" fn(*mut c_void, *const lxd_operation_progress) -> c_int,
     user_data: *mut c_void,
     free: lxd_user_data_free_cb,
@@ -137,8 +137,11 @@ impl Drop for ProgressSink {
 }
 
 impl ProgressSink {
+    pub(crate) fn new(cb: unsafe extern "C" fn(*mut c_void, *const lxd_operation_progress) -> c_int, user_data: *mut c_void, free: lxd_user_data_free_cb) -> ProgressSink {
+        ProgressSink { cb, user_data, free }
+    }
     /// Hand one report to the callback: true to go on.
-    fn report(&self, id: &CString, op: &Operation, p: &lxd_core::progress::Progress) -> bool {
+    pub(crate) fn report(&self, id: &CString, op: &Operation, p: &lxd_core::progress::Progress) -> bool {
         let text = |s: &str| CString::new(s.replace('\0', "\\0")).unwrap_or_default();
         let (stage, line) = (text(&p.stage), text(&p.text));
         let record = lxd_operation_progress {
