@@ -12,14 +12,17 @@ import (
 	"unsafe"
 )
 
-// goOperationProgress is the lxd_operation_progress_cb of every Operation.OnProgress; user is
-// the cgo.Handle of the func. It never stops the wait (a Wait is stopped by its context).
+// goOperationProgress is the lxd_operation_progress_cb of every Operation.OnProgress and
+// WithProgress; user is the cgo.Handle of a *progressHandler. It stops the wait only when the
+// handler panicked (a Wait is otherwise stopped by its context).
 //
 //export goOperationProgress
 func goOperationProgress(user unsafe.Pointer, progress *C.lxd_operation_progress) C.int {
-	fn := cgo.Handle(uintptr(user)).Value().(func(OperationProgress))
-	fn(operationProgressOf(progress))
-	return 0
+	h, ok := cgo.Handle(uintptr(user)).Value().(*progressHandler)
+	if !ok || h.call(operationProgressOf(progress)) {
+		return 0
+	}
+	return 1
 }
 
 // goOperationProgressFree releases the handle once C no longer calls back with it.

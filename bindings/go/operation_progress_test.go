@@ -121,6 +121,63 @@ func TestOperationProgress(t *testing.T) {
 		must(t, delOp.wait(ctx))
 	})
 
+	t.Run("client-wide handler", func(t *testing.T) {
+		var log progressLog
+		hooked, err := Connect(WithUnixSocket(os.Getenv("LXD_TEST_SOCKET2")), WithProgress(log.add))
+		must(t, err)
+		defer hooked.Close()
+		// CopyImageTo waits inside; the target's client reports the download.
+		got, err := a.CopyImageTo(ctx, fp, hooked, ImageCopyOptions{})
+		must(t, err)
+		if got != fp {
+			t.Fatalf("copied %q, want %q", got, fp)
+		}
+		reports := log.all()
+		if len(reports) > 0 {
+			checkRising(t, reports, reports[0].OperationID, 3)
+		} else {
+			t.Fatal("the client-wide handler saw nothing")
+		}
+		// An operation with a handler of its own reports only there.
+		before := len(log.all())
+		op, err := hooked.DeleteImage(ctx, fp)
+		must(t, err)
+		defer op.Close()
+		var own progressLog
+		op.OnProgress(own.add)
+		must(t, op.Wait(ctx))
+		if len(own.all()) != 1 || len(log.all()) != before {
+			t.Fatalf("own handler %d reports, client-wide %d more", len(own.all()), len(log.all())-before)
+		}
+	})
+
+	t.Run("a panicking handler", func(t *testing.T) {
+		op := startPull(t, ctx, a, b, fp, "")
+		defer op.Close()
+		calls := 0
+		op.OnProgress(func(OperationProgress) {
+			calls++
+			panic("enough")
+		})
+		func() {
+			defer func() {
+				if v := recover(); v != "enough" {
+					t.Fatalf("Wait recovered %v, want the handler's panic", v)
+				}
+			}()
+			_ = op.Wait(ctx)
+		}()
+		if calls != 1 {
+			t.Errorf("handler called %d times", calls)
+		}
+		// The operation went on: without the handler, a later Wait finishes it.
+		op.OnProgress(nil)
+		must(t, op.Wait(ctx))
+		delOp, err := b.DeleteImage(ctx, fp)
+		must(t, err)
+		must(t, delOp.wait(ctx))
+	})
+
 	t.Run("failing pull", func(t *testing.T) {
 		op := startPull(t, ctx, a, b, fp, "not-the-secret")
 		defer op.Close()
