@@ -284,4 +284,16 @@ TEST(Transfer, OperationProgress) {
     op2.wait(std::chrono::minutes(2));
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(op2.status_code(), 200);
+    drop_image(b, fp);
+
+    // A client-wide handler (builder): Image::copy_to waits inside and reports there.
+    std::vector<lxd::OperationProgress> wide;
+    lxd::Client hooked = lxd::ClientBuilder::unix_socket(env("LXD_TEST_SOCKET2"))
+                             .set_progress_handler([&](const lxd::OperationProgress& p) { wide.push_back(p); })
+                             .build();
+    a.images().get(fp).copy_to(hooked);
+    ASSERT_GE(wide.size(), 4u);
+    EXPECT_EQ(wide.front().stage, "download");
+    EXPECT_EQ(wide.back().status_code, 200);
+    EXPECT_EQ(wide.back().percent, 100);
 }
