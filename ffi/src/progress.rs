@@ -31,7 +31,10 @@ pub type ProgressReport<'a> = dyn FnMut(&Operation, &Progress) -> bool + 'a;
 /// thread that waits, so with one client used from several threads from several at once; false
 /// stops that wait ([`Error::Cancelled`]).
 #[derive(Clone)]
-pub struct ProgressHook(std::sync::Arc<dyn Fn(&Operation, &Progress) -> bool + Send + Sync>);
+pub struct ProgressHook(std::sync::Arc<HookFn>);
+
+/// The function a [`ProgressHook`] wraps.
+type HookFn = dyn Fn(&Operation, &Progress) -> bool + Send + Sync;
 
 impl std::fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
