@@ -158,13 +158,15 @@ pub fn parse_size(s: &str) -> Option<i64> {
 /// which of them bring news. LXD changes an operation's metadata for other reasons too, and
 /// keeps the texts of finished stages (after a download, `download_progress` stays at its last
 /// value while `create_instance_from_image_unpack_progress` moves): without a `progress` map
-/// the text that changed since the last state is the current one.
+/// the text that changed since the last state is the current one. A `progress` map is current
+/// unless it stood still while another stage's text moved.
 ///
 /// States can arrive out of order (an event sent before a state read, read after it): one whose
 /// `updated_at` is older than the newest seen is stale and ignored ([`ProgressTracker::update_op`]).
 #[derive(Debug, Clone, Default)]
 pub struct ProgressTracker {
     texts: Map<String, Value>,
+    map: Option<Value>,
     last: Option<Progress>,
     newest: Option<i128>,
 }
@@ -179,14 +181,18 @@ impl ProgressTracker {
     /// one returned, else `None`.
     pub fn update(&mut self, metadata: &Value) -> Option<Progress> {
         let m = metadata.as_object()?;
-        let current = match from_map(m) {
-            Some(p) => Some(p),
-            None => {
-                let changed = texts(m).find(|(stage, text)| self.texts.get(&format!("{stage}_progress")).and_then(Value::as_str) != Some(text));
-                changed.map(|(stage, text)| from_text(stage, text))
-            }
+        let changed = texts(m).find(|(stage, text)| self.texts.get(&format!("{stage}_progress")).and_then(Value::as_str) != Some(text));
+        let map = m.get("progress").filter(|v| v.is_object());
+        let map_moved = map != self.map.as_ref();
+        let current = match (from_map(m), changed) {
+            // The map is current unless it stood still while another stage's text moved (a
+            // server that keeps a finished stage's map and reports a later one by text only).
+            (Some(p), Some((stage, text))) if !map_moved && stage != p.stage => Some(from_text(stage, text)),
+            (Some(p), _) => Some(p),
+            (None, changed) => changed.map(|(stage, text)| from_text(stage, text)),
         };
         self.texts = texts(m).map(|(s, t)| (format!("{s}_progress"), Value::from(t))).collect();
+        self.map = map.cloned();
         match current {
             Some(p) if self.last.as_ref() != Some(&p) => {
                 self.last = Some(p.clone());
@@ -389,6 +395,15 @@ mod tests {
         assert_eq!((got.stage.as_str(), got.percent), ("create_instance_from_image_unpack", 3));
         assert_eq!(t.update(&md), None);
         assert_eq!(t.last().map(|p| p.percent), Some(3));
+        // A map left from a finished stage while a later stage moves by text only.
+        let mut t2 = ProgressTracker::new();
+        let map = json!({"stage": "fs", "percent": "100", "speed": "1"});
+        assert_eq!(t2.update(&json!({"progress": map, "fs_progress": "c1: 100% (1B/s)"})).map(|p| p.stage), Some("fs".to_string()));
+        let got = t2.update(&json!({"progress": map, "fs_progress": "c1: 100% (1B/s)", "download_progress": "20% (1.00MB/s)"})).unwrap();
+        assert_eq!((got.stage.as_str(), got.percent), ("download", 20));
+        // ... and when the map moves again, it is current again.
+        let got = t2.update(&json!({"progress": {"stage": "fs", "percent": "5", "speed": "1"}, "fs_progress": "c1: 5% (1B/s)", "download_progress": "20% (1.00MB/s)"})).unwrap();
+        assert_eq!((got.stage.as_str(), got.percent), ("fs", 5));
         // Not an object: nothing, and the tracker keeps what it had.
         assert_eq!(t.update(&json!(null)), None);
         assert_eq!(t.last().map(|p| p.percent), Some(3));
