@@ -108,7 +108,8 @@ func setProgress(b *C.lxd_client_builder, fn func(OperationProgress), cerr **C.l
 // WithProgress handler. While a handler is set, Wait follows the operation
 // through LXD's event stream (one more connection; a client that may not listen to events polls
 // once a second instead). nil removes the handler. fn must not call OnProgress or Close on this
-// operation. Stop a Wait with its context.
+// operation. Stop a Wait with its context. Once a Wait saw the operation end, OnProgress has
+// no effect.
 func (o *Operation) OnProgress(fn func(OperationProgress)) {
 	o.mu.RLock() // the handle stays; a Wait in progress picks the handler up on its next wait
 	defer o.mu.RUnlock()
