@@ -179,6 +179,55 @@ typedef void (*lxd_log_cb)(void *user_data,
 typedef void (*lxd_user_data_free_cb)(void *user_data);
 
 /**
+ * One progress report of an operation, as LXD's operation metadata gives it (image downloads,
+ * unpacking an image, migrations: what `lxc` shows as "Retrieving image: 45%"). Every pointer is
+ * borrowed and valid only during the callback; strings are never NULL.
+ */
+typedef struct lxd_operation_progress {
+  /**
+   * The operation's id.
+   */
+  const char *operation_id;
+  /**
+   * The operation's status code at this report: 103 (Running) while it runs; the last report
+   * of a wait carries the final one (200 Success, 400 Failure, 401 Cancelled).
+   */
+  int32_t status_code;
+  /**
+   * What progresses: LXD's metadata key without `_progress` — `download` (an image download),
+   * `create_instance_from_image_unpack`, `fs` (a migration) ... — or the `stage` of LXD's
+   * `progress` map. Empty when the operation reported no progress at all.
+   */
+  const char *stage;
+  /**
+   * Percent done, 0 to 100; -1 when not known (the stage reports only an amount or a speed).
+   */
+  int32_t percent;
+  /**
+   * Bytes processed so far; -1 when not known.
+   */
+  int64_t processed;
+  /**
+   * Speed in bytes per second; -1 when not known.
+   */
+  int64_t speed;
+  /**
+   * LXD's text for it, as `lxc` shows it (`"rootfs: 45% (12.30MB/s)"`); empty when none.
+   */
+  const char *text;
+} lxd_operation_progress;
+
+/**
+ * Operation progress callback (see `lxd_operation_set_progress_handler`): called on the thread
+ * that runs `lxd_operation_wait`, with the report (valid only during the call) and the
+ * `user_data` given with it. Return 0 to go on waiting, anything else to stop the wait: it then
+ * returns `LXD_RESULT_CANCELLED` (the operation keeps running on the server). It must not call
+ * `lxd_operation_set_progress_handler` or `lxd_operation_free` on the operation it reports.
+ */
+typedef int (*lxd_operation_progress_cb)(void *user_data,
+                                         const struct lxd_operation_progress *progress);
+
+/**
  * Supplies stdin: fill `buf` with up to `len` bytes and return how many (1..len), 0 at the end
  * of input, or a negative number to fail the exec (`LXD_RESULT_IO`). Called on a library
  * thread, never concurrently with itself.
@@ -537,6 +586,26 @@ enum lxd_result lxd_client_builder_set_log_callback(struct lxd_client_builder *b
                                                     void *user_data,
                                                     lxd_user_data_free_cb user_data_free,
                                                     struct lxd_error **err_out);
+
+/**
+ * A default progress handler for every operation the clients built from this builder wait
+ * for: the waits inside calls that wait for their operation (`lxd_instance_create` with NULL
+ * `op_out` — an image download and unpack —, `lxd_image_copy_to`, `lxd_instance_copy_to`, ...)
+ * and `lxd_operation_wait` on handles without a handler of their own
+ * (`lxd_operation_set_progress_handler`, which says how progress is followed and reported).
+ * The callback runs on the thread that waits — with one client used from several threads, on
+ * several at once, so it must be thread-safe; a non-zero return stops that wait
+ * (`LXD_RESULT_CANCELLED`; the operation goes on). `callback` NULL: none (the default;
+ * `user_data_free`, if given, is then called at once). `user_data_free` (may be NULL) is called
+ * with `user_data` once the builder and every client built from it are freed (or the handler is
+ * replaced), on whichever thread frees the last of them; it is not called when this function
+ * fails. Replaces an earlier handler.
+ */
+enum lxd_result lxd_client_builder_set_progress_handler(struct lxd_client_builder *builder,
+                                                        lxd_operation_progress_cb callback,
+                                                        void *user_data,
+                                                        lxd_user_data_free_cb user_data_free,
+                                                        struct lxd_error **err_out);
 
 /**
  * Build a client from the builder (which stays yours to reuse or free). Nothing is sent yet:
@@ -1368,12 +1437,36 @@ enum lxd_result lxd_operation_list(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
+ * Report the operation's server-side progress to `callback` while `lxd_operation_wait` waits on
+ * it (image downloads — `download`, unpacking an image — `create_instance_from_image_unpack`,
+ * migrations — `fs`: see `lxd_operation_progress`). The wait then listens to the operation's
+ * events (`GET /1.0/events?type=operation`, one more connection while it waits) and reads the
+ * operation (`GET /1.0/operations/<id>`) after every second without news; a client that may
+ * not listen to events polls `GET /1.0/operations/<id>/wait?timeout=1` instead. The callback is
+ * called whenever the progress changes, and once more when the operation ends, with its final
+ * status code and the last progress seen (an empty stage and -1 numbers when there was none).
+ * Operations that report no progress (most) only get that last call.
+ *
+ * `callback` NULL removes the handler (`user_data_free`, if given, is then called at once).
+ * `user_data_free` (may be NULL) is called with `user_data` when the handler is replaced or
+ * removed, or the operation is freed — after any wait still using it has returned, on that
+ * thread; it is not called when this function fails. NULL `op`: `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_operation_set_progress_handler(const struct lxd_operation *op,
+                                                   lxd_operation_progress_cb callback,
+                                                   void *user_data,
+                                                   lxd_user_data_free_cb user_data_free,
+                                                   struct lxd_error **err_out);
+
+/**
  * Wait until the operation finishes (`GET /1.0/operations/<id>/wait`). `timeout_ms` < 0 waits
  * up to the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`: 10
  * minutes unless set; without limit when set to 0); on timeout `LXD_RESULT_TIMEOUT` (the
  * operation keeps running). A failed operation
  * gives `LXD_RESULT_OPERATION_FAILED` with LXD's message; see `lxd_error_operation_metadata`.
  * `lxd_operation_interrupt` from another thread makes it return `LXD_RESULT_CANCELLED` promptly.
+ * With a progress handler (`lxd_operation_set_progress_handler`) it reports the operation's
+ * progress while it waits, on this thread.
  */
 enum lxd_result lxd_operation_wait(const struct lxd_operation *op,
                                    int64_t timeout_ms,

@@ -51,6 +51,7 @@ type options struct {
 	userAgent      string
 	maxReplyBytes  *int64
 	logger         *slog.Logger
+	progress       func(OperationProgress)
 	proxy          *string
 	useRemote      bool
 	remote         string
@@ -181,6 +182,11 @@ func Connect(opts ...Option) (*Client, error) {
 	// First, so that the builder owns the logger's handle (and frees it) whatever fails next.
 	if o.logger != nil {
 		if err := takeError(setLogger(b, o.logger, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if o.progress != nil {
+		if err := takeError(setProgress(b, o.progress, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}

@@ -32,6 +32,10 @@ type Operation struct {
 	ptr         *C.lxd_operation
 	interrupted atomic.Bool // a wait on ptr was interrupted: every later wait on it would be too
 
+	progressMu sync.Mutex              // guards progressFn and progress
+	progressFn func(OperationProgress) // OnProgress's handler, installed on every C handle
+	progress   *progressHandler        // what the current C handle calls
+
 	doneMu   sync.Mutex
 	finished bool
 	final    error          // the outcome, once finished
@@ -175,12 +179,20 @@ func (o *Operation) waitOnce(ctx context.Context) (err error, interruptedByOther
 	} else {
 		close(exited)
 	}
+	o.progressMu.Lock()
+	handler := o.progress
+	o.progressMu.Unlock()
 	var cerr *C.lxd_error
 	rc := C.lxd_operation_wait(p, C.int64_t(timeoutMS), &cerr)
 	close(stop)
 	<-exited // the watcher no longer touches p
 	runtime.KeepAlive(o)
 	err = takeError(rc, cerr)
+	if handler != nil {
+		if v := handler.takePanic(); v != nil {
+			panic(v) // OnProgress's func panicked: on to the caller of Wait
+		}
+	}
 	var e *Error
 	switch {
 	case err == nil || (errors.As(err, &e) && e.Code == CodeOperationFailed):
@@ -257,6 +269,11 @@ func (o *Operation) reopen(ctx context.Context) error {
 		C.lxd_operation_free(o.ptr)
 		o.ptr = fresh
 		o.interrupted.Store(false)
+		o.progressMu.Lock()
+		if o.progressFn != nil {
+			o.installProgress(fresh)
+		}
+		o.progressMu.Unlock()
 	} else {
 		C.lxd_operation_free(fresh) // another Wait reopened it first
 	}

@@ -21,6 +21,7 @@ pub mod error;
 pub mod models;
 pub mod flow;
 pub mod operation;
+pub mod progress;
 pub mod request;
 pub mod response;
 pub mod exec;

@@ -204,6 +204,26 @@ impl<T> WaitFlow<T> {
     pub fn id(&self) -> &str {
         &self.id
     }
+    /// One wait slice's request (`GET /1.0/operations/<id>/wait?timeout=<slice>`), for a caller
+    /// that follows the operation's progress between slices.
+    pub fn request(&self) -> Result<Request> {
+        wait(&self.id, self.slice_secs)
+    }
+    /// Read a wait (or `GET /1.0/operations/<id>`) reply as the operation's state, final or not
+    /// (for a caller that follows its progress); a vanished operation is an error, as in
+    /// [`Flow::on_response`].
+    pub fn state(&self, resp: &Response) -> Result<Operation> {
+        match Operation::parse(resp) {
+            Err(Error::Api { status: 404, message }) => {
+                let (noun, unknown) = self.words;
+                Err(Error::Api {
+                    status: 404,
+                    message: format!("{noun} {} vanished while waiting (LXD keeps finished operations ~5 s); {unknown} is unknown: {message}", self.id),
+                })
+            }
+            other => other,
+        }
+    }
 }
 
 impl<T> Flow for WaitFlow<T> {
@@ -217,16 +237,7 @@ impl<T> Flow for WaitFlow<T> {
 
     /// Feed a wait reply: `Done` when the operation is final, else `Send` the next slice.
     fn on_response(&mut self, resp: &Response) -> Result<Step<T>> {
-        let op = match Operation::parse(resp) {
-            Err(Error::Api { status: 404, message }) => {
-                let (noun, unknown) = self.words;
-                return Err(Error::Api {
-                    status: 404,
-                    message: format!("{noun} {} vanished while waiting (LXD keeps finished operations ~5 s); {unknown} is unknown: {message}", self.id),
-                })
-            }
-            other => other?,
-        };
+        let op = self.state(resp)?;
         if op.is_final() {
             (self.read)(op).map(Step::Done)
         } else {

@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     max_reply_bytes: Option<u64>,
     logger: Option<Logger>,
     proxy: ProxySetting,
+    progress: Option<crate::progress::ProgressHook>,
 }
 
 impl ClientBuilder {
@@ -127,6 +128,12 @@ impl ClientBuilder {
     /// reply's headers) and websocket upgrade, on the thread that makes it. `None`: no logging.
     pub fn logger(mut self, logger: Option<Logger>) -> Self {
         self.logger = logger;
+        self
+    }
+    /// Report the progress of every operation the clients wait for (see
+    /// [`crate::progress::ProgressHook`]); `None`: no default handler.
+    pub fn progress_hook(mut self, hook: Option<crate::progress::ProgressHook>) -> Self {
+        self.progress = hook;
         self
     }
 
@@ -204,6 +211,7 @@ impl ClientBuilder {
                 user_agent,
                 max_reply: self.max_reply_bytes.unwrap_or(MAX_JSON_BODY),
                 logger,
+                progress: self.progress,
             }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
@@ -241,6 +249,7 @@ struct Shared {
     user_agent: String,
     max_reply: u64,
     logger: Option<Logger>,
+    progress: Option<crate::progress::ProgressHook>,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -269,7 +278,7 @@ struct CancelState {
     cancelled: AtomicBool,
     next_id: std::sync::atomic::AtomicU64,
     agents: Mutex<Vec<(u64, ureq::Agent)>>,
-    sockets: Mutex<Vec<crate::transport::SocketShutdown>>,
+    sockets: Mutex<Vec<(u64, crate::transport::SocketShutdown)>>,
 }
 
 impl std::fmt::Debug for CancelState {
@@ -292,7 +301,7 @@ impl Canceller {
             }
         }
         if let Ok(socks) = self.state.sockets.lock() {
-            for s in socks.iter() {
+            for (_, s) in socks.iter() {
                 s.shutdown_now();
             }
         }
@@ -326,11 +335,24 @@ impl Canceller {
     }
     /// Register a socket to shut down on cancel (websockets); shuts it at once if already cancelled.
     pub fn register_socket(&self, s: crate::transport::SocketShutdown) {
+        self.register_socket_scoped(s);
+    }
+    /// [`Canceller::register_socket`] for a socket that goes away before the canceller: the id
+    /// to give [`Canceller::unregister_socket`] when it does (which releases the watch's handle).
+    pub(crate) fn register_socket_scoped(&self, s: crate::transport::SocketShutdown) -> u64 {
         if self.is_cancelled() {
             s.shutdown_now();
         }
+        let id = self.state.next_id.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut v) = self.state.sockets.lock() {
-            v.push(s);
+            v.push((id, s));
+        }
+        id
+    }
+    /// Stop watching a socket registered with [`Canceller::register_socket_scoped`].
+    pub(crate) fn unregister_socket(&self, id: u64) {
+        if let Ok(mut v) = self.state.sockets.lock() {
+            v.retain(|(i, _)| *i != id);
         }
     }
 }
@@ -390,6 +412,10 @@ impl Client {
     /// The request logger, if one was set.
     pub fn logger(&self) -> Option<&Logger> {
         self.shared.logger.as_ref()
+    }
+    /// The default progress handler of waits, if one was set.
+    pub fn progress_hook(&self) -> Option<&crate::progress::ProgressHook> {
+        self.shared.progress.as_ref()
     }
 
     /// The client's shared agent (its connection pool). Long transfers run on it with their own
@@ -498,8 +524,12 @@ impl Client {
     /// deadline ([`ClientBuilder::operation_deadline`]; without one, as long as it takes). Past
     /// the limit: [`Error::Timeout`]. A failed operation is
     /// [`lxd_core::Error::OperationFailed`]; the `canceller` interrupts the wait (the operation
-    /// itself keeps running on the server).
+    /// itself keeps running on the server). With a default progress handler
+    /// ([`ClientBuilder::progress_hook`]) it waits as [`Client::wait_operation_progress`].
     pub fn wait_operation(&self, id: &str, timeout: Option<Duration>, canceller: Option<&Canceller>) -> Result<Operation> {
+        if let Some(hook) = self.progress_hook() {
+            return self.wait_operation_progress(id, timeout, canceller, &mut |op, p| hook.report(op, p));
+        }
         let (timeout, why) = match timeout {
             Some(t) => (Some(t), "wait timeout"),
             None => (self.operation_deadline(), "the client's operation deadline"),

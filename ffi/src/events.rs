@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use lxd_core::events::{self, MAX_EVENT_BYTES};
 use lxd_core::models::Event;
 
-use crate::client::Client;
+use crate::client::{Canceller, Client};
 use crate::error::{Error, Result};
 use crate::transport::SocketShutdown;
 use crate::ws::{self, lock, Kind, WsReader, WsWriter};
@@ -38,6 +38,8 @@ pub struct EventListener {
     writer: WsWriter,
     shutdown: SocketShutdown,
     closed: AtomicBool,
+    /// The canceller that also closes it, and its registration there.
+    watched: Option<(Canceller, u64)>,
 }
 
 impl std::fmt::Debug for EventListener {
@@ -52,16 +54,37 @@ impl Client {
     /// the client's project, or every project with `all_projects`. Events that happen after
     /// this returns are delivered.
     pub fn events(&self, types: &[&str], all_projects: bool) -> Result<EventListener> {
+        self.events_cancellable(types, all_projects, None)
+    }
+
+    /// [`Client::events`], and `canceller` (when given) shuts the listener's socket too: a
+    /// blocked [`EventListener::next`] then fails with [`Error::Cancelled`].
+    pub(crate) fn events_cancellable(&self, types: &[&str], all_projects: bool, canceller: Option<&Canceller>) -> Result<EventListener> {
         let req = events::listen(types, all_projects)?;
+        if let Some(c) = canceller {
+            c.check()?;
+        }
         let ws = ws::connect(self, req, self.timeout().or(Some(Duration::from_secs(30))), None)?;
         let shutdown = ws.shutdown_handle().map_err(|e| Error::Io(format!("cannot watch the event socket: {e}")))?;
+        let watched = match canceller {
+            Some(c) => {
+                let watch = ws.shutdown_handle().map_err(|e| Error::Io(format!("cannot watch the event socket: {e}")))?;
+                Some((c.clone(), c.register_socket_scoped(watch)))
+            }
+            None => None,
+        };
         let (reader, writer) = ws.split();
-        Ok(EventListener {
+        let listener = EventListener {
             state: Mutex::new(ReadState { reader, partial: Vec::new(), ended: false }),
             writer,
             shutdown,
             closed: AtomicBool::new(false),
-        })
+            watched,
+        };
+        if let Some(c) = canceller {
+            c.check()?;
+        }
+        Ok(listener)
     }
 }
 
@@ -134,6 +157,9 @@ impl EventListener {
 
 impl Drop for EventListener {
     fn drop(&mut self) {
+        if let Some((c, id)) = self.watched.take() {
+            c.unregister_socket(id);
+        }
         self.close();
     }
 }

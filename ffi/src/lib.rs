@@ -20,6 +20,7 @@ pub mod ws;
 pub mod exec;
 pub mod console;
 pub mod events;
+pub mod progress;
 pub mod stream;
 pub mod files;
 pub mod images;

@@ -134,6 +134,7 @@ static int read_text(const char *path, char *buf, size_t n) {
 
 static void stub_lxd_log_cb(void * a0, const char * a1, const char * a2, uint16_t a3, uint64_t a4, const char * a5, const char * a6) { (void)a0; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5; (void)a6; }
 static void stub_lxd_user_data_free_cb(void * a0) { (void)a0; }
+static int stub_lxd_operation_progress_cb(void * a0, const struct lxd_operation_progress * a1) { (void)a0; (void)a1; return (int)0; }
 static int64_t stub_lxd_read_cb(void * a0, uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
 static int64_t stub_lxd_write_cb(void * a0, const uint8_t * a1, size_t a2) { (void)a0; (void)a1; (void)a2; return (int64_t)0; }
 static int stub_lxd_progress_cb(void * a0, uint64_t a1, uint64_t a2) { (void)a0; (void)a1; (void)a2; return (int)0; }
@@ -1731,6 +1732,96 @@ static void walk_lxd_client_builder_set_log_callback(void) {
         lxd_result rc = lxd_client_builder_set_log_callback(builder, stub_lxd_log_cb, (void *)abi_buffer, NULL, NULL);
         if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_log_callback(user_data_free=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_client_builder_set_log_callback", "user_data_free=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+}
+
+/* enum lxd_result lxd_client_builder_set_progress_handler(struct lxd_client_builder* builder, lxd_operation_progress_cb callback, void* user_data, lxd_user_data_free_cb user_data_free, struct lxd_error** err_out) */
+static void walk_lxd_client_builder_set_progress_handler(void) {
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(NULL, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(builder=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "builder=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(NULL, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(builder=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "builder=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(callback=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "callback=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(callback=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "callback=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, NULL, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, NULL, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data_free=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data_free=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_client_builder_free(builder);
+    }
+    {
+        lxd_client_builder *builder = new_builder();
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_builder_set_progress_handler(builder, stub_lxd_operation_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_builder_set_progress_handler(user_data_free=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_builder_set_progress_handler", "user_data_free=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
         lxd_error_free(err);
         lxd_client_builder_free(builder);
     }
@@ -8814,6 +8905,117 @@ static void walk_lxd_operation_list(void) {
         if (hs_now() - t0 > 3) printf("  slow: lxd_operation_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_operation_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_operation_set_progress_handler(const struct lxd_operation* op, lxd_operation_progress_cb callback, void* user_data, lxd_user_data_free_cb user_data_free, struct lxd_error** err_out) */
+static void walk_lxd_operation_set_progress_handler(void) {
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(NULL, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(op=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "op=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(NULL, stub_lxd_operation_progress_cb, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(op=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "op=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(callback=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "callback=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
+    }
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, NULL, (void *)abi_buffer, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(callback=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "callback=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
+    }
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, stub_lxd_operation_progress_cb, NULL, stub_lxd_user_data_free_cb, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(user_data=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "user_data=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
+    }
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, stub_lxd_operation_progress_cb, NULL, stub_lxd_user_data_free_cb, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(user_data=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "user_data=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
+    }
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, stub_lxd_operation_progress_cb, (void *)abi_buffer, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(user_data_free=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "user_data_free=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
+    }
+    {
+        lxd_operation *op_h = NULL;
+        {
+            CHECK(lxd_operation_open(client, "op-ok", &op_h, NULL) == LXD_RESULT_OK && op_h, "lxd_operation_set_progress_handler: cannot make a lxd_operation with lxd_operation_open");
+        }
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_operation_set_progress_handler(op_h, stub_lxd_operation_progress_cb, (void *)abi_buffer, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_operation_set_progress_handler(user_data_free=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_operation_set_progress_handler", "user_data_free=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+        lxd_operation_free(op_h);
     }
 }
 
@@ -32526,7 +32728,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 318 functions. */
+/* 320 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32554,6 +32756,7 @@ static void walk_all(void) {
     walk_lxd_client_builder_set_user_agent();
     walk_lxd_client_builder_set_proxy();
     walk_lxd_client_builder_set_log_callback();
+    walk_lxd_client_builder_set_progress_handler();
     walk_lxd_client_builder_build();
     walk_lxd_client_builder_free();
     walk_lxd_client_with_project();
@@ -32634,6 +32837,7 @@ static void walk_all(void) {
     walk_lxd_network_state();
     walk_lxd_operation_open();
     walk_lxd_operation_list();
+    walk_lxd_operation_set_progress_handler();
     walk_lxd_operation_wait();
     walk_lxd_operation_interrupt();
     walk_lxd_operation_cancel();

@@ -1035,6 +1035,54 @@ static void check_https(void) {
     }
 }
 
+/* Progress without an event stream: the wait polls (wait?timeout=1) and reports every state. */
+struct progress_seen {
+    int calls, percents[8], statuses[8];
+    char texts[8][64];
+};
+
+static int record_progress(void *user, const lxd_operation_progress *p) {
+    struct progress_seen *s = user;
+    if (s->calls < 8) {
+        s->percents[s->calls] = p->percent;
+        s->statuses[s->calls] = p->status_code;
+        snprintf(s->texts[s->calls], sizeof s->texts[0], "%s", p->text);
+    }
+    s->calls++;
+    return 0;
+}
+
+static void check_progress_polling(void) {
+    lxd_client *c = scenario_client("op-progress");
+    if (!c) return;
+    lxd_operation *op = NULL;
+    lxd_error *err = NULL;
+    lxd_result r = lxd_instance_create(c, "{\"name\":\"c1\",\"source\":{\"type\":\"none\"}}", &op, &err);
+    CHECK(r == LXD_RESULT_OK && op, "op-progress create: %s", msg(err));
+    lxd_error_free(err);
+    err = NULL;
+    if (op) {
+        struct progress_seen seen = {0};
+        r = lxd_operation_set_progress_handler(op, record_progress, &seen, NULL, &err);
+        CHECK(r == LXD_RESULT_OK, "set_progress_handler: %s", msg(err));
+        lxd_error_free(err);
+        err = NULL;
+        double t0 = hs_now();
+        r = lxd_operation_wait(op, 10000, &err);
+        CHECK(r == LXD_RESULT_OK, "op-progress wait: %s (%s)", lxd_result_name(r), msg(err));
+        CHECK(hs_now() - t0 < slack_s, "op-progress wait took %.1f s", hs_now() - t0);
+        /* 10%, the unreadable text (-1), 70%, then the final state at 100%. */
+        CHECK(seen.calls == 4, "op-progress: %d reports", seen.calls);
+        CHECK(seen.percents[0] == 10 && seen.percents[1] == -1 && seen.percents[2] == 70 && seen.percents[3] == 100,
+              "op-progress percents %d %d %d %d", seen.percents[0], seen.percents[1], seen.percents[2], seen.percents[3]);
+        CHECK(seen.statuses[0] == 103 && seen.statuses[2] == 103 && seen.statuses[3] == 200, "op-progress statuses");
+        CHECK(strcmp(seen.texts[1], "not a progress text") == 0, "op-progress text kept: %s", seen.texts[1]);
+        lxd_error_free(err);
+        lxd_operation_free(op);
+    }
+    lxd_client_free(c);
+}
+
 int main(int argc, char **argv) {
     if (argc == 6 && strcmp(argv[1], "--rss-probe") == 0) return rss_probe(argv);
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -1063,6 +1111,7 @@ int main(int argc, char **argv) {
         check_details();
         check_reply_limit();
         check_operations();
+        check_progress_polling();
         check_streams();
         check_exec();
         check_multipart_boundaries();

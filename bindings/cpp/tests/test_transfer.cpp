@@ -215,3 +215,85 @@ TEST(Transfer, CopyLocalCopyToAndMigrateToSecondDaemon) {
     EXPECT_EQ(m.status(), "Running");
     EXPECT_EQ(m.execute({"cat", "/root/marker"}).stdout_data, "copied by c++");
 }
+
+// Operation::on_progress: the second daemon pulls a 96 MiB image from the first; LXD reports
+// `download_progress`, which the handler sees rise, then the final state. A throwing handler
+// stops the wait and wait() rethrows its exception; the operation goes on and a later wait
+// (handler removed) finishes it.
+TEST(Transfer, OperationProgress) {
+    auto a = local();
+    auto b = second();
+    const fs::path dir = fs::temp_directory_path() / ("cpp-progress-" + suffix());
+    Cleanup rm([&] {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    });
+    const std::string make = "set -e; mkdir -p '" + dir.string() + "/img/rootfs'; cd '" + dir.string() + "/img'; "
+                             "printf 'architecture: %s\\ncreation_date: %s\\n' \"$(uname -m)\" \"$(date +%s)\" > metadata.yaml; "
+                             "head -c 96M /dev/urandom > rootfs/blob; tar -cf ../img.tar metadata.yaml rootfs";
+    ASSERT_EQ(std::system(make.c_str()), 0);
+    const std::string fp = a.images().upload((dir / "img.tar").string()).fingerprint();
+    Cleanup drop([&] {
+        drop_image(a, fp);
+        drop_image(b, fp);
+    });
+    auto pull = [&] {
+        lxd::Token t = a.images().get(fp).secret();
+        return b.images().create_async({{"source",
+                                         {{"type", "image"}, {"mode", "pull"}, {"server", env("LXD_TEST_HTTPS_URL")}, {"protocol", "lxd"},
+                                          {"certificate", read_file(env("LXD_TEST_SERVER_CERT"))}, {"secret", t.secret}, {"fingerprint", fp}}}});
+    };
+
+    std::vector<lxd::OperationProgress> seen;
+    lxd::Operation op = pull();
+    ASSERT_TRUE(op);
+    op.on_progress([&](const lxd::OperationProgress& p) { seen.push_back(p); });
+    op.wait(std::chrono::minutes(2));
+    ASSERT_GE(seen.size(), 4u);
+    int prev = -1, with_percent = 0;
+    for (std::size_t i = 0; i + 1 < seen.size(); ++i) {
+        EXPECT_EQ(seen[i].operation_id, op.id());
+        EXPECT_EQ(seen[i].status_code, 103);
+        EXPECT_EQ(seen[i].stage, "download");
+        EXPECT_GE(seen[i].percent, prev);
+        prev = seen[i].percent;
+        if (seen[i].percent >= 0) ++with_percent;
+    }
+    EXPECT_GE(with_percent, 3);
+    EXPECT_EQ(seen.back().status_code, 200);
+    EXPECT_EQ(seen.back().percent, 100);
+    EXPECT_NE(seen.back().text.find('%'), std::string::npos);
+    drop_image(b, fp);
+
+    // A handler that throws: wait() rethrows it; without the handler a later wait finishes.
+    lxd::Operation op2 = pull();
+    ASSERT_TRUE(op2);
+    int calls = 0;
+    op2.on_progress([&](const lxd::OperationProgress&) {
+        ++calls;
+        throw std::runtime_error("enough");
+    });
+    try {
+        op2.wait(std::chrono::minutes(2));
+        ADD_FAILURE() << "wait() did not rethrow the handler's exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "enough");
+    }
+    EXPECT_EQ(calls, 1);
+    op2.on_progress(nullptr);
+    op2.wait(std::chrono::minutes(2));
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(op2.status_code(), 200);
+    drop_image(b, fp);
+
+    // A client-wide handler (builder): Image::copy_to waits inside and reports there.
+    std::vector<lxd::OperationProgress> wide;
+    lxd::Client hooked = lxd::ClientBuilder::unix_socket(env("LXD_TEST_SOCKET2"))
+                             .set_progress_handler([&](const lxd::OperationProgress& p) { wide.push_back(p); })
+                             .build();
+    a.images().get(fp).copy_to(hooked);
+    ASSERT_GE(wide.size(), 4u);
+    EXPECT_EQ(wide.front().stage, "download");
+    EXPECT_EQ(wide.back().status_code, 200);
+    EXPECT_EQ(wide.back().percent, 100);
+}

@@ -340,6 +340,43 @@ pub unsafe extern "C" fn lxd_client_builder_set_log_callback(builder: *mut lxd_c
     })
 }
 
+/// A default progress handler for every operation the clients built from this builder wait
+/// for: the waits inside calls that wait for their operation (`lxd_instance_create` with NULL
+/// `op_out` — an image download and unpack —, `lxd_image_copy_to`, `lxd_instance_copy_to`, ...)
+/// and `lxd_operation_wait` on handles without a handler of their own
+/// (`lxd_operation_set_progress_handler`, which says how progress is followed and reported).
+/// The callback runs on the thread that waits — with one client used from several threads, on
+/// several at once, so it must be thread-safe; a non-zero return stops that wait
+/// (`LXD_RESULT_CANCELLED`; the operation goes on). `callback` NULL: none (the default;
+/// `user_data_free`, if given, is then called at once). `user_data_free` (may be NULL) is called
+/// with `user_data` once the builder and every client built from it are freed (or the handler is
+/// replaced), on whichever thread frees the last of them; it is not called when this function
+/// fails. Replaces an earlier handler.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_builder_set_progress_handler(builder: *mut lxd_client_builder, callback: super::operation::lxd_operation_progress_cb, user_data: *mut c_void, user_data_free: lxd_user_data_free_cb, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let b = unsafe { builder_mut(builder) }?;
+        let hook = match callback {
+            Some(cb) => {
+                let sink = Arc::new(super::operation::ProgressSink::new(cb, user_data, user_data_free));
+                Some(crate::progress::ProgressHook::new(move |op, p| {
+                    let id = c_text(&op.id);
+                    sink.report(&id, op, p)
+                }))
+            }
+            None => {
+                if let Some(f) = user_data_free {
+                    // Nothing will ever call back with it: release it now.
+                    unsafe { f(user_data) };
+                }
+                None
+            }
+        };
+        b.inner = b.inner.clone().progress_hook(hook);
+        Ok(())
+    })
+}
+
 /// Build a client from the builder (which stays yours to reuse or free). Nothing is sent yet:
 /// connection problems show on the first call. On success `*client_out` owns a new client.
 #[no_mangle]

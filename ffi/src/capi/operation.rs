@@ -1,12 +1,12 @@
 //! `lxd_operation`: a background operation — wait (interruptible), cancel, inspect.
 
-use std::ffi::{c_char, CString};
-use std::sync::Mutex;
+use std::ffi::{c_char, c_int, c_void, CString};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lxd_core::{operation as ops, Operation};
 
-use super::client::{client_ref, lxd_client};
+use super::client::{client_ref, lxd_client, lxd_user_data_free_cb};
 use super::{arg_ref, arg_str, check_out, guard, lxd_error, lxd_result, write_json};
 use crate::error::{Error, Result};
 use crate::{Canceller, Client};
@@ -20,11 +20,12 @@ pub struct lxd_operation {
     id: CString,
     state: Mutex<Operation>,
     canceller: Canceller,
+    progress: Mutex<Option<Arc<ProgressSink>>>,
 }
 
 impl lxd_operation {
     pub(crate) fn new(client: &Client, op: Operation) -> lxd_operation {
-        lxd_operation { client: client.clone(), id: CString::new(op.id.clone()).unwrap_or_default(), state: Mutex::new(op), canceller: Canceller::new() }
+        lxd_operation { client: client.clone(), id: CString::new(op.id.clone()).unwrap_or_default(), state: Mutex::new(op), canceller: Canceller::new(), progress: Mutex::new(None) }
     }
     fn id_str(&self) -> &str {
         self.id.to_str().unwrap_or("")
@@ -84,18 +85,137 @@ pub unsafe extern "C" fn lxd_operation_list(client: *const lxd_client, json_out:
     })
 }
 
+/// One progress report of an operation, as LXD's operation metadata gives it (image downloads,
+/// unpacking an image, migrations: what `lxc` shows as "Retrieving image: 45%"). Every pointer is
+/// borrowed and valid only during the callback; strings are never NULL.
+#[repr(C)]
+pub struct lxd_operation_progress {
+    /// The operation's id.
+    pub operation_id: *const c_char,
+    /// The operation's status code at this report: 103 (Running) while it runs; the last report
+    /// of a wait carries the final one (200 Success, 400 Failure, 401 Cancelled).
+    pub status_code: i32,
+    /// What progresses: LXD's metadata key without `_progress` — `download` (an image download),
+    /// `create_instance_from_image_unpack`, `fs` (a migration) ... — or the `stage` of LXD's
+    /// `progress` map. Empty when the operation reported no progress at all.
+    pub stage: *const c_char,
+    /// Percent done, 0 to 100; -1 when not known (the stage reports only an amount or a speed).
+    pub percent: i32,
+    /// Bytes processed so far; -1 when not known.
+    pub processed: i64,
+    /// Speed in bytes per second; -1 when not known.
+    pub speed: i64,
+    /// LXD's text for it, as `lxc` shows it (`"rootfs: 45% (12.30MB/s)"`); empty when none.
+    pub text: *const c_char,
+}
+
+/// Operation progress callback (see `lxd_operation_set_progress_handler`): called on the thread
+/// that runs `lxd_operation_wait`, with the report (valid only during the call) and the
+/// `user_data` given with it. Return 0 to go on waiting, anything else to stop the wait: it then
+/// returns `LXD_RESULT_CANCELLED` (the operation keeps running on the server). It must not call
+/// `lxd_operation_set_progress_handler` or `lxd_operation_free` on the operation it reports.
+pub type lxd_operation_progress_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, progress: *const lxd_operation_progress) -> c_int>;
+
+pub(crate) struct ProgressSink {
+    cb: unsafe extern "C" fn(*mut c_void, *const lxd_operation_progress) -> c_int,
+    user_data: *mut c_void,
+    free: lxd_user_data_free_cb,
+}
+
+// SAFETY: the caller promises (documented) that the callback and `user_data` may be used from the
+// thread that waits, and `free` from any thread.
+unsafe impl Send for ProgressSink {}
+unsafe impl Sync for ProgressSink {}
+
+impl Drop for ProgressSink {
+    fn drop(&mut self) {
+        if let Some(f) = self.free {
+            // SAFETY: the caller's destructor for its own `user_data`, called exactly once.
+            unsafe { f(self.user_data) };
+        }
+    }
+}
+
+impl ProgressSink {
+    pub(crate) fn new(cb: unsafe extern "C" fn(*mut c_void, *const lxd_operation_progress) -> c_int, user_data: *mut c_void, free: lxd_user_data_free_cb) -> ProgressSink {
+        ProgressSink { cb, user_data, free }
+    }
+    /// Hand one report to the callback: true to go on.
+    pub(crate) fn report(&self, id: &CString, op: &Operation, p: &lxd_core::progress::Progress) -> bool {
+        let text = |s: &str| CString::new(s.replace('\0', "\\0")).unwrap_or_default();
+        let (stage, line) = (text(&p.stage), text(&p.text));
+        let record = lxd_operation_progress {
+            operation_id: id.as_ptr(),
+            status_code: i32::from(op.status_code),
+            stage: stage.as_ptr(),
+            percent: p.percent,
+            processed: p.processed,
+            speed: p.speed,
+            text: line.as_ptr(),
+        };
+        // SAFETY: the caller's callback with its own user_data and a record valid for the call.
+        unsafe { (self.cb)(self.user_data, &record) == 0 }
+    }
+}
+
+/// Report the operation's server-side progress to `callback` while `lxd_operation_wait` waits on
+/// it (image downloads — `download`, unpacking an image — `create_instance_from_image_unpack`,
+/// migrations — `fs`: see `lxd_operation_progress`). The wait then listens to the operation's
+/// events (`GET /1.0/events?type=operation`, one more connection while it waits) and reads the
+/// operation (`GET /1.0/operations/<id>`) after every second without news; a client that may
+/// not listen to events polls `GET /1.0/operations/<id>/wait?timeout=1` instead. The callback is
+/// called whenever the progress changes, and once more when the operation ends, with its final
+/// status code and the last progress seen (an empty stage and -1 numbers when there was none).
+/// Operations that report no progress (most) only get that last call.
+///
+/// `callback` NULL removes the handler (`user_data_free`, if given, is then called at once).
+/// `user_data_free` (may be NULL) is called with `user_data` when the handler is replaced or
+/// removed, or the operation is freed — after any wait still using it has returned, on that
+/// thread; it is not called when this function fails. NULL `op`: `LXD_RESULT_INVALID_ARGUMENT`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_operation_set_progress_handler(op: *const lxd_operation, callback: lxd_operation_progress_cb, user_data: *mut c_void, user_data_free: lxd_user_data_free_cb, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        let o = unsafe { arg_ref(op, "op") }?;
+        let sink = match callback {
+            Some(cb) => Some(Arc::new(ProgressSink { cb, user_data, free: user_data_free })),
+            None => {
+                if let Some(f) = user_data_free {
+                    // Nothing will ever call back with it: release it now.
+                    unsafe { f(user_data) };
+                }
+                None
+            }
+        };
+        let old = match o.progress.lock() {
+            Ok(mut slot) => std::mem::replace(&mut *slot, sink),
+            Err(_) => return Err(Error::Io("the operation's progress handler is unusable (a callback panicked)".into())),
+        };
+        // Released outside the lock (its user_data_free may take the caller's own locks).
+        drop(old);
+        Ok(())
+    })
+}
+
 /// Wait until the operation finishes (`GET /1.0/operations/<id>/wait`). `timeout_ms` < 0 waits
 /// up to the client's operation deadline (`lxd_client_builder_set_operation_deadline_ms`: 10
 /// minutes unless set; without limit when set to 0); on timeout `LXD_RESULT_TIMEOUT` (the
 /// operation keeps running). A failed operation
 /// gives `LXD_RESULT_OPERATION_FAILED` with LXD's message; see `lxd_error_operation_metadata`.
 /// `lxd_operation_interrupt` from another thread makes it return `LXD_RESULT_CANCELLED` promptly.
+/// With a progress handler (`lxd_operation_set_progress_handler`) it reports the operation's
+/// progress while it waits, on this thread.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_operation_wait(op: *const lxd_operation, timeout_ms: i64, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {
         let o = unsafe { arg_ref(op, "op") }?;
         let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
-        match o.client.wait_operation(o.id_str(), timeout, Some(&o.canceller)) {
+        let sink = o.progress.lock().ok().and_then(|s| s.clone());
+        let waited = match &sink {
+            Some(sink) => o.client.wait_operation_progress(o.id_str(), timeout, Some(&o.canceller), &mut |op, p| sink.report(&o.id, op, p)),
+            None => o.client.wait_operation(o.id_str(), timeout, Some(&o.canceller)),
+        };
+        drop(sink);
+        match waited {
             Ok(done) => {
                 o.set(done);
                 Ok(())

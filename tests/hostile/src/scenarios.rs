@@ -93,6 +93,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("op-huge-status", "operations start; wait gives status_code 70000"),
     ("op-no-id", "operations start; wait gives a finished operation without id"),
     ("op-slow", "operations start; the first wait says running, the second success (valid)"),
+    ("op-progress", "no event stream (GET /1.0/events is not a websocket); each wait on an operation moves its download_progress: 10%, an unreadable text, 70% (with a progress map), then success at 100%"),
     ("exec-ok", "exec: stdout \"hello\\n\", stderr empty, both ended by LXD's empty text frame; exit code 0 (valid)"),
     ("exec-text", "exec: stdout sends a non-empty text frame (not LXD's empty end marker); the operation never ends"),
     ("exec-bad-utf8", "exec: stdout sends a text frame that is not UTF-8; the operation never ends"),
@@ -232,6 +233,22 @@ fn operation(scenario: &str, req: &Req, c: &mut dyn Conn) -> io::Result<Next> {
             } else {
                 reply(c, 200, &[], &sync(&op(&id, 200, "", r#"{"done":true}"#)))
             }
+        }
+        ("op-progress", "GET", _) => {
+            let n = {
+                let mut g = WAITS.lock().unwrap_or_else(|p| p.into_inner());
+                let m = g.get_or_insert_with(HashMap::new);
+                let n = m.entry(id.clone()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            let body = match n {
+                1 => op(&id, 103, "", r#"{"download_progress":"10% (1.00MB/s)"}"#),
+                2 => op(&id, 103, "", r#"{"download_progress":"not a progress text"}"#),
+                3 => op(&id, 103, "", r#"{"download_progress":"70% (5B/s)","progress":{"stage":"download","percent":"70","speed":"5"}}"#),
+                _ => op(&id, 200, "", r#"{"download_progress":"100% (5B/s)"}"#),
+            };
+            reply(c, 200, &[], &sync(&body))
         }
         (_, "GET", _) => reply(c, 200, &[], &running()),
         _ => reply(c, 200, &[], &sync("{}")),

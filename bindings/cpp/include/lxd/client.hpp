@@ -348,6 +348,39 @@ public:
         }
         return *this;
     }
+    /// Report the server-side progress of every operation the clients built from this builder
+    /// wait for (`Operation::on_progress` says what is reported): the waits inside calls that
+    /// wait for their operation (`Image::copy_to`, `Instances::create_from_image`, ...) and
+    /// `Operation::wait()` on operations without a handler of their own. `handler` runs on the
+    /// waiting thread — with one client shared by threads, on several at once. An exception from
+    /// it stops that wait (which throws `lxd::Cancelled`). An empty function removes it.
+    ClientBuilder& set_progress_handler(std::function<void(const OperationProgress&)> handler) {
+        using Handler = std::function<void(const OperationProgress&)>;
+        struct Trampoline {
+            static int call(void* user, const lxd_operation_progress* p) noexcept {
+                try {
+                    (*static_cast<Handler*>(user))(OperationProgress{p->operation_id, p->status_code, p->stage, p->percent, p->processed, p->speed, p->text});
+                    return 0;
+                } catch (...) {
+                    return 1; // an exception must not cross into C: stop the wait
+                }
+            }
+            static void release(void* user) noexcept { delete static_cast<Handler*>(user); }
+        };
+        if (!handler) {
+            detail::call(lxd_client_builder_set_progress_handler, h_.get(), static_cast<lxd_operation_progress_cb>(nullptr),
+                         static_cast<void*>(nullptr), static_cast<lxd_user_data_free_cb>(nullptr));
+            return *this;
+        }
+        auto* held = new Handler(std::move(handler));
+        lxd_error* err = nullptr;
+        const lxd_result r = lxd_client_builder_set_progress_handler(h_.get(), &Trampoline::call, held, &Trampoline::release, &err);
+        if (r != LXD_RESULT_OK) {
+            delete held; // not taken: the library calls user_data_free only on success
+            detail::throw_error(r, err);
+        }
+        return *this;
+    }
     /// A new client (nothing is sent yet; the builder stays usable).
     Client build() const {
         lxd_client* c = nullptr;

@@ -275,6 +275,27 @@ inline void call_path(Fn fn, lxd_client* client, const std::array<std::string, N
 // Operation
 // ---------------------------------------------------------------------------------------------
 
+/// One progress report of an operation (`Operation::on_progress`), from LXD's operation metadata:
+/// what `lxc` shows as "Retrieving image: 45%".
+struct OperationProgress {
+    /// The operation's id.
+    std::string operation_id;
+    /// Its status at this report: 103 (Running) while it runs; the last report of a wait carries
+    /// the final one (200 Success, 400 Failure, 401 Cancelled).
+    int status_code = 0;
+    /// What progresses: LXD's metadata key without `_progress` (`download`,
+    /// `create_instance_from_image_unpack`, `fs`, ...); "" when there was no progress at all.
+    std::string stage;
+    /// Percent done, 0 to 100; -1 when not known.
+    int percent = -1;
+    /// Bytes processed so far; -1 when not known.
+    std::int64_t processed = -1;
+    /// Bytes per second; -1 when not known.
+    std::int64_t speed = -1;
+    /// LXD's text, as lxc shows it (`"rootfs: 45% (12.30MB/s)"`); "" when none.
+    std::string text;
+};
+
 /// A background operation on the server (move-only). An empty Operation stands for work that
 /// LXD finished synchronously: `wait()` on it returns at once.
 class Operation {
@@ -305,11 +326,39 @@ public:
     /// when it failed, `Cancelled` when interrupted, `Timeout` past the client's operation deadline
     /// (`ClientBuilder::set_operation_deadline`, default 10 minutes).
     void wait() const {
-        if (h_) detail::call(lxd_operation_wait, h_.get(), std::int64_t{-1});
+        if (h_) rethrowing_progress([&] { detail::call(lxd_operation_wait, h_.get(), std::int64_t{-1}); });
     }
     /// As `wait()`, giving up after `timeout` with `Timeout` (the operation keeps running).
     void wait(std::chrono::milliseconds timeout) const {
-        if (h_) detail::call(lxd_operation_wait, h_.get(), static_cast<std::int64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+        if (h_)
+            rethrowing_progress([&] {
+                detail::call(lxd_operation_wait, h_.get(), static_cast<std::int64_t>(timeout.count() < 0 ? 0 : timeout.count()));
+            });
+    }
+    /// Report the operation's server-side progress (image downloads, unpacking, migrations) to
+    /// `handler` while `wait()` waits, on the waiting thread: whenever it changes, and once more
+    /// when the operation ends (final status code, last progress seen). `wait()` then follows the
+    /// operation's events (`lxd_operation_set_progress_handler`). An exception from `handler`
+    /// stops the wait, and `wait()` rethrows it (the operation keeps running). An empty function
+    /// removes the handler. No effect on an empty operation.
+    void on_progress(std::function<void(const OperationProgress&)> handler) {
+        if (!h_) return;
+        std::shared_ptr<ProgressHandler> next;
+        if (handler) {
+            next = std::make_shared<ProgressHandler>();
+            next->fn = std::move(handler);
+            auto* user = new std::shared_ptr<ProgressHandler>(next);
+            lxd_error* err = nullptr;
+            const lxd_result rc = lxd_operation_set_progress_handler(h_.get(), &ProgressHandler::call, user, &ProgressHandler::release, &err);
+            if (rc != LXD_RESULT_OK) {
+                delete user; // not taken: the library calls user_data_free only on success
+                detail::throw_error(rc, err);
+            }
+        } else {
+            detail::call(lxd_operation_set_progress_handler, h_.get(), static_cast<lxd_operation_progress_cb>(nullptr), static_cast<void*>(nullptr),
+                         static_cast<lxd_user_data_free_cb>(nullptr));
+        }
+        progress_ = std::move(next);
     }
     /// Make a `wait()` blocked in another thread throw `Cancelled` now (and every later wait). The
     /// server-side operation keeps running (see `cancel`). Thread-safe.
@@ -320,7 +369,45 @@ public:
     void refresh() const { detail::call(lxd_operation_refresh, h_.get()); }
 
 private:
+    struct ProgressHandler;
+    /// Run `wait_call`; an exception the progress handler threw meanwhile is rethrown instead of
+    /// the `Cancelled` it caused.
+    template <typename F> void rethrowing_progress(F&& wait_call) const {
+        const std::shared_ptr<ProgressHandler> progress = progress_;
+        if (progress) progress->error = nullptr;
+        auto rethrow = [&] {
+            if (progress && progress->error) {
+                std::exception_ptr e = progress->error;
+                progress->error = nullptr;
+                std::rethrow_exception(e);
+            }
+        };
+        try {
+            wait_call();
+        } catch (...) {
+            rethrow();
+            throw;
+        }
+        rethrow();
+    }
+    struct ProgressHandler {
+        std::function<void(const OperationProgress&)> fn;
+        std::exception_ptr error; // the first exception of the current wait
+        static int call(void* user, const lxd_operation_progress* p) noexcept {
+            ProgressHandler& h = **static_cast<std::shared_ptr<ProgressHandler>*>(user);
+            try {
+                h.fn(OperationProgress{p->operation_id, p->status_code, p->stage, p->percent, p->processed, p->speed, p->text});
+                return 0;
+            } catch (...) {
+                if (!h.error) h.error = std::current_exception();
+                return 1; // stop the wait; wait_ms rethrows
+            }
+        }
+        static void release(void* user) noexcept { delete static_cast<std::shared_ptr<ProgressHandler>*>(user); }
+    };
+
     std::unique_ptr<lxd_operation, detail::OperationFree> h_;
+    std::shared_ptr<ProgressHandler> progress_;
 };
 
 } // namespace lxd
