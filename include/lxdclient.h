@@ -89,6 +89,25 @@ typedef enum lxd_result {
 } lxd_result;
 
 /**
+ * Which server a client talks to: LXD or Incus (the fork of LXD with the same REST API
+ * lineage). The library speaks to both; the few wire differences (header names `X-LXD-*` /
+ * `X-Incus-*`, the trust token field, how a timed-out operation wait is answered) follow the
+ * flavour by themselves.
+ */
+typedef enum lxd_server_flavour {
+  /**
+   * Canonical's LXD (`environment.server` `"lxd"`; also any server that does not say it is
+   * Incus).
+   */
+  LXD_SERVER_FLAVOUR_LXD = 1,
+  /**
+   * Incus (`environment.server` `"incus"`; untrusted clients, which do not see the
+   * environment, recognise it by its `dev_incus_*` API extensions).
+   */
+  LXD_SERVER_FLAVOUR_INCUS = 2,
+} lxd_server_flavour;
+
+/**
  * What a path in the instance is.
  */
 typedef enum lxd_file_type {
@@ -578,8 +597,20 @@ enum lxd_result lxd_client_trusted(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
+ * The flavour of the server this client talks to (LXD or Incus), written to `*flavour_out`.
+ * Learned once per client, from the first `GET /1.0` it sends (`lxd_client_trusted`,
+ * `lxd_client_authenticate`, or this call, which sends one when none was answered yet), then
+ * cached; clients made with `lxd_client_with_project` / `lxd_client_with_target` share it.
+ * Works for untrusted HTTPS clients too. `flavour_out` must not be NULL.
+ */
+enum lxd_result lxd_client_server_flavour(const struct lxd_client *client,
+                                          enum lxd_server_flavour *flavour_out,
+                                          struct lxd_error **err_out);
+
+/**
  * Ask the server to trust this client's certificate, with its trust password or a trust token
- * (`POST /1.0/certificates` with `password`). A client the server trusts already succeeds without
+ * (`POST /1.0/certificates` with `password` on LXD, `trust_token` on Incus, whose 6.0 has no
+ * trust password: a token made with `lxd_certificate_token_create` there). A client the server trusts already succeeds without
  * sending the password (only `GET /1.0` is sent), as pylxd's `authenticate` does; the raw call,
  * which LXD refuses with 400 then, is `lxd_certificate_add_untrusted`.
  */

@@ -210,6 +210,9 @@ impl WaitFlow {
                     message: format!("operation {} vanished while waiting (LXD keeps finished operations ~5 s); its result is unknown: {message}", self.id),
                 })
             }
+            // Incus answers a wait whose timeout passed before the operation ended with HTTP 500
+            // "context deadline exceeded" (LXD answers the running operation): not final yet.
+            Err(Error::Api { status: 500, message }) if message.contains("context deadline exceeded") => return Ok(None),
             other => other?,
         };
         if op.is_final() {
@@ -243,6 +246,10 @@ mod tests {
             }
             e => panic!("{e:?}"),
         }
+        let incus_slice_over = Response::new(500, vec![], br#"{"type":"error","error":"context deadline exceeded","error_code":500}"#.to_vec());
+        assert_eq!(f.handle(&incus_slice_over).unwrap(), None);
+        let other_500 = Response::new(500, vec![], br#"{"type":"error","error":"boom","error_code":500}"#.to_vec());
+        assert!(matches!(f.handle(&other_500), Err(Error::Api { status: 500, .. })));
         let gone = Response::new(404, vec![], br#"{"type":"error","error":"not found","error_code":404}"#.to_vec());
         assert!(matches!(f.handle(&gone), Err(Error::Api { status: 404, .. })));
     }

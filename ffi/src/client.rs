@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use lxd_core::api::{self, Call};
-use lxd_core::{Body, Operation, Request, Response, WaitFlow};
+use lxd_core::{Body, Flavour, Operation, Request, Response, WaitFlow};
 use rustls::pki_types::ServerName;
 
 use crate::error::{human_duration, Error, Result, Waiting};
@@ -204,6 +204,7 @@ impl ClientBuilder {
                 user_agent,
                 max_reply: self.max_reply_bytes.unwrap_or(MAX_JSON_BODY),
                 logger,
+                flavour: std::sync::OnceLock::new(),
             }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
@@ -241,6 +242,9 @@ struct Shared {
     user_agent: String,
     max_reply: u64,
     logger: Option<Logger>,
+    /// The server's flavour (LXD or Incus), learned from the first `GET /1.0` this client (or a
+    /// clone sharing it) sends or needs; never changes afterwards.
+    flavour: std::sync::OnceLock<Flavour>,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -414,8 +418,32 @@ impl Client {
         ScopedAgent { agent, id, canceller: cancel.clone() }
     }
 
-    /// Prepare the http request (scope filled in, URL on the endpoint).
+    /// The server's flavour (LXD or Incus): known once any `GET /1.0` of this client was
+    /// answered, else learned now with one `GET /1.0` (then cached for the client's lifetime).
+    pub fn flavour(&self) -> Result<Flavour> {
+        if let Some(f) = self.shared.flavour.get() {
+            return Ok(*f);
+        }
+        let server = self.call(api::server::get())?.value;
+        Ok(*self.shared.flavour.get_or_init(|| Flavour::of_server(&server)))
+    }
+
+    /// The flavour if already known (no request).
+    pub fn known_flavour(&self) -> Option<Flavour> {
+        self.shared.flavour.get().copied()
+    }
+
+    /// Remember the flavour a `GET /1.0` reply shows (any caller that read one).
+    pub(crate) fn learn_flavour(&self, server: &lxd_core::models::Server) {
+        let _ = self.shared.flavour.get_or_init(|| Flavour::of_server(server));
+    }
+
+    /// Prepare the http request (scope filled in, URL on the endpoint; a request whose wire form
+    /// depends on the server's flavour adapted to it, see [`lxd_core::flavour`]).
     pub fn http_request(&self, mut req: Request) -> Result<(http::request::Builder, Request)> {
+        if Flavour::matters_for(&req) {
+            self.flavour()?.adapt(&mut req);
+        }
         req.apply_scope(self.project.as_deref(), self.target.as_deref());
         let url = format!("{}{}", self.shared.endpoint.base_url(), req.path_and_query());
         let mut b = ureq::http::Request::builder().method(req.method.as_str()).uri(url);
@@ -555,7 +583,9 @@ impl Client {
 
     /// Whether this client is trusted by the server (`GET /1.0` → `auth`).
     pub fn trusted(&self) -> Result<bool> {
-        Ok(self.call(api::server::get())?.value.is_trusted())
+        let server = self.call(api::server::get())?.value;
+        self.learn_flavour(&server);
+        Ok(server.is_trusted())
     }
 
     /// Trust this client's certificate with the server's trust password (or a join token). A

@@ -351,7 +351,7 @@ int main(void) {
     bool trusted = false;
     CHECK_OK(lxd_client_trusted(c, &trusted, ERR));
     if (!trusted)
-        CHECK_OK(lxd_client_authenticate(c, t_env("CLUSTER_TRUST_PASSWORD"), ERR));
+        CHECK_OK(lxd_client_authenticate(c, t_trust_secret("CLUSTER"), ERR));
     CHECK_OK(lxd_client_trusted(c, &trusted, ERR));
     if (!CHECK(trusted)) {
         lxd_client_free(c);

@@ -159,7 +159,7 @@ static void https(void) {
     bool trusted = false;
     CHECK_OK(lxd_client_trusted(t, &trusted, ERR));
     if (!trusted)
-        CHECK_OK(lxd_client_authenticate(t, t_env("TRUST_PASSWORD"), ERR));
+        CHECK_OK(lxd_client_authenticate(t, t_trust_secret(""), ERR));
     lxd_event_listener *l = NULL;
     char name[64];
     t_unique(name, sizeof name, "evtls");

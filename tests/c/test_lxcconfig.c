@@ -28,10 +28,10 @@ static int run(const char *cmd) {
 int main(void) {
     t_begin("lxcconfig");
     const char *url = t_env("HTTPS_URL");
-    const char *password = t_env("TRUST_PASSWORD");
+    const char *password = t_trust_secret("");
     const char *server_cert_path = t_env("SERVER_CERT");
     const char *url2 = t_env("HTTPS_URL2");
-    const char *password2 = t_env("TRUST_PASSWORD2");
+    const char *password2 = t_trust_secret("2");
     char *dir = mkdtemp_dir();
     CHECK(dir != NULL);
 

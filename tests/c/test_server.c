@@ -103,7 +103,7 @@ static void test_update(lxd_client *c) {
     lxd_client *h = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT2_CERT"), t_env("CLIENT2_KEY"));
     char *before = NULL, *after = NULL;
     CHECK_OK(lxd_certificate_list(c, 0, &before, ERR));
-    if (h && CHECK_OK(lxd_client_authenticate(h, t_env("TRUST_PASSWORD"), ERR))) {
+    if (h && CHECK_OK(lxd_client_authenticate(h, t_trust_secret(""), ERR))) {
         CHECK_OK(lxd_certificate_list(c, 0, &after, ERR));
         char *fp = t_json_new_entry(before, after);
         if (CHECK(fp != NULL))
