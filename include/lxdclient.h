@@ -601,7 +601,7 @@ enum lxd_result lxd_client_trusted(const struct lxd_client *client,
  * Learned once per client, from the first `GET /1.0` it sends (`lxd_client_trusted`,
  * `lxd_client_authenticate`, or this call, which sends one when none was answered yet), then
  * cached; clients made with `lxd_client_with_project` / `lxd_client_with_target` share it.
- * Works for untrusted HTTPS clients too. `flavour_out` must not be NULL.
+ * Works for untrusted HTTPS clients too. A NULL `flavour_out` is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_client_server_flavour(const struct lxd_client *client,
                                           enum lxd_server_flavour *flavour_out,
@@ -1463,7 +1463,9 @@ enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
  * Wait on an operation as an untrusted client holding its secret (`GET
  * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
  * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
- * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
+ * the timeout passed (yours) on LXD; Incus answers a timeout that passed with HTTP 500 "context
+ * deadline exceeded", which is `LXD_RESULT_TIMEOUT` here, and a failed operation with its error
+ * (`LXD_RESULT_API`, the operation's error text). A wrong secret: `LXD_RESULT_FORBIDDEN`.
  */
 enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
                                              const char *id,

@@ -141,6 +141,29 @@ pub fn wait(id: &str, timeout_secs: i64) -> Result<Request> {
     Ok(Request::get(&["operations", id, "wait"]).query("timeout", timeout_secs.max(-1).to_string()).scope(Scope::PROJECT))
 }
 
+/// What to send after a `/wait` reply that is an error (HTTP status 400 or more), when the
+/// reply may hide the operation's outcome: `GET /1.0/operations/<id>`. LXD answers a wait with
+/// the operation, finished or not (an error only when the operation is gone: 404). Incus answers
+/// a wait on an operation that failed with the operation's own error instead (its `err` text,
+/// under the HTTP status that error carries: 400 "Command not found", 404 "Image source not
+/// found", 500 ...; the operation's metadata, an exec's exit code, are not in it), and a wait
+/// whose timeout passed with 500 "context deadline exceeded". The operation itself, which both
+/// answer in full while they keep it, tells which: feed its reply to the same handler as the
+/// wait's (`WaitFlow::handle`, `ExecFlow::handle_wait`). `None`: the reply is the operation.
+pub fn wait_follow_up(id: &str, resp: &Response) -> Option<Request> {
+    if resp.status >= 400 {
+        get(id).ok()
+    } else {
+        None
+    }
+}
+
+/// Whether an error is Incus's answer to a `/wait` whose timeout passed before the operation
+/// ended (HTTP 500 "context deadline exceeded"; LXD answers the running operation instead).
+pub fn is_wait_deadline(e: &Error) -> bool {
+    matches!(e, Error::Api { status: 500, message } if message.contains("context deadline exceeded"))
+}
+
 /// `DELETE /1.0/operations/<id>`: cancel it on the server.
 pub fn cancel(id: &str) -> Result<Request> {
     check_id(id)?;
@@ -212,7 +235,7 @@ impl WaitFlow {
             }
             // Incus answers a wait whose timeout passed before the operation ended with HTTP 500
             // "context deadline exceeded" (LXD answers the running operation): not final yet.
-            Err(Error::Api { status: 500, message }) if message.contains("context deadline exceeded") => return Ok(None),
+            Err(e) if is_wait_deadline(&e) => return Ok(None),
             other => other?,
         };
         if op.is_final() {
@@ -252,6 +275,13 @@ mod tests {
         assert!(matches!(f.handle(&other_500), Err(Error::Api { status: 500, .. })));
         let gone = Response::new(404, vec![], br#"{"type":"error","error":"not found","error_code":404}"#.to_vec());
         assert!(matches!(f.handle(&gone), Err(Error::Api { status: 404, .. })));
+    }
+
+    #[test]
+    fn follow_up_only_after_error_replies() {
+        let failed = Response::new(400, vec![], br#"{"type":"error","error":"Command not found","error_code":400}"#.to_vec());
+        assert_eq!(wait_follow_up("abc", &failed).unwrap().path_and_query(), "/1.0/operations/abc");
+        assert!(wait_follow_up("abc", &Response::new(200, vec![], op_body(103, ""))).is_none());
     }
 
     #[test]

@@ -557,7 +557,7 @@ impl Client {
                 }
             };
             let flow = WaitFlow::new(&op, slice);
-            let resp = match self.send_on_timed(agent, flow.next_request()?, Some(limit)) {
+            let resp = match self.send_wait_on(agent, id, flow.next_request()?, Some(limit)) {
                 Ok(r) => r,
                 Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
@@ -569,6 +569,22 @@ impl Client {
                 return Ok(done);
             }
         }
+    }
+
+    /// Send one `/wait` request for operation `id`; when its reply is an error that may hide the
+    /// operation's outcome (Incus answers a failed operation's wait with its error, see
+    /// [`lxd_core::operation::wait_follow_up`]), the operation itself is read instead.
+    pub(crate) fn send_wait_on(&self, agent: &ureq::Agent, id: &str, req: Request, limit: Option<Duration>) -> Result<Response> {
+        let resp = self.send_on_timed(agent, req, limit)?;
+        match lxd_core::operation::wait_follow_up(id, &resp) {
+            Some(get) => self.send_on_timed(agent, get, limit),
+            None => Ok(resp),
+        }
+    }
+
+    /// [`Client::send_wait_on`] on the client's own agent.
+    pub(crate) fn send_wait(&self, id: &str, req: Request) -> Result<Response> {
+        self.send_wait_on(&self.shared.agent, id, req, None)
     }
 
     /// Start work that answers with an operation, and wait for it when `wait` is true.

@@ -390,7 +390,7 @@ impl Live<'_> {
                     left.as_secs().clamp(0, WAIT_SLICE_SECS)
                 }
             };
-            let resp = self.client.send(flow.wait_request(slice as i64)?)?;
+            let resp = self.client.send_wait(flow.operation_id().unwrap_or_default(), flow.wait_request(slice as i64)?)?;
             if let Some(r) = flow.handle_wait(&resp)? {
                 return Ok(r);
             }
@@ -612,7 +612,7 @@ impl Client {
                     return Err(Error::Cancelled);
                 }
                 canceller.check()?;
-                let resp = client.send(flow.wait_request(WAIT_SLICE_SECS as i64)?)?;
+                let resp = client.send_wait(flow.operation_id().unwrap_or_default(), flow.wait_request(WAIT_SLICE_SECS as i64)?)?;
                 if let Some(r) = flow.handle_wait(&resp)? {
                     return Ok(r);
                 }

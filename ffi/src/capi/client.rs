@@ -423,7 +423,7 @@ pub enum lxd_server_flavour {
 /// Learned once per client, from the first `GET /1.0` it sends (`lxd_client_trusted`,
 /// `lxd_client_authenticate`, or this call, which sends one when none was answered yet), then
 /// cached; clients made with `lxd_client_with_project` / `lxd_client_with_target` share it.
-/// Works for untrusted HTTPS clients too. `flavour_out` must not be NULL.
+/// Works for untrusted HTTPS clients too. A NULL `flavour_out` is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_client_server_flavour(client: *const lxd_client, flavour_out: *mut lxd_server_flavour, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || {
