@@ -141,7 +141,8 @@ pub fn wait(id: &str, timeout_secs: i64) -> Result<Request> {
     Ok(Request::get(&["operations", id, "wait"]).query("timeout", timeout_secs.max(-1).to_string()).scope(Scope::PROJECT))
 }
 
-/// What to send after a `/wait` reply that is an error (HTTP status 400 or more), when the
+/// What to send after a `/wait` reply that is an error (HTTP status 400 or more, or an `error`
+/// envelope under any status: Incus sends them under HTTP 200), when the
 /// reply may hide the operation's outcome: `GET /1.0/operations/<id>`. LXD answers a wait with
 /// the operation, finished or not (an error only when the operation is gone: 404). Incus answers
 /// a wait on an operation that failed with the operation's own error instead (its `err` text,
@@ -151,7 +152,14 @@ pub fn wait(id: &str, timeout_secs: i64) -> Result<Request> {
 /// answer in full while they keep it, tells which: feed its reply to the same handler as the
 /// wait's (`WaitFlow::handle`, `ExecFlow::handle_wait`). `None`: the reply is the operation.
 pub fn wait_follow_up(id: &str, resp: &Response) -> Option<Request> {
-    if resp.status >= 400 {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(rename = "type", default)]
+        kind: String,
+    }
+    // Incus sends these error envelopes under HTTP 200.
+    let error_envelope = || serde_json::from_slice::<Kind>(&resp.body).map(|k| k.kind == "error").unwrap_or(false);
+    if resp.status >= 400 || error_envelope() {
         get(id).ok()
     } else {
         None
@@ -282,6 +290,8 @@ mod tests {
         let failed = Response::new(400, vec![], br#"{"type":"error","error":"Command not found","error_code":400}"#.to_vec());
         assert_eq!(wait_follow_up("abc", &failed).unwrap().path_and_query(), "/1.0/operations/abc");
         assert!(wait_follow_up("abc", &Response::new(200, vec![], op_body(103, ""))).is_none());
+        let incus_deadline = Response::new(200, vec![], br#"{"type":"error","error":"context deadline exceeded","error_code":500}"#.to_vec());
+        assert!(wait_follow_up("abc", &incus_deadline).is_some());
     }
 
     #[test]
