@@ -27,18 +27,33 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default operation deadline: the longest a wait without a timeout of its own may take.
 pub const DEFAULT_OPERATION_DEADLINE: Duration = Duration::from_secs(600);
 
-/// Find LXD's local socket: `LXD_SOCKET`, then `LXD_DIR/unix.socket`, then the snap's, then
-/// `/var/lib/lxd/unix.socket`.
+/// Find the local socket of LXD or Incus: the variables first, LXD's then Incus's (`LXD_SOCKET`,
+/// `LXD_DIR/unix.socket`, `INCUS_SOCKET`, `INCUS_DIR/unix.socket`), then the first of these that
+/// exists: the LXD snap's `/var/snap/lxd/common/lxd/unix.socket`, `/var/lib/lxd/unix.socket`,
+/// `/var/lib/incus/unix.socket`, `/run/incus/unix.socket`; none: `/var/lib/lxd/unix.socket`.
 pub fn default_socket_path() -> PathBuf {
-    if let Some(s) = std::env::var_os("LXD_SOCKET").filter(|s| !s.is_empty()) {
+    socket_path_from(|k| std::env::var_os(k), |p| p.exists())
+}
+
+/// [`default_socket_path`] over a given environment and file system (tested without either).
+fn socket_path_from(env: impl Fn(&str) -> Option<std::ffi::OsString>, exists: impl Fn(&std::path::Path) -> bool) -> PathBuf {
+    let var = |k: &str| env(k).filter(|s| !s.is_empty());
+    if let Some(s) = var("LXD_SOCKET") {
         return PathBuf::from(s);
     }
-    if let Some(d) = std::env::var_os("LXD_DIR").filter(|s| !s.is_empty()) {
+    if let Some(d) = var("LXD_DIR") {
         return PathBuf::from(d).join("unix.socket");
     }
-    let snap = PathBuf::from("/var/snap/lxd/common/lxd/unix.socket");
-    if snap.exists() {
-        return snap;
+    if let Some(s) = var("INCUS_SOCKET") {
+        return PathBuf::from(s);
+    }
+    if let Some(d) = var("INCUS_DIR") {
+        return PathBuf::from(d).join("unix.socket");
+    }
+    for p in ["/var/snap/lxd/common/lxd/unix.socket", "/var/lib/lxd/unix.socket", "/var/lib/incus/unix.socket", "/run/incus/unix.socket"] {
+        if exists(std::path::Path::new(p)) {
+            return PathBuf::from(p);
+        }
     }
     PathBuf::from("/var/lib/lxd/unix.socket")
 }
@@ -663,6 +678,24 @@ fn human_size(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socket_discovery_order() {
+        use std::ffi::OsString;
+        let env = |pairs: &'static [(&'static str, &'static str)]| move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v));
+        let none = |_: &std::path::Path| false;
+        assert_eq!(socket_path_from(env(&[("LXD_SOCKET", "/a"), ("INCUS_SOCKET", "/b")]), none), PathBuf::from("/a"));
+        assert_eq!(socket_path_from(env(&[("LXD_DIR", "/d"), ("INCUS_SOCKET", "/b")]), none), PathBuf::from("/d/unix.socket"));
+        assert_eq!(socket_path_from(env(&[("LXD_SOCKET", ""), ("INCUS_SOCKET", "/b"), ("INCUS_DIR", "/i")]), none), PathBuf::from("/b"));
+        assert_eq!(socket_path_from(env(&[("INCUS_DIR", "/i")]), none), PathBuf::from("/i/unix.socket"));
+        assert_eq!(socket_path_from(env(&[]), none), PathBuf::from("/var/lib/lxd/unix.socket"));
+        let incus_only = |p: &std::path::Path| p == std::path::Path::new("/var/lib/incus/unix.socket");
+        assert_eq!(socket_path_from(env(&[]), incus_only), PathBuf::from("/var/lib/incus/unix.socket"));
+        let run_only = |p: &std::path::Path| p.starts_with("/run/incus");
+        assert_eq!(socket_path_from(env(&[]), run_only), PathBuf::from("/run/incus/unix.socket"));
+        let both = |p: &std::path::Path| p.starts_with("/var/lib");
+        assert_eq!(socket_path_from(env(&[]), both), PathBuf::from("/var/lib/lxd/unix.socket"));
+    }
 
     #[test]
     fn operation_deadline_defaults_to_ten_minutes_and_zero_is_none() {

@@ -302,7 +302,8 @@ static void record_output(lxd_client *c) {
     char *json = NULL;
     if (CHECK_OK(lxd_exec_new(c, inst, argv, 3, "{\"record-output\":true}", &x, ERR)) && CHECK_OK(lxd_exec_run(x, &code, ERR)) &&
         CHECK_OK(lxd_exec_result_json(x, &json, ERR))) {
-        char *want = t_fmt("\"1\":\"/1.0/instances/%s/logs/exec_", inst);
+        /* LXD keeps recorded output beside the instance's logs; Incus in logs/exec-output/. */
+        char *want = t_fmt("\"1\":\"/1.0/instances/%s/logs/%sexec_", inst, t_is_incus() ? "exec-output/" : "");
         CHECK_HAS(json, want);
         free(want);
         CHECK_HAS(json, ".stderr\"");

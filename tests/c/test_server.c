@@ -16,7 +16,9 @@ static void test_get(lxd_client *c) {
         CHECK_HAS(json, "\"api_version\":\"1.0\"");
         CHECK_HAS(json, "\"auth\":\"trusted\"");
         CHECK_HAS(json, "\"api_extensions\":[\"");
-        CHECK_HAS(json, "\"server_version\":\"5.");
+        /* The harness runs Debian's LXD 5.0 or Incus 6.0 (bookworm-backports). */
+        CHECK_HAS(json, t_is_incus() ? "\"server_version\":\"6.0" : "\"server_version\":\"5.");
+        CHECK_HAS(json, t_is_incus() ? "\"server\":\"incus\"" : "\"server\":\"lxd\"");
         CHECK_HAS(json, "\"core.https_address\":");
         CHECK(etag != NULL && etag[0] != '\0');
     }
@@ -26,6 +28,32 @@ static void test_get(lxd_client *c) {
     CHECK_OK(lxd_server_get(c, &json, NULL, ERR)); /* etag_out may be NULL */
     CHECK(json != NULL);
     lxd_string_free(json);
+
+    T_SECTION("server flavour");
+    lxd_server_flavour flavour = (lxd_server_flavour)0;
+    if (CHECK_OK(lxd_client_server_flavour(c, &flavour, ERR)))
+        CHECKF(flavour == t_daemon_flavour(), "flavour %d, want %d", (int)flavour, (int)t_daemon_flavour());
+    /* An untrusted HTTPS client, which does not see environment.server, learns it too (from
+     * the API extensions), before anything else was sent. */
+    lxd_client *anon = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), NULL, NULL);
+    flavour = (lxd_server_flavour)0;
+    if (anon && CHECK_OK(lxd_client_server_flavour(anon, &flavour, ERR)))
+        CHECK(flavour == t_daemon_flavour());
+    /* Clients derived from it share what it learned. */
+    lxd_client *anon2 = NULL;
+    flavour = (lxd_server_flavour)0;
+    if (anon && CHECK_OK(lxd_client_with_project(anon, "default", &anon2, ERR)) &&
+        CHECK_OK(lxd_client_server_flavour(anon2, &flavour, ERR)))
+        CHECK(flavour == t_daemon_flavour());
+    lxd_client_free(anon2);
+    lxd_client_free(anon);
+    CHECK_INVALID(lxd_client_server_flavour(c, NULL, ERR));
+    CHECK_INVALID(lxd_client_server_flavour(NULL, &flavour, ERR));
+    /* Trust: LXD 5.0 has a trust password (core.trust_password, used by every suite through
+     * t_trust_secret); Incus 6.0 has none and refuses the key (tokens only). */
+    if (t_is_incus())
+        CHECK_ERR_MSG(lxd_server_patch(c, "{\"config\":{\"core.trust_password\":\"x\"}}", NULL, ERR), LXD_RESULT_API, 400,
+                      "core.trust_password");
 
     bool has = false;
     CHECK_OK(lxd_server_has_extension(c, "instances", &has, ERR));
