@@ -91,11 +91,8 @@ static void test_states(lxd_client *c, const char *name) {
     status_is(c, name, "Running");
     long pid = pid_of(c, name);
     CHECKF(pid > 1, "running pid %ld", pid);
-    /* Starting a running instance: LXD 5.0 fails inside the operation; Incus 6.0 refuses at once. */
-    if (t_is_incus())
-        CHECK_ERR_MSG(lxd_instance_start(c, name, NULL, ERR), LXD_RESULT_API, 500, "already running");
-    else
-        CHECK_ERR_MSG(lxd_instance_start(c, name, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "already running");
+    /* Starting a running instance: the operation fails. */
+    CHECK_ERR_MSG(lxd_instance_start(c, name, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "already running");
 
     lxd_operation *op = NULL;
     CHECK_OK(lxd_instance_freeze(c, name, &op, ERR));
@@ -118,15 +115,8 @@ static void test_states(lxd_client *c, const char *name) {
     t_wait_free(op);
     status_is(c, name, "Stopped");
     CHECK(pid_of(c, name) <= 0);
-    /* Stopping or freezing a stopped instance: LXD 5.0 fails inside the operation; Incus 6.0
-     * refuses at once (400 for stop, 500 for freeze). */
-    if (t_is_incus()) {
-        CHECK_ERR_MSG(lxd_instance_stop(c, name, -1, true, NULL, ERR), LXD_RESULT_API, 400, "already stopped");
-        CHECK_ERR_MSG(lxd_instance_freeze(c, name, NULL, ERR), LXD_RESULT_API, 500, "isn't running");
-    } else {
-        CHECK_ERR_MSG(lxd_instance_stop(c, name, -1, true, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "already stopped");
-        CHECK_ERR(lxd_instance_freeze(c, name, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0);
-    }
+    CHECK_ERR_MSG(lxd_instance_stop(c, name, -1, true, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "already stopped");
+    CHECK_ERR(lxd_instance_freeze(c, name, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0);
 
     T_SECTION("set_state");
     CHECK_OK(lxd_instance_set_state(c, name, "start", -1, false, false, NULL, ERR));
@@ -211,10 +201,7 @@ static void test_rename_delete(lxd_client *c, const char *name, const char *othe
     T_SECTION("rename, delete");
     /* A running instance cannot be renamed or deleted. */
     CHECK_OK(lxd_instance_start(c, name, NULL, ERR));
-    if (t_is_incus()) /* Incus 6.0 refuses at once; LXD 5.0 inside the operation */
-        CHECK_ERR_MSG(lxd_instance_rename(c, name, other, NULL, ERR), LXD_RESULT_API, 500, "not allowed");
-    else
-        CHECK_ERR(lxd_instance_rename(c, name, other, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0);
+    CHECK_ERR(lxd_instance_rename(c, name, other, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0);
     CHECK_ERR_MSG(lxd_instance_delete(c, name, NULL, ERR), LXD_RESULT_API, 400, "running");
     CHECK_OK(lxd_instance_stop(c, name, -1, true, NULL, ERR));
 
@@ -279,10 +266,10 @@ static void test_errors(lxd_client *c) {
                   "name");
     CHECK_ERR(lxd_instance_create(c, "{\"name\":\"a/b\",\"source\":{\"type\":\"none\"}}", NULL, ERR), LXD_RESULT_API, 400);
     CHECK_ERR(lxd_instance_create(c, "{\"name\":\"..\",\"source\":{\"type\":\"none\"}}", NULL, ERR), LXD_RESULT_API, 400);
-    /* An unknown alias: LXD 5.0 404 "not found"; Incus 6.0 500 "Image not provided". */
+    /* An unknown alias: LXD 5.0 refuses at once (404); Incus 6.0 fails inside the operation. */
     if (t_is_incus())
         CHECK_ERR_MSG(lxd_instance_create(c, "{\"name\":\"ct-x\",\"source\":{\"type\":\"image\",\"alias\":\"ct-no-such-alias\"}}", NULL, ERR),
-                      LXD_RESULT_API, 500, "Image not provided");
+                      LXD_RESULT_OPERATION_FAILED, 0, "Image not provided");
     else
         CHECK_ERR_MSG(lxd_instance_create(c, "{\"name\":\"ct-x\",\"source\":{\"type\":\"image\",\"alias\":\"ct-no-such-alias\"}}", NULL, ERR),
                       LXD_RESULT_NOT_FOUND, 404, "not found");

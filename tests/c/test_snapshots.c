@@ -12,12 +12,8 @@ static void test_snapshots(lxd_client *c, const char *inst) {
     CHECK_OK(lxd_snapshot_create(c, inst, uni, false, &op, ERR));
     CHECK(op != NULL);
     t_wait_free(op);
-    /* The same name twice: the operation fails (LXD 5.0); Incus 6.0 refuses at once (500, in
-     * its database). */
-    if (t_is_incus())
-        CHECK_ERR_MSG(lxd_snapshot_create(c, inst, "snap0", false, NULL, ERR), LXD_RESULT_API, 500, "UNIQUE constraint failed");
-    else
-        CHECK_ERR(lxd_snapshot_create(c, inst, "snap0", false, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0);
+    /* The same name twice: the operation fails. */
+    CHECK_ERR(lxd_snapshot_create(c, inst, "snap0", false, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0);
     /* Stateful needs a running instance (and CRIU). */
     lxd_result r = lxd_snapshot_create(c, inst, "stateful0", true, NULL, ERR);
     CHECKF(r == LXD_RESULT_API || r == LXD_RESULT_OPERATION_FAILED, "stateful snapshot of a stopped instance: %s",
@@ -120,11 +116,8 @@ static void test_snapshots(lxd_client *c, const char *inst) {
     lxd_string_free(json);
     json = NULL;
     CHECK_OK(lxd_snapshot_restore(c, inst, "snap1", false, NULL, ERR));
-    /* LXD 5.0 checks the snapshot inside the operation; Incus 6.0 before starting one (500). */
-    if (t_is_incus())
-        CHECK_ERR_MSG(lxd_snapshot_restore(c, inst, "ct-missing", false, NULL, ERR), LXD_RESULT_API, 500, "does not exist");
-    else
-        CHECK_ERR_MSG(lxd_snapshot_restore(c, inst, "ct-missing", false, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "does not exist");
+    /* LXD checks the snapshot inside the operation (and so does Incus). */
+    CHECK_ERR_MSG(lxd_snapshot_restore(c, inst, "ct-missing", false, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "does not exist");
     r = lxd_snapshot_restore(c, inst, "snap0", true, NULL, ERR); /* not a stateful snapshot */
     CHECKF(r != LXD_RESULT_OK, "stateful restore of a stateless snapshot: %s", lxd_result_name((int32_t)r));
     t_err_clear();
