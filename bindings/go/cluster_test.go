@@ -43,7 +43,7 @@ func clusterSetup(t *testing.T) *clusterEnv {
 	trusted, err := c.Trusted(ctx)
 	must(t, err)
 	if !trusted {
-		must(t, c.Authenticate(ctx, get("LXD_TEST_CLUSTER_TRUST_PASSWORD")))
+		must(t, c.Authenticate(ctx, trustSecret(t, "CLUSTER")))
 	}
 	members, err := c.ListClusterMembers(ctx)
 	must(t, err)

@@ -504,7 +504,7 @@ static inline T_UNUSED lxd_server_flavour t_daemon_flavour(void) {
  * (LXD_TEST_TRUST_PASSWORD, ..._2, LXD_TEST_CLUSTER_TRUST_PASSWORD). Incus 6.0 has no trust
  * password: a fresh single-use trust token, made over the daemon's unix socket. The string stays
  * valid until the program ends (do not free it). */
-static T_UNUSED char *t_kept_secrets[256]; /* reachable until exit: no leak reported */
+static T_UNUSED char t_secrets[32][1024]; /* tokens handed out (no heap: nothing to free) */
 static T_UNUSED atomic_int t_nkept;
 static inline T_UNUSED const char *t_trust_secret(const char *which) {
     char var[64];
@@ -517,17 +517,15 @@ static inline T_UNUSED const char *t_trust_secret(const char *which) {
     lxd_client *c = t_client_for_socket(t_env(var));
     char *token = NULL;
     char name[48];
-    snprintf(name, sizeof name, "t-%ld-%d", (long)getpid(), atomic_fetch_add(&t_nkept, 1));
-    if (!CHECK_OK(lxd_certificate_token_create(c, name, &token, NULL, ERR))) {
-        lxd_client_free(c);
-        return "no-token";
-    }
+    int i = atomic_fetch_add(&t_nkept, 1) % 32;
+    snprintf(name, sizeof name, "t-%ld-%d", (long)getpid(), i);
+    bool ok = CHECK_OK(lxd_certificate_token_create(c, name, &token, NULL, ERR));
     lxd_client_free(c);
-    int i = atomic_load(&t_nkept) - 1;
-    char *copy = t_strndup(token, strlen(token));
+    if (!ok)
+        return "no-token";
+    snprintf(t_secrets[i], sizeof t_secrets[i], "%s", token);
     lxd_string_free(token);
-    if (i >= 0 && i < 256) t_kept_secrets[i] = copy;
-    return copy;
+    return t_secrets[i];
 }
 
 /* An HTTPS client builder for `url` with the server certificate in `server_cert_path` pinned and,

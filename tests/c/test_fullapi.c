@@ -810,17 +810,22 @@ static void section_images(void) {
     lxd_operation *op = NULL;
     if (CHECK_OK(lxd_image_secret(c, fp, &secret, &op, ERR))) {
         CHECK(strlen(secret) > 10);
+        char *id = t_fmt("%s", lxd_operation_id(op));
+        /* The secret's operation, waited on as an untrusted client holding the secret, with
+         * timeout 0 while it runs: LXD answers the operation; Incus HTTP 500 "context deadline
+         * exceeded", which the library reports as a timeout. */
+        if (t_is_incus())
+            CHECK_ERR(lxd_operation_wait_untrusted(anon, id, secret, 0, &json, ERR), LXD_RESULT_TIMEOUT, 0);
+        else if (CHECK_OK(lxd_operation_wait_untrusted(anon, id, secret, 0, &json, ERR)))
+            CHECK_HAS(json, id);
+        SFREE(json);
         if (CHECK_OK(lxd_image_get_public(anon, fp, secret, &json, ERR)))
             CHECK_HAS(json, fp);
         SFREE(json);
         CHECK_ERR(lxd_image_get_public(anon, fp, "not-the-secret", &json, ERR), LXD_RESULT_NOT_FOUND, 404);
-        /* The secret's operation, waited on as an untrusted client holding the secret. */
-        char *id = t_fmt("%s", lxd_operation_id(op));
-        /* Timeout 0 on a running operation: LXD answers the operation; Incus HTTP 500 "context
-         * deadline exceeded", which the library reports as a timeout. */
-        if (t_is_incus())
-            CHECK_ERR(lxd_operation_wait_untrusted(anon, id, secret, 0, &json, ERR), LXD_RESULT_TIMEOUT, 0);
-        else if (CHECK_OK(lxd_operation_wait_untrusted(anon, id, secret, 0, &json, ERR)))
+        /* Once its secret was used, Incus ends the operation (LXD keeps it running): a wait
+         * answers it on both. */
+        if (CHECK_OK(lxd_operation_wait_untrusted(anon, id, secret, t_is_incus() ? 10 : 0, &json, ERR)))
             CHECK_HAS(json, id);
         SFREE(json);
         if (CHECK_OK(lxd_operation_list_ids(c, &json, ERR)))
