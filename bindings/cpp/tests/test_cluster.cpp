@@ -32,7 +32,7 @@ lxd::Client cluster_client() {
                  .pin_server_cert_file(env("LXD_TEST_CLUSTER_CERT"))
                  .set_client_cert_files(env("LXD_TEST_CLIENT_CERT"), env("LXD_TEST_CLIENT_KEY"))
                  .build();
-    if (!c.trusted()) c.authenticate(env("LXD_TEST_CLUSTER_TRUST_PASSWORD"));
+    if (!c.trusted()) c.authenticate(trust_secret("CLUSTER"));
     return c;
 }
 

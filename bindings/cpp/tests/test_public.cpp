@@ -82,7 +82,7 @@ TEST(Public, TrustTokensAndUntrustedSelfAdd) {
     for (const auto& cert : c.certificates().all()) named = named || cert.name() == tname;
     EXPECT_TRUE(named);
     // Already trusted: LXD says 400.
-    e = error_of([&] { hc.certificates().add_untrusted(env("LXD_TEST_TRUST_PASSWORD")); });
+    e = error_of([&] { hc.certificates().add_untrusted(trust_secret()); });
     EXPECT_EQ(e.code(), lxd::ErrorCode::Api) << e.what();
     EXPECT_EQ(e.http_status(), 400);
     untrust();

@@ -130,7 +130,7 @@ TEST(Certificates, AddOwnCertificateWithPassword) {
                      .build();
     EXPECT_FALSE(https.trusted());
     const std::string name = unique("self");
-    https.certificates().add("", name, env("LXD_TEST_TRUST_PASSWORD"));
+    https.certificates().add("", name, trust_secret());
     EXPECT_TRUE(https.trusted());
     const std::string fp = trusted_fingerprint(c, pem);
     ASSERT_FALSE(fp.empty());
