@@ -394,9 +394,13 @@ func TestInstanceExtras(t *testing.T) {
 	if err == nil {
 		err = op.Wait(ctx)
 	}
-	// LXD 5.0.2 accepts the request and fails the operation.
+	// LXD 5.0.2 accepts the request and fails the operation (so does Incus 6.0, in its database).
 	mustIs(t, err, ErrOperationFailed)
-	if !strings.Contains(err.Error(), "already exists") {
+	taken := "already exists"
+	if isIncus() {
+		taken = "UNIQUE constraint failed"
+	}
+	if !strings.Contains(err.Error(), taken) {
 		t.Fatalf("duplicate instance: %v", err)
 	}
 	byFP := uniq("goext")

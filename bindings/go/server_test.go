@@ -94,9 +94,14 @@ func TestServerPublicViews(t *testing.T) {
 		t.Fatalf("after patch: %+v", w)
 	}
 	mustAPI(t, c.PatchWarning(ctx, w.UUID, map[string]string{"status": "ignored"}, ""), 400, "")
-	// LXD 5.0.2 answers a PUT to a missing warning with success, and creates nothing.
+	// LXD 5.0.2 answers a PUT to a missing warning with success, and creates nothing; Incus
+	// 6.0 with 404.
 	missing := "00000000-0000-0000-0000-000000000000"
-	must(t, c.UpdateWarning(ctx, missing, w, ""))
+	if isIncus() {
+		mustIs(t, c.UpdateWarning(ctx, missing, w, ""), ErrNotFound)
+	} else {
+		must(t, c.UpdateWarning(ctx, missing, w, ""))
+	}
 	_, err = c.GetWarning(ctx, missing)
 	mustIs(t, err, ErrNotFound)
 }
