@@ -92,7 +92,9 @@ TEST(InstanceExtras, CreateFilterFullConsoleLogsMetadataTemplates) {
     EXPECT_TRUE(contains(files, "lxc.log"));
     // LXD 5.0 lists lxc.conf (readable, not deletable); Incus 6.0 only lxc.log, and refuses the name.
     EXPECT_EQ(contains(files, "lxc.conf"), !is_incus());
-    if (!is_incus()) EXPECT_NE(logs.get("lxc.conf").find("lxc.init.cmd"), std::string::npos);
+    if (!is_incus()) {
+        EXPECT_NE(logs.get("lxc.conf").find("lxc.init.cmd"), std::string::npos);
+    }
     auto e = error_of([&] { logs.remove("lxc.conf"); });
     EXPECT_EQ(e.code(), lxd::ErrorCode::Api);
     EXPECT_EQ(e.http_status(), 400);
