@@ -178,19 +178,7 @@ TEST(ClusterGroups, Lifecycle) {
               LXD_RESULT_PRECONDITION_FAILED);
     lxd_error_free(err);
     grp.sync(true);
-    if (is_incus()) {
-        // Incus 6.0.4 fails the PATCH of a group that does not have exactly one member (its
-        // database expects to delete one member row: measured, an Incus bug); PUT works.
-        auto pe = error_of([&] { grp.patch({{"description", "g3"}, {"members", {m2, m3}}}); });
-        EXPECT_EQ(pe.http_status(), 500);
-        EXPECT_NE(std::string(pe.what()).find("Query deleted 2 NodeClusterGroup rows instead of 1"), std::string::npos) << pe.what();
-        grp.sync(true);
-        grp.set_description("g3");
-        grp.set_members({m2, m3});
-        grp.save();
-    } else {
-        grp.patch({{"description", "g3"}, {"members", {m2, m3}}});
-    }
+    grp.patch({{"description", "g3"}, {"members", {m2, m3}}}); // from one member (see below)
     EXPECT_EQ(grp.description(), "g3");
     grp.rename(g2);
     EXPECT_EQ(grp.name(), g2);
@@ -198,7 +186,12 @@ TEST(ClusterGroups, Lifecycle) {
     e = error_of([&] { grp.remove(); });
     EXPECT_EQ(e.http_status(), 500);
     EXPECT_NE(std::string(e.what()).find("empty"), std::string::npos) << e.what();
-    if (is_incus()) { // as above: PUT, not PATCH, on Incus 6.0.4
+    if (is_incus()) {
+        // Incus 6.0.4 fails the PATCH of a group that does not have exactly one member (its
+        // database expects to delete one member row: measured, an Incus bug); PUT works.
+        auto pe = error_of([&] { grp.patch({{"members", nlohmann::json::array()}}); });
+        EXPECT_EQ(pe.http_status(), 500);
+        EXPECT_NE(std::string(pe.what()).find("Query deleted 2 NodeClusterGroup rows instead of 1"), std::string::npos) << pe.what();
         grp.sync(true);
         grp.set_members({});
         grp.save();
