@@ -11,7 +11,10 @@ ROOT := $(abspath .)
 BUILD := $(ROOT)/build
 # Where cargo puts the release libraries (the in-tree build the test suites link against).
 RELEASE_DIR := $(ROOT)/target/release
-HARNESS := tests/harness/with-lxd.sh
+# Which daemon the harness starts: lxd (Debian's LXD 5.0) or incus (Incus 6.0 from
+# bookworm-backports). `make demo DAEMON=incus`, `make test-cluster DAEMON=incus`, ...
+DAEMON ?= lxd
+HARNESS := tests/harness/with-lxd.sh --daemon $(DAEMON)
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -I$(ROOT)/include
 export PKG_CONFIG_PATH := $(BUILD)/pkgconfig:$(PKG_CONFIG_PATH)
 
@@ -52,12 +55,33 @@ test-wasm-node:
 	node examples/wasm/lxd-node.mjs target/wasm32-unknown-unknown/release/lxd_core_wasm.wasm
 
 ## test: everything — Rust unit tests, wasm build of core, header check, then the C, C++ and Go
-## suites against real LXD daemons started (and stopped) by the harness.
+## suites against real LXD daemons started (and stopped) by the harness, then the C, Go and C++
+## suites and the demo against Incus daemons, and the cluster suites against a 3-member Incus
+## cluster.
 test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-cluster
 	$(MAKE) --no-print-directory test-faults
 	$(MAKE) --no-print-directory test-tsan
+	$(MAKE) --no-print-directory test-incus
+
+## test-incus: the C (under valgrind), Go (-race) and C++ (ASan/UBSan) suites and the demo against
+## two Incus 6.0 daemons, then the cluster suites against a 3-member Incus cluster, and the fault
+## suite against an Incus daemon it kills and revives. All parts run even if one fails.
+test-incus: lib
+	@start=$$(date +%s); rc=0; \
+	  tests/harness/with-lxd.sh --daemon incus --second -- $(MAKE) --no-print-directory test-integration-incus || rc=1; \
+	  $(MAKE) --no-print-directory test-cluster DAEMON=incus || rc=1; \
+	  $(MAKE) --no-print-directory test-faults DAEMON=incus || rc=1; \
+	  echo "[incus] make test-incus: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+## test-integration-incus: what test-incus runs inside its harness (all parts, even if one fails).
+test-integration-incus:
+	@rc=0; for t in test-c test-go test-cpp test-demo; do \
+	  s=$$(date +%s); $(MAKE) --no-print-directory $$t || rc=1; echo "[incus] $$t: $$(( $$(date +%s) - s )) s"; \
+	done; exit $$rc
+
+.PHONY: test-incus test-integration-incus
 
 test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c test-rust-example bench-smoke
 
@@ -168,7 +192,8 @@ coverage-table:
 	python3 tools/gen_coverage_table.py
 	python3 tools/readme_coverage.py
 
-## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates).
+## demo: pylxd's documented walkthrough against throwaway local LXD daemons (two: the demo migrates);
+## `make demo DAEMON=incus` against throwaway Incus daemons.
 demo: deps lib
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -Wall -Wextra -O1 -Iinclude examples/c/demo.c -o $(BUILD)/demo -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread

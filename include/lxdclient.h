@@ -89,6 +89,25 @@ typedef enum lxd_result {
 } lxd_result;
 
 /**
+ * Which server a client talks to: LXD or Incus (the fork of LXD with the same REST API
+ * lineage). The library speaks to both; the few wire differences (header names `X-LXD-*` /
+ * `X-Incus-*`, the trust token field, how a timed-out operation wait is answered) follow the
+ * flavour by themselves.
+ */
+typedef enum lxd_server_flavour {
+  /**
+   * Canonical's LXD (`environment.server` `"lxd"`; also any server that does not say it is
+   * Incus).
+   */
+  LXD_SERVER_FLAVOUR_LXD = 1,
+  /**
+   * Incus (`environment.server` `"incus"`; untrusted clients, which do not see the
+   * environment, recognise it by its `dev_incus_*` API extensions).
+   */
+  LXD_SERVER_FLAVOUR_INCUS = 2,
+} lxd_server_flavour;
+
+/**
  * What a path in the instance is.
  */
 typedef enum lxd_file_type {
@@ -647,8 +666,20 @@ enum lxd_result lxd_client_trusted(const struct lxd_client *client,
                                    struct lxd_error **err_out);
 
 /**
+ * The flavour of the server this client talks to (LXD or Incus), written to `*flavour_out`.
+ * Learned once per client, from the first `GET /1.0` it sends (`lxd_client_trusted`,
+ * `lxd_client_authenticate`, or this call, which sends one when none was answered yet), then
+ * cached; clients made with `lxd_client_with_project` / `lxd_client_with_target` share it.
+ * Works for untrusted HTTPS clients too. A NULL `flavour_out` is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_client_server_flavour(const struct lxd_client *client,
+                                          enum lxd_server_flavour *flavour_out,
+                                          struct lxd_error **err_out);
+
+/**
  * Ask the server to trust this client's certificate, with its trust password or a trust token
- * (`POST /1.0/certificates` with `password`). A client the server trusts already succeeds without
+ * (`POST /1.0/certificates` with `password` on LXD, `trust_token` on Incus, whose 6.0 has no
+ * trust password: a token made with `lxd_certificate_token_create` there). A client the server trusts already succeeds without
  * sending the password (only `GET /1.0` is sent), as pylxd's `authenticate` does; the raw call,
  * which LXD refuses with 400 then, is `lxd_certificate_add_untrusted`.
  */
@@ -1525,7 +1556,9 @@ enum lxd_result lxd_operation_list_ids(const struct lxd_client *client,
  * Wait on an operation as an untrusted client holding its secret (`GET
  * /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
  * (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
- * the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
+ * the timeout passed (yours) on LXD; Incus answers a timeout that passed with HTTP 500 "context
+ * deadline exceeded", which is `LXD_RESULT_TIMEOUT` here, and a failed operation with its error
+ * (`LXD_RESULT_API`, the operation's error text). A wrong secret: `LXD_RESULT_FORBIDDEN`.
  */
 enum lxd_result lxd_operation_wait_untrusted(const struct lxd_client *client,
                                              const char *id,

@@ -109,7 +109,11 @@ func TestReadmeQuickStart(t *testing.T) {
 		"require github.com/liblxdclient/lxdclient/bindings/go v0.0.0\n\n"+
 		"replace github.com/liblxdclient/lxdclient/bindings/go => "+abs+"\n"), 0o644))
 	out, err := run(t, dir, []string{"LXD_SOCKET=" + env.socket}, goTool(t), "run", ".")
-	if err != nil || !strings.Contains(out, "LXD 5.0") || !strings.Contains(out, " Running pid ") || !strings.Contains(out, " stopped") {
+	want := "lxd 5.0" // the server's name and version: Incus 6.0 on an Incus harness
+	if isIncus() {
+		want = "incus 6.0"
+	}
+	if err != nil || !strings.Contains(out, want) || !strings.Contains(out, " Running pid ") || !strings.Contains(out, " stopped") {
 		t.Fatalf("quick start: %v\n%s", err, out)
 	}
 	t.Logf("quick start output:\n%s", out)

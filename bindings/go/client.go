@@ -349,6 +349,49 @@ func (c *Client) Trusted(ctx context.Context) (bool, error) {
 	})
 }
 
+// ServerFlavour says which server a client talks to: LXD or Incus (the fork of LXD with the same
+// REST API lineage). The library follows the few wire differences by itself.
+type ServerFlavour int
+
+const (
+	// FlavourLXD is Canonical's LXD (environment.server "lxd", and any server that does not say
+	// it is Incus).
+	FlavourLXD ServerFlavour = 1
+	// FlavourIncus is Incus (environment.server "incus").
+	FlavourIncus ServerFlavour = 2
+)
+
+// String is "lxd" or "incus", as environment.server spells them.
+func (f ServerFlavour) String() string {
+	switch f {
+	case FlavourLXD:
+		return "lxd"
+	case FlavourIncus:
+		return "incus"
+	}
+	return "unknown"
+}
+
+// ServerFlavour reports the flavour of the server: learned once per client from its first GET
+// /1.0 (this call sends one if none was answered yet), then cached; clients derived with
+// WithProject / WithTarget share it. Works for untrusted HTTPS clients too.
+func (c *Client) ServerFlavour(ctx context.Context) (ServerFlavour, error) {
+	var f ServerFlavour
+	err := c.use(ctx, nil, func(p *C.lxd_client) error {
+		var out C.enum_lxd_server_flavour
+		var e *C.lxd_error
+		if err := takeError(C.lxd_client_server_flavour(p, &out, &e), e); err != nil {
+			return err
+		}
+		f = ServerFlavour(out)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return f, nil
+}
+
 // Authenticate asks the server to trust this client's certificate, with the server's trust
 // password or a trust token (POST /1.0/certificates). A client that is already trusted succeeds
 // without sending the password, as pylxd's authenticate does (AuthenticateAs is the raw call).

@@ -43,7 +43,7 @@ func clusterSetup(t *testing.T) *clusterEnv {
 	trusted, err := c.Trusted(ctx)
 	must(t, err)
 	if !trusted {
-		must(t, c.Authenticate(ctx, get("LXD_TEST_CLUSTER_TRUST_PASSWORD")))
+		must(t, c.Authenticate(ctx, trustSecret(t, "CLUSTER")))
 	}
 	members, err := c.ListClusterMembers(ctx)
 	must(t, err)
@@ -138,8 +138,13 @@ func TestClusterMemberEdits(t *testing.T) {
 	if n := names(); !slices.Contains(n, e.m3) {
 		t.Fatalf("after renaming back: %v", n)
 	}
-	// LXD 5.0.2 answers the rename of a missing member with its database's 500, not a 404.
-	mustAPI(t, c.RenameClusterMember(ctx, "no-such-member", "x"), 500, "expected to update one row")
+	// LXD 5.0.2 answers the rename of a missing member with its database's 500, not a 404
+	// (Incus 6.0: 404).
+	if isIncus() {
+		mustIs(t, c.RenameClusterMember(ctx, "no-such-member", "x"), ErrNotFound)
+	} else {
+		mustAPI(t, c.RenameClusterMember(ctx, "no-such-member", "x"), 500, "expected to update one row")
+	}
 }
 
 func TestClusterGroups(t *testing.T) {
@@ -153,8 +158,12 @@ func TestClusterGroups(t *testing.T) {
 			c.DeleteClusterGroup(ctx, n)
 		}
 	})
-	// LXD 5.0.2 reports an existing group as a 500, not a 409.
-	mustAPI(t, c.CreateClusterGroup(ctx, ClusterGroup{Name: g}), 500, "already exists")
+	// LXD 5.0.2 reports an existing group as a 500, not a 409 (Incus 6.0: its database's 500).
+	dup := "already exists"
+	if isIncus() {
+		dup = "UNIQUE constraint failed"
+	}
+	mustAPI(t, c.CreateClusterGroup(ctx, ClusterGroup{Name: g}), 500, dup)
 	names, err := c.ListClusterGroupNames(ctx)
 	must(t, err)
 	if !slices.Contains(names, g) || !slices.Contains(names, "default") {
@@ -172,7 +181,15 @@ func TestClusterGroups(t *testing.T) {
 	// The ETag is stale now: LXD 5.0.2 checks If-Match on a group's PATCH, not on its PUT.
 	mustIs(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g2"}, etag), ErrPreconditionFailed)
 	must(t, c.UpdateClusterGroup(ctx, g, grp, etag))
-	must(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g3"}, ""))
+	if isIncus() {
+		// Incus 6.0.4 fails the PATCH of a group that does not have exactly one member (its
+		// database expects to delete one member row: measured, an Incus bug); PUT works.
+		mustAPI(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g3"}, ""), 500, "Query deleted 2 NodeClusterGroup rows instead of 1")
+		grp.Description = "g3"
+		must(t, c.UpdateClusterGroup(ctx, g, grp, ""))
+	} else {
+		must(t, c.PatchClusterGroup(ctx, g, map[string]any{"description": "g3"}, ""))
+	}
 	all, err := c.ListClusterGroups(ctx)
 	must(t, err)
 	i := slices.IndexFunc(all, func(x *ClusterGroup) bool { return x.Name == g })
@@ -188,7 +205,12 @@ func TestClusterGroups(t *testing.T) {
 	_, err = c.GetClusterGroup(ctx, g)
 	mustIs(t, err, ErrNotFound)
 	mustAPI(t, c.DeleteClusterGroup(ctx, g2), 500, "empty")
-	must(t, c.PatchClusterGroup(ctx, g2, map[string]any{"members": []string{}}, ""))
+	if isIncus() { // as above: PUT, not PATCH, on Incus 6.0.4
+		grp.Members = []string{}
+		must(t, c.UpdateClusterGroup(ctx, g2, grp, ""))
+	} else {
+		must(t, c.PatchClusterGroup(ctx, g2, map[string]any{"members": []string{}}, ""))
+	}
 	must(t, c.DeleteClusterGroup(ctx, g2))
 	_, err = c.GetClusterGroup(ctx, g2)
 	mustIs(t, err, ErrNotFound)

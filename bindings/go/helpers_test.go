@@ -20,7 +20,7 @@ import (
 
 // testEnv is what the real-LXD harness (tests/harness/with-lxd.sh) exports.
 type testEnv struct {
-	socket, httpsURL, trustPassword, serverCert    string
+	socket, httpsURL, serverCert                   string
 	clientCert, clientKey, client2Cert, client2Key string
 	imageAlias, imageFingerprint, pool             string
 }
@@ -40,7 +40,6 @@ func lxdEnv(t testing.TB) testEnv {
 	return testEnv{
 		socket:           get("LXD_TEST_SOCKET"),
 		httpsURL:         get("LXD_TEST_HTTPS_URL"),
-		trustPassword:    get("LXD_TEST_TRUST_PASSWORD"),
 		serverCert:       get("LXD_TEST_SERVER_CERT"),
 		clientCert:       get("LXD_TEST_CLIENT_CERT"),
 		clientKey:        get("LXD_TEST_CLIENT_KEY"),
@@ -50,6 +49,51 @@ func lxdEnv(t testing.TB) testEnv {
 		imageFingerprint: get("LXD_TEST_IMAGE_FINGERPRINT"),
 		pool:             get("LXD_TEST_POOL"),
 	}
+}
+
+// isIncus: the harness runs Incus (LXD_TEST_DAEMON=incus), not LXD. Tests assert each daemon's
+// own behaviour where they differ.
+func isIncus() bool { return os.Getenv("LXD_TEST_DAEMON") == "incus" }
+
+// daemonFlavour is what ServerFlavour must report for the harness's daemons.
+func daemonFlavour() ServerFlavour {
+	if isIncus() {
+		return FlavourIncus
+	}
+	return FlavourLXD
+}
+
+// trustSecret makes a daemon trust a new client: LXD's trust password (LXD_TEST_TRUST_PASSWORD,
+// or LXD_TEST_<which>TRUST_PASSWORD), or on Incus 6.0, which has no trust password, a fresh
+// single-use trust token made over the daemon's unix socket. which: "" (daemon a), "2" (b) or
+// "CLUSTER".
+func trustSecret(t testing.TB, which string) string {
+	t.Helper()
+	if !isIncus() {
+		name := "LXD_TEST_TRUST_PASSWORD" + which
+		if which == "CLUSTER" {
+			name = "LXD_TEST_CLUSTER_TRUST_PASSWORD"
+		}
+		v := os.Getenv(name)
+		if v == "" {
+			t.Fatalf("%s is not set: run the Go tests inside the real-LXD harness", name)
+		}
+		return v
+	}
+	sock := map[string]string{"": "LXD_TEST_SOCKET", "2": "LXD_TEST_SOCKET2", "CLUSTER": "LXD_TEST_CLUSTER_SOCKET1"}[which]
+	c, err := Connect(WithUnixSocket(os.Getenv(sock)))
+	if err != nil {
+		t.Fatalf("Connect %s: %v", sock, err)
+	}
+	defer c.Close()
+	token, op, err := c.CreateCertificateToken(context.Background(), uniq("gotoken"))
+	if err != nil {
+		t.Fatalf("CreateCertificateToken: %v", err)
+	}
+	if op != nil {
+		op.Close()
+	}
+	return token
 }
 
 // unixClient connects to the harness's daemon over its unix socket; closed at the end of the test.

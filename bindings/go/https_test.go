@@ -51,7 +51,7 @@ func TestHTTPSAuthenticate(t *testing.T) {
 	}
 	mustIs(t, c.Authenticate(ctx, ""), ErrInvalidArgument)
 
-	must(t, c.Authenticate(ctx, env.trustPassword))
+	must(t, c.Authenticate(ctx, trustSecret(t, "")))
 	trusted, err = c.Trusted(ctx)
 	must(t, err)
 	if !trusted {
@@ -62,7 +62,7 @@ func TestHTTPSAuthenticate(t *testing.T) {
 	// Trusted now: Authenticate succeeds without sending the password (as pylxd's does); the raw
 	// trust call is refused by LXD.
 	must(t, c.Authenticate(ctx, "not the password"))
-	err = c.AuthenticateAs(ctx, env.trustPassword, "")
+	err = c.AuthenticateAs(ctx, trustSecret(t, ""), "")
 	mustIs(t, err, ErrAPI)
 	if errors.As(err, &e); e.HTTPStatus != 400 {
 		t.Fatalf("trusting twice: %#v", err)

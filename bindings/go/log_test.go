@@ -120,7 +120,8 @@ func TestLoggerNeverSeesThePassword(t *testing.T) {
 	defer c.Close()
 	ctx := testCtx(t)
 	mustIs(t, c.Authenticate(ctx, "wrong-Go-passw0rd-never-logged"), ErrForbidden)
-	must(t, c.Authenticate(ctx, env.trustPassword))
+	secret := trustSecret(t, "")
+	must(t, c.Authenticate(ctx, secret))
 	crt, err := os.ReadFile(filepath.Join(dir, "client.crt"))
 	must(t, err)
 	fp, err := CertificateFingerprint(crt)
@@ -131,7 +132,7 @@ func TestLoggerNeverSeesThePassword(t *testing.T) {
 	if !strings.Contains(all, "method=POST path=/1.0/certificates status=403") || !strings.Contains(all, "method=POST path=/1.0/certificates status=201") {
 		t.Errorf("authenticate calls not logged:\n%s", all)
 	}
-	if strings.Contains(all, "wrong-Go-passw0rd-never-logged") || strings.Contains(all, env.trustPassword) {
+	if strings.Contains(all, "wrong-Go-passw0rd-never-logged") || strings.Contains(all, secret) {
 		t.Fatalf("a password reached the log:\n%s", all)
 	}
 }

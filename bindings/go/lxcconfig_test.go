@@ -35,13 +35,13 @@ func TestLXCConfig(t *testing.T) {
 	t.Cleanup(func() { u.DeleteCertificate(testCtx(t), clientFP) })
 
 	serverFP, _ := certFingerprint(t, env.serverCert)
-	_, err = AddConfigRemote(dir, "wrong", env.httpsURL, env.trustPassword, strings.Repeat("00", 32))
+	_, err = AddConfigRemote(dir, "wrong", env.httpsURL, trustSecret(t, ""), strings.Repeat("00", 32))
 	mustIs(t, err, ErrTLS)
-	_, err = AddConfigRemote(dir, "has:colon", env.httpsURL, env.trustPassword, serverFP)
+	_, err = AddConfigRemote(dir, "has:colon", env.httpsURL, trustSecret(t, ""), serverFP)
 	mustIs(t, err, ErrInvalidArgument)
 	// Only the whole SHA-256 is accepted: a prefix (even one that matches) is refused up front.
 	for _, short := range []string{serverFP[:1], serverFP[:16], serverFP[:63], serverFP + "0", serverFP[:63] + "g"} {
-		_, err = AddConfigRemote(dir, "short", env.httpsURL, env.trustPassword, short)
+		_, err = AddConfigRemote(dir, "short", env.httpsURL, trustSecret(t, ""), short)
 		mustIs(t, err, ErrInvalidArgument)
 		if !strings.Contains(err.Error(), "64 hex digits") {
 			t.Fatalf("prefix %q: unclear message %q", short, err)
@@ -50,7 +50,7 @@ func TestLXCConfig(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "servercerts", "short.crt")); err == nil {
 		t.Fatal("a refused fingerprint wrote servercerts/short.crt")
 	}
-	got, err := AddConfigRemote(dir, "harness", env.httpsURL, env.trustPassword, strings.ToUpper(serverFP))
+	got, err := AddConfigRemote(dir, "harness", env.httpsURL, trustSecret(t, ""), strings.ToUpper(serverFP))
 	must(t, err)
 	if got != serverFP {
 		t.Fatalf("fingerprint %s, want %s", got, serverFP)

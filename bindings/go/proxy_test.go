@@ -98,7 +98,7 @@ func TestProxyTunnelsRequestsAndWebsockets(t *testing.T) {
 		return c
 	}
 	ctx := testCtx(t)
-	must(t, connect().Authenticate(ctx, env.trustPassword))
+	must(t, connect().Authenticate(ctx, trustSecret(t, "")))
 	crt, err := os.ReadFile(filepath.Join(dir, "client.crt"))
 	must(t, err)
 	fp, err := CertificateFingerprint(crt)

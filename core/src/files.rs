@@ -13,6 +13,7 @@
 
 use crate::api::Call;
 use crate::error::{Error, Result};
+use crate::flavour::reply_header;
 use crate::request::{check_instance_name, Body, Method, Request, Scope};
 use crate::response::{parse_empty, parse_envelope, parse_sync, Response};
 
@@ -224,14 +225,15 @@ pub fn parse_download(resp: &Response) -> Result<FileInfo> {
         }
         return Err(error_from_reply(resp));
     }
-    let kind_text = resp.header("X-LXD-type").ok_or_else(|| Error::protocol("file reply without X-LXD-type"))?;
+    // LXD sends X-LXD-*, Incus X-Incus-*: either is read, whichever server this is.
+    let kind_text = reply_header(resp, "type").ok_or_else(|| Error::protocol("file reply without X-LXD-type (or X-Incus-type)"))?;
     let kind = FileType::parse(kind_text.trim()).ok_or_else(|| Error::protocol(format!("unknown X-LXD-type {kind_text:?}")))?;
     let number = |name: &str| -> Result<u32> {
-        match resp.header(name) {
+        match reply_header(resp, name) {
             None => Ok(0),
             Some(v) => parse_int_auto(v)
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| Error::protocol(format!("bad {name} header {v:?}"))),
+                .ok_or_else(|| Error::protocol(format!("bad X-LXD-{name} header {v:?}"))),
         }
     };
     let size = match resp.header("Content-Length") {
@@ -240,11 +242,11 @@ pub fn parse_download(resp: &Response) -> Result<FileInfo> {
     };
     Ok(FileInfo {
         kind,
-        uid: number("X-LXD-uid")?,
-        gid: number("X-LXD-gid")?,
-        mode: number("X-LXD-mode")? & 0o7777,
+        uid: number("uid")?,
+        gid: number("gid")?,
+        mode: number("mode")? & 0o7777,
         size,
-        modified: resp.header("X-LXD-modified").map(str::to_string),
+        modified: reply_header(resp, "modified").map(str::to_string),
     })
 }
 

@@ -27,11 +27,13 @@ pub mod response;
 pub mod exec;
 pub mod events;
 pub mod files;
+pub mod flavour;
 pub mod transfer;
 pub mod spec;
 
 pub use api::{Call, Collection, WithEtag};
 pub use error::{Error, Result};
+pub use flavour::Flavour;
 pub use flow::{Flow, Step};
 pub use operation::{Operation, WaitFlow};
 pub use request::{Body, Method, Request, Scope};

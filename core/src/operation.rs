@@ -142,6 +142,37 @@ pub fn wait(id: &str, timeout_secs: i64) -> Result<Request> {
     Ok(Request::get(&["operations", id, "wait"]).query("timeout", timeout_secs.max(-1).to_string()).scope(Scope::PROJECT))
 }
 
+/// What to send after a `/wait` reply that is an error (HTTP status 400 or more, or an `error`
+/// envelope under any status: Incus sends them under HTTP 200), when the
+/// reply may hide the operation's outcome: `GET /1.0/operations/<id>`. LXD answers a wait with
+/// the operation, finished or not (an error only when the operation is gone: 404). Incus answers
+/// a wait on an operation that failed with the operation's own error instead (its `err` text,
+/// under the HTTP status that error carries: 400 "Command not found", 404 "Image source not
+/// found", 500 ...; the operation's metadata, an exec's exit code, are not in it), and a wait
+/// whose timeout passed with 500 "context deadline exceeded". The operation itself, which both
+/// answer in full while they keep it, tells which: feed its reply to the same flow as the
+/// wait's (`Flow::on_response` of a [`WaitFlow`]). `None`: the reply is the operation.
+pub fn wait_follow_up(id: &str, resp: &Response) -> Option<Request> {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(rename = "type", default)]
+        kind: String,
+    }
+    // Incus sends these error envelopes under HTTP 200.
+    let error_envelope = || serde_json::from_slice::<Kind>(&resp.body).map(|k| k.kind == "error").unwrap_or(false);
+    if resp.status >= 400 || error_envelope() {
+        get(id).ok()
+    } else {
+        None
+    }
+}
+
+/// Whether an error is Incus's answer to a `/wait` whose timeout passed before the operation
+/// ended (HTTP 500 "context deadline exceeded"; LXD answers the running operation instead).
+pub fn is_wait_deadline(e: &Error) -> bool {
+    matches!(e, Error::Api { status: 500, message } if message.contains("context deadline exceeded"))
+}
+
 /// `DELETE /1.0/operations/<id>`: cancel it on the server.
 pub fn cancel(id: &str) -> Result<Request> {
     check_id(id)?;
@@ -235,9 +266,14 @@ impl<T> Flow for WaitFlow<T> {
         Ok(Step::Send((), wait(&self.id, self.slice_secs)?))
     }
 
-    /// Feed a wait reply: `Done` when the operation is final, else `Send` the next slice.
+    /// Feed a wait reply: `Done` when the operation is final, else `Send` the next slice. Incus
+    /// answers a wait whose timeout passed before the operation ended with HTTP 500 "context
+    /// deadline exceeded" (LXD answers the running operation): not final yet.
     fn on_response(&mut self, resp: &Response) -> Result<Step<T>> {
-        let op = self.state(resp)?;
+        let op = match self.state(resp) {
+            Err(e) if is_wait_deadline(&e) => return self.start(),
+            other => other?,
+        };
         if op.is_final() {
             (self.read)(op).map(Step::Done)
         } else {
@@ -270,8 +306,21 @@ mod tests {
             }
             e => panic!("{e:?}"),
         }
+        let incus_slice_over = Response::new(500, vec![], br#"{"type":"error","error":"context deadline exceeded","error_code":500}"#.to_vec());
+        assert!(matches!(f.on_response(&incus_slice_over).unwrap(), Step::Send((), _)));
+        let other_500 = Response::new(500, vec![], br#"{"type":"error","error":"boom","error_code":500}"#.to_vec());
+        assert!(matches!(f.on_response(&other_500), Err(Error::Api { status: 500, .. })));
         let gone = Response::new(404, vec![], br#"{"type":"error","error":"not found","error_code":404}"#.to_vec());
         assert!(matches!(f.on_response(&gone), Err(Error::Api { status: 404, message }) if message.starts_with("operation abc vanished") && message.contains("its result is unknown")));
+    }
+
+    #[test]
+    fn follow_up_only_after_error_replies() {
+        let failed = Response::new(400, vec![], br#"{"type":"error","error":"Command not found","error_code":400}"#.to_vec());
+        assert_eq!(wait_follow_up("abc", &failed).unwrap().path_and_query(), "/1.0/operations/abc");
+        assert!(wait_follow_up("abc", &Response::new(200, vec![], op_body(103, ""))).is_none());
+        let incus_deadline = Response::new(200, vec![], br#"{"type":"error","error":"context deadline exceeded","error_code":500}"#.to_vec());
+        assert!(wait_follow_up("abc", &incus_deadline).is_some());
     }
 
     #[test]

@@ -152,6 +152,9 @@ int main(int argc, char **argv) {
     bool trusted = false;
     if (lxd_client_trusted(client, &trusted, &err)) die("trusted", err);
     say("     client.trusted = %s\n", trusted ? "True" : "False");
+    lxd_server_flavour flavour = LXD_SERVER_FLAVOUR_LXD;
+    if (lxd_client_server_flavour(client, &flavour, &err)) die("flavour", err);
+    say("     server: %s\n", flavour == LXD_SERVER_FLAVOUR_INCUS ? "Incus" : "LXD");
     if (lxd_server_get(client, &json, NULL, &err)) die("server", err);
     show(json, "server_version");
     show(json, "storage");

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use lxd_core::api::{self, Call};
-use lxd_core::{Body, Operation, Request, Response, WaitFlow};
+use lxd_core::{Body, Flavour, Operation, Request, Response, WaitFlow};
 use rustls::pki_types::ServerName;
 
 use crate::error::{human_duration, Error, Result, Waiting};
@@ -27,18 +27,33 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default operation deadline: the longest a wait without a timeout of its own may take.
 pub const DEFAULT_OPERATION_DEADLINE: Duration = Duration::from_secs(600);
 
-/// Find LXD's local socket: `LXD_SOCKET`, then `LXD_DIR/unix.socket`, then the snap's, then
-/// `/var/lib/lxd/unix.socket`.
+/// Find the local socket of LXD or Incus: the variables first, LXD's then Incus's (`LXD_SOCKET`,
+/// `LXD_DIR/unix.socket`, `INCUS_SOCKET`, `INCUS_DIR/unix.socket`), then the first of these that
+/// exists: the LXD snap's `/var/snap/lxd/common/lxd/unix.socket`, `/var/lib/lxd/unix.socket`,
+/// `/var/lib/incus/unix.socket`, `/run/incus/unix.socket`; none: `/var/lib/lxd/unix.socket`.
 pub fn default_socket_path() -> PathBuf {
-    if let Some(s) = std::env::var_os("LXD_SOCKET").filter(|s| !s.is_empty()) {
+    socket_path_from(|k| std::env::var_os(k), |p| p.exists())
+}
+
+/// [`default_socket_path`] over a given environment and file system (tested without either).
+fn socket_path_from(env: impl Fn(&str) -> Option<std::ffi::OsString>, exists: impl Fn(&std::path::Path) -> bool) -> PathBuf {
+    let var = |k: &str| env(k).filter(|s| !s.is_empty());
+    if let Some(s) = var("LXD_SOCKET") {
         return PathBuf::from(s);
     }
-    if let Some(d) = std::env::var_os("LXD_DIR").filter(|s| !s.is_empty()) {
+    if let Some(d) = var("LXD_DIR") {
         return PathBuf::from(d).join("unix.socket");
     }
-    let snap = PathBuf::from("/var/snap/lxd/common/lxd/unix.socket");
-    if snap.exists() {
-        return snap;
+    if let Some(s) = var("INCUS_SOCKET") {
+        return PathBuf::from(s);
+    }
+    if let Some(d) = var("INCUS_DIR") {
+        return PathBuf::from(d).join("unix.socket");
+    }
+    for p in ["/var/snap/lxd/common/lxd/unix.socket", "/var/lib/lxd/unix.socket", "/var/lib/incus/unix.socket", "/run/incus/unix.socket"] {
+        if exists(std::path::Path::new(p)) {
+            return PathBuf::from(p);
+        }
     }
     PathBuf::from("/var/lib/lxd/unix.socket")
 }
@@ -212,6 +227,7 @@ impl ClientBuilder {
                 max_reply: self.max_reply_bytes.unwrap_or(MAX_JSON_BODY),
                 logger,
                 progress: self.progress,
+                flavour: std::sync::OnceLock::new(),
             }),
             project: self.project.filter(|p| !p.is_empty()),
             target: self.target.filter(|t| !t.is_empty()),
@@ -250,6 +266,9 @@ struct Shared {
     max_reply: u64,
     logger: Option<Logger>,
     progress: Option<crate::progress::ProgressHook>,
+    /// The server's flavour (LXD or Incus), learned from the first `GET /1.0` this client (or a
+    /// clone sharing it) sends or needs; never changes afterwards.
+    flavour: std::sync::OnceLock<Flavour>,
 }
 
 /// A connection to one LXD server. Cheap to clone; safe to share between threads; immutable.
@@ -440,8 +459,32 @@ impl Client {
         ScopedAgent { agent, id, canceller: cancel.clone() }
     }
 
-    /// Prepare the http request (scope filled in, URL on the endpoint).
+    /// The server's flavour (LXD or Incus): known once any `GET /1.0` of this client was
+    /// answered, else learned now with one `GET /1.0` (then cached for the client's lifetime).
+    pub fn flavour(&self) -> Result<Flavour> {
+        if let Some(f) = self.shared.flavour.get() {
+            return Ok(*f);
+        }
+        let server = self.call(api::server::get())?.value;
+        Ok(*self.shared.flavour.get_or_init(|| Flavour::of_server(&server)))
+    }
+
+    /// The flavour if already known (no request).
+    pub fn known_flavour(&self) -> Option<Flavour> {
+        self.shared.flavour.get().copied()
+    }
+
+    /// Remember the flavour a `GET /1.0` reply shows (any caller that read one).
+    pub(crate) fn learn_flavour(&self, server: &lxd_core::models::Server) {
+        let _ = self.shared.flavour.get_or_init(|| Flavour::of_server(server));
+    }
+
+    /// Prepare the http request (scope filled in, URL on the endpoint; a request whose wire form
+    /// depends on the server's flavour adapted to it, see [`lxd_core::flavour`]).
     pub fn http_request(&self, mut req: Request) -> Result<(http::request::Builder, Request)> {
+        if Flavour::matters_for(&req) {
+            self.flavour()?.adapt(&mut req);
+        }
         req.apply_scope(self.project.as_deref(), self.target.as_deref());
         Ok((self.builder(&req), req))
     }
@@ -563,7 +606,7 @@ impl Client {
                 }
             };
             let mut flow = WaitFlow::new(&op, slice);
-            let send = |req| match self.send_on_timed(agent, req, Some(limit)) {
+            let send = |req| match self.send_wait_on(agent, id, req, Some(limit)) {
                 Ok(r) => Ok(r),
                 Err(_) if canceller.is_cancelled() => Err(Error::Cancelled),
                 Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
@@ -575,6 +618,22 @@ impl Client {
                 return Ok(done);
             }
         }
+    }
+
+    /// Send one `/wait` request for operation `id`; when its reply is an error that may hide the
+    /// operation's outcome (Incus answers a failed operation's wait with its error, see
+    /// [`lxd_core::operation::wait_follow_up`]), the operation itself is read instead.
+    pub(crate) fn send_wait_on(&self, agent: &ureq::Agent, id: &str, req: Request, limit: Option<Duration>) -> Result<Response> {
+        let resp = self.send_on_timed(agent, req, limit)?;
+        match lxd_core::operation::wait_follow_up(id, &resp) {
+            Some(get) => self.send_on_timed(agent, get, limit),
+            None => Ok(resp),
+        }
+    }
+
+    /// [`Client::send_wait_on`] on the client's own agent.
+    pub(crate) fn send_wait(&self, id: &str, req: Request) -> Result<Response> {
+        self.send_wait_on(&self.shared.agent, id, req, None)
     }
 
     /// Start work that answers with an operation, and wait for it when `wait` is true.
@@ -589,7 +648,9 @@ impl Client {
 
     /// Whether this client is trusted by the server (`GET /1.0` → `auth`).
     pub fn trusted(&self) -> Result<bool> {
-        Ok(self.call(api::server::get())?.value.is_trusted())
+        let server = self.call(api::server::get())?.value;
+        self.learn_flavour(&server);
+        Ok(server.is_trusted())
     }
 
     /// Trust this client's certificate with the server's trust password (or a join token). A
@@ -657,6 +718,24 @@ fn human_size(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socket_discovery_order() {
+        use std::ffi::OsString;
+        let env = |pairs: &'static [(&'static str, &'static str)]| move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v));
+        let none = |_: &std::path::Path| false;
+        assert_eq!(socket_path_from(env(&[("LXD_SOCKET", "/a"), ("INCUS_SOCKET", "/b")]), none), PathBuf::from("/a"));
+        assert_eq!(socket_path_from(env(&[("LXD_DIR", "/d"), ("INCUS_SOCKET", "/b")]), none), PathBuf::from("/d/unix.socket"));
+        assert_eq!(socket_path_from(env(&[("LXD_SOCKET", ""), ("INCUS_SOCKET", "/b"), ("INCUS_DIR", "/i")]), none), PathBuf::from("/b"));
+        assert_eq!(socket_path_from(env(&[("INCUS_DIR", "/i")]), none), PathBuf::from("/i/unix.socket"));
+        assert_eq!(socket_path_from(env(&[]), none), PathBuf::from("/var/lib/lxd/unix.socket"));
+        let incus_only = |p: &std::path::Path| p == std::path::Path::new("/var/lib/incus/unix.socket");
+        assert_eq!(socket_path_from(env(&[]), incus_only), PathBuf::from("/var/lib/incus/unix.socket"));
+        let run_only = |p: &std::path::Path| p.starts_with("/run/incus");
+        assert_eq!(socket_path_from(env(&[]), run_only), PathBuf::from("/run/incus/unix.socket"));
+        let both = |p: &std::path::Path| p.starts_with("/var/lib");
+        assert_eq!(socket_path_from(env(&[]), both), PathBuf::from("/var/lib/lxd/unix.socket"));
+    }
 
     #[test]
     fn operation_deadline_defaults_to_ten_minutes_and_zero_is_none() {

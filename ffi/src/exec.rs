@@ -391,7 +391,8 @@ impl Live<'_> {
                     left.as_secs().clamp(0, WAIT_SLICE_SECS)
                 }
             };
-            if let Some(r) = poll_once(&mut flow.waiter(slice as i64)?, |req| self.client.send(req))? {
+            let id = flow.operation_id().unwrap_or_default().to_string();
+            if let Some(r) = poll_once(&mut flow.waiter(slice as i64)?, |req| self.client.send_wait(&id, req))? {
                 return Ok(r);
             }
             if slice == 0 {
@@ -611,7 +612,8 @@ impl Client {
                     return Err(Error::Cancelled);
                 }
                 canceller.check()?;
-                if let Some(r) = poll_once(&mut flow.waiter(WAIT_SLICE_SECS as i64)?, |req| client.send(req))? {
+                let id = flow.operation_id().unwrap_or_default().to_string();
+                if let Some(r) = poll_once(&mut flow.waiter(WAIT_SLICE_SECS as i64)?, |req| client.send_wait(&id, req))? {
                     return Ok(r);
                 }
             })();

@@ -13,18 +13,30 @@ use crate::error::{Error, Result};
 use crate::tls::{parse_certs, ServerTrust};
 use crate::ClientBuilder;
 
-/// The lxc configuration directory: `LXD_CONF`, else `~/.config/lxc`, else the snap's
-/// `~/snap/lxd/common/config` when only that one exists.
+/// The client configuration directory of `lxc` or `incus` (same layout: `config.yml`,
+/// `servercerts/`, `client.crt`, `client.key`): `LXD_CONF`, else `INCUS_CONF`, else the first
+/// with a `config.yml` of `~/.config/lxc`, the snap's `~/snap/lxd/common/config` and
+/// `~/.config/incus`; none: `~/.config/lxc`.
 pub fn default_config_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("LXD_CONF").filter(|d| !d.is_empty()) {
+    config_dir_from(|k| std::env::var_os(k), |p| p.exists())
+}
+
+/// [`default_config_dir`] over a given environment and file system.
+fn config_dir_from(env: impl Fn(&str) -> Option<std::ffi::OsString>, exists: impl Fn(&Path) -> bool) -> PathBuf {
+    let var = |k: &str| env(k).filter(|d| !d.is_empty());
+    if let Some(d) = var("LXD_CONF") {
         return PathBuf::from(d);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
-    let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".config"));
+    if let Some(d) = var("INCUS_CONF") {
+        return PathBuf::from(d);
+    }
+    let home = var("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
+    let xdg = var("XDG_CONFIG_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".config"));
     let plain = xdg.join("lxc");
-    let snap = home.join("snap/lxd/common/config");
-    if !plain.join("config.yml").exists() && snap.join("config.yml").exists() {
-        return snap;
+    for d in [plain.clone(), home.join("snap/lxd/common/config"), xdg.join("incus")] {
+        if exists(&d.join("config.yml")) {
+            return d;
+        }
     }
     plain
 }
@@ -36,7 +48,7 @@ pub struct Remote {
     pub name: String,
     /// `unix://`, `unix:///path`, or `https://host:port`.
     pub addr: String,
-    /// `lxd` or `simplestreams`.
+    /// `lxd`, `incus` (what the `incus` CLI writes: the same REST API) or `simplestreams`.
     pub protocol: String,
     /// The remote's project, if set.
     pub project: Option<String>,
@@ -115,7 +127,7 @@ impl LxcConfig {
     pub fn builder(&self, name: Option<&str>) -> Result<ClientBuilder> {
         let name = name.map(str::to_string).unwrap_or_else(|| self.default_remote());
         let remote = self.remote(&name)?;
-        if remote.protocol != "lxd" {
+        if remote.protocol != "lxd" && remote.protocol != "incus" {
             return Err(Error::invalid(format!("remote {name:?} speaks {:?}, not the LXD API", remote.protocol)));
         }
         let b = if let Some(path) = remote.addr.strip_prefix("unix://") {
@@ -140,8 +152,9 @@ impl LxcConfig {
         Ok(b.project(remote.project.filter(|p| p != "default")))
     }
 
-    /// Set a remote and write `config.yml` back (other keys kept).
-    fn set_remote(&mut self, name: &str, addr: &str) -> Result<()> {
+    /// Set a remote and write `config.yml` back (other keys kept). `protocol`: `lxd` for an LXD
+    /// server, `incus` for an Incus one (what each CLI writes and expects).
+    fn set_remote(&mut self, name: &str, addr: &str, protocol: &str) -> Result<()> {
         if !self.doc.is_mapping() {
             self.doc = Value::Mapping(Mapping::new());
         }
@@ -152,7 +165,7 @@ impl LxcConfig {
         r.insert("addr".into(), addr.into());
         r.insert("auth_type".into(), "tls".into());
         r.insert("project".into(), "default".into());
-        r.insert("protocol".into(), "lxd".into());
+        r.insert("protocol".into(), protocol.into());
         r.insert("public".into(), false.into());
         remotes.insert(Value::from(name), Value::Mapping(r));
         let text = serde_norway::to_string(&self.doc).map_err(|e| cfg_err(&self.dir, e))?;
@@ -263,7 +276,8 @@ pub fn fetch_server_cert(url: &str) -> Result<CertificateDer<'static>> {
 /// `expected_fingerprint` (SHA-256 hex, as `lxc` shows; `None` accepts it on first use, like
 /// `--accept-certificate`), store it in `servercerts/NAME.crt`, create a client certificate if
 /// needed, authenticate with `password` (trust password or token) unless already trusted, and
-/// record the remote in `config.yml`. Returns the server certificate's fingerprint.
+/// record the remote in `config.yml` (protocol `lxd` or `incus`, after the server's flavour, as
+/// `lxc` and `incus` write it). Returns the server certificate's fingerprint.
 pub fn add_remote(dir: &Path, name: &str, url: &str, password: Option<&str>, expected_fingerprint: Option<&str>) -> Result<String> {
     lxd_core::request::check_name("remote", name)?;
     if name.contains(':') || name.chars().any(char::is_whitespace) {
@@ -298,7 +312,8 @@ pub fn add_remote(dir: &Path, name: &str, url: &str, password: Option<&str>, exp
         }
     }
     write_private(&servercerts.join(format!("{name}.crt")), pem.as_bytes(), 0o644)?;
-    config.set_remote(name, url.trim_end_matches('/'))?;
+    // The incus CLI refuses a remote whose protocol is "lxd": record the server's own flavour.
+    config.set_remote(name, url.trim_end_matches('/'), client.flavour()?.as_str())?;
     Ok(fp)
 }
 
@@ -324,6 +339,29 @@ mod tests {
         std::fs::write(dir.join("config.yml"), "- a list\n").unwrap();
         assert!(LxcConfig::load(&dir).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn incus_remotes_and_config_dirs() {
+        let dir = std::env::temp_dir().join(format!("incusconf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.yml"), "remotes:\n  i:\n    addr: https://127.0.0.1:1\n    protocol: incus\n").unwrap();
+        let c = LxcConfig::load(&dir).unwrap();
+        assert_eq!(c.remote("i").unwrap().protocol, "incus");
+        assert!(c.builder(Some("i")).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        use std::ffi::OsString;
+        let env = |pairs: &'static [(&'static str, &'static str)]| move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v));
+        let none = |_: &Path| false;
+        assert_eq!(config_dir_from(env(&[("LXD_CONF", "/l"), ("INCUS_CONF", "/i")]), none), PathBuf::from("/l"));
+        assert_eq!(config_dir_from(env(&[("LXD_CONF", ""), ("INCUS_CONF", "/i")]), none), PathBuf::from("/i"));
+        assert_eq!(config_dir_from(env(&[("HOME", "/h")]), none), PathBuf::from("/h/.config/lxc"));
+        let incus_only = |p: &Path| p == Path::new("/h/.config/incus/config.yml");
+        assert_eq!(config_dir_from(env(&[("HOME", "/h")]), incus_only), PathBuf::from("/h/.config/incus"));
+        let both = |p: &Path| p.starts_with("/h/.config");
+        assert_eq!(config_dir_from(env(&[("HOME", "/h")]), both), PathBuf::from("/h/.config/lxc"));
+        assert_eq!(config_dir_from(env(&[("HOME", "/h"), ("XDG_CONFIG_HOME", "/x")]), |p: &Path| p.starts_with("/x/incus")), PathBuf::from("/x/incus"));
     }
 
     #[test]

@@ -98,13 +98,17 @@ impl Client {
                 // With a listener, the state now; without, the state when it ends or after 1 s.
                 let req = if listener.is_some() { ops::get(id)? } else { flow.request()? };
                 let limit = QUIET + self.timeout().unwrap_or(DEFAULT_TIMEOUT);
-                let resp = match self.send_on_timed(&scoped.agent, req, Some(left.map_or(limit, |l| l.min(limit)))) {
+                let resp = match self.send_wait_on(&scoped.agent, id, req, Some(left.map_or(limit, |l| l.min(limit)))) {
                     Ok(r) => r,
                     Err(_) if canceller.is_cancelled() => return Err(Error::Cancelled),
                     Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => return Err(timed_out()),
                     Err(e) => return Err(e),
                 };
-                Some(flow.state(&resp)?)
+                match flow.state(&resp) {
+                    // Incus: the wait slice passed before the operation ended.
+                    Err(e) if ops::is_wait_deadline(&e) => None,
+                    other => Some(other?),
+                }
             } else if let Some(l) = &listener {
                 match l.next(Some(left.map_or(QUIET, |l| l.min(QUIET)))) {
                     Ok(Some(msg)) => progress::operation_event(&msg.event, id),

@@ -365,6 +365,10 @@ class Gen:
                 return "(void *)abi_buffer" if b == "void" else f"({t})abi_buffer"
             if b in INT_TYPES or b in ("bool", "double"):
                 return f"&{p.name}_v"
+            if t.startswith("enum ") and not p.const:
+                # an enum written by the call (e.g. lxd_server_flavour *flavour_out)
+                setup.append(f"enum {b} {p.name}_e = ({b})0;")
+                return f"&{p.name}_e"
             if b in self.structs:
                 setup.append(f"struct {b} {p.name}_s;")
                 setup.append(f"memset(&{p.name}_s, 0, sizeof {p.name}_s);")

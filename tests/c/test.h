@@ -38,6 +38,8 @@
  *   env/time  t_env("SOCKET"), t_unique(buf, n, prefix), t_now(), t_sleep_ms()
  *   clients   t_unix_client(), t_unix_client2(), t_client_for_socket(path),
  *             t_https_client(url, pinned_server_cert_file, cert_file, key_file)
+ *   daemons   t_is_incus(), t_daemon_flavour(), t_trust_secret("" | "2" | "CLUSTER") (LXD's trust
+ *             password, or a fresh Incus trust token)
  *   instances t_instance_create(c, name, start), t_instance_cleanup(c, name), t_wait_free(op)
  *
  * Suites run in parallel, so use t_unique names. The harness's client certificates are shared
@@ -483,6 +485,47 @@ static inline T_UNUSED lxd_client *t_unix_client(void) {
 /* A client for the second daemon (LXD_TEST_SOCKET2, harness started with --second). */
 static inline T_UNUSED lxd_client *t_unix_client2(void) {
     return t_client_for_socket(t_env("SOCKET2"));
+}
+
+/* Which daemon the harness started (LXD_TEST_DAEMON: "lxd" or "incus"): true for Incus. Tests
+ * assert each daemon's own behaviour where the two differ. */
+static inline T_UNUSED bool t_is_incus(void) {
+    const char *d = getenv("LXD_TEST_DAEMON");
+    return d && strcmp(d, "incus") == 0;
+}
+
+/* The flavour lxd_client_server_flavour must report for the harness's daemons. */
+static inline T_UNUSED lxd_server_flavour t_daemon_flavour(void) {
+    return t_is_incus() ? LXD_SERVER_FLAVOUR_INCUS : LXD_SERVER_FLAVOUR_LXD;
+}
+
+/* A secret that makes a daemon trust a new client (for lxd_client_authenticate and friends).
+ * `which`: "" (daemon a), "2" (daemon b) or "CLUSTER". LXD: its trust password
+ * (LXD_TEST_TRUST_PASSWORD, ..._2, LXD_TEST_CLUSTER_TRUST_PASSWORD). Incus 6.0 has no trust
+ * password: a fresh single-use trust token, made over the daemon's unix socket. The string stays
+ * valid until the program ends (do not free it). */
+static T_UNUSED char t_secrets[32][1024]; /* tokens handed out (no heap: nothing to free) */
+static T_UNUSED atomic_int t_nkept;
+static inline T_UNUSED const char *t_trust_secret(const char *which) {
+    char var[64];
+    if (!t_is_incus()) {
+        snprintf(var, sizeof var, "%sTRUST_PASSWORD%s", strcmp(which, "CLUSTER") == 0 ? "CLUSTER_" : "",
+                 strcmp(which, "CLUSTER") == 0 ? "" : which);
+        return t_env(var);
+    }
+    snprintf(var, sizeof var, "%s", strcmp(which, "CLUSTER") == 0 ? "CLUSTER_SOCKET1" : strcmp(which, "2") == 0 ? "SOCKET2" : "SOCKET");
+    lxd_client *c = t_client_for_socket(t_env(var));
+    char *token = NULL;
+    char name[48];
+    int i = atomic_fetch_add(&t_nkept, 1) % 32;
+    snprintf(name, sizeof name, "t-%ld-%d", (long)getpid(), i);
+    bool ok = CHECK_OK(lxd_certificate_token_create(c, name, &token, NULL, ERR));
+    lxd_client_free(c);
+    if (!ok)
+        return "no-token";
+    snprintf(t_secrets[i], sizeof t_secrets[i], "%s", token);
+    lxd_string_free(token);
+    return t_secrets[i];
 }
 
 /* An HTTPS client builder for `url` with the server certificate in `server_cert_path` pinned and,

@@ -2111,6 +2111,53 @@ static void walk_lxd_client_trusted(void) {
     }
 }
 
+/* enum lxd_result lxd_client_server_flavour(const struct lxd_client* client, enum lxd_server_flavour* flavour_out, struct lxd_error** err_out) */
+static void walk_lxd_client_server_flavour(void) {
+    {
+        enum lxd_server_flavour flavour_out_e = (lxd_server_flavour)0;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_server_flavour(client, &flavour_out_e, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_server_flavour(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_server_flavour", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        enum lxd_server_flavour flavour_out_e = (lxd_server_flavour)0;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_server_flavour(NULL, &flavour_out_e, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_server_flavour(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_server_flavour", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        enum lxd_server_flavour flavour_out_e = (lxd_server_flavour)0;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_server_flavour(NULL, &flavour_out_e, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_server_flavour(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_server_flavour", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_server_flavour(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_server_flavour(flavour_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_server_flavour", "flavour_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_client_server_flavour(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_client_server_flavour(flavour_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_client_server_flavour", "flavour_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_client_authenticate(const struct lxd_client* client, const char* password, struct lxd_error** err_out) */
 static void walk_lxd_client_authenticate(void) {
     {
@@ -32728,7 +32775,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 320 functions. */
+/* 321 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32762,6 +32809,7 @@ static void walk_all(void) {
     walk_lxd_client_with_project();
     walk_lxd_client_with_target();
     walk_lxd_client_trusted();
+    walk_lxd_client_server_flavour();
     walk_lxd_client_authenticate();
     walk_lxd_client_free();
     walk_lxd_error_code();

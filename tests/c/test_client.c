@@ -492,7 +492,7 @@ static void test_https(lxd_client *local) {
     const char *server_cert = t_env("SERVER_CERT");
     const char *client_cert = t_env("CLIENT_CERT");
     const char *client_key = t_env("CLIENT_KEY");
-    const char *password = t_env("TRUST_PASSWORD");
+    const char *password = t_trust_secret("");
     char *certs_before = NULL, *certs_after = NULL, *json = NULL;
     CHECK_OK(lxd_certificate_list(local, 0, &certs_before, ERR));
 

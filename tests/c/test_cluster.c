@@ -162,8 +162,8 @@ static void section_groups(void) {
     t_unique(g2, sizeof g2, "fa-h");
     char *body = t_fmt("{\"name\":\"%s\",\"description\":\"g1\",\"members\":[\"%s\"]}", g, m2);
     CHECK_OK(lxd_cluster_group_create(c, body, ERR));
-    /* LXD 5.0.2 reports an existing group as a 500, not a 409. */
-    CHECK_ERR_MSG(lxd_cluster_group_create(c, body, ERR), LXD_RESULT_API, 500, "already exists");
+    /* LXD 5.0.2 reports an existing group as a 500, not a 409 (Incus 6.0: its database's 500). */
+    CHECK_ERR_MSG(lxd_cluster_group_create(c, body, ERR), LXD_RESULT_API, 500, t_is_incus() ? "UNIQUE constraint failed" : "already exists");
     free(body);
     char *json = NULL, *etag = NULL;
     if (CHECK_OK(lxd_cluster_group_list(c, 0, &json, ERR))) {
@@ -178,7 +178,17 @@ static void section_groups(void) {
     CHECK_OK(lxd_cluster_group_update(c, g, body, etag, ERR));
     free(body);
     SFREE(etag);
-    CHECK_OK(lxd_cluster_group_patch(c, g, "{\"description\":\"g3\"}", NULL, ERR));
+    if (t_is_incus()) {
+        /* Incus 6.0.4 fails the PATCH of a group that does not have exactly one member (its
+         * database expects to delete one member row: measured, an Incus bug); PUT works. */
+        CHECK_ERR_MSG(lxd_cluster_group_patch(c, g, "{\"description\":\"g3\"}", NULL, ERR), LXD_RESULT_API, 500,
+                      "Query deleted 2 NodeClusterGroup rows instead of 1");
+        body = t_fmt("{\"description\":\"g3\",\"members\":[\"%s\",\"%s\"]}", m2, m3);
+        CHECK_OK(lxd_cluster_group_update(c, g, body, NULL, ERR));
+        free(body);
+    } else {
+        CHECK_OK(lxd_cluster_group_patch(c, g, "{\"description\":\"g3\"}", NULL, ERR));
+    }
     if (CHECK_OK(lxd_cluster_group_list(c, 1, &json, ERR))) {
         CHECK_HAS(json, "\"description\":\"g3\"");
         CHECK_HAS(json, m3);
@@ -191,7 +201,10 @@ static void section_groups(void) {
     CHECK_OK(lxd_cluster_group_rename(c, g, g2, ERR));
     CHECK_ERR(lxd_cluster_group_get(c, g, &json, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
     CHECK_ERR_MSG(lxd_cluster_group_delete(c, g2, ERR), LXD_RESULT_API, 500, "empty");
-    CHECK_OK(lxd_cluster_group_patch(c, g2, "{\"members\":[]}", NULL, ERR));
+    if (t_is_incus()) /* as above: PUT, not PATCH, on Incus 6.0.4 */
+        CHECK_OK(lxd_cluster_group_update(c, g2, "{\"description\":\"g3\",\"members\":[]}", NULL, ERR));
+    else
+        CHECK_OK(lxd_cluster_group_patch(c, g2, "{\"members\":[]}", NULL, ERR));
     CHECK_OK(lxd_cluster_group_delete(c, g2, ERR));
     if (CHECK_OK(lxd_cluster_group_list(c, 0, &json, ERR)))
         CHECK_LACKS(json, g2);
@@ -351,7 +364,7 @@ int main(void) {
     bool trusted = false;
     CHECK_OK(lxd_client_trusted(c, &trusted, ERR));
     if (!trusted)
-        CHECK_OK(lxd_client_authenticate(c, t_env("CLUSTER_TRUST_PASSWORD"), ERR));
+        CHECK_OK(lxd_client_authenticate(c, t_trust_secret("CLUSTER"), ERR));
     CHECK_OK(lxd_client_trusted(c, &trusted, ERR));
     if (!CHECK(trusted)) {
         lxd_client_free(c);

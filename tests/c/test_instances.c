@@ -266,8 +266,13 @@ static void test_errors(lxd_client *c) {
                   "name");
     CHECK_ERR(lxd_instance_create(c, "{\"name\":\"a/b\",\"source\":{\"type\":\"none\"}}", NULL, ERR), LXD_RESULT_API, 400);
     CHECK_ERR(lxd_instance_create(c, "{\"name\":\"..\",\"source\":{\"type\":\"none\"}}", NULL, ERR), LXD_RESULT_API, 400);
-    CHECK_ERR_MSG(lxd_instance_create(c, "{\"name\":\"ct-x\",\"source\":{\"type\":\"image\",\"alias\":\"ct-no-such-alias\"}}", NULL, ERR),
-                  LXD_RESULT_NOT_FOUND, 404, "not found");
+    /* An unknown alias: LXD 5.0 refuses at once (404); Incus 6.0 fails inside the operation. */
+    if (t_is_incus())
+        CHECK_ERR_MSG(lxd_instance_create(c, "{\"name\":\"ct-x\",\"source\":{\"type\":\"image\",\"alias\":\"ct-no-such-alias\"}}", NULL, ERR),
+                      LXD_RESULT_OPERATION_FAILED, 0, "Image not provided");
+    else
+        CHECK_ERR_MSG(lxd_instance_create(c, "{\"name\":\"ct-x\",\"source\":{\"type\":\"image\",\"alias\":\"ct-no-such-alias\"}}", NULL, ERR),
+                      LXD_RESULT_NOT_FOUND, 404, "not found");
     CHECK_ERR(lxd_instance_create(c, "{\"name\":\"ct-x\",\"source\":{\"type\":\"bogus\"}}", NULL, ERR), LXD_RESULT_API, 400);
     /* Names the library refuses before sending anything. */
     CHECK_INVALID(lxd_instance_get(c, "bad_name", &json, NULL, ERR));

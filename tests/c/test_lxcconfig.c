@@ -28,10 +28,10 @@ static int run(const char *cmd) {
 int main(void) {
     t_begin("lxcconfig");
     const char *url = t_env("HTTPS_URL");
-    const char *password = t_env("TRUST_PASSWORD");
+    const char *password = t_trust_secret("");
     const char *server_cert_path = t_env("SERVER_CERT");
     const char *url2 = t_env("HTTPS_URL2");
-    const char *password2 = t_env("TRUST_PASSWORD2");
+    const char *password2 = t_trust_secret("2");
     char *dir = mkdtemp_dir();
     CHECK(dir != NULL);
 
@@ -119,13 +119,22 @@ int main(void) {
     CHECK_INVALID(lxd_client_builder_new_remote(dir, "no-such-remote", &b, ERR));
     CHECK_INVALID(lxd_client_builder_new_remote(dir, "images", &b, ERR));
 
-    T_SECTION("the lxc CLI reads the configuration we wrote");
-    char *cmd = t_fmt("LXD_CONF=%s lxc list harness: --format csv >/dev/null 2>&1", dir);
+    T_SECTION("the lxc (or incus) CLI reads the configuration we wrote");
+    /* The remote's protocol follows the server: "lxd" for LXD, "incus" for Incus (the incus CLI
+     * refuses "lxd"). */
+    if (CHECK_OK(lxd_config_remotes(dir, &json, ERR)))
+        CHECK_HAS(json, t_is_incus() ? "\"protocol\":\"incus\"" : "\"protocol\":\"lxd\"");
+    lxd_string_free(json);
+    json = NULL;
+    char *cmd = t_is_incus() ? t_fmt("INCUS_CONF=%s incus list harness: --format csv >/dev/null 2>&1", dir)
+                             : t_fmt("LXD_CONF=%s lxc list harness: --format csv >/dev/null 2>&1", dir);
     CHECK(run(cmd) == 0);
     free(cmd);
 
     T_SECTION("we read a remote that the lxc CLI added");
-    cmd = t_fmt("LXD_CONF=%s lxc remote add second %s --password %s --accept-certificate >/dev/null 2>&1", dir, url2, password2);
+    /* lxc takes the trust password; incus (6.0: no passwords) a token. */
+    cmd = t_is_incus() ? t_fmt("INCUS_CONF=%s incus remote add second %s --token %s --accept-certificate >/dev/null 2>&1", dir, url2, password2)
+                       : t_fmt("LXD_CONF=%s lxc remote add second %s --password %s --accept-certificate >/dev/null 2>&1", dir, url2, password2);
     CHECK(run(cmd) == 0);
     free(cmd);
     if (CHECK_OK(lxd_config_remotes(dir, &json, ERR))) {

@@ -66,6 +66,21 @@ static bool instance_exists(lxd_client *c, const char *name) {
 
 /* Operations on the server that are still running (status below 200) and concern instance `src`
  * (other suites run at the same time on the same daemon: their operations do not count). */
+static int running_ops(lxd_client *c);
+
+/* The source's migration operations once a failed copy cancelled them: LXD 5.0 ends a cancelled
+ * operation at once; Incus 6.0 shows it "Cancelling" (status 104) for a second or two first. */
+static int settled_ops(lxd_client *c, int want) {
+    int n = -1;
+    for (int i = 0; i < 100; i++) {
+        n = running_ops(c);
+        if (n == want || !t_is_incus())
+            break;
+        t_sleep_ms(100);
+    }
+    return n;
+}
+
 static int running_ops(lxd_client *c) {
     char *json = NULL;
     int n = -1;
@@ -147,7 +162,11 @@ static void test_publish(lxd_client *a) {
         CHECK_OK(lxd_image_delete(a, fp2, NULL, ERR));
         free(fp2);
     }
-    CHECK_ERR(lxd_snapshot_publish(a, src, "no-such-snap", NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
+    /* LXD 5.0 looks the snapshot up before starting (404); Incus 6.0 inside the operation. */
+    if (t_is_incus())
+        CHECK_ERR_MSG(lxd_snapshot_publish(a, src, "no-such-snap", NULL, NULL, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "not found");
+    else
+        CHECK_ERR(lxd_snapshot_publish(a, src, "no-such-snap", NULL, NULL, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
     if (fp) {
         CHECK_OK(lxd_image_delete(a, fp, NULL, ERR));
         lxd_string_free(fp);
@@ -227,7 +246,7 @@ static void test_copy_remote(lxd_client *a, lxd_client *b) {
     CHECKF(r != LXD_RESULT_OK && r != LXD_RESULT_INVALID_ARGUMENT, "copy onto a taken name: %s", lxd_result_name((int32_t)r));
     t_err_clear();
     t_sleep_ms(300);
-    CHECK(running_ops(a) == ops_before);
+    CHECK(settled_ops(a, ops_before) == ops_before);
     /* A source URL the target cannot reach. */
     char third[64];
     t_unique(third, sizeof third, "mig-third");
@@ -235,14 +254,14 @@ static void test_copy_remote(lxd_client *a, lxd_client *b) {
     CHECKF(r == LXD_RESULT_OPERATION_FAILED, "unreachable source: %s", lxd_result_name((int32_t)r));
     t_err_clear();
     t_sleep_ms(300);
-    CHECK(running_ops(a) == ops_before);
+    CHECK(settled_ops(a, ops_before) == ops_before);
     CHECK(!instance_exists(b, third));
 
     /* From an HTTPS source client: the target reaches the source at the client's URL. */
     lxd_client *ah = t_https_client(t_env("HTTPS_URL"), t_env("SERVER_CERT"), t_env("CLIENT_CERT"), t_env("CLIENT_KEY"));
     bool trusted = false;
     if (ah && CHECK_OK(lxd_client_trusted(ah, &trusted, ERR)) && !trusted)
-        CHECK_OK(lxd_client_authenticate(ah, t_env("TRUST_PASSWORD"), ERR));
+        CHECK_OK(lxd_client_authenticate(ah, t_trust_secret(""), ERR));
     if (ah && CHECK_OK(lxd_instance_copy_to(ah, src, b, third, NULL, ERR))) {
         marker_is(b, third, V2);
         CHECK(snapshot_count(b, third) == 1);

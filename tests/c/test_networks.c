@@ -38,8 +38,11 @@ int main(void) {
         lxd_client_free(c);
         return t_end();
     }
-    /* LXD 5.0.2 answers a duplicate with 400, not 409. */
-    CHECK_ERR_MSG(lxd_network_create(c, create, ERR), LXD_RESULT_API, 400, "already exists");
+    /* LXD 5.0.2 answers a duplicate with 400, Incus 6.0 with 409. */
+    if (t_is_incus())
+        CHECK_ERR_MSG(lxd_network_create(c, create, ERR), LXD_RESULT_CONFLICT, 409, "already exists");
+    else
+        CHECK_ERR_MSG(lxd_network_create(c, create, ERR), LXD_RESULT_API, 400, "already exists");
     bool exists = false;
     CHECK_OK(lxd_network_exists(c, n, &exists, ERR));
     CHECK(exists);

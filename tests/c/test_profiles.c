@@ -112,7 +112,8 @@ int main(void) {
 
     T_SECTION("rename, delete");
     /* LXD 5.0.2 answers 500 for a taken name (not 409) and for a missing profile (not 404). */
-    CHECK_ERR_MSG(lxd_profile_rename(c, p, "default", ERR), LXD_RESULT_API, 500, "already in use");
+    /* (Incus 6.0: 500 too, in other words.) */
+    CHECK_ERR_MSG(lxd_profile_rename(c, p, "default", ERR), LXD_RESULT_API, 500, t_is_incus() ? "already exists" : "already in use");
     CHECK_ERR(lxd_profile_rename(c, "default", q, ERR), LXD_RESULT_FORBIDDEN, 403);
     CHECK_OK(lxd_profile_rename(c, p, q, ERR));
     CHECK_ERR(lxd_profile_get(c, p, &json, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);

@@ -116,7 +116,7 @@ static void test_snapshots(lxd_client *c, const char *inst) {
     lxd_string_free(json);
     json = NULL;
     CHECK_OK(lxd_snapshot_restore(c, inst, "snap1", false, NULL, ERR));
-    /* LXD checks the snapshot inside the operation. */
+    /* LXD checks the snapshot inside the operation (and so does Incus). */
     CHECK_ERR_MSG(lxd_snapshot_restore(c, inst, "ct-missing", false, NULL, ERR), LXD_RESULT_OPERATION_FAILED, 0, "does not exist");
     r = lxd_snapshot_restore(c, inst, "snap0", true, NULL, ERR); /* not a stateful snapshot */
     CHECKF(r != LXD_RESULT_OK, "stateful restore of a stateless snapshot: %s", lxd_result_name((int32_t)r));
@@ -139,7 +139,15 @@ static void test_snapshots(lxd_client *c, const char *inst) {
     json = NULL;
 
     T_SECTION("missing instance, refused names");
-    CHECK_ERR(lxd_snapshot_list(c, "ct-no-such-instance", 0, &json, ERR), LXD_RESULT_NOT_FOUND, 404);
+    /* LXD 5.0: 404; Incus 6.0 lists no snapshots of a missing instance. */
+    if (t_is_incus()) {
+        if (CHECK_OK(lxd_snapshot_list(c, "ct-no-such-instance", 0, &json, ERR)))
+            CHECK(strcmp(json, "[]") == 0);
+        lxd_string_free(json);
+        json = NULL;
+    } else {
+        CHECK_ERR(lxd_snapshot_list(c, "ct-no-such-instance", 0, &json, ERR), LXD_RESULT_NOT_FOUND, 404);
+    }
     CHECK_ERR(lxd_snapshot_create(c, "ct-no-such-instance", "s", false, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
     CHECK_ERR(lxd_snapshot_get(c, "ct-no-such-instance", "s", &json, NULL, ERR), LXD_RESULT_NOT_FOUND, 404);
     CHECK_INVALID(lxd_snapshot_create(c, inst, "with space", false, NULL, ERR));

@@ -123,7 +123,7 @@ static void check_log_callback(void) {
     if (!CHECK(mkdtemp(dir) != NULL)) return;
     CHECK_OK(lxd_config_ensure_client_cert(dir, NULL, ERR));
     char *crt = t_fmt("%s/client.crt", dir), *key = t_fmt("%s/client.key", dir);
-    const char *password = t_env("TRUST_PASSWORD");
+    const char *password = t_trust_secret("");
     if (CHECK_OK(lxd_client_builder_new_https(t_env("HTTPS_URL"), &b, ERR)) &&
         CHECK_OK(lxd_client_builder_pin_server_cert_file(b, t_env("SERVER_CERT"), ERR)) &&
         CHECK_OK(lxd_client_builder_set_client_cert_files(b, crt, key, ERR)) &&
@@ -219,7 +219,7 @@ static void check_proxy(void) {
     CHECK_OK(lxd_config_ensure_client_cert(trusted_dir, NULL, ERR));
     unsetenv("HTTPS_PROXY"), unsetenv("https_proxy"), unsetenv("NO_PROXY"), unsetenv("no_proxy");
     lxd_client *c = proxied_client(NO_SETTING, LXD_RESULT_OK);
-    if (c) CHECK_OK(lxd_client_authenticate(c, t_env("TRUST_PASSWORD"), ERR));
+    if (c) CHECK_OK(lxd_client_authenticate(c, t_trust_secret(""), ERR));
     lxd_client_free(c);
     if (!CHECK(hostile_start(&srv) == 0)) return;
     char port[16] = "", refuse_port[16] = "";

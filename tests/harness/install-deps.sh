@@ -15,6 +15,20 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Incus 6.0 LTS (make test runs every suite against it too) comes from bookworm-backports, on the
+# mirror the system already uses.
+if [ ! -x /usr/libexec/incus/incusd ] || ! have incus; then
+  if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+    log "adding bookworm-backports (${uri:-http://deb.debian.org/debian})"
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "${uri:-http://deb.debian.org/debian}" >/etc/apt/sources.list.d/backports.sources
+  fi
+  log "apt-get install -t bookworm-backports incus-base incus-client"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports incus-base incus-client >/dev/null
+fi
+
 if ! have cbindgen || [ "$(cbindgen --version | awk '{print $2}')" != "0.29.4" ]; then
   log "cargo install cbindgen 0.29.4"
   cargo install --locked --quiet cbindgen --version 0.29.4

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Real-LXD test harness for liblxdclient.
 #
-# Starts private LXD daemons (Debian's `lxd` package, LXD 5.0.x), each with its own LXD_DIR
-# inside STATEDIR, and stops every daemon it started, by pid. Loopback addresses only.
+# Starts private LXD daemons (Debian's `lxd` package, LXD 5.0.x) or Incus daemons (`incus-base`
+# from bookworm-backports, Incus 6.0.x), each with its own LXD_DIR / INCUS_DIR inside STATEDIR,
+# and stops every daemon it started, by pid. Loopback addresses only.
 #
 # Usage:
-#   lxd-harness.sh start STATEDIR [--second] [--cluster] [--selfcheck]
+#   lxd-harness.sh start STATEDIR [--daemon lxd|incus] [--second] [--cluster] [--selfcheck]
 #   lxd-harness.sh stop STATEDIR
 #   lxd-harness.sh make-image STATEDIR OUTDIR [TAG]   # a fresh, uniquely-fingerprinted image
 #   lxd-harness.sh kill STATEDIR NAME [SIGNAL]         # signal daemon NAME (default KILL), wait for exit
@@ -20,6 +21,10 @@ MARKER=.lxd-harness
 # at startup): a dead loopback port, so nothing ever leaves the machine. LXD never proxies
 # loopback addresses, so cluster traffic on 127.0.0.x is unaffected.
 DEAD_PROXY=http://127.0.0.1:9
+# Which daemon: lxd (default) or incus. `start --daemon X` records it in STATEDIR/daemon; the
+# other commands read it back from there.
+DAEMON=lxd
+INCUSD=/usr/libexec/incus/incusd
 
 log() { printf '[harness] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -33,20 +38,48 @@ usage() {
 # ---------------------------------------------------------------------------------------------
 # Dependencies
 
+# Debian's bookworm-backports suite (Incus 6.0 LTS), on the mirror the system already uses;
+# idempotent (install-deps.sh does the same).
+ensure_backports() {
+    local f=/etc/apt/sources.list.d/backports.sources uri
+    if grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then return 0; fi
+    uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+    [ -n "$uri" ] || uri=http://deb.debian.org/debian
+    log "adding $f ($uri bookworm-backports)"
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$uri" >"$f"
+}
+
+ensure_incus() {
+    if [ -x "$INCUSD" ] && command -v incus >/dev/null 2>&1; then return 0; fi
+    [ "$(id -u)" = 0 ] || die "incus missing and not root"
+    ensure_backports
+    log "installing incus-base incus-client from bookworm-backports with apt-get"
+    timeout 600 apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq -t bookworm-backports \
+        incus-base incus-client >&2
+    [ -x "$INCUSD" ] || die "$INCUSD missing after installing incus-base"
+}
+
 ensure_deps() {
     local missing=0
-    command -v lxd >/dev/null 2>&1 || missing=1
-    command -v lxc >/dev/null 2>&1 || missing=1
+    if [ "$DAEMON" = incus ]; then
+        ensure_incus
+    else
+        command -v lxd >/dev/null 2>&1 || missing=1
+        command -v lxc >/dev/null 2>&1 || missing=1
+    fi
     command -v openssl >/dev/null 2>&1 || missing=1
     [ -x /bin/busybox ] || missing=1
     # A dynamically linked busybox (Debian's `busybox` package) is useless in a bare rootfs.
     if [ -x /bin/busybox ] && ldd /bin/busybox >/dev/null 2>&1; then missing=1; fi
     if [ "$missing" = 1 ]; then
         [ "$(id -u)" = 0 ] || die "lxd/lxc/openssl/busybox-static missing and not root"
-        log "installing lxd lxd-client busybox-static openssl with apt-get"
+        local pkgs=(busybox-static openssl)
+        [ "$DAEMON" = incus ] || pkgs+=(lxd lxd-client)
+        log "installing ${pkgs[*]} with apt-get"
         timeout 600 apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq \
-            lxd lxd-client busybox-static openssl >&2
+        DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq "${pkgs[@]}" >&2
     fi
     ensure_subids
 }
@@ -69,11 +102,30 @@ ensure_subids() {
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
-# lxc against the daemon whose LXD_DIR is $1, bounded by a timeout; remaining args to lxc.
+# The command-line client (lxc or incus) against the daemon whose LXD_DIR / INCUS_DIR is $1,
+# bounded by a timeout; remaining args to the client (its syntax is the same for what we use).
 lxcd() {
     local dir=$1 t=${LXC_TIMEOUT:-60}; shift
-    LXD_DIR=$dir LXD_CONF=$STATEDIR/lxc-conf timeout "$t" lxc "$@" </dev/null
+    if [ "$DAEMON" = incus ]; then
+        INCUS_DIR=$dir INCUS_CONF=$STATEDIR/lxc-conf timeout "$t" incus "$@" </dev/null
+    else
+        LXD_DIR=$dir LXD_CONF=$STATEDIR/lxc-conf timeout "$t" lxc "$@" </dev/null
+    fi
 }
+
+# The daemon's admin commands against the daemon in $2 with a timeout $1: `lxd waitready`,
+# `lxd init`, `lxd shutdown` / `incus admin waitready`, `incus admin init`, ...
+dadmin() {
+    local t=$1 dir=$2; shift 2
+    if [ "$DAEMON" = incus ]; then
+        INCUS_DIR=$dir INCUS_CONF=$STATEDIR/lxc-conf timeout "$t" incus admin "$@"
+    else
+        LXD_DIR=$dir timeout "$t" lxd "$@"
+    fi
+}
+
+# The variable that names a daemon's state directory.
+dir_var() { if [ "$DAEMON" = incus ]; then echo INCUS_DIR; else echo LXD_DIR; fi; }
 
 # A TCP port free on every address given.
 free_port() {
@@ -131,13 +183,16 @@ launch_daemon() {
     local name=$1 dir=$2
     mkdir -p "$dir"
     chmod 0711 "$dir"
-    log "launching daemon $name (LXD_DIR=$dir)"
+    local var bin
+    var=$(dir_var)
+    if [ "$DAEMON" = incus ]; then bin=$INCUSD; else bin=lxd; fi
+    log "launching daemon $name ($var=$dir)"
     # shellcheck disable=SC2016 # expanded by the inner bash
-    setsid bash -c 'echo "$1 $$ $2" >>"$3"; exec env LXD_DIR="$2" \
+    setsid bash -c 'echo "$1 $$ $2" >>"$3"; exec env "$6=$2" \
             HTTPS_PROXY="$5" HTTP_PROXY="$5" https_proxy="$5" http_proxy="$5" \
             NO_PROXY=127.0.0.0/8,localhost no_proxy=127.0.0.0/8,localhost \
-            lxd --group root --logfile "$4"' \
-        _ "$name" "$dir" "$STATEDIR/pids" "$STATEDIR/logs/$name.log" "$DEAD_PROXY" \
+            "$7" --group root --logfile "$4"' \
+        _ "$name" "$dir" "$STATEDIR/pids" "$STATEDIR/logs/$name.log" "$DEAD_PROXY" "$var" "$bin" \
         </dev/null >>"$STATEDIR/logs/$name.out" 2>&1 &
 }
 
@@ -161,7 +216,7 @@ wait_ready() {
             die "daemon $name (pid $pid) exited during startup"
         fi
         if [ -n "$pid" ] && [ -S "$dir/unix.socket" ] &&
-            LXD_DIR=$dir timeout 5 lxd waitready --timeout 2 >/dev/null 2>&1; then
+            dadmin 5 "$dir" waitready --timeout 2 >/dev/null 2>&1; then
             return 0
         fi
         if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -174,11 +229,13 @@ wait_ready() {
 
 # Preseed: dir pool "default", root disk on the default profile, trust password.
 # No network device (no managed bridge needed).
+# Incus 6.0 has no trust password (tokens only): its preseed sets none.
 configure_standalone() {
-    local dir=$1 password=$2
-    quietly env LXD_DIR="$dir" timeout 60 lxd init --preseed <<EOF
+    local dir=$1 password=$2 pwline=
+    [ "$DAEMON" = incus ] || pwline="  core.trust_password: \"$password\""
+    quietly dadmin 60 "$dir" init --preseed <<EOF
 config:
-  core.trust_password: "$password"
+$pwline
   images.auto_update_interval: "0"
 storage_pools:
 - name: default
@@ -352,8 +409,15 @@ envset() { printf 'export %s=%q\n' "$1" "$2" >>"$STATEDIR/env.d/$ENV_PART"; }
 
 cmd_start() {
     local second=0 cluster=0 check=0 a
-    for a in "$@"; do
+    while [ $# -gt 0 ]; do
+        a=$1; shift
         case $a in
+        --daemon)
+            DAEMON=${1:-}; shift || true
+            case $DAEMON in lxd | incus) ;; *) die "--daemon: lxd or incus, not '$DAEMON'" ;; esac ;;
+        --daemon=*)
+            DAEMON=${a#--daemon=}
+            case $DAEMON in lxd | incus) ;; *) die "--daemon: lxd or incus, not '$DAEMON'" ;; esac ;;
         --second) second=1 ;;
         --cluster) cluster=1 ;;
         --selfcheck) check=1 ;;
@@ -371,6 +435,7 @@ cmd_start() {
     mkdir -p "$STATEDIR"
     STATEDIR=$(readlink -f "$STATEDIR")
     touch "$STATEDIR/$MARKER"
+    echo "$DAEMON" >"$STATEDIR/daemon"
     chmod 0711 "$STATEDIR"
     mkdir -p "$STATEDIR/logs" "$STATEDIR/lxc-conf"
     : >"$STATEDIR/pids"
@@ -412,9 +477,16 @@ cmd_start() {
     envset LXD_TEST_IMAGE_ROOTFS "$STATEDIR/images/rootfs.tar.gz"
     envset LXD_TEST_IMAGE_SPLIT_FINGERPRINT "$split_fp"
     envset LXD_TEST_POOL default
-    # lxc (and any LXD_DIR-aware client) in the test command reaches daemon a by default.
-    envset LXD_DIR "$dira"
-    envset LXD_CONF "$STATEDIR/lxc-conf"
+    envset LXD_TEST_DAEMON "$DAEMON"
+    # lxc / incus (and any LXD_DIR- or INCUS_DIR-aware client) in the test command reaches
+    # daemon a by default.
+    if [ "$DAEMON" = incus ]; then
+        envset INCUS_DIR "$dira"
+        envset INCUS_CONF "$STATEDIR/lxc-conf"
+    else
+        envset LXD_DIR "$dira"
+        envset LXD_CONF "$STATEDIR/lxc-conf"
+    fi
 
     # Configure the daemons concurrently (each in its own subshell; any failure aborts start).
     local job_a job_b="" job_c=""
@@ -466,7 +538,8 @@ setup_standalone() {
     envset "LXD_TEST_DIR$sfx" "$dir"
     envset "LXD_TEST_HTTPS_URL$sfx" "https://127.0.0.1:$port"
     envset "LXD_TEST_HTTPS_PORT$sfx" "$port"
-    envset "LXD_TEST_TRUST_PASSWORD$sfx" "$pw"
+    # Incus: no trust password; tests make a trust token over the unix socket when they need one.
+    [ "$DAEMON" = incus ] || envset "LXD_TEST_TRUST_PASSWORD$sfx" "$pw"
     envset "LXD_TEST_SERVER_CERT$sfx" "$dir/server.crt"
     log "daemon $name configured: https://127.0.0.1:$port, image imported ($(( $(now_ms) - t0 )) ms)"
 }
@@ -478,10 +551,12 @@ setup_cluster() {
     port=$(free_port 127.0.0.2 127.0.0.3 127.0.0.4)
     wait_ready c1 "$STATEDIR/c1"
     log "cluster: bootstrapping c1 on 127.0.0.2:$port"
-    quietly env LXD_DIR="$STATEDIR/c1" timeout 60 lxd init --preseed <<EOF
+    local pwline=
+    [ "$DAEMON" = incus ] || pwline="  core.trust_password: \"$pw\""
+    quietly dadmin 60 "$STATEDIR/c1" init --preseed <<EOF
 config:
   core.https_address: 127.0.0.2:$port
-  core.trust_password: "$pw"
+$pwline
   images.auto_update_interval: "0"
 cluster:
   server_name: c1
@@ -503,7 +578,7 @@ EOF
         [ -n "$token" ] || die "cluster: no join token for c$i"
         wait_ready "c$i" "$dir"
         log "cluster: joining c$i on 127.0.0.$((i + 1)):$port"
-        quietly env LXD_DIR="$dir" timeout 120 lxd init --preseed <<EOF
+        quietly dadmin 120 "$dir" init --preseed <<EOF
 cluster:
   enabled: true
   server_name: c$i
@@ -526,7 +601,7 @@ EOF
         envset "LXD_TEST_CLUSTER_URL$i" "https://127.0.0.$((i + 1)):$port"
     done
     envset LXD_TEST_CLUSTER_CERT "$STATEDIR/c1/cluster.crt"
-    envset LXD_TEST_CLUSTER_TRUST_PASSWORD "$pw"
+    [ "$DAEMON" = incus ] || envset LXD_TEST_CLUSTER_TRUST_PASSWORD "$pw"
     log "cluster of 3 formed in $(( $(now_ms) - t0 )) ms"
 }
 
@@ -547,7 +622,7 @@ straggler_pids() {
         case $cmd in *"$STATEDIR/"*) ;; *) continue ;; esac
         exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
         case $exe in
-        */lxd | */lxd\ \(deleted\) | */lxc* | */dnsmasq | */lxd-*) echo "$p" ;;
+        */lxd | */lxd\ \(deleted\) | */lxc* | */dnsmasq | */lxd-* | */incusd | */incusd\ \(deleted\) | */incus-*) echo "$p" ;;
         esac
     done
 }
@@ -673,7 +748,7 @@ cmd_stop() {
         is_our_lxd "${pids[$i]}" "${dirs[$i]}" || continue
         case ${names[$i]} in c[0-9]*) members+=("$i"); continue ;; esac
         log "shutting down daemon ${names[$i]} (pid ${pids[$i]})"
-        LXD_DIR=${dirs[$i]} timeout 15 lxd shutdown --timeout 10 >/dev/null 2>&1 &
+        dadmin 15 "${dirs[$i]}" shutdown --timeout 10 >/dev/null 2>&1 &
         waits+=($!)
     done
     local k last=$(( ${#members[@]} - 1 ))
@@ -681,7 +756,7 @@ cmd_stop() {
         i=${members[$k]}
         if [ "$k" -lt "$last" ]; then
             log "shutting down cluster member ${names[$i]} (pid ${pids[$i]})"
-            LXD_DIR=${dirs[$i]} timeout 10 lxd shutdown --timeout 8 >/dev/null 2>&1 || true
+            dadmin 10 "${dirs[$i]}" shutdown --timeout 8 >/dev/null 2>&1 || true
         else
             log "killing last cluster member ${names[$i]} (pid ${pids[$i]})"
             kill -KILL "${pids[$i]}" 2>/dev/null || true
@@ -745,7 +820,7 @@ cmd_stop() {
 is_our_lxd() {
     local pid=$1 dir=$2
     [ -r "/proc/$pid/environ" ] || return 1
-    { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qxF "LXD_DIR=$dir"
+    { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qxF "$(dir_var)=$dir"
 }
 
 kill_daemons() {
@@ -815,6 +890,7 @@ CMD=$1
 STATEDIR=$2
 shift 2
 if [ -z "$STATEDIR" ] || [ "$STATEDIR" = / ]; then die "bad STATEDIR"; fi
+if [ "$CMD" != start ] && [ -s "$STATEDIR/daemon" ]; then DAEMON=$(cat "$STATEDIR/daemon"); fi
 case $CMD in
 start) cmd_start "$@" ;;
 stop) cmd_stop ;;

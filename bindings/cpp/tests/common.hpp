@@ -58,6 +58,27 @@ inline std::string unique(const std::string& prefix) { return "cpp-" + prefix + 
 /// A client on daemon "a"'s unix socket.
 inline lxd::Client local() { return lxd::Client::local(env("LXD_TEST_SOCKET")); }
 
+/// The harness runs Incus (LXD_TEST_DAEMON=incus), not LXD: tests assert each daemon's own
+/// behaviour where they differ.
+inline bool is_incus() {
+    const char* d = std::getenv("LXD_TEST_DAEMON");
+    return d != nullptr && std::string(d) == "incus";
+}
+
+/// A secret that makes a daemon trust a new client. `which`: "" (daemon a), "2" (b) or
+/// "CLUSTER". LXD: its trust password (LXD_TEST_TRUST_PASSWORD, ...2,
+/// LXD_TEST_CLUSTER_TRUST_PASSWORD). Incus 6.0 has no trust password: a fresh single-use trust
+/// token, made over the daemon's unix socket.
+inline std::string trust_secret(const std::string& which = "") {
+    if (!is_incus()) {
+        if (which == "CLUSTER") return env("LXD_TEST_CLUSTER_TRUST_PASSWORD");
+        return env(("LXD_TEST_TRUST_PASSWORD" + which).c_str());
+    }
+    const char* sock = which == "CLUSTER" ? "LXD_TEST_CLUSTER_SOCKET1" : which == "2" ? "LXD_TEST_SOCKET2" : "LXD_TEST_SOCKET";
+    auto c = lxd::Client::local(env(sock));
+    return c.certificates().create_token("cpp-token-" + suffix()).secret;
+}
+
 /// LXD's InstancesPost for a busybox container.
 inline nlohmann::json busybox(const std::string& name) {
     return {{"name", name}, {"type", "container"}, {"source", {{"type", "image"}, {"alias", env("LXD_TEST_IMAGE_ALIAS")}}}};

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
         if (std::strncmp(argv[i], "--gtest_filter=Cluster", 22) == 0 && std::strchr(argv[i], ':') == nullptr) cluster_only = true;
     }
     if (!listing && !cluster_only) {
-        const char* required[] = {"LXD_TEST_SOCKET",      "LXD_TEST_HTTPS_URL",     "LXD_TEST_TRUST_PASSWORD",
+        // (No LXD_TEST_TRUST_PASSWORD: Incus has none; tests use lxdtest::trust_secret.)
+        const char* required[] = {"LXD_TEST_SOCKET",      "LXD_TEST_HTTPS_URL",
                                   "LXD_TEST_SERVER_CERT", "LXD_TEST_CLIENT_CERT",   "LXD_TEST_CLIENT_KEY",
                                   "LXD_TEST_CLIENT2_CERT", "LXD_TEST_CLIENT2_KEY",  "LXD_TEST_IMAGE_ALIAS",
                                   "LXD_TEST_IMAGE_FINGERPRINT", "LXD_TEST_POOL",    "LXD_TEST_SERVER_CERT2",

@@ -32,7 +32,7 @@ lxd::Client cluster_client() {
                  .pin_server_cert_file(env("LXD_TEST_CLUSTER_CERT"))
                  .set_client_cert_files(env("LXD_TEST_CLIENT_CERT"), env("LXD_TEST_CLIENT_KEY"))
                  .build();
-    if (!c.trusted()) c.authenticate(env("LXD_TEST_CLUSTER_TRUST_PASSWORD"));
+    if (!c.trusted()) c.authenticate(trust_secret("CLUSTER"));
     return c;
 }
 
@@ -150,7 +150,7 @@ TEST(ClusterGroups, Lifecycle) {
     EXPECT_EQ(grp.description(), "g1");
     EXPECT_EQ(grp.members(), std::vector<std::string>{m2});
     ASSERT_TRUE(grp.etag().has_value());
-    // LXD 5.0.2 reports an existing group as a 500, not a 409.
+    // LXD 5.0.2 reports an existing group as a 500, not a 409 (so does Incus 6.0, from its database).
     auto e = error_of([&] { groups.create(body); });
     EXPECT_EQ(e.code(), lxd::ErrorCode::Api) << e.what();
     EXPECT_EQ(e.http_status(), 500);
@@ -178,7 +178,7 @@ TEST(ClusterGroups, Lifecycle) {
               LXD_RESULT_PRECONDITION_FAILED);
     lxd_error_free(err);
     grp.sync(true);
-    grp.patch({{"description", "g3"}, {"members", {m2, m3}}});
+    grp.patch({{"description", "g3"}, {"members", {m2, m3}}}); // from one member (see below)
     EXPECT_EQ(grp.description(), "g3");
     grp.rename(g2);
     EXPECT_EQ(grp.name(), g2);
@@ -186,7 +186,18 @@ TEST(ClusterGroups, Lifecycle) {
     e = error_of([&] { grp.remove(); });
     EXPECT_EQ(e.http_status(), 500);
     EXPECT_NE(std::string(e.what()).find("empty"), std::string::npos) << e.what();
-    grp.patch({{"members", nlohmann::json::array()}});
+    if (is_incus()) {
+        // Incus 6.0.4 fails the PATCH of a group that does not have exactly one member (its
+        // database expects to delete one member row: measured, an Incus bug); PUT works.
+        auto pe = error_of([&] { grp.patch({{"members", nlohmann::json::array()}}); });
+        EXPECT_EQ(pe.http_status(), 500);
+        EXPECT_NE(std::string(pe.what()).find("Query deleted 2 NodeClusterGroup rows instead of 1"), std::string::npos) << pe.what();
+        grp.sync(true);
+        grp.set_members({});
+        grp.save();
+    } else {
+        grp.patch({{"members", nlohmann::json::array()}});
+    }
     grp.remove();
     EXPECT_FALSE(contains(groups.names(), g2));
     EXPECT_EQ(error_of([&] { groups.get(g2); }).http_status(), 404);
@@ -224,12 +235,19 @@ TEST(ClusterInstances, PlaceMoveEvacuateRestore) {
     member3.sync();
     EXPECT_EQ(member3.status(), "Evacuated");
     inst.sync();
-    EXPECT_NE(inst.location(), m3);
+    if (is_incus()) {
+        // Incus 6.0 honours the mode: the instance stays on its member, stopped.
+        EXPECT_EQ(inst.location(), m3);
+        EXPECT_EQ(inst.status(), "Stopped");
+    } else {
+        EXPECT_NE(inst.location(), m3);
+    }
     member3.restore_async().wait();
     member3.sync();
     EXPECT_EQ(member3.status(), "Online");
 
-    inst.stop(0, true);
+    inst.sync();
+    if (inst.status() == "Running") inst.stop(0, true);
     inst.move_to_member_async(m2).wait();
     EXPECT_EQ(c.instances().get(name).location(), m2);
     c.instances().get(name).remove();

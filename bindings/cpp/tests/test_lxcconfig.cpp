@@ -64,7 +64,7 @@ TEST_F(LxcConfigTest, RemoteAddConnectAndLocal) {
 
     // A wrong fingerprint: TLS error, nothing written.
     try {
-        conf.add_remote("wrong", env("LXD_TEST_HTTPS_URL"), std::string(64, '0'), env("LXD_TEST_TRUST_PASSWORD"));
+        conf.add_remote("wrong", env("LXD_TEST_HTTPS_URL"), std::string(64, '0'), trust_secret());
         FAIL() << "a wrong fingerprint must be refused";
     } catch (const lxd::Error& e) {
         EXPECT_EQ(e.code(), lxd::ErrorCode::Tls) << e.what();
@@ -76,7 +76,7 @@ TEST_F(LxcConfigTest, RemoteAddConnectAndLocal) {
     // Only the whole SHA-256 is accepted: a prefix (even a matching one) is refused up front.
     for (const std::string& shortfp : {expected.substr(0, 1), expected.substr(0, 16), expected.substr(0, 63), expected + "0"}) {
         try {
-            conf.add_remote("short", env("LXD_TEST_HTTPS_URL"), shortfp, env("LXD_TEST_TRUST_PASSWORD"));
+            conf.add_remote("short", env("LXD_TEST_HTTPS_URL"), shortfp, trust_secret());
             ADD_FAILURE() << shortfp << ": a partial fingerprint must be refused";
         } catch (const lxd::Error& e) {
             EXPECT_EQ(e.code(), lxd::ErrorCode::InvalidArgument) << e.what();
@@ -86,7 +86,7 @@ TEST_F(LxcConfigTest, RemoteAddConnectAndLocal) {
     EXPECT_FALSE(fs::exists(fs::path(dir) / "servercerts" / "short.crt"));
     std::string with_colons;
     for (size_t i = 0; i < expected.size(); i += 2) with_colons += (i ? ":" : "") + expected.substr(i, 2);
-    const std::string got = conf.add_remote("cppharness", env("LXD_TEST_HTTPS_URL"), with_colons, env("LXD_TEST_TRUST_PASSWORD"));
+    const std::string got = conf.add_remote("cppharness", env("LXD_TEST_HTTPS_URL"), with_colons, trust_secret());
     EXPECT_EQ(got, expected);
     EXPECT_TRUE(fs::exists(fs::path(dir) / "servercerts" / "cppharness.crt"));
     EXPECT_TRUE(has_remote(conf.remotes(), "cppharness"));

@@ -181,6 +181,7 @@ TEST(Transport, LogCallbackNeverSeesThePasswordAndMayThrow) {
     const fs::path dir = fs::temp_directory_path() / ("lxdcpp-log-" + std::to_string(::getpid()));
     lxd::LxcConfig(dir.string()).ensure_client_cert();
     auto got = std::make_shared<Collected>();
+    std::string secret;
     {
         auto c = lxd::ClientBuilder::https(lxdtest::env("LXD_TEST_HTTPS_URL"))
                      .pin_server_cert_file(lxdtest::env("LXD_TEST_SERVER_CERT"))
@@ -194,7 +195,8 @@ TEST(Transport, LogCallbackNeverSeesThePasswordAndMayThrow) {
                      })
                      .build();
         EXPECT_THROW(c.authenticate("wrong-Cpp-passw0rd-never-logged"), lxd::Error);
-        c.authenticate(lxdtest::env("LXD_TEST_TRUST_PASSWORD"));
+        secret = lxdtest::trust_secret();
+        c.authenticate(secret);
         EXPECT_TRUE(c.trusted());
     }
     lxdtest::local().certificates().get(lxd::certificate_fingerprint(lxdtest::read_file((dir / "client.crt").string()))).remove();
@@ -203,7 +205,7 @@ TEST(Transport, LogCallbackNeverSeesThePasswordAndMayThrow) {
     EXPECT_NE(all.find("POST /1.0/certificates -> 403 ("), std::string::npos) << all;
     EXPECT_NE(all.find("POST /1.0/certificates -> 201 ("), std::string::npos) << all;
     EXPECT_EQ(all.find("wrong-Cpp-passw0rd-never-logged"), std::string::npos) << all;
-    EXPECT_EQ(all.find(lxdtest::env("LXD_TEST_TRUST_PASSWORD")), std::string::npos) << all;
+    EXPECT_EQ(all.find(secret), std::string::npos) << all;
 }
 
 TEST(Transport, ProxySettings) {

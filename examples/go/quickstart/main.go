@@ -28,7 +28,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("LXD", srv.Environment.ServerVersion, "via liblxdclient", lxdclient.LibraryVersion())
+	fmt.Println(srv.Environment.Server, srv.Environment.ServerVersion, "via liblxdclient", lxdclient.LibraryVersion())
 
 	name := fmt.Sprintf("quickstart-%d", os.Getpid())
 	op, err := c.CreateInstance(ctx, lxdclient.InstanceCreate{

@@ -441,8 +441,43 @@ pub unsafe extern "C" fn lxd_client_trusted(client: *const lxd_client, trusted_o
     })
 }
 
+/// Which server a client talks to: LXD or Incus (the fork of LXD with the same REST API
+/// lineage). The library speaks to both; the few wire differences (header names `X-LXD-*` /
+/// `X-Incus-*`, the trust token field, how a timed-out operation wait is answered) follow the
+/// flavour by themselves.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum lxd_server_flavour {
+    /// Canonical's LXD (`environment.server` `"lxd"`; also any server that does not say it is
+    /// Incus).
+    LXD_SERVER_FLAVOUR_LXD = 1,
+    /// Incus (`environment.server` `"incus"`; untrusted clients, which do not see the
+    /// environment, recognise it by its `dev_incus_*` API extensions).
+    LXD_SERVER_FLAVOUR_INCUS = 2,
+}
+
+/// The flavour of the server this client talks to (LXD or Incus), written to `*flavour_out`.
+/// Learned once per client, from the first `GET /1.0` it sends (`lxd_client_trusted`,
+/// `lxd_client_authenticate`, or this call, which sends one when none was answered yet), then
+/// cached; clients made with `lxd_client_with_project` / `lxd_client_with_target` share it.
+/// Works for untrusted HTTPS clients too. A NULL `flavour_out` is `LXD_RESULT_INVALID_ARGUMENT`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_client_server_flavour(client: *const lxd_client, flavour_out: *mut lxd_server_flavour, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || {
+        check_out(flavour_out, "flavour_out")?;
+        let f = match unsafe { client_ref(client) }?.flavour()? {
+            lxd_core::Flavour::Lxd => lxd_server_flavour::LXD_SERVER_FLAVOUR_LXD,
+            lxd_core::Flavour::Incus => lxd_server_flavour::LXD_SERVER_FLAVOUR_INCUS,
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { *flavour_out = f };
+        Ok(())
+    })
+}
+
 /// Ask the server to trust this client's certificate, with its trust password or a trust token
-/// (`POST /1.0/certificates` with `password`). A client the server trusts already succeeds without
+/// (`POST /1.0/certificates` with `password` on LXD, `trust_token` on Incus, whose 6.0 has no
+/// trust password: a token made with `lxd_certificate_token_create` there). A client the server trusts already succeeds without
 /// sending the password (only `GET /1.0` is sent), as pylxd's `authenticate` does; the raw call,
 /// which LXD refuses with 400 then, is `lxd_certificate_add_untrusted`.
 #[no_mangle]

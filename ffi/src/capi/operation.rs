@@ -320,12 +320,21 @@ pub unsafe extern "C" fn lxd_operation_list_ids(client: *const lxd_client, json_
 /// Wait on an operation as an untrusted client holding its secret (`GET
 /// /1.0/operations/<id>/wait?public&secret=…&timeout=N`): `timeout_secs` -1 waits without limit
 /// (bounded by the client's timeout). `*json_out` gets the operation's JSON when it is final or
-/// the timeout passed (yours). A wrong secret: `LXD_RESULT_FORBIDDEN`.
+/// the timeout passed (yours) on LXD; Incus answers a timeout that passed with HTTP 500 "context
+/// deadline exceeded", which is `LXD_RESULT_TIMEOUT` here, and a failed operation with its error
+/// (`LXD_RESULT_API`, the operation's error text). A wrong secret: `LXD_RESULT_FORBIDDEN`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_operation_wait_untrusted(client: *const lxd_client, id: *const c_char, secret: *const c_char, timeout_secs: i64, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
         let id = arg_str(id, "id")?;
         let secret = arg_str(secret, "secret")?;
-        json_out_of(client, json_out, |c| c.call(api::operations::wait_untrusted(id, secret, timeout_secs)?))
+        json_out_of(client, json_out, |c| {
+            c.call(api::operations::wait_untrusted(id, secret, timeout_secs)?).map_err(|e| match e {
+                crate::error::Error::Core(ce) if lxd_core::operation::is_wait_deadline(&ce) => {
+                    crate::error::Error::Timeout(format!("operation {id} still running after the wait timeout ({timeout_secs} s)"))
+                }
+                e => e,
+            })
+        })
     })
 }
