@@ -1273,8 +1273,8 @@ enum lxd_result lxd_instance_rebuild(const struct lxd_client *client,
 
 /**
  * Who may reach an instance (`GET /1.0/instances/<name>/access`; Incus 6.0 only): a JSON array
- * of `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`).
- * LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+ * of `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+ * `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
  */
 enum lxd_result lxd_instance_access(const struct lxd_client *client,
                                     const char *name,
@@ -1285,8 +1285,9 @@ enum lxd_result lxd_instance_access(const struct lxd_client *client,
  * The output records of an instance (`GET /1.0/instances/<name>/logs/exec-output`; Incus 6.0
  * only): a JSON array of file names in `*json_out` (`exec_<uuid>.stdout`, `exec_<uuid>.stderr`),
  * one pair per command run with `record-output` (`lxd_exec_start` with `"record-output": true`).
- * `*json_out` is yours, freed with `lxd_string_free`. LXD 5.0 has no such records: it reads
- * `exec-output` as a log file name and answers `LXD_RESULT_NOT_FOUND` or `LXD_RESULT_API`.
+ * `*json_out` is yours, freed with `lxd_string_free`. Before the first recorded command Incus
+ * answers `LXD_RESULT_NOT_FOUND` (no records directory yet). LXD 5.0.2 has no such records: it reads
+ * `exec-output` as a log file name and refuses it: `LXD_RESULT_API` (400).
  */
 enum lxd_result lxd_instance_exec_output_list(const struct lxd_client *client,
                                               const char *name,
@@ -3526,10 +3527,10 @@ enum lxd_result lxd_network_leases(const struct lxd_client *client,
 /**
  * List the load balancers of a network (`GET /1.0/networks/<network>/load-balancers`). `network`
  * is the network's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON
- * array of full objects. `*json_out` is yours, freed with `lxd_string_free`. A bridge has none (an
- * empty list). Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
- * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
- * `LXD_RESULT_INVALID_ARGUMENT`.
+ * array of full objects. `*json_out` is yours, freed with `lxd_string_free`. On a network that is
+ * not OVN (a bridge) Incus refuses every call here: `LXD_RESULT_API` (400). Incus 6.0 only: LXD
+ * 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
  */
 enum lxd_result lxd_network_load_balancer_list(const struct lxd_client *client,
                                                const char *network,
@@ -3948,8 +3949,8 @@ enum lxd_result lxd_project_state(const struct lxd_client *client,
 
 /**
  * Who may use a project (`GET /1.0/projects/<name>/access`; Incus 6.0 only): a JSON array of
- * `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`). LXD
- * 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+ * `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+ * `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
  */
 enum lxd_result lxd_project_access(const struct lxd_client *client,
                                    const char *name,

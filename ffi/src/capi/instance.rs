@@ -414,8 +414,8 @@ pub unsafe extern "C" fn lxd_instance_rebuild(client: *const lxd_client, name: *
 }
 
 /// Who may reach an instance (`GET /1.0/instances/<name>/access`; Incus 6.0 only): a JSON array
-/// of `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`).
-/// LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+/// of `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+/// `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_access(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
@@ -427,8 +427,9 @@ pub unsafe extern "C" fn lxd_instance_access(client: *const lxd_client, name: *c
 /// The output records of an instance (`GET /1.0/instances/<name>/logs/exec-output`; Incus 6.0
 /// only): a JSON array of file names in `*json_out` (`exec_<uuid>.stdout`, `exec_<uuid>.stderr`),
 /// one pair per command run with `record-output` (`lxd_exec_start` with `"record-output": true`).
-/// `*json_out` is yours, freed with `lxd_string_free`. LXD 5.0 has no such records: it reads
-/// `exec-output` as a log file name and answers `LXD_RESULT_NOT_FOUND` or `LXD_RESULT_API`.
+/// `*json_out` is yours, freed with `lxd_string_free`. Before the first recorded command Incus
+/// answers `LXD_RESULT_NOT_FOUND` (no records directory yet). LXD 5.0.2 has no such records: it reads
+/// `exec-output` as a log file name and refuses it: `LXD_RESULT_API` (400).
 #[no_mangle]
 pub unsafe extern "C" fn lxd_instance_exec_output_list(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {

@@ -100,8 +100,8 @@ pub unsafe extern "C" fn lxd_project_state(client: *const lxd_client, name: *con
 }
 
 /// Who may use a project (`GET /1.0/projects/<name>/access`; Incus 6.0 only): a JSON array of
-/// `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`). LXD
-/// 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+/// `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+/// `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_project_access(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe {
