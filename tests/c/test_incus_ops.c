@@ -176,7 +176,7 @@ static void network_level(lxd_client *c) {
     /* An address (in the benchmarking range 198.18.0.0/15, no NAT, no DHCP) so that it is allocated. */
     int octet = (int)(getpid() % 250) + 1;
     char *create = t_fmt("{\"name\":\"%s\",\"type\":\"bridge\",\"config\":{\"ipv4.address\":\"198.18.%d.1/24\","
-                         "\"ipv4.nat\":\"false\",\"ipv4.dhcp\":\"false\",\"ipv6.address\":\"none\"}}", br, octet);
+                         "\"ipv4.nat\":\"false\",\"ipv4.dhcp\":\"false\",\"ipv6.address\":\"none\",\"dns.mode\":\"none\"}}", br, octet);
     bool have_bridge = CHECK_OK(lxd_network_create(c, create, ERR));
     free(create);
     char *json = NULL, *etag = NULL;
