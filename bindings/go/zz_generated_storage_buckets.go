@@ -67,8 +67,9 @@ func (c *Client) StorageBucketExists(ctx context.Context, pool, name string) (bo
 }
 
 // CreateStorageBucket creates a storage bucket (POST /1.0/storage-pools/<pool>/buckets). Incus 6.0
-// creates the bucket's admin key with it (see ListStorageBucketKey); on a local pool without the
-// minio binary it refuses: ErrAPI (500). Incus 6.0 only: LXD 5.0 answers ErrNotFound.
+// creates the bucket's admin key with it (its credentials: GetStorageBucketKey of "admin"); on a
+// local pool without the minio binary it refuses: ErrAPI (500). Incus 6.0 only: LXD 5.0 answers
+// ErrNotFound.
 func (c *Client) CreateStorageBucket(ctx context.Context, pool string, req StorageBucket) error {
 	var a cArgs
 	c0 := a.str(pool)

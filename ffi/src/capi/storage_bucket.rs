@@ -48,10 +48,10 @@ pub unsafe extern "C" fn lxd_storage_bucket_exists(client: *const lxd_client, po
 /// Create a storage bucket (`POST /1.0/storage-pools/<pool>/buckets`) from `json`, LXD's
 /// `StorageBucketsPost` object (JSON text, borrowed for the call). `pool` is the storage pool's
 /// name. Exists already: `LXD_RESULT_CONFLICT`. Incus 6.0 creates the bucket's `admin` key with it
-/// (see `lxd_storage_bucket_key_list`); on a local pool without the `minio` binary it refuses:
-/// `LXD_RESULT_API` (500). Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
-/// `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
-/// `LXD_RESULT_INVALID_ARGUMENT`.
+/// (its credentials: `lxd_storage_bucket_key_get` of `"admin"`); on a local pool without the
+/// `minio` binary it refuses: `LXD_RESULT_API` (500). Incus 6.0 only: LXD 5.0 has no such endpoint
+/// and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or
+/// non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn lxd_storage_bucket_create(client: *const lxd_client, pool: *const c_char, json: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { coll::create_sync(client, api::storage_buckets::collection(arg_str(pool, "pool")?)?, json) })
