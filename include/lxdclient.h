@@ -1356,6 +1356,68 @@ enum lxd_result lxd_instance_move_to_member(const struct lxd_client *client,
                                             struct lxd_error **err_out);
 
 /**
+ * Rebuild an instance (`POST /1.0/instances/<name>/rebuild`; Incus 6.0 only): replace its root
+ * file system, keeping its configuration, devices and snapshots. `json` is Incus's
+ * `InstanceRebuildPost`: `{"source": {"type": "image", "alias": "busybox"}}` (or `"fingerprint"`,
+ * and `"server"`/`"protocol"` for a remote image) or `{"source": {"type": "none"}}` for an empty
+ * root. The instance must be stopped (else `LXD_RESULT_API`). LXD 5.0 has no such endpoint:
+ * `LXD_RESULT_NOT_FOUND`. Arguments are borrowed. `op_out` NULL: wait until the operation
+ * finishes (its failure is this call's error); else `*op_out` gets the operation handle, freed
+ * with `lxd_operation_free`.
+ */
+enum lxd_result lxd_instance_rebuild(const struct lxd_client *client,
+                                     const char *name,
+                                     const char *json,
+                                     struct lxd_operation **op_out,
+                                     struct lxd_error **err_out);
+
+/**
+ * Who may reach an instance (`GET /1.0/instances/<name>/access`; Incus 6.0 only): a JSON array
+ * of `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+ * `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_instance_access(const struct lxd_client *client,
+                                    const char *name,
+                                    char **json_out,
+                                    struct lxd_error **err_out);
+
+/**
+ * The output records of an instance (`GET /1.0/instances/<name>/logs/exec-output`; Incus 6.0
+ * only): a JSON array of file names in `*json_out` (`exec_<uuid>.stdout`, `exec_<uuid>.stderr`),
+ * one pair per command run with `record-output` (`lxd_exec_start` with `"record-output": true`).
+ * `*json_out` is yours, freed with `lxd_string_free`. Before the first recorded command Incus
+ * answers `LXD_RESULT_NOT_FOUND` (no records directory yet). LXD 5.0.2 has no such records: it reads
+ * `exec-output` as a log file name and refuses it: `LXD_RESULT_API` (400).
+ */
+enum lxd_result lxd_instance_exec_output_list(const struct lxd_client *client,
+                                              const char *name,
+                                              char **json_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * One output record of an instance (`GET /1.0/instances/<name>/logs/exec-output/<file>`; Incus
+ * 6.0 only), the bytes the command wrote: `*data_out` receives a buffer of `*len_out` bytes, freed
+ * with `lxd_bytes_free(data, len)` (`*data_out` is NULL when the record is empty). Missing:
+ * `LXD_RESULT_NOT_FOUND` (so on LXD 5.0, which has no such endpoint).
+ */
+enum lxd_result lxd_instance_exec_output_get(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *file,
+                                             uint8_t **data_out,
+                                             size_t *len_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * Delete one output record of an instance (`DELETE
+ * /1.0/instances/<name>/logs/exec-output/<file>`; Incus 6.0 only). Missing:
+ * `LXD_RESULT_NOT_FOUND` (so on LXD 5.0, which has no such endpoint).
+ */
+enum lxd_result lxd_instance_exec_output_delete(const struct lxd_client *client,
+                                                const char *name,
+                                                const char *file,
+                                                struct lxd_error **err_out);
+
+/**
  * List the networks (`GET /1.0/networks`). `recursion` 0: `*json_out` is a JSON array of names; 1
  * (or more): a JSON array of full objects. `*json_out` is yours, freed with `lxd_string_free`.
  * String arguments are borrowed for the call; a NULL or non-UTF-8 one is
@@ -1450,6 +1512,17 @@ enum lxd_result lxd_network_state(const struct lxd_client *client,
                                   const char *name,
                                   char **json_out,
                                   struct lxd_error **err_out);
+
+/**
+ * The addresses in use on the managed networks (`GET /1.0/network-allocations`; Incus 6.0 only)
+ * as a JSON array in `*json_out`, each `{"address", "used_by", "type", "nat", "hwaddr"}`: of the
+ * client's project, or with `all_projects` of every project. `*json_out` is yours, freed with
+ * `lxd_string_free`. LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_network_allocations(const struct lxd_client *client,
+                                        bool all_projects,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
 
 /**
  * Open a handle on an existing operation by its id (`GET /1.0/operations/<id>`).
@@ -1809,6 +1882,17 @@ enum lxd_result lxd_server_api_versions(const struct lxd_client *client,
 enum lxd_result lxd_server_get_public(const struct lxd_client *client,
                                       char **json_out,
                                       struct lxd_error **err_out);
+
+/**
+ * The documentation of every configuration key the server knows (`GET
+ * /1.0/metadata/configuration`; Incus 6.0 only) as JSON in `*json_out`: `{"configs": {"<entity>":
+ * {"<group>": {"keys": [{"<key>": {"longdesc", "shortdesc", "type", "defaultdesc", ...}}]}}}}`.
+ * `*json_out` is yours, freed with `lxd_string_free`. LXD 5.0 has no such endpoint:
+ * `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_server_metadata_configuration(const struct lxd_client *client,
+                                                  char **json_out,
+                                                  struct lxd_error **err_out);
 
 /**
  * List the snapshots of an instance (`GET /1.0/instances/<instance>/snapshots`). `instance` is the
@@ -2908,6 +2992,63 @@ enum lxd_result lxd_storage_volume_backup_import_fd(const struct lxd_client *cli
                                                     struct lxd_error **err_out);
 
 /**
+ * Download a storage bucket backup (`GET
+ * /1.0/storage-pools/<pool>/buckets/<bucket>/backups/<name>/export`, a tarball; Incus 6.0 only)
+ * into the file `path`, which appears only once the whole backup arrived. `progress` (may be
+ * NULL) is called as bytes arrive; returning non-zero cancels (`LXD_RESULT_CANCELLED`). LXD 5.0
+ * has no such endpoint: `LXD_RESULT_NOT_FOUND`. Arguments are borrowed.
+ */
+enum lxd_result lxd_storage_bucket_backup_export_path(const struct lxd_client *client,
+                                                      const char *pool,
+                                                      const char *bucket,
+                                                      const char *name,
+                                                      const char *path,
+                                                      lxd_progress_cb progress,
+                                                      void *progress_user,
+                                                      struct lxd_error **err_out);
+
+/**
+ * As `lxd_storage_bucket_backup_export_path`, writing to the open descriptor `fd` (it stays yours
+ * and open). On failure part of the backup may have been written.
+ */
+enum lxd_result lxd_storage_bucket_backup_export_fd(const struct lxd_client *client,
+                                                    const char *pool,
+                                                    const char *bucket,
+                                                    const char *name,
+                                                    int fd,
+                                                    lxd_progress_cb progress,
+                                                    void *progress_user,
+                                                    struct lxd_error **err_out);
+
+/**
+ * Dump the memory of a running virtual machine (`GET /1.0/instances/<name>/debug/memory`; Incus
+ * 6.0 only) into the file `path`, which appears only once the whole dump arrived. `format` (may
+ * be NULL: `elf`) is QEMU's dump format (`elf`, `win-dmp`, `kdump-zlib`, `kdump-lzo`,
+ * `kdump-snappy`). `progress` as in `lxd_storage_bucket_backup_export_path`. A container: Incus
+ * refuses (`LXD_RESULT_API`). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`. Arguments
+ * are borrowed.
+ */
+enum lxd_result lxd_instance_debug_memory_path(const struct lxd_client *client,
+                                               const char *name,
+                                               const char *format,
+                                               const char *path,
+                                               lxd_progress_cb progress,
+                                               void *progress_user,
+                                               struct lxd_error **err_out);
+
+/**
+ * As `lxd_instance_debug_memory_path`, writing to the open descriptor `fd` (it stays yours and
+ * open). On failure part of the dump may have been written.
+ */
+enum lxd_result lxd_instance_debug_memory_fd(const struct lxd_client *client,
+                                             const char *name,
+                                             const char *format,
+                                             int fd,
+                                             lxd_progress_cb progress,
+                                             void *progress_user,
+                                             struct lxd_error **err_out);
+
+/**
  * Make a trust token for a new client called `name` (`POST /1.0/certificates` with `{"type":
  * "client", "name", "token": true}`). `*token_out` gets the token string `lxc config trust add`
  * prints (yours, freed with `lxd_string_free`): the new client passes it as its trust password
@@ -3212,6 +3353,18 @@ enum lxd_result lxd_cluster_member_restore(const struct lxd_client *client,
                                            struct lxd_error **err_out);
 
 /**
+ * A cluster member's state (`GET /1.0/cluster/members/<name>/state`; Incus 6.0 only) as JSON in
+ * `*json_out`: `sysinfo` (uptime, load averages, memory, processes) and `storage_pools` (the space
+ * of each pool on it). A server that is not clustered answers for the name `"none"`. `*json_out`
+ * is yours, freed with `lxd_string_free`. LXD 5.0.2 has only the `POST` of this path (see
+ * `lxd_cluster_member_set_state`) and answers 501 Not Implemented: `LXD_RESULT_API`.
+ */
+enum lxd_result lxd_cluster_member_state(const struct lxd_client *client,
+                                         const char *name,
+                                         char **json_out,
+                                         struct lxd_error **err_out);
+
+/**
  * The server's metrics (`GET /1.0/metrics`) in OpenMetrics text format, ending with `# EOF`, in
  * `*text_out` (yours, freed with `lxd_string_free`). The client's project selects the instances
  * reported, its target the cluster member. Over HTTPS LXD serves them to trusted clients and to
@@ -3393,6 +3546,101 @@ enum lxd_result lxd_network_forward_delete(const struct lxd_client *client,
                                            struct lxd_error **err_out);
 
 /**
+ * List the network integrations (`GET /1.0/network-integrations`). `recursion` 0: `*json_out` is a
+ * JSON array of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed with
+ * `lxd_string_free`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_list(const struct lxd_client *client,
+                                             int32_t recursion,
+                                             char **json_out,
+                                             struct lxd_error **err_out);
+
+/**
+ * Get one network integration (`GET /1.0/network-integrations/<name>`) as JSON in `*json_out`.
+ * `etag_out` may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent
+ * none). Both strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`.
+ * Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`)
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_get(const struct lxd_client *client,
+                                            const char *name,
+                                            char **json_out,
+                                            char **etag_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * Whether a network integration exists (`GET /1.0/network-integrations/<name>`; 404 gives false).
+ * `*exists_out` is written on success. Incus 6.0 only: LXD 5.0 has no such endpoint and answers
+ * 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_exists(const struct lxd_client *client,
+                                               const char *name,
+                                               bool *exists_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Create a network integration (`POST /1.0/network-integrations`) from `json`, LXD's
+ * `NetworkIntegrationsPost` object (JSON text, borrowed for the call). Exists already:
+ * `LXD_RESULT_CONFLICT`. A taken name: `LXD_RESULT_API` (Incus 6.0.4 answers 500 "UNIQUE
+ * constraint failed"). Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_create(const struct lxd_client *client,
+                                               const char *json,
+                                               struct lxd_error **err_out);
+
+/**
+ * Replace a network integration (`PUT /1.0/network-integrations/<name>`) with `json` (JSON text).
+ * `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one
+ * (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_update(const struct lxd_client *client,
+                                               const char *name,
+                                               const char *json,
+                                               const char *etag,
+                                               struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network integration (`PATCH /1.0/network-integrations/<name>`) with `json`
+ * (JSON text). `etag` (may be NULL) is sent as `If-Match`: if the object changed since it was
+ * read, `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers
+ * 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one
+ * (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_patch(const struct lxd_client *client,
+                                              const char *name,
+                                              const char *json,
+                                              const char *etag,
+                                              struct lxd_error **err_out);
+
+/**
+ * Rename a network integration (`POST /1.0/network-integrations/<name>` with `{"name":
+ * new_name}`). Target name taken: `LXD_RESULT_CONFLICT`. Incus 6.0 only: LXD 5.0 has no such
+ * endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a
+ * NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_rename(const struct lxd_client *client,
+                                               const char *name,
+                                               const char *new_name,
+                                               struct lxd_error **err_out);
+
+/**
+ * Delete a network integration (`DELETE /1.0/network-integrations/<name>`). Incus 6.0 only: LXD
+ * 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_integration_delete(const struct lxd_client *client,
+                                               const char *name,
+                                               struct lxd_error **err_out);
+
+/**
  * The DHCP leases of a managed network (`GET /1.0/networks/<name>/leases`): a JSON array of
  * `{hostname, hw_address, address, type, location, project}` in `*json_out` (yours, freed with
  * `lxd_string_free`). Unmanaged networks: `LXD_RESULT_API`.
@@ -3401,6 +3649,102 @@ enum lxd_result lxd_network_leases(const struct lxd_client *client,
                                    const char *name,
                                    char **json_out,
                                    struct lxd_error **err_out);
+
+/**
+ * List the load balancers of a network (`GET /1.0/networks/<network>/load-balancers`). `network`
+ * is the network's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON
+ * array of full objects. `*json_out` is yours, freed with `lxd_string_free`. On a network that is
+ * not OVN (a bridge) Incus refuses every call here: `LXD_RESULT_API` (400). Incus 6.0 only: LXD
+ * 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_load_balancer_list(const struct lxd_client *client,
+                                               const char *network,
+                                               int32_t recursion,
+                                               char **json_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Get one network load balancer (`GET /1.0/networks/<network>/load-balancers/<listen_address>`) as
+ * JSON in `*json_out`. `network` is the network's name. `etag_out` may be NULL; else `*etag_out`
+ * gets the ETag to pass to an update (NULL if LXD sent none). Both strings are yours, freed with
+ * `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. Incus 6.0 only: LXD 5.0 has no such endpoint
+ * and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_load_balancer_get(const struct lxd_client *client,
+                                              const char *network,
+                                              const char *listen_address,
+                                              char **json_out,
+                                              char **etag_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * Create a network load balancer (`POST /1.0/networks/<network>/load-balancers`) from `json`,
+ * LXD's `NetworkLoadBalancersPost` object (JSON text, borrowed for the call). `network` is the
+ * network's name. Exists already: `LXD_RESULT_CONFLICT`. On a network that is not OVN (a bridge)
+ * Incus refuses: `LXD_RESULT_API` (400, "Network driver \"bridge\" does not support load
+ * balancers"). Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_load_balancer_create(const struct lxd_client *client,
+                                                 const char *network,
+                                                 const char *json,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Replace a network load balancer (`PUT /1.0/networks/<network>/load-balancers/<listen_address>`)
+ * with `json` (JSON text). `network` is the network's name. `etag` (may be NULL) is sent as
+ * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0
+ * only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_load_balancer_update(const struct lxd_client *client,
+                                                 const char *network,
+                                                 const char *listen_address,
+                                                 const char *json,
+                                                 const char *etag,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Merge changes into a network load balancer (`PATCH
+ * /1.0/networks/<network>/load-balancers/<listen_address>`) with `json` (JSON text). `network` is
+ * the network's name. `etag` (may be NULL) is sent as `If-Match`: if the object changed since it
+ * was read, `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0 only: LXD 5.0 has no such endpoint and
+ * answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_load_balancer_patch(const struct lxd_client *client,
+                                                const char *network,
+                                                const char *listen_address,
+                                                const char *json,
+                                                const char *etag,
+                                                struct lxd_error **err_out);
+
+/**
+ * Delete a network load balancer (`DELETE
+ * /1.0/networks/<network>/load-balancers/<listen_address>`). `network` is the network's name.
+ * Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_network_load_balancer_delete(const struct lxd_client *client,
+                                                 const char *network,
+                                                 const char *listen_address,
+                                                 struct lxd_error **err_out);
+
+/**
+ * The state of a load balancer (`GET /1.0/networks/<network>/load-balancers/<listen_address>/state`;
+ * Incus 6.0 only) as JSON in `*json_out`: `backend_health`, per backend its address and ports'
+ * health. `*json_out` is yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`
+ * (so on LXD 5.0, which has no such endpoint).
+ */
+enum lxd_result lxd_network_load_balancer_state(const struct lxd_client *client,
+                                                const char *network,
+                                                const char *listen_address,
+                                                char **json_out,
+                                                struct lxd_error **err_out);
 
 /**
  * List the peers of a network (`GET /1.0/networks/<network>/peers`). `network` is the network's
@@ -3728,6 +4072,264 @@ enum lxd_result lxd_project_state(const struct lxd_client *client,
                                   const char *name,
                                   char **json_out,
                                   struct lxd_error **err_out);
+
+/**
+ * Who may use a project (`GET /1.0/projects/<name>/access`; Incus 6.0 only): a JSON array of
+ * `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+ * `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+ */
+enum lxd_result lxd_project_access(const struct lxd_client *client,
+                                   const char *name,
+                                   char **json_out,
+                                   struct lxd_error **err_out);
+
+/**
+ * List the storage buckets of a pool (`GET /1.0/storage-pools/<pool>/buckets`). `pool` is the
+ * storage pool's name. `recursion` 0: `*json_out` is a JSON array of names; 1 (or more): a JSON
+ * array of full objects. `*json_out` is yours, freed with `lxd_string_free`. Incus 6.0 only: LXD
+ * 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed
+ * for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_list(const struct lxd_client *client,
+                                        const char *pool,
+                                        int32_t recursion,
+                                        char **json_out,
+                                        struct lxd_error **err_out);
+
+/**
+ * Get one storage bucket (`GET /1.0/storage-pools/<pool>/buckets/<name>`) as JSON in `*json_out`.
+ * `pool` is the storage pool's name. `etag_out` may be NULL; else `*etag_out` gets the ETag to
+ * pass to an update (NULL if LXD sent none). Both strings are yours, freed with `lxd_string_free`.
+ * Missing: `LXD_RESULT_NOT_FOUND`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one
+ * (other than `etag` or `etag_out`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_get(const struct lxd_client *client,
+                                       const char *pool,
+                                       const char *name,
+                                       char **json_out,
+                                       char **etag_out,
+                                       struct lxd_error **err_out);
+
+/**
+ * Whether a storage bucket exists (`GET /1.0/storage-pools/<pool>/buckets/<name>`; 404 gives
+ * false). `pool` is the storage pool's name. `*exists_out` is written on success. Incus 6.0 only:
+ * LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_exists(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *name,
+                                          bool *exists_out,
+                                          struct lxd_error **err_out);
+
+/**
+ * Create a storage bucket (`POST /1.0/storage-pools/<pool>/buckets`) from `json`, LXD's
+ * `StorageBucketsPost` object (JSON text, borrowed for the call). `pool` is the storage pool's
+ * name. Exists already: `LXD_RESULT_CONFLICT`. Incus 6.0 creates the bucket's `admin` key with it
+ * (its credentials: `lxd_storage_bucket_key_get` of `"admin"`); on a local pool without the
+ * `minio` binary it refuses: `LXD_RESULT_API` (500). Incus 6.0 only: LXD 5.0 has no such endpoint
+ * and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_create(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *json,
+                                          struct lxd_error **err_out);
+
+/**
+ * Replace a storage bucket (`PUT /1.0/storage-pools/<pool>/buckets/<name>`) with `json` (JSON
+ * text). `pool` is the storage pool's name. `etag` (may be NULL) is sent as `If-Match`: if the
+ * object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0 only: LXD 5.0 has
+ * no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_update(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *name,
+                                          const char *json,
+                                          const char *etag,
+                                          struct lxd_error **err_out);
+
+/**
+ * Merge changes into a storage bucket (`PATCH /1.0/storage-pools/<pool>/buckets/<name>`) with
+ * `json` (JSON text). `pool` is the storage pool's name. `etag` (may be NULL) is sent as
+ * `If-Match`: if the object changed since it was read, `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0
+ * only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_patch(const struct lxd_client *client,
+                                         const char *pool,
+                                         const char *name,
+                                         const char *json,
+                                         const char *etag,
+                                         struct lxd_error **err_out);
+
+/**
+ * Delete a storage bucket (`DELETE /1.0/storage-pools/<pool>/buckets/<name>`). `pool` is the
+ * storage pool's name. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_delete(const struct lxd_client *client,
+                                          const char *pool,
+                                          const char *name,
+                                          struct lxd_error **err_out);
+
+/**
+ * List the keys of a storage bucket (`GET /1.0/storage-pools/<pool>/buckets/<bucket>/keys`).
+ * `pool` is the storage pool's name; `bucket` is the bucket's name. `recursion` 0: `*json_out` is
+ * a JSON array of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed
+ * with `lxd_string_free`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_key_list(const struct lxd_client *client,
+                                            const char *pool,
+                                            const char *bucket,
+                                            int32_t recursion,
+                                            char **json_out,
+                                            struct lxd_error **err_out);
+
+/**
+ * Get one storage bucket key (`GET /1.0/storage-pools/<pool>/buckets/<bucket>/keys/<name>`) as
+ * JSON in `*json_out`. `pool` is the storage pool's name; `bucket` is the bucket's name.
+ * `etag_out` may be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent
+ * none). Both strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`.
+ * Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String
+ * arguments are borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`)
+ * is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_key_get(const struct lxd_client *client,
+                                           const char *pool,
+                                           const char *bucket,
+                                           const char *name,
+                                           char **json_out,
+                                           char **etag_out,
+                                           struct lxd_error **err_out);
+
+/**
+ * Create a storage bucket key (`POST /1.0/storage-pools/<pool>/buckets/<bucket>/keys`) from
+ * `json`, LXD's `StorageBucketKeysPost` object (JSON text, borrowed for the call). `pool` is the
+ * storage pool's name; `bucket` is the bucket's name. Exists already: `LXD_RESULT_CONFLICT`. Read
+ * the generated `access-key` and `secret-key` with `lxd_storage_bucket_key_get`. Incus 6.0 only:
+ * LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_key_create(const struct lxd_client *client,
+                                              const char *pool,
+                                              const char *bucket,
+                                              const char *json,
+                                              struct lxd_error **err_out);
+
+/**
+ * Replace a storage bucket key (`PUT /1.0/storage-pools/<pool>/buckets/<bucket>/keys/<name>`) with
+ * `json` (JSON text). `pool` is the storage pool's name; `bucket` is the bucket's name. `etag`
+ * (may be NULL) is sent as `If-Match`: if the object changed since it was read,
+ * `LXD_RESULT_PRECONDITION_FAILED`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one
+ * (other than `etag`) is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_key_update(const struct lxd_client *client,
+                                              const char *pool,
+                                              const char *bucket,
+                                              const char *name,
+                                              const char *json,
+                                              const char *etag,
+                                              struct lxd_error **err_out);
+
+/**
+ * Delete a storage bucket key (`DELETE /1.0/storage-pools/<pool>/buckets/<bucket>/keys/<name>`).
+ * `pool` is the storage pool's name; `bucket` is the bucket's name. Incus 6.0 only: LXD 5.0 has no
+ * such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_key_delete(const struct lxd_client *client,
+                                              const char *pool,
+                                              const char *bucket,
+                                              const char *name,
+                                              struct lxd_error **err_out);
+
+/**
+ * List the backups of a storage bucket (`GET /1.0/storage-pools/<pool>/buckets/<bucket>/backups`).
+ * `pool` is the storage pool's name; `bucket` is the bucket's name. `recursion` 0: `*json_out` is
+ * a JSON array of names; 1 (or more): a JSON array of full objects. `*json_out` is yours, freed
+ * with `lxd_string_free`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_backup_list(const struct lxd_client *client,
+                                               const char *pool,
+                                               const char *bucket,
+                                               int32_t recursion,
+                                               char **json_out,
+                                               struct lxd_error **err_out);
+
+/**
+ * Get one bucket backup (`GET /1.0/storage-pools/<pool>/buckets/<bucket>/backups/<name>`) as JSON
+ * in `*json_out`. `pool` is the storage pool's name; `bucket` is the bucket's name. `etag_out` may
+ * be NULL; else `*etag_out` gets the ETag to pass to an update (NULL if LXD sent none). Both
+ * strings are yours, freed with `lxd_string_free`. Missing: `LXD_RESULT_NOT_FOUND`. Incus 6.0
+ * only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are
+ * borrowed for the call; a NULL or non-UTF-8 one (other than `etag` or `etag_out`) is
+ * `LXD_RESULT_INVALID_ARGUMENT`.
+ */
+enum lxd_result lxd_storage_bucket_backup_get(const struct lxd_client *client,
+                                              const char *pool,
+                                              const char *bucket,
+                                              const char *name,
+                                              char **json_out,
+                                              char **etag_out,
+                                              struct lxd_error **err_out);
+
+/**
+ * Create a bucket backup (`POST /1.0/storage-pools/<pool>/buckets/<bucket>/backups`) from `json`,
+ * LXD's `StorageBucketBackupsPost` object (JSON text, borrowed for the call). `pool` is the
+ * storage pool's name; `bucket` is the bucket's name. Incus 6.0 only: LXD 5.0 has no such endpoint
+ * and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or
+ * non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes
+ * (its failure is this call's error); else `*op_out` gets the operation handle to wait on (NULL
+ * when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_bucket_backup_create(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *bucket,
+                                                 const char *json,
+                                                 struct lxd_operation **op_out,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Rename a bucket backup (`POST /1.0/storage-pools/<pool>/buckets/<bucket>/backups/<name>` with
+ * `{"name": new_name}`). `pool` is the storage pool's name; `bucket` is the bucket's name. Target
+ * name taken: `LXD_RESULT_CONFLICT`. Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404,
+ * `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the call; a NULL or non-UTF-8 one is
+ * `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the operation finishes (its failure is
+ * this call's error); else `*op_out` gets the operation handle to wait on (NULL when LXD finished
+ * synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_bucket_backup_rename(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *bucket,
+                                                 const char *name,
+                                                 const char *new_name,
+                                                 struct lxd_operation **op_out,
+                                                 struct lxd_error **err_out);
+
+/**
+ * Delete a bucket backup (`DELETE /1.0/storage-pools/<pool>/buckets/<bucket>/backups/<name>`).
+ * `pool` is the storage pool's name; `bucket` is the bucket's name. Incus 6.0 only: LXD 5.0 has no
+ * such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`. String arguments are borrowed for the
+ * call; a NULL or non-UTF-8 one is `LXD_RESULT_INVALID_ARGUMENT`. `op_out` NULL: wait until the
+ * operation finishes (its failure is this call's error); else `*op_out` gets the operation handle
+ * to wait on (NULL when LXD finished synchronously), freed with `lxd_operation_free`.
+ */
+enum lxd_result lxd_storage_bucket_backup_delete(const struct lxd_client *client,
+                                                 const char *pool,
+                                                 const char *bucket,
+                                                 const char *name,
+                                                 struct lxd_operation **op_out,
+                                                 struct lxd_error **err_out);
 
 /**
  * List the storage volumes of one type in a pool (`GET

@@ -32,6 +32,8 @@ OP_DOC = ("`op_out` NULL: wait until the operation finishes (its failure is this
           "with `lxd_operation_free`.")
 
 
+INCUS_ONLY = "Incus 6.0 only: LXD 5.0 has no such endpoint and answers 404, `LXD_RESULT_NOT_FOUND`."
+
 
 def objects():
     """The registry's resources that have C functions, in the shape the generator uses."""
@@ -47,7 +49,8 @@ def objects():
         coll = f"api::{r['core']}({args})" + ("?" if parents else "")
         out.append(dict(module=r["capi"], c=r["c"], noun=r["noun"], nouns=r["nouns"], coll=coll, parents=parents,
                         path=path, key=r["key"], schema=r.get("schema", "create"), verbs=r["verbs"], notes=r["notes"],
-                        model=("lxd_core::models::" + r["model"]) if r.get("model") else "Value", rename=r["rename"]))
+                        model=("lxd_core::models::" + r["model"]) if r.get("model") else "Value", rename=r["rename"],
+                        incus_only=r["incus_only"]))
     return out
 
 
@@ -125,6 +128,8 @@ def gen_fn(obj, verb):
         raise SystemExit(f"unknown verb {verb}")
     if note:
         doc += " " + note
+    if obj["incus_only"]:
+        doc += " " + INCUS_ONLY
     optional = [x for x in ("etag", "etag_out") if x in sig]
     doc += (" String arguments are borrowed for the call; a NULL or non-UTF-8 one"
             + (" (other than " + " or ".join(f"`{x}`" for x in optional) + ")" if optional else "")

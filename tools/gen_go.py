@@ -112,7 +112,10 @@ class Res:
 
     def note(self, verb):
         n = self.notes.get(verb)
-        return (" " + go_note(n)) if n else ""
+        out = (" " + go_note(n)) if n else ""
+        if self.r["incus_only"]:
+            out += " Incus 6.0 only: LXD 5.0 answers ErrNotFound."
+        return out
 
     def key_func(self):
         return "key" + self.T
@@ -131,13 +134,13 @@ def gen_resource(res):
 
     if "list" in v:
         decl, cs = res.cargs()
-        out.append(wrap(f"List{T}{res.names} lists the {res.names if res.names[:2].isupper() else res.names.lower()} of the {res.nouns} (GET {res.path})."))
+        out.append(wrap(f"List{T}{res.names} lists the {res.names if res.names[:2].isupper() else res.names.lower()} of the {res.nouns} (GET {res.path}).{res.note('list')}"))
         out.append(f"func (c *Client) List{T}{res.names}(ctx context.Context{res.params()}) ([]string, error) {{\n{decl}"
                    f"\ts, err := c.callString(ctx, {call_arg()}, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {{\n"
                    f"\t\treturn C.lxd_{res.c}_list(p, {cs}0, out, e)\n\t}})\n"
                    f"\tif err != nil {{\n\t\treturn nil, err\n\t}}\n\treturn decodeNames(s)\n}}\n\n")
         out.append(wrap(f"List{res.plural} lists the {res.nouns} (GET {res.path}?recursion=1). Listed objects carry no "
-                        f"ETag: their Save sends no If-Match unless you Sync them first."))
+                        f"ETag: their Save sends no If-Match unless you Sync them first.{res.note('list')}"))
         out.append(f"func (c *Client) List{res.plural}(ctx context.Context{res.params()}) ([]*{T}, error) {{\n{decl}"
                    f"\ts, err := c.callString(ctx, {call_arg()}, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {{\n"
                    f"\t\treturn C.lxd_{res.c}_list(p, {cs}1, out, e)\n\t}})\n"
@@ -154,7 +157,8 @@ def gen_resource(res):
                    f"\treturn loadObject[{T}](c, s, etag, {res.key_func()}{''.join(', ' + p for p in res.parents)})\n}}\n\n")
     if "exists" in v:
         decl, cs = res.cargs(res.keyarg)
-        out.append(wrap(f"{T}Exists reports whether a {res.noun} exists (GET {res.item}, 404: false)."))
+        out.append(wrap(f"{T}Exists reports whether a {res.noun} exists (GET {res.item}, 404: false)."
+                        + (" Incus 6.0 only: LXD 5.0 answers 404, so false." if res.r["incus_only"] else "")))
         out.append(f"func (c *Client) {T}Exists(ctx context.Context{res.params(res.keyarg)}) (bool, error) {{\n{decl}"
                    f"\treturn c.callBool(ctx, &a, func(p *C.lxd_client, out *C.bool, e **C.lxd_error) C.enum_lxd_result {{\n"
                    f"\t\treturn C.lxd_{res.c}_exists(p, {cs}out, e)\n\t}})\n}}\n\n")

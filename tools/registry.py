@@ -4,7 +4,8 @@
     python3 tools/registry.py          # print every resource with its derived operations
 
 `load()` gives each resource of registry/resources.toml with, derived from the spec
-(reference/lxd-5.0.2-rest-api.yaml): `ops`, the operationId of each verb (list, create, get, put,
+(reference/lxd-5.0.2-rest-api.yaml and reference/incus-6.0.4-rest-api.yaml: a resource of either
+daemon): `ops`, the operationId of each verb (list, create, get, put,
 patch, rename, delete; None where LXD has no such call), `item`, the member path, and `segments`,
 the Rust expressions of the collection path's segments. A registry entry whose path, parents or
 verbs disagree with the spec is an error here, so every generator stops on it.
@@ -18,7 +19,8 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REGISTRY = os.path.join(ROOT, "registry", "resources.toml")
-SPEC = os.path.join(ROOT, "reference", "lxd-5.0.2-rest-api.yaml")
+SPECS = [os.path.join(ROOT, "reference", "lxd-5.0.2-rest-api.yaml"),
+         os.path.join(ROOT, "reference", "incus-6.0.4-rest-api.yaml")]
 METHODS = ("get", "put", "post", "patch", "delete")
 # What each C verb needs from the spec.
 VERB_OPS = {"list": ["list"], "exists": ["get"], "get": ["get"], "create": ["create"], "update": ["put"],
@@ -26,37 +28,52 @@ VERB_OPS = {"list": ["list"], "exists": ["get"], "get": ["get"], "create": ["cre
 
 
 def camel(op_id):
-    return "".join(p[:1].upper() + p[1:] for p in op_id.split("_"))
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[_-]", op_id))
+
+
+def shape(path):
+    """A path template without its parameters' names (`/1.0/x/{name}` → `/1.0/x/{}`): the specs
+    name one parameter differently from one operation to the next (`{name}`, `{poolName}`)."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def lxd_ops():
+    """The operationIds of LXD 5.0.2's spec."""
+    with open(SPECS[0]) as f:
+        doc = yaml.safe_load(f)
+    return {op["operationId"] for item in doc["paths"].values() for m in METHODS if (op := item.get(m))}
 
 
 def spec_paths():
-    """{path (no fixed query): {METHOD: operationId}} for the plain (no fixed query) operations."""
-    with open(SPEC) as f:
-        doc = yaml.safe_load(f)
+    """{path shape (no fixed query): {METHOD: operationId}} for the plain (no fixed query)
+    operations of both specs (the operation ids agree where both have a path)."""
     out = {}
-    for key, item in doc["paths"].items():
-        if "?" in key:
-            continue
-        for m in METHODS:
-            if item.get(m):
-                out.setdefault(key, {})[m.upper()] = item[m]["operationId"]
+    for spec in SPECS:
+        with open(spec) as f:
+            doc = yaml.safe_load(f)
+        for key, item in doc["paths"].items():
+            if "?" in key:
+                continue
+            for m in METHODS:
+                if item.get(m):
+                    out.setdefault(shape(key), {})[m.upper()] = item[m]["operationId"]
     return out
 
 
 def derive(res, paths):
     path = res["path"]
-    if path not in paths:
+    if shape(path) not in paths:
         raise SystemExit(f"registry: {res['id']}: {path} is not a path of the spec")
     params = re.findall(r"\{([^}]+)\}", path)
     parents = res.get("parents", [])
     if len(params) != len(parents):
         raise SystemExit(f"registry: {res['id']}: {path} has {len(params)} parameters, the entry {len(parents)} parents")
-    items = [p for p in paths if re.fullmatch(re.escape(path) + r"/\{[^}/]+\}", p)]
+    items = [p for p in paths if p == shape(path) + "/{}"]
     if len(items) != 1:
         raise SystemExit(f"registry: {res['id']}: no single member path under {path} in the spec: {items}")
     item = items[0]
-    coll_ops, item_ops = paths[path], paths[item]
-    res["item"] = item
+    coll_ops, item_ops = paths[shape(path)], paths[item]
+    res["item"] = path + "/{" + res.get("key", "name") + "}"
     res["ops"] = {
         "list": coll_ops.get("GET"), "create": coll_ops.get("POST"), "get": item_ops.get("GET"),
         "put": item_ops.get("PUT"), "patch": item_ops.get("PATCH"), "rename": item_ops.get("POST"),
@@ -85,6 +102,10 @@ def load():
         reg = tomllib.load(f)
     paths = spec_paths()
     out = [derive(r, paths) for r in reg["resource"]]
+    lxd = lxd_ops()
+    for r in out:
+        # A resource of Incus only (none of its operations is LXD's): the generators say so.
+        r["incus_only"] = not any(op in lxd for op in r["ops"].values() if op)
     ids = [r["id"] for r in out]
     if len(ids) != len(set(ids)):
         raise SystemExit("registry: duplicate ids")

@@ -7,7 +7,10 @@ package lxdclient
 */
 import "C"
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // The cluster itself (/1.0/cluster): its settings (a live object), its certificate, join tokens,
 // and moving instances between members. Members and groups have their own files.
@@ -172,4 +175,20 @@ type ClusterPut struct {
 	ClusterPassword    string                   `json:"cluster_password,omitempty"`
 	ClusterToken       string                   `json:"cluster_token,omitempty"`
 	Extra              Extra                    `json:"-"`
+}
+
+// ClusterMemberState is a member's state (GET /1.0/cluster/members/<name>/state; Incus 6.0 only)
+// as Incus sends it: "sysinfo" (uptime, load, memory, processes) and "storage_pools" (the space of
+// each pool). A server that is not clustered answers for the name "none". LXD 5.0.2 has only the
+// POST of this path (SetClusterMemberState) and answers 501: ErrAPI.
+func (c *Client) ClusterMemberState(ctx context.Context, name string) (json.RawMessage, error) {
+	var a cArgs
+	n := a.str(name)
+	s, err := c.callString(ctx, &a, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_cluster_member_state(p, n, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(s), nil
 }

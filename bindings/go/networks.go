@@ -161,3 +161,23 @@ type NetworkStateOVN struct {
 	// Extra holds members this version has no field for.
 	Extra Extra `json:"-"`
 }
+
+// NetworkAllocation is one address in use on a managed network (GET /1.0/network-allocations).
+type NetworkAllocation struct {
+	Addresses string `json:"addresses"`
+	UsedBy    string `json:"used_by"`
+	Type      string `json:"type"`
+	NAT       bool   `json:"nat"`
+	Hwaddr    string `json:"hwaddr"`
+	Extra     Extra  `json:"-"`
+}
+
+// NetworkAllocations lists the addresses in use on the managed networks of the client's project,
+// or with allProjects of every project (GET /1.0/network-allocations; Incus 6.0 only, LXD 5.0
+// answers ErrNotFound).
+func (c *Client) NetworkAllocations(ctx context.Context, allProjects bool) ([]NetworkAllocation, error) {
+	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_network_allocations(p, C.bool(allProjects), out, e)
+	})
+	return decodeAs[[]NetworkAllocation](s, err)
+}

@@ -341,3 +341,16 @@ type ServerStorageDriverInfo struct {
 	// Extra holds members this version has no field for.
 	Extra Extra `json:"-"`
 }
+
+// MetadataConfiguration is the documentation of every configuration key the server knows (GET
+// /1.0/metadata/configuration; Incus 6.0 only, LXD 5.0 answers ErrNotFound), as Incus sends it:
+// {"configs": {"<entity>": {"<group>": {"keys": [...]}}}}.
+func (c *Client) MetadataConfiguration(ctx context.Context) (json.RawMessage, error) {
+	s, err := c.callString(ctx, nil, func(p *C.lxd_client, out **C.char, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_server_metadata_configuration(p, out, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(s), nil
+}

@@ -589,6 +589,23 @@ func (v *NetworkACLRule) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON encodes the fields and the members kept in Extra.
+func (v NetworkAllocation) MarshalJSON() ([]byte, error) {
+	type plain NetworkAllocation
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *NetworkAllocation) UnmarshalJSON(data []byte) error {
+	type plain NetworkAllocation
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	*v = NetworkAllocation(p)
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
 func (v NetworkCreate) MarshalJSON() ([]byte, error) {
 	type plain NetworkCreate
 	return marshalWithExtra(plain(v), v.Extra)
@@ -642,6 +659,25 @@ func (v *NetworkForwardPort) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON encodes the fields and the members kept in Extra.
+func (v NetworkIntegration) MarshalJSON() ([]byte, error) {
+	type plain NetworkIntegration
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *NetworkIntegration) UnmarshalJSON(data []byte) error {
+	type plain NetworkIntegration
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	meta := v.meta
+	*v = NetworkIntegration(p)
+	v.meta = meta
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
 func (v NetworkLease) MarshalJSON() ([]byte, error) {
 	type plain NetworkLease
 	return marshalWithExtra(plain(v), v.Extra)
@@ -655,6 +691,59 @@ func (v *NetworkLease) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = NetworkLease(p)
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
+func (v NetworkLoadBalancer) MarshalJSON() ([]byte, error) {
+	type plain NetworkLoadBalancer
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *NetworkLoadBalancer) UnmarshalJSON(data []byte) error {
+	type plain NetworkLoadBalancer
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	meta := v.meta
+	*v = NetworkLoadBalancer(p)
+	v.meta = meta
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
+func (v NetworkLoadBalancerBackend) MarshalJSON() ([]byte, error) {
+	type plain NetworkLoadBalancerBackend
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *NetworkLoadBalancerBackend) UnmarshalJSON(data []byte) error {
+	type plain NetworkLoadBalancerBackend
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	*v = NetworkLoadBalancerBackend(p)
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
+func (v NetworkLoadBalancerPort) MarshalJSON() ([]byte, error) {
+	type plain NetworkLoadBalancerPort
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *NetworkLoadBalancerPort) UnmarshalJSON(data []byte) error {
+	type plain NetworkLoadBalancerPort
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	*v = NetworkLoadBalancerPort(p)
 	return nil
 }
 
@@ -1006,6 +1095,63 @@ func (v *Snapshot) UnmarshalJSON(data []byte) error {
 	}
 	meta := v.meta
 	*v = Snapshot(p)
+	v.meta = meta
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
+func (v StorageBucket) MarshalJSON() ([]byte, error) {
+	type plain StorageBucket
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *StorageBucket) UnmarshalJSON(data []byte) error {
+	type plain StorageBucket
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	meta := v.meta
+	*v = StorageBucket(p)
+	v.meta = meta
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
+func (v StorageBucketBackup) MarshalJSON() ([]byte, error) {
+	type plain StorageBucketBackup
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *StorageBucketBackup) UnmarshalJSON(data []byte) error {
+	type plain StorageBucketBackup
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	meta := v.meta
+	*v = StorageBucketBackup(p)
+	v.meta = meta
+	return nil
+}
+
+// MarshalJSON encodes the fields and the members kept in Extra.
+func (v StorageBucketKey) MarshalJSON() ([]byte, error) {
+	type plain StorageBucketKey
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON decodes the fields and keeps every other member in Extra.
+func (v *StorageBucketKey) UnmarshalJSON(data []byte) error {
+	type plain StorageBucketKey
+	var p plain
+	if err := unmarshalWithExtra(data, &p, &p.Extra); err != nil {
+		return err
+	}
+	meta := v.meta
+	*v = StorageBucketKey(p)
 	v.meta = meta
 	return nil
 }

@@ -1,6 +1,7 @@
-//! Every operationId of LXD 5.0.2's REST API (reference/lxd-5.0.2-rest-api.yaml, read here with a
-//! small line parser, independent of the generated core/src/spec.rs) has a typed builder, and the
-//! request each builder makes with sample arguments matches its spec row: method, path, the fixed
+//! Every operationId of LXD 5.0.2's REST API (reference/lxd-5.0.2-rest-api.yaml) and of Incus
+//! 6.0.4's (reference/incus-6.0.4-rest-api.yaml), each read here with a small line parser,
+//! independent of the generated core/src/spec.rs, has a typed builder, and the request each builder
+//! makes with sample arguments matches its row in each spec that lists it: method, path, the fixed
 //! query of the path key (`?recursion=1`, `?public`), the scope (`project=` / `target=` only where
 //! the spec lists them), and no query key the spec does not list (bar documented exceptions).
 
@@ -21,8 +22,8 @@ struct SpecOp {
 
 /// Parse the `paths:` section: path keys at 4 spaces, methods at 8, `operationId` at 12, and
 /// parameters (`in: query` then `name:` of the same list item) at 18.
-fn parse_spec() -> Vec<SpecOp> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../reference/lxd-5.0.2-rest-api.yaml")).expect("reference/lxd-5.0.2-rest-api.yaml");
+fn parse_spec(file: &str) -> Vec<SpecOp> {
+    let text = std::fs::read_to_string(format!("{}/../reference/{file}", env!("CARGO_MANIFEST_DIR"))).expect(file);
     let mut ops = Vec::new();
     let mut in_paths = false;
     let mut key = String::new();
@@ -74,9 +75,97 @@ fn parse_spec() -> Vec<SpecOp> {
     ops
 }
 
+const LXD_SPEC: &str = "lxd-5.0.2-rest-api.yaml";
+const INCUS_SPEC: &str = "incus-6.0.4-rest-api.yaml";
+
+/// Operations whose scope Incus 6.0.4's spec widens: the builder keeps LXD 5.0.2's, which Incus
+/// accepts (a request without `project=` is the default project's).
+const INCUS_WIDER_SCOPE: &[(&str, &str)] = &[
+    ("operations_get", "Incus lists `project` (and `all-projects`); LXD 5.0.2's spec lists no query: the operations of every project"),
+    ("operations_get_recursion1", "as for operations_get"),
+];
+
+/// A path template without its parameters' names (`/1.0/x/{name}` → `/1.0/x/{}`).
+fn shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for ch in path.chars() {
+        match ch {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[test]
+fn every_incus_operation_has_a_builder_matching_the_incus_spec() {
+    let lxd = parse_spec(LXD_SPEC);
+    let ops = parse_spec(INCUS_SPEC);
+    assert_eq!(ops.len(), 266, "Incus 6.0.4's spec lists 266 operations");
+    let mut built = 0;
+    let mut failures = Vec::new();
+    let mut incus_only = 0;
+    for op in &ops {
+        let Some(entry) = coverage::entry(&op.id) else {
+            failures.push(format!("{}: no entry in api::coverage::ENTRIES", op.id));
+            continue;
+        };
+        // Shared operations: the same method, path (bar parameter names) and fixed query as LXD's,
+        // so the builders' sample requests are checked against LXD's template.
+        let mut row = op.clone();
+        match lxd.iter().find(|l| l.id == op.id) {
+            Some(l) => {
+                assert_eq!((shape(&l.path), &l.method, &l.fixed), (shape(&op.path), &op.method, &op.fixed), "{}: LXD and Incus rows differ", op.id);
+                row.path = l.path.clone();
+            }
+            None => incus_only += 1,
+        }
+        let samples = entry.samples();
+        if samples.is_empty() {
+            failures.push(format!("{}: no sample request", op.id));
+        }
+        for (i, req) in samples.into_iter().enumerate() {
+            let Some(req) = req else {
+                failures.push(format!("{}: builder #{i} of {} refused its sample arguments", op.id, entry.builder));
+                continue;
+            };
+            built += 1;
+            let wider = INCUS_WIDER_SCOPE.iter().any(|(o, _)| *o == op.id);
+            let mut own = Vec::new();
+            check_request(&row, &req, i, &mut own);
+            for f in own {
+                // A scope Incus widens: the builder's (LXD's) must be within Incus's.
+                let spec_scope = Scope { project: row.query.iter().any(|q| q == "project"), target: row.query.iter().any(|q| q == "target") };
+                let narrower = (!req.scope.project || spec_scope.project) && (!req.scope.target || spec_scope.target);
+                if wider && narrower && f.contains(": scope ") {
+                    continue;
+                }
+                failures.push(format!("incus: {f}"));
+            }
+        }
+        let srow = spec::find(&op.id).unwrap_or_else(|| panic!("{} missing from core/src/spec.rs", op.id));
+        assert!(srow.daemons.incus, "{}: core/src/spec.rs does not say Incus has it", op.id);
+        assert_eq!(srow.incus_query, op.query.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), "{}", op.id);
+    }
+    for (o, _) in INCUS_WIDER_SCOPE {
+        assert!(ops.iter().any(|x| x.id == *o), "INCUS_WIDER_SCOPE names {o}, no Incus operation");
+    }
+    assert_eq!(incus_only, 46, "Incus 6.0.4 has 46 operations LXD 5.0.2 lacks");
+    let incus_rows = spec::OPERATIONS.iter().filter(|o| o.daemons.incus).count();
+    assert_eq!(incus_rows, ops.len(), "core/src/spec.rs marks {incus_rows} operations as Incus's");
+    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    println!("coverage (Incus 6.0.4): {}/{} operations mapped to typed builders ({} Incus only); {} builder requests asserted against the spec", ops.len(), ops.len(), incus_only, built);
+}
+
 #[test]
 fn every_operation_has_a_builder_matching_the_spec() {
-    let ops = parse_spec();
+    let ops = parse_spec(LXD_SPEC);
     assert_eq!(ops.len(), 220, "the spec lists 220 operations");
     let mut built = 0;
     let mut failures = Vec::new();
@@ -103,11 +192,14 @@ fn every_operation_has_a_builder_matching_the_spec() {
         assert_eq!((row.method, row.path, row.fixed_query), (op.method.as_str(), op.path.as_str(), op.fixed.as_str()), "{}", op.id);
         assert_eq!(row.query, op.query.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), "{}", op.id);
     }
+    let incus = parse_spec(INCUS_SPEC);
     for e in coverage::ENTRIES {
-        assert!(ops.iter().any(|o| o.id == e.op), "entry {} is not an operation of the spec", e.op);
+        assert!(ops.iter().any(|o| o.id == e.op) || incus.iter().any(|o| o.id == e.op), "entry {} is an operation of neither spec", e.op);
+        let row = spec::find(e.op).unwrap();
+        assert_eq!(row.daemons.lxd, ops.iter().any(|o| o.id == e.op), "{}: core/src/spec.rs is wrong about LXD", e.op);
     }
     assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
-    println!("coverage: {}/{} operations mapped to typed builders; {} builder requests asserted against the spec", ops.len(), ops.len(), built);
+    println!("coverage (LXD 5.0.2): {}/{} operations mapped to typed builders; {} builder requests asserted against the spec", ops.len(), ops.len(), built);
     assert!(built >= 220);
 }
 

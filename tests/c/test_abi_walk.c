@@ -8067,6 +8067,513 @@ static void walk_lxd_instance_move_to_member(void) {
     }
 }
 
+/* enum lxd_result lxd_instance_rebuild(const struct lxd_client* client, const char* name, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_rebuild(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(NULL, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(NULL, "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_rebuild(client, "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_rebuild(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_rebuild", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_access(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_access(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_access(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_access(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_access", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_exec_output_list(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_exec_output_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_list(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_list(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_list", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_exec_output_get(const struct lxd_client* client, const char* name, const char* file, uint8_t** data_out, size_t* len_out, struct lxd_error** err_out) */
+static void walk_lxd_instance_exec_output_get(void) {
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", "abiwalk", &data_out_v, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "valid", rc, err, EXPECT_VALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(NULL, "abiwalk", "abiwalk", &data_out_v, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "client=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(NULL, "abiwalk", "abiwalk", &data_out_v, &len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, NULL, "abiwalk", &data_out_v, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "name=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, NULL, "abiwalk", &data_out_v, &len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", NULL, &data_out_v, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(file=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "file=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", NULL, &data_out_v, &len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        (void)data_out_v;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", "abiwalk", NULL, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(data_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "data_out=NULL", rc, err, EXPECT_INVALID, 1, len_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        (void)data_out_v;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", "abiwalk", NULL, &len_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(data_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "data_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, len_out_v == (size_t)0x5a);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        (void)len_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", "abiwalk", &data_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(len_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "len_out=NULL", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        (void)len_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", "abiwalk", &data_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(len_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "len_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, data_out_v == (uint8_t *)SENTINEL);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, BAD_UTF8, "abiwalk", &data_out_v, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+    {
+        uint8_t *data_out_v = (uint8_t *)SENTINEL;
+        size_t len_out_v = (size_t)0x5a;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_get(client, "abiwalk", BAD_UTF8, &data_out_v, &len_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_get(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_get", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, data_out_v == (uint8_t *)SENTINEL && len_out_v == (size_t)0x5a);
+        if (data_out_v != (uint8_t *)SENTINEL) lxd_bytes_free(data_out_v, len_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_exec_output_delete(const struct lxd_client* client, const char* name, const char* file, struct lxd_error** err_out) */
+static void walk_lxd_instance_exec_output_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(file=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "file=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(file=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "file=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_exec_output_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_exec_output_delete(file=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_exec_output_delete", "file=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_network_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_network_list(void) {
     {
@@ -8813,6 +9320,60 @@ static void walk_lxd_network_state(void) {
         if (hs_now() - t0 > 3) printf("  slow: lxd_network_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_allocations(const struct lxd_client* client, bool all_projects, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_allocations(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_allocations(client, false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_allocations(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_allocations", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_allocations(NULL, false, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_allocations(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_allocations", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_allocations(NULL, false, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_allocations(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_allocations", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_allocations(client, false, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_allocations(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_allocations", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_allocations(client, false, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_allocations(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_allocations", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
 }
@@ -11572,6 +12133,60 @@ static void walk_lxd_server_get_public(void) {
         lxd_result rc = lxd_server_get_public(client, NULL, NULL);
         if (hs_now() - t0 > 3) printf("  slow: lxd_server_get_public(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
         check_result("lxd_server_get_public", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_server_metadata_configuration(const struct lxd_client* client, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_server_metadata_configuration(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_metadata_configuration(client, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_metadata_configuration(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_metadata_configuration", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_metadata_configuration(NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_metadata_configuration(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_metadata_configuration", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_metadata_configuration(NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_metadata_configuration(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_metadata_configuration", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_metadata_configuration(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_metadata_configuration(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_metadata_configuration", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_server_metadata_configuration(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_server_metadata_configuration(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_server_metadata_configuration", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
         lxd_error_free(err);
     }
 }
@@ -22073,6 +22688,582 @@ static void walk_lxd_storage_volume_backup_import_fd(void) {
     }
 }
 
+/* enum lxd_result lxd_storage_bucket_backup_export_path(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, const char* path, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_export_path(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(NULL, "abiwalk", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(NULL, "abiwalk", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "bucket=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, BAD_UTF8, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", BAD_UTF8, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", BAD_UTF8, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_path(client, "abiwalk", "abiwalk", "abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_backup_export_fd(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, int fd, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_export_fd(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(NULL, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(NULL, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "bucket=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, BAD_UTF8, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", BAD_UTF8, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", BAD_UTF8, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", (int)INT_MIN, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", (int)-1, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_export_fd(client, "abiwalk", "abiwalk", "abiwalk", (int)INT_MAX, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_export_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_export_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_debug_memory_path(const struct lxd_client* client, const char* name, const char* format, const char* path, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_instance_debug_memory_path(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(NULL, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, NULL, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(format=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "format=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", NULL, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(format=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "format=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(path=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "path=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", NULL, stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(path=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "path=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", "/1.0", NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", "/1.0", stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, BAD_UTF8, "abiwalk", "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", BAD_UTF8, "/1.0", stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(format=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "format=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_path(client, "abiwalk", "abiwalk", BAD_UTF8, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_path(path=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_path", "path=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_instance_debug_memory_fd(const struct lxd_client* client, const char* name, const char* format, int fd, lxd_progress_cb progress, void* progress_user, struct lxd_error** err_out) */
+static void walk_lxd_instance_debug_memory_fd(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(NULL, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, NULL, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(format=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "format=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", NULL, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(format=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "format=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(progress=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "progress=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", abi_devnull(), NULL, (void *)abi_buffer, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(progress=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "progress=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(progress_user=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "progress_user=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", abi_devnull(), stub_lxd_progress_cb, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(progress_user=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "progress_user=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, BAD_UTF8, "abiwalk", abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", BAD_UTF8, abi_devnull(), stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(format=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "format=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", (int)INT_MIN, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(fd=INT_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "fd=INT_MIN", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", (int)-1, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(fd=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "fd=-1", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_instance_debug_memory_fd(client, "abiwalk", "abiwalk", (int)INT_MAX, stub_lxd_progress_cb, (void *)abi_buffer, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_instance_debug_memory_fd(fd=INT_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_instance_debug_memory_fd", "fd=INT_MAX", rc, err, EXPECT_NO_PANIC, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_certificate_token_create(const struct lxd_client* client, const char* name, char** token_out, struct lxd_operation** op_out, struct lxd_error** err_out) */
 static void walk_lxd_certificate_token_create(void) {
     {
@@ -24487,6 +25678,90 @@ static void walk_lxd_cluster_member_restore(void) {
     }
 }
 
+/* enum lxd_result lxd_cluster_member_state(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_cluster_member_state(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_cluster_member_state(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_cluster_member_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_cluster_member_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_metrics_get(const struct lxd_client* client, char** text_out, struct lxd_error** err_out) */
 static void walk_lxd_metrics_get(void) {
     {
@@ -25965,6 +27240,672 @@ static void walk_lxd_network_forward_delete(void) {
     }
 }
 
+/* enum lxd_result lxd_network_integration_list(const struct lxd_client* client, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(client, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(client, 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(client, 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(client, (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(client, (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_list(client, (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_get(const struct lxd_client* client, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_get(client, BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_exists(const struct lxd_client* client, const char* name, bool* exists_out, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_exists(void) {
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(client, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(client, NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(client, NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_exists(client, BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_create(const struct lxd_client* client, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_create(client, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_create(NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_create(NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_create(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_create(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_create(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_update(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_update(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_patch(const struct lxd_client* client, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_patch(client, "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_rename(const struct lxd_client* client, const char* name, const char* new_name, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_rename(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(NULL, "abiwalk", "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(NULL, "abiwalk", "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, NULL, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, NULL, "abiwalk2", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, BAD_UTF8, "abiwalk2", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_rename(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_integration_delete(const struct lxd_client* client, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_network_integration_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_delete(client, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_delete(NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_delete(NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_delete(client, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_delete(client, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_integration_delete(client, BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_integration_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_integration_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
 /* enum lxd_result lxd_network_leases(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
 static void walk_lxd_network_leases(void) {
     {
@@ -26044,6 +27985,794 @@ static void walk_lxd_network_leases(void) {
         lxd_result rc = lxd_network_leases(client, BAD_UTF8, &json_out_v, &err);
         if (hs_now() - t0 > 3) printf("  slow: lxd_network_leases(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_network_leases", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_list(const struct lxd_client* client, const char* network, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_get(const struct lxd_client* client, const char* network, const char* listen_address, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_get(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_get", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_create(const struct lxd_client* client, const char* network, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(NULL, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(NULL, "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_create(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_update(const struct lxd_client* client, const char* network, const char* listen_address, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_update(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_patch(const struct lxd_client* client, const char* network, const char* listen_address, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_delete(const struct lxd_client* client, const char* network, const char* listen_address, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "network=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_delete(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_delete", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_network_load_balancer_state(const struct lxd_client* client, const char* network, const char* listen_address, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_network_load_balancer_state(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, "abiwalk", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(NULL, "abiwalk", "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(NULL, "abiwalk", "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(network=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "network=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(network=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "network=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, "abiwalk", NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(listen_address=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "listen_address=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, "abiwalk", NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(listen_address=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "listen_address=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, BAD_UTF8, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(network=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "network=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_network_load_balancer_state(client, "abiwalk", BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_network_load_balancer_state(listen_address=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_network_load_balancer_state", "listen_address=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
         lxd_error_free(err);
     }
@@ -28771,6 +31500,2359 @@ static void walk_lxd_project_state(void) {
         if (hs_now() - t0 > 3) printf("  slow: lxd_project_state(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
         check_result("lxd_project_state", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
         if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_project_access(const struct lxd_client* client, const char* name, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_project_access(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(client, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(NULL, "abiwalk", &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(NULL, "abiwalk", &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(client, NULL, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(client, NULL, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_project_access(client, BAD_UTF8, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_project_access(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_project_access", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_list(const struct lxd_client* client, const char* pool, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_list(client, "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_get(const struct lxd_client* client, const char* pool, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_get(client, "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_exists(const struct lxd_client* client, const char* pool, const char* name, bool* exists_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_exists(void) {
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, "abiwalk", "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(NULL, "abiwalk", "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(NULL, "abiwalk", "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, NULL, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, NULL, "abiwalk", &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, "abiwalk", NULL, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, "abiwalk", NULL, &exists_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(exists_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "exists_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        (void)exists_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(exists_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "exists_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, BAD_UTF8, "abiwalk", &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        bool exists_out_v = false;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_exists(client, "abiwalk", BAD_UTF8, &exists_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_exists(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_exists", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_create(const struct lxd_client* client, const char* pool, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(NULL, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(NULL, "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_create(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_update(const struct lxd_client* client, const char* pool, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_update(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_patch(const struct lxd_client* client, const char* pool, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_patch(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_patch(client, "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_patch(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_patch", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_delete(const struct lxd_client* client, const char* pool, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_delete(client, "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_key_list(const struct lxd_client* client, const char* pool, const char* bucket, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_key_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(NULL, "abiwalk", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(NULL, "abiwalk", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "bucket=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_list(client, "abiwalk", "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_key_get(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_key_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(NULL, "abiwalk", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(NULL, "abiwalk", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "bucket=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, BAD_UTF8, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_get(client, "abiwalk", "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_key_create(const struct lxd_client* client, const char* pool, const char* bucket, const char* json, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_key_create(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(NULL, "abiwalk", "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(NULL, "abiwalk", "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, NULL, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, NULL, "abiwalk", "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", NULL, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "bucket=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", NULL, "{}", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, BAD_UTF8, "abiwalk", "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", BAD_UTF8, "{}", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_create(client, "abiwalk", "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_key_update(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, const char* json, const char* etag, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_key_update(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(NULL, "abiwalk", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(NULL, "abiwalk", "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, NULL, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "bucket=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", NULL, "abiwalk", "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", NULL, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", NULL, "{}", "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "json=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", NULL, "\"abiwalk-etag\"", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(etag=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "etag=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(etag=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "etag=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, BAD_UTF8, "abiwalk", "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", BAD_UTF8, "abiwalk", "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", BAD_UTF8, "{}", "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", BAD_UTF8, "\"abiwalk-etag\"", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_update(client, "abiwalk", "abiwalk", "abiwalk", "{}", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_update(etag=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_update", "etag=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_key_delete(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_key_delete(void) {
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "valid", rc, err, EXPECT_VALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(NULL, "abiwalk", "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(NULL, "abiwalk", "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, NULL, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "pool=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, NULL, "abiwalk", "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", NULL, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "bucket=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", NULL, "abiwalk", NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, BAD_UTF8, "abiwalk", "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", BAD_UTF8, "abiwalk", &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_key_delete(client, "abiwalk", "abiwalk", BAD_UTF8, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_key_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_key_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_backup_list(const struct lxd_client* client, const char* pool, const char* bucket, int32_t recursion, char** json_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_list(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(NULL, "abiwalk", "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(NULL, "abiwalk", "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, NULL, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, NULL, "abiwalk", 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", NULL, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "bucket=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", NULL, 0, &json_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", "abiwalk", 0, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "json_out=NULL", rc, err, EXPECT_INVALID, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", "abiwalk", 0, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, BAD_UTF8, "abiwalk", 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", BAD_UTF8, 0, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", "abiwalk", (int32_t)INT32_MIN, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(recursion=INT32_MIN) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "recursion=INT32_MIN", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", "abiwalk", (int32_t)-1, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(recursion=-1) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "recursion=-1", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_list(client, "abiwalk", "abiwalk", (int32_t)INT32_MAX, &json_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_list(recursion=INT32_MAX) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_list", "recursion=INT32_MAX", rc, err, EXPECT_NO_PANIC, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_backup_get(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, char** json_out, char** etag_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_get(void) {
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "valid", rc, err, EXPECT_VALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(NULL, "abiwalk", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "client=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(NULL, "abiwalk", "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "pool=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, NULL, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", NULL, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "bucket=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", NULL, "abiwalk", &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", NULL, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "name=NULL", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", NULL, &json_out_v, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", "abiwalk", NULL, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(json_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "json_out=NULL", rc, err, EXPECT_INVALID, 1, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        (void)json_out_v;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", "abiwalk", NULL, &etag_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(json_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "json_out=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, etag_out_v == (char *)SENTINEL);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", "abiwalk", &json_out_v, NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(etag_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "etag_out=NULL", rc, err, EXPECT_ACCEPTED, 1, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        (void)etag_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", "abiwalk", &json_out_v, NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(etag_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "etag_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, json_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, BAD_UTF8, "abiwalk", "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", BAD_UTF8, "abiwalk", &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+    {
+        char *json_out_v = (char *)SENTINEL;
+        char *etag_out_v = (char *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_get(client, "abiwalk", "abiwalk", BAD_UTF8, &json_out_v, &etag_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_get(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_get", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, json_out_v == (char *)SENTINEL && etag_out_v == (char *)SENTINEL);
+        if (json_out_v != (char *)SENTINEL) lxd_string_free(json_out_v);
+        if (etag_out_v != (char *)SENTINEL) lxd_string_free(etag_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_backup_create(const struct lxd_client* client, const char* pool, const char* bucket, const char* json, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_create(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(NULL, "abiwalk", "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(NULL, "abiwalk", "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, NULL, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, NULL, "abiwalk", "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", NULL, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "bucket=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", NULL, "{}", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(json=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "json=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(json=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "json=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", "abiwalk", "{}", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", "abiwalk", "{}", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, BAD_UTF8, "abiwalk", "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", BAD_UTF8, "{}", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_create(client, "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_create(json=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_create", "json=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_backup_rename(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, const char* new_name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_rename(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(NULL, "abiwalk", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(NULL, "abiwalk", "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, NULL, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "bucket=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", NULL, "abiwalk", "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", NULL, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", NULL, "abiwalk2", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(new_name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "new_name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(new_name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "new_name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", "abiwalk", "abiwalk2", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", "abiwalk", "abiwalk2", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, BAD_UTF8, "abiwalk", "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", BAD_UTF8, "abiwalk", "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", BAD_UTF8, "abiwalk2", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_rename(client, "abiwalk", "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_rename(new_name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_rename", "new_name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+}
+
+/* enum lxd_result lxd_storage_bucket_backup_delete(const struct lxd_client* client, const char* pool, const char* bucket, const char* name, struct lxd_operation** op_out, struct lxd_error** err_out) */
+static void walk_lxd_storage_bucket_backup_delete(void) {
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(valid) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "valid", rc, err, EXPECT_VALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(NULL, "abiwalk", "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(client=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "client=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(NULL, "abiwalk", "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(client=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "client=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, NULL, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(pool=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "pool=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, NULL, "abiwalk", "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(pool=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "pool=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", NULL, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(bucket=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "bucket=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", NULL, "abiwalk", &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(bucket=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "bucket=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", "abiwalk", NULL, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(name=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "name=NULL", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", "abiwalk", NULL, &op_out_v, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(name=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "name=NULL, err_out=NULL", rc, err, EXPECT_INVALID, 0, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", "abiwalk", "abiwalk", NULL, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(op_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "op_out=NULL", rc, err, EXPECT_ACCEPTED, 1, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        (void)op_out_v;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", "abiwalk", "abiwalk", NULL, NULL);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(op_out=NULL, err_out=NULL) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "op_out=NULL, err_out=NULL", rc, err, EXPECT_ACCEPTED, 0, 1);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, BAD_UTF8, "abiwalk", "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(pool=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "pool=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", BAD_UTF8, "abiwalk", &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(bucket=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "bucket=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
+        lxd_error_free(err);
+    }
+    {
+        lxd_operation *op_out_v = (lxd_operation *)SENTINEL;
+        lxd_error *err = NULL;
+        double t0 = hs_now();
+        lxd_result rc = lxd_storage_bucket_backup_delete(client, "abiwalk", "abiwalk", BAD_UTF8, &op_out_v, &err);
+        if (hs_now() - t0 > 3) printf("  slow: lxd_storage_bucket_backup_delete(name=invalid UTF-8) took %.1f s\n", hs_now() - t0);
+        check_result("lxd_storage_bucket_backup_delete", "name=invalid UTF-8", rc, err, EXPECT_INVALID, 1, op_out_v == (lxd_operation *)SENTINEL);
+        if (op_out_v != (lxd_operation *)SENTINEL) lxd_operation_free(op_out_v);
         lxd_error_free(err);
     }
 }
@@ -32775,7 +37857,7 @@ static void walk_lxd_warning_set_status(void) {
     }
 }
 
-/* 321 functions. */
+/* 366 functions. */
 static void walk_all(void) {
     walk_lxd_string_free();
     walk_lxd_bytes_free();
@@ -32874,6 +37956,11 @@ static void walk_all(void) {
     walk_lxd_instance_list_filtered();
     walk_lxd_instance_create_from_image();
     walk_lxd_instance_move_to_member();
+    walk_lxd_instance_rebuild();
+    walk_lxd_instance_access();
+    walk_lxd_instance_exec_output_list();
+    walk_lxd_instance_exec_output_get();
+    walk_lxd_instance_exec_output_delete();
     walk_lxd_network_list();
     walk_lxd_network_get();
     walk_lxd_network_exists();
@@ -32883,6 +37970,7 @@ static void walk_all(void) {
     walk_lxd_network_rename();
     walk_lxd_network_delete();
     walk_lxd_network_state();
+    walk_lxd_network_allocations();
     walk_lxd_operation_open();
     walk_lxd_operation_list();
     walk_lxd_operation_set_progress_handler();
@@ -32918,6 +38006,7 @@ static void walk_all(void) {
     walk_lxd_server_resources();
     walk_lxd_server_api_versions();
     walk_lxd_server_get_public();
+    walk_lxd_server_metadata_configuration();
     walk_lxd_snapshot_list();
     walk_lxd_snapshot_get();
     walk_lxd_snapshot_update();
@@ -33000,6 +38089,10 @@ static void walk_all(void) {
     walk_lxd_storage_volume_backup_export_fd();
     walk_lxd_storage_volume_backup_import_path();
     walk_lxd_storage_volume_backup_import_fd();
+    walk_lxd_storage_bucket_backup_export_path();
+    walk_lxd_storage_bucket_backup_export_fd();
+    walk_lxd_instance_debug_memory_path();
+    walk_lxd_instance_debug_memory_fd();
     walk_lxd_certificate_token_create();
     walk_lxd_certificate_add_untrusted();
     walk_lxd_console_attach();
@@ -33028,6 +38121,7 @@ static void walk_all(void) {
     walk_lxd_cluster_member_set_state();
     walk_lxd_cluster_member_evacuate();
     walk_lxd_cluster_member_restore();
+    walk_lxd_cluster_member_state();
     walk_lxd_metrics_get();
     walk_lxd_network_acl_list();
     walk_lxd_network_acl_get();
@@ -33044,7 +38138,22 @@ static void walk_all(void) {
     walk_lxd_network_forward_update();
     walk_lxd_network_forward_patch();
     walk_lxd_network_forward_delete();
+    walk_lxd_network_integration_list();
+    walk_lxd_network_integration_get();
+    walk_lxd_network_integration_exists();
+    walk_lxd_network_integration_create();
+    walk_lxd_network_integration_update();
+    walk_lxd_network_integration_patch();
+    walk_lxd_network_integration_rename();
+    walk_lxd_network_integration_delete();
     walk_lxd_network_leases();
+    walk_lxd_network_load_balancer_list();
+    walk_lxd_network_load_balancer_get();
+    walk_lxd_network_load_balancer_create();
+    walk_lxd_network_load_balancer_update();
+    walk_lxd_network_load_balancer_patch();
+    walk_lxd_network_load_balancer_delete();
+    walk_lxd_network_load_balancer_state();
     walk_lxd_network_peer_list();
     walk_lxd_network_peer_get();
     walk_lxd_network_peer_create();
@@ -33073,6 +38182,24 @@ static void walk_all(void) {
     walk_lxd_project_rename();
     walk_lxd_project_delete();
     walk_lxd_project_state();
+    walk_lxd_project_access();
+    walk_lxd_storage_bucket_list();
+    walk_lxd_storage_bucket_get();
+    walk_lxd_storage_bucket_exists();
+    walk_lxd_storage_bucket_create();
+    walk_lxd_storage_bucket_update();
+    walk_lxd_storage_bucket_patch();
+    walk_lxd_storage_bucket_delete();
+    walk_lxd_storage_bucket_key_list();
+    walk_lxd_storage_bucket_key_get();
+    walk_lxd_storage_bucket_key_create();
+    walk_lxd_storage_bucket_key_update();
+    walk_lxd_storage_bucket_key_delete();
+    walk_lxd_storage_bucket_backup_list();
+    walk_lxd_storage_bucket_backup_get();
+    walk_lxd_storage_bucket_backup_create();
+    walk_lxd_storage_bucket_backup_rename();
+    walk_lxd_storage_bucket_backup_delete();
     walk_lxd_storage_volume_list();
     walk_lxd_storage_volume_get();
     walk_lxd_storage_volume_exists();

@@ -9,7 +9,7 @@ use super::{arg, collection_call, Parser};
 use lxd_core::Request;
 
 /// Every resource id the dispatch knows.
-pub const RESOURCES: &[&str] = &["certificates", "instances", "instance_snapshots", "images", "image_aliases", "networks", "profiles", "storage_pools", "projects", "network_acls", "network_zones", "network_zone_records", "network_forwards", "network_peers", "cluster_members", "cluster_groups", "warnings", "storage_volumes", "storage_volume_snapshots", "instance_backups", "storage_volume_backups"];
+pub const RESOURCES: &[&str] = &["certificates", "instances", "instance_snapshots", "images", "image_aliases", "networks", "profiles", "storage_pools", "projects", "network_acls", "network_zones", "network_zone_records", "network_forwards", "network_peers", "cluster_members", "cluster_groups", "warnings", "storage_volumes", "storage_volume_snapshots", "instance_backups", "storage_volume_backups", "storage_buckets", "storage_bucket_keys", "storage_bucket_backups", "network_load_balancers", "network_integrations"];
 
 /// The call `verb` on the resource `id` (parents are string arguments named as in C), or `None`
 /// for an id that is no registry resource.
@@ -36,6 +36,11 @@ pub fn build(id: &str, verb: &str, cmd: &Value) -> Option<Result<(Request, Parse
         "storage_volume_snapshots" => (|| collection_call::<Value>(collections::storage_volume_snapshots(arg(cmd, "pool")?, arg(cmd, "volume_type")?, arg(cmd, "volume")?)?, verb, cmd))(),
         "instance_backups" => (|| collection_call::<Value>(collections::instance_backups(arg(cmd, "instance")?)?, verb, cmd))(),
         "storage_volume_backups" => (|| collection_call::<Value>(collections::storage_volume_backups(arg(cmd, "pool")?, arg(cmd, "volume_type")?, arg(cmd, "volume")?)?, verb, cmd))(),
+        "storage_buckets" => (|| collection_call::<Value>(collections::storage_buckets(arg(cmd, "pool")?)?, verb, cmd))(),
+        "storage_bucket_keys" => (|| collection_call::<Value>(collections::storage_bucket_keys(arg(cmd, "pool")?, arg(cmd, "bucket")?)?, verb, cmd))(),
+        "storage_bucket_backups" => (|| collection_call::<Value>(collections::storage_bucket_backups(arg(cmd, "pool")?, arg(cmd, "bucket")?)?, verb, cmd))(),
+        "network_load_balancers" => (|| collection_call::<Value>(collections::network_load_balancers(arg(cmd, "network")?)?, verb, cmd))(),
+        "network_integrations" => collection_call::<Value>(collections::network_integrations(), verb, cmd),
         _ => return None,
     })
 }

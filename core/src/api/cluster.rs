@@ -109,6 +109,14 @@ pub fn member_state(name: &str, action: MemberAction, mode: Option<&str>) -> Res
     Ok(Call::new(super::endpoint::post(Op::ClusterMemberStatePost, &["cluster", "members", name, "state"]).json(&body)?, parse_async))
 }
 
+/// `GET /1.0/cluster/members/<name>/state` (Incus 6.0 only): the member's `sysinfo` (uptime, load,
+/// memory, processes) and the space of each storage pool on it. A server that is not clustered
+/// answers for its own name `none`.
+pub fn member_state_get(name: &str) -> Result<Call<Value>> {
+    check_name("cluster member", name)?;
+    Ok(Call::new(super::endpoint::get(Op::ClusterMemberStateGet, &["cluster", "members", name, "state"]), crate::response::parse_sync::<Value>))
+}
+
 pub use super::collections::cluster_groups as groups;
 
 #[cfg(test)]

@@ -145,3 +145,46 @@ pub fn storage_volume_backups(pool: &str, volume_type: &str, volume: &str) -> Re
     check_name("storage volume", volume)?;
     Ok(Collection::new("volume backup", &["storage-pools", pool, "volumes", volume_type, volume, "backups"], Scope::BOTH).with_ops(CollectionOps { list: Some(Op::StoragePoolVolumesTypeBackupsGet), create: Some(Op::StoragePoolVolumesTypeBackupsPost), get: Some(Op::StoragePoolVolumesTypeBackupGet), put: None, patch: None, rename: Some(Op::StoragePoolVolumesTypeBackupPost), delete: Some(Op::StoragePoolVolumesTypeBackupDelete) }))
 }
+
+/// `/1.0/storage-pools/{poolName}/buckets`: The object storage buckets of one pool (Incus only;
+/// `StorageBucketsPost`: `name` (3 to 63 lowercase letters, digits, periods, hyphens),
+/// `description`, `config` such as `size`). Buckets cannot be renamed. Local pools (dir, btrfs,
+/// lvm, zfs) serve buckets through MinIO, which Incus runs from the `minio` binary; without it
+/// Incus refuses to create one.
+pub fn storage_buckets(pool: &str) -> Result<Collection> {
+    check_name("storage pool", pool)?;
+    Ok(Collection::new("storage bucket", &["storage-pools", pool, "buckets"], Scope::PROJECT).with_ops(CollectionOps { list: Some(Op::StoragePoolBucketsGet), create: Some(Op::StoragePoolBucketPost), get: Some(Op::StoragePoolBucketGet), put: Some(Op::StoragePoolBucketPut), patch: Some(Op::StoragePoolBucketPatch), rename: None, delete: Some(Op::StoragePoolBucketDelete) }))
+}
+
+/// `/1.0/storage-pools/{poolName}/buckets/{bucketName}/keys`: The access keys of one bucket (Incus
+/// only; `StorageBucketKeysPost`: `name`, `description`, `role` (`admin` or `read-only`),
+/// `access-key`, `secret-key` (generated when empty)). Keys cannot be renamed.
+pub fn storage_bucket_keys(pool: &str, bucket: &str) -> Result<Collection> {
+    check_name("storage pool", pool)?;
+    check_name("storage bucket", bucket)?;
+    Ok(Collection::new("storage bucket key", &["storage-pools", pool, "buckets", bucket, "keys"], Scope::PROJECT).with_ops(CollectionOps { list: Some(Op::StoragePoolBucketKeysGet), create: Some(Op::StoragePoolBucketKeyPost), get: Some(Op::StoragePoolBucketKeyGet), put: Some(Op::StoragePoolBucketKeyPut), patch: None, rename: None, delete: Some(Op::StoragePoolBucketKeyDelete) }))
+}
+
+/// `/1.0/storage-pools/{poolName}/buckets/{bucketName}/backups`: The backups of one bucket (Incus
+/// only; `StorageBucketBackupsPost`: `name`, `expires_at`, `compression_algorithm`): list, get,
+/// create, rename and delete (operations). Download one with
+/// `lxd_storage_bucket_backup_export_path`.
+pub fn storage_bucket_backups(pool: &str, bucket: &str) -> Result<Collection> {
+    check_name("storage pool", pool)?;
+    check_name("storage bucket", bucket)?;
+    Ok(Collection::new("bucket backup", &["storage-pools", pool, "buckets", bucket, "backups"], Scope::BOTH).with_ops(CollectionOps { list: Some(Op::StoragePoolBucketsBackupsGet), create: Some(Op::StoragePoolBucketsBackupsPost), get: Some(Op::StoragePoolBucketsBackupGet), put: None, patch: None, rename: Some(Op::StoragePoolBucketsBackupPost), delete: Some(Op::StoragePoolBucketsBackupDelete) }))
+}
+
+/// `/1.0/networks/{networkName}/load-balancers`: The load balancers of one network (Incus only;
+/// `NetworkLoadBalancersPost`: `listen_address`, `description`, `config`, `backends`, `ports`). A
+/// load balancer is named by its listen address and cannot be renamed. Only OVN networks have them.
+pub fn network_load_balancers(network: &str) -> Result<Collection> {
+    check_name("network", network)?;
+    Ok(Collection::new("network load balancer", &["networks", network, "load-balancers"], Scope::PROJECT).with_ops(CollectionOps { list: Some(Op::NetworkLoadBalancersGet), create: Some(Op::NetworkLoadBalancersPost), get: Some(Op::NetworkLoadBalancerGet), put: Some(Op::NetworkLoadBalancerPut), patch: Some(Op::NetworkLoadBalancerPatch), rename: None, delete: Some(Op::NetworkLoadBalancerDelete) }))
+}
+
+/// `/1.0/network-integrations`: The network integrations (Incus only; `NetworkIntegrationsPost`:
+/// `name`, `description`, `type` (`ovn`: an OVN interconnection), `config`).
+pub fn network_integrations() -> Collection {
+    Collection::new("network integration", &["network-integrations"], Scope::NONE).with_ops(CollectionOps { list: Some(Op::NetworkIntegrationsGet), create: Some(Op::NetworkIntegrationsPost), get: Some(Op::NetworkIntegrationGet), put: Some(Op::NetworkIntegrationPut), patch: Some(Op::NetworkIntegrationPatch), rename: Some(Op::NetworkIntegrationPost), delete: Some(Op::NetworkIntegrationDelete) })
+}

@@ -27,6 +27,29 @@ pub fn delete(instance: &str, file: &str) -> Result<Call<()>> {
     Ok(Call::new(super::endpoint::delete(Op::InstanceLogDelete, &["instances", instance, "logs", file]), parse_empty))
 }
 
+/// `GET /1.0/instances/<name>/logs/exec-output` (Incus 6.0 only): the names of the output records
+/// of commands run with `record-output` (`exec_<uuid>.stdout`, `exec_<uuid>.stderr`).
+pub fn exec_outputs(instance: &str) -> Result<Call<Vec<String>>> {
+    check_instance_name(instance)?;
+    Ok(Call::new(super::endpoint::get(Op::InstanceExecOutputsGet, &["instances", instance, "logs", "exec-output"]), parse_names))
+}
+
+/// `GET /1.0/instances/<name>/logs/exec-output/<file>` (Incus 6.0 only): one output record (raw
+/// bytes).
+pub fn exec_output_get(instance: &str, file: &str) -> Result<Call<Vec<u8>>> {
+    check_instance_name(instance)?;
+    check_name("exec output file", file)?;
+    Ok(Call::new(super::endpoint::get(Op::InstanceExecOutputGet, &["instances", instance, "logs", "exec-output", file]), parse_bytes))
+}
+
+/// `DELETE /1.0/instances/<name>/logs/exec-output/<file>` (Incus 6.0 only): delete one output
+/// record.
+pub fn exec_output_delete(instance: &str, file: &str) -> Result<Call<()>> {
+    check_instance_name(instance)?;
+    check_name("exec output file", file)?;
+    Ok(Call::new(super::endpoint::delete(Op::InstanceExecOutputDelete, &["instances", instance, "logs", "exec-output", file]), parse_empty))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

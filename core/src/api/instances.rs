@@ -270,6 +270,35 @@ pub fn sftp(name: &str) -> Result<Request> {
     Ok(super::endpoint::get(Op::InstanceSftp, &["instances", name, "sftp"]).header("Connection", "Upgrade").header("Upgrade", "sftp"))
 }
 
+/// `POST /1.0/instances/<name>/rebuild` (Incus 6.0 only; an operation): replace the instance's
+/// root file system, keeping its configuration. `body` is Incus's `InstanceRebuildPost` (JSON
+/// text): `{"source": {"type": "image", "alias": "..."}}` (or `"fingerprint"`, `"server"`,
+/// `"protocol"` as for a creation) or `{"source": {"type": "none"}}` for an empty root. The
+/// instance must be stopped.
+pub fn rebuild(name: &str, body: &str) -> Result<Call<Operation>> {
+    check_instance_name(name)?;
+    Ok(Call::new(super::endpoint::post(Op::InstanceRebuildPost, &["instances", name, "rebuild"]).json_text(body)?, parse_async))
+}
+
+/// `GET /1.0/instances/<name>/access` (Incus 6.0 only): who may reach the instance, a JSON array
+/// of `{"identifier", "role", "provider"}`.
+pub fn access(name: &str) -> Result<Call<Value>> {
+    check_instance_name(name)?;
+    Ok(Call::new(super::endpoint::get(Op::InstanceAccess, &["instances", name, "access"]), parse_sync::<Value>))
+}
+
+/// `GET /1.0/instances/<name>/debug/memory?format=<format>` (Incus 6.0 only; virtual machines):
+/// a dump of the running VM's memory (the reply body is the file: stream it). `format` is QEMU's
+/// dump format (`elf`, the default when `None`, `win-dmp`, `kdump-zlib`, `kdump-lzo`,
+/// `kdump-snappy`).
+pub fn debug_memory(name: &str, format: Option<&str>) -> Result<Request> {
+    check_instance_name(name)?;
+    if let Some(f) = format {
+        check_name("memory dump format", f)?;
+    }
+    Ok(super::endpoint::get(Op::InstanceDebugMemoryGet, &["instances", name, "debug", "memory"]).query_opt("format", format))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -17,3 +17,12 @@ pub fn state(name: &str) -> Result<Call<NetworkState>> {
     check_name("network", name)?;
     Ok(Call::new(Request::get(&["networks", name, "state"]).scope(Op::NetworksStateGet.scope()), parse_sync::<NetworkState>))
 }
+
+/// `GET /1.0/network-allocations` (Incus 6.0 only): the addresses in use on the managed networks
+/// (`{"address", "used_by", "type", "nat", "hwaddr"}` each), of the client's project or, with
+/// `all_projects`, of every project.
+pub fn allocations(all_projects: bool) -> Call<Value> {
+    let req = super::endpoint::get(Op::NetworkAllocationsGet, &["network-allocations"]);
+    let req = if all_projects { req.query("all-projects", "true") } else { req };
+    Call::new(req, parse_sync::<Value>)
+}

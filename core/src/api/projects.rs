@@ -13,3 +13,10 @@ pub fn state(name: &str) -> Result<Call<Value>> {
     check_name("project", name)?;
     Ok(Call::new(super::endpoint::get(Op::ProjectStateGet, &["projects", name, "state"]), parse_sync::<Value>))
 }
+
+/// `GET /1.0/projects/<name>/access` (Incus 6.0 only): who may use the project, a JSON array of
+/// `{"identifier", "role", "provider"}`.
+pub fn access(name: &str) -> Result<Call<Value>> {
+    check_name("project", name)?;
+    Ok(Call::new(super::endpoint::get(Op::ProjectAccess, &["projects", name, "access"]), parse_sync::<Value>))
+}

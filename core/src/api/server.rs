@@ -22,3 +22,9 @@ pub fn patch(body: &str, etag: Option<&str>) -> Result<Call<()>> {
 pub fn resources() -> Call<Value> {
     Call::new(Request::get(&["resources"]).scope(Op::ResourcesGet.scope()), parse_value)
 }
+
+/// `GET /1.0/metadata/configuration` (Incus 6.0 only): the documentation of every configuration
+/// key the server knows (`{"configs": {"<entity>": {"<group>": {"keys": [...]}}}}`).
+pub fn metadata_configuration() -> Call<Value> {
+    Call::new(super::endpoint::get(Op::MetadataConfigurationGet, &["metadata", "configuration"]), parse_sync::<Value>)
+}

@@ -1,4 +1,4 @@
-//! Every operation of LXD 5.0.2's spec mapped to the typed builders that make its request, and
+//! Every operation of LXD 5.0.2's and Incus 6.0.4's specs mapped to the typed builders that make its request, and
 //! the C functions that expose them. `core/tests/coverage.rs` holds each sample request to its spec
 //! row (method, path, fixed query, scope); `tools/gen_coverage_table.py` turns [`ENTRIES`] into
 //! the README's coverage table.
@@ -27,6 +27,14 @@ pub const SAMPLE_PARAMS: &[(&str, &str)] = &[
     ("peerName", "peer1"),
     ("id", "op1"),
     ("uuid", "w1"),
+    // Incus 6.0.4's spec names some parameters differently (the values are the same).
+    ("poolName", "n1"),
+    ("volumeName", "v1"),
+    ("backupName", "b1"),
+    ("snapshotName", "s1"),
+    ("bucketName", "bk1"),
+    ("keyName", "k1"),
+    ("integration", "i1"),
 ];
 
 const N: &str = "n1";
@@ -40,6 +48,11 @@ const NET: &str = "net1";
 const ID: &str = "op1";
 const U: &str = "w1";
 const J: &str = "{}";
+const F: &str = "lxc.log";
+const BK: &str = "bk1";
+const K: &str = "k1";
+const I: &str = "i1";
+const LA: &str = "10.0.0.1";
 
 /// One operation: the builder(s) that make its request and the C function(s) over them.
 #[derive(Clone, Copy)]
@@ -102,6 +115,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("cluster_member_patch", "cluster::members().patch", "lxd_cluster_member_patch", || vec![r(cluster::members().patch(N, J, None))]),
     e!("cluster_member_post", "cluster::members().rename", "lxd_cluster_member_rename", || vec![r(cluster::members().rename(N, "n2"))]),
     e!("cluster_member_put", "cluster::members().put", "lxd_cluster_member_update", || vec![r(cluster::members().put(N, J, None))]),
+    e!("cluster_member_state_get", "cluster::member_state_get", "lxd_cluster_member_state", || vec![r(cluster::member_state_get(N))]),
     e!("cluster_member_state_post", "cluster::member_state", "lxd_cluster_member_set_state, lxd_cluster_member_evacuate, lxd_cluster_member_restore", || vec![r(cluster::member_state(N, cluster::MemberAction::Evacuate, None))]),
     e!("cluster_members_get", "cluster::members().list_names", "lxd_cluster_member_list (recursion 0)", || vec![Some(cluster::members().list_names().request)]),
     e!("cluster_members_get_recursion1", "cluster::members().list(1)", "lxd_cluster_member_list (recursion 1)", || vec![Some(cluster::members().list::<Value>(1).request)]),
@@ -139,6 +153,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("images_post_untrusted", "images::receive_untrusted", "— (request only: the receiving end of an LXD-to-LXD push)", || vec![r(images::receive_untrusted("sec", FP))]),
     e!("images_refresh_post", "images::refresh", "lxd_image_refresh", || vec![r(images::refresh(FP))]),
     e!("images_secret_post", "images::secret, lxd_core::transfer::image_secret", "lxd_image_secret, lxd_image_copy_to", || vec![r(images::secret(FP)), r(lxd_core::transfer::image_secret(FP))]),
+    e!("instance_access", "instances::access", "lxd_instance_access", || vec![r(instances::access(N))]),
     e!("instance_backup_delete", "instance_backups::collection(i).delete", "lxd_instance_backup_delete", || vec![instance_backups::collection(N).ok().and_then(|c| r(c.delete(B)))]),
     e!("instance_backup_export", "instance_backups::export", "lxd_instance_backup_export_path, lxd_instance_backup_export_fd", || vec![instance_backups::export(N, B).ok()]),
     e!("instance_backup_get", "instance_backups::collection(i).get", "lxd_instance_backup_get", || vec![instance_backups::collection(N).ok().and_then(|c| r(c.get::<Value>(B)))]),
@@ -149,7 +164,11 @@ pub const ENTRIES: &[Entry] = &[
     e!("instance_console_delete", "instance_console::clear_log", "lxd_instance_console_log_clear", || vec![r(instance_console::clear_log(N))]),
     e!("instance_console_get", "instance_console::log", "lxd_instance_console_log", || vec![r(instance_console::log(N))]),
     e!("instance_console_post", "instance_console::attach, instance_console::sockets", "lxd_console_attach (the console stream: read, write, resize), lxd_instance_console_create (the operation and its websocket secrets only)", || vec![r(instance_console::attach(N, 80, 24, "console"))]),
+    e!("instance_debug_memory_get", "instances::debug_memory", "lxd_instance_debug_memory_path, lxd_instance_debug_memory_fd", || vec![instances::debug_memory(N, None).ok(), instances::debug_memory(N, Some("elf")).ok()]),
     e!("instance_delete", "instances::collection().delete", "lxd_instance_delete", || vec![r(instances::collection().delete(N))]),
+    e!("instance_exec-output_delete", "instance_logs::exec_output_delete", "lxd_instance_exec_output_delete", || vec![r(instance_logs::exec_output_delete(N, F))]),
+    e!("instance_exec-output_get", "instance_logs::exec_output_get", "lxd_instance_exec_output_get", || vec![r(instance_logs::exec_output_get(N, F))]),
+    e!("instance_exec-outputs_get", "instance_logs::exec_outputs", "lxd_instance_exec_output_list", || vec![r(instance_logs::exec_outputs(N))]),
     e!("instance_exec_post", "lxd_core::exec::start, lxd_core::exec::ExecFlow", "lxd_instance_exec, lxd_instance_exec_fds, lxd_exec_start, lxd_exec_run", || vec![lxd_core::exec::ExecRequest::new(["true"]).ok().and_then(|x| r(lxd_core::exec::start(N, &x)))]),
     e!("instance_files_delete", "lxd_core::files::delete", "lxd_file_delete", || vec![r(lxd_core::files::delete(N, "/tmp/x"))]),
     e!("instance_files_get", "lxd_core::files::pull", "lxd_file_pull_path, lxd_file_pull_fd, lxd_file_pull_bytes, lxd_file_pull_tree, lxd_file_list", || vec![lxd_core::files::pull(N, "/etc/hostname").ok()]),
@@ -172,6 +191,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("instance_patch", "instances::collection().patch", "lxd_instance_patch", || vec![r(instances::collection().patch(N, J, None))]),
     e!("instance_post", "instances::collection().rename, instances::move_to_member, lxd_core::transfer::migration_source", "lxd_instance_rename, lxd_instance_move_to_member, lxd_instance_migrate_to, lxd_instance_copy_to", || vec![r(instances::collection().rename(N, "n2")), r(instances::move_to_member(N, "m3")), r(lxd_core::transfer::migration_source(N, false, true))]),
     e!("instance_put", "instances::collection().put, snapshots::restore", "lxd_instance_update, lxd_snapshot_restore", || vec![r(instances::collection().put(N, J, None)), r(snapshots::restore(N, S, false))]),
+    e!("instance_rebuild_post", "instances::rebuild", "lxd_instance_rebuild", || vec![r(instances::rebuild(N, r#"{"source":{"type":"none"}}"#))]),
     e!("instance_sftp", "instances::sftp", "— (request only: the upgraded connection needs an SFTP client)", || vec![instances::sftp(N).ok()]),
     e!("instance_snapshot_delete", "snapshots::collection(i).delete", "lxd_snapshot_delete", || vec![snapshots::collection(N).ok().and_then(|c| r(c.delete(S)))]),
     e!("instance_snapshot_get", "snapshots::collection(i).get, lxd_core::transfer::copy_local_source", "lxd_snapshot_get", || vec![snapshots::collection(N).ok().and_then(|c| r(c.get::<Snapshot>(S))), lxd_core::transfer::copy_local_source("n1/s1").ok()]),
@@ -193,6 +213,7 @@ pub const ENTRIES: &[Entry] = &[
         lxd_core::transfer::CopyOptions::from_json(None).ok().and_then(|o| r(lxd_core::transfer::copy_local("src1", N, &o, &Instance::default()))),
     ]),
     e!("instances_put", "instances::set_state_all", "lxd_instance_set_state_all", || vec![r(instances::set_state_all("stop", 5, true, false))]),
+    e!("metadata_configuration_get", "server::metadata_configuration", "lxd_server_metadata_configuration", || vec![Some(server::metadata_configuration().request)]),
     e!("metrics_get", "metrics::get", "lxd_metrics_get", || vec![Some(metrics::get().request)]),
     e!("network_acl_delete", "network_acls::collection().delete", "lxd_network_acl_delete", || vec![r(network_acls::collection().delete(N))]),
     e!("network_acl_get", "network_acls::collection().get", "lxd_network_acl_get", || vec![r(network_acls::collection().get::<Value>(N))]),
@@ -203,6 +224,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("network_acls_get", "network_acls::collection().list_names", "lxd_network_acl_list (recursion 0)", || vec![Some(network_acls::collection().list_names().request)]),
     e!("network_acls_get_recursion1", "network_acls::collection().list(1)", "lxd_network_acl_list (recursion 1)", || vec![Some(network_acls::collection().list::<Value>(1).request)]),
     e!("network_acls_post", "network_acls::collection().create_sync", "lxd_network_acl_create", || vec![r(network_acls::collection().create_sync(r#"{"name":"a1"}"#))]),
+    e!("network_allocations_get", "networks::allocations", "lxd_network_allocations", || vec![Some(networks::allocations(false).request), Some(networks::allocations(true).request)]),
     e!("network_delete", "networks::collection().delete", "lxd_network_delete", || vec![r(networks::collection().delete(N))]),
     e!("network_forward_delete", "network_forwards::collection(n).delete", "lxd_network_forward_delete", || vec![network_forwards::collection(NET).ok().and_then(|c| r(c.delete("10.0.0.1")))]),
     e!("network_forward_get", "network_forwards::collection(n).get", "lxd_network_forward_get", || vec![network_forwards::collection(NET).ok().and_then(|c| r(c.get::<Value>("10.0.0.1")))]),
@@ -212,6 +234,22 @@ pub const ENTRIES: &[Entry] = &[
     e!("network_forwards_get", "network_forwards::collection(n).list_names", "lxd_network_forward_list (recursion 0)", || vec![network_forwards::collection(NET).ok().map(|c| c.list_names().request)]),
     e!("network_forwards_post", "network_forwards::collection(n).create_sync", "lxd_network_forward_create", || vec![network_forwards::collection(NET).ok().and_then(|c| r(c.create_sync(r#"{"listen_address":"10.0.0.1"}"#)))]),
     e!("network_get", "networks::collection().get", "lxd_network_get", || vec![r(networks::collection().get::<Network>(N))]),
+    e!("network_integration_delete", "network_integrations::collection().delete", "lxd_network_integration_delete", || vec![r(network_integrations::collection().delete(I))]),
+    e!("network_integration_get", "network_integrations::collection().get", "lxd_network_integration_get, lxd_network_integration_exists", || vec![r(network_integrations::collection().get::<Value>(I))]),
+    e!("network_integration_patch", "network_integrations::collection().patch", "lxd_network_integration_patch", || vec![r(network_integrations::collection().patch(I, J, None))]),
+    e!("network_integration_post", "network_integrations::collection().rename", "lxd_network_integration_rename", || vec![r(network_integrations::collection().rename(I, "i2"))]),
+    e!("network_integration_put", "network_integrations::collection().put", "lxd_network_integration_update", || vec![r(network_integrations::collection().put(I, J, None))]),
+    e!("network_integrations_get", "network_integrations::collection().list_names", "lxd_network_integration_list (recursion 0)", || vec![Some(network_integrations::collection().list_names().request)]),
+    e!("network_integrations_get_recursion1", "network_integrations::collection().list(1)", "lxd_network_integration_list (recursion 1)", || vec![Some(network_integrations::collection().list::<Value>(1).request)]),
+    e!("network_integrations_post", "network_integrations::collection().create_sync", "lxd_network_integration_create", || vec![r(network_integrations::collection().create_sync(r#"{"name":"i1","type":"ovn"}"#))]),
+    e!("network_load_balancer_delete", "network_load_balancers::collection(n).delete", "lxd_network_load_balancer_delete", || vec![network_load_balancers::collection(NET).ok().and_then(|c| r(c.delete(LA)))]),
+    e!("network_load_balancer_get", "network_load_balancers::collection(n).get", "lxd_network_load_balancer_get", || vec![network_load_balancers::collection(NET).ok().and_then(|c| r(c.get::<Value>(LA)))]),
+    e!("network_load_balancer_get_recursion1", "network_load_balancers::collection(n).list(1)", "lxd_network_load_balancer_list (recursion 1)", || vec![network_load_balancers::collection(NET).ok().map(|c| c.list::<Value>(1).request)]),
+    e!("network_load_balancer_patch", "network_load_balancers::collection(n).patch", "lxd_network_load_balancer_patch", || vec![network_load_balancers::collection(NET).ok().and_then(|c| r(c.patch(LA, J, None)))]),
+    e!("network_load_balancer_put", "network_load_balancers::collection(n).put", "lxd_network_load_balancer_update", || vec![network_load_balancers::collection(NET).ok().and_then(|c| r(c.put(LA, J, None)))]),
+    e!("network_load_balancer_state_get", "network_load_balancers::state", "lxd_network_load_balancer_state", || vec![r(network_load_balancers::state(NET, LA))]),
+    e!("network_load_balancers_get", "network_load_balancers::collection(n).list_names", "lxd_network_load_balancer_list (recursion 0)", || vec![network_load_balancers::collection(NET).ok().map(|c| c.list_names().request)]),
+    e!("network_load_balancers_post", "network_load_balancers::collection(n).create_sync", "lxd_network_load_balancer_create", || vec![network_load_balancers::collection(NET).ok().and_then(|c| r(c.create_sync(r#"{"listen_address":"10.0.0.1"}"#)))]),
     e!("network_patch", "networks::collection().patch", "lxd_network_patch", || vec![r(networks::collection().patch(N, J, None))]),
     e!("network_peer_delete", "network_peers::collection(n).delete", "lxd_network_peer_delete", || vec![network_peers::collection(NET).ok().and_then(|c| r(c.delete("peer1")))]),
     e!("network_peer_get", "network_peers::collection(n).get", "lxd_network_peer_get", || vec![network_peers::collection(NET).ok().and_then(|c| r(c.get::<Value>("peer1")))]),
@@ -257,6 +295,7 @@ pub const ENTRIES: &[Entry] = &[
     e!("profiles_get", "profiles::collection().list_names", "lxd_profile_list (recursion 0)", || vec![Some(profiles::collection().list_names().request)]),
     e!("profiles_get_recursion1", "profiles::collection().list(1)", "lxd_profile_list (recursion 1)", || vec![Some(profiles::collection().list::<Profile>(1).request)]),
     e!("profiles_post", "profiles::collection().create_sync", "lxd_profile_create", || vec![r(profiles::collection().create_sync(r#"{"name":"p1"}"#))]),
+    e!("project_access", "projects::access", "lxd_project_access", || vec![r(projects::access(N))]),
     e!("project_delete", "projects::collection().delete", "lxd_project_delete", || vec![r(projects::collection().delete(N))]),
     e!("project_get", "projects::collection().get", "lxd_project_get", || vec![r(projects::collection().get::<Value>(N))]),
     e!("project_patch", "projects::collection().patch", "lxd_project_patch", || vec![r(projects::collection().patch(N, J, None))]),
@@ -271,6 +310,26 @@ pub const ENTRIES: &[Entry] = &[
     e!("server_get_untrusted", "root::server_public", "lxd_server_get_public", || vec![Some(root::server_public().request)]),
     e!("server_patch", "server::patch", "lxd_server_patch", || vec![r(server::patch(J, None))]),
     e!("server_put", "server::put", "lxd_server_update", || vec![r(server::put(J, None))]),
+    e!("storage_pool_bucket_delete", "storage_buckets::collection(p).delete", "lxd_storage_bucket_delete", || vec![storage_buckets::collection(N).ok().and_then(|c| r(c.delete(BK)))]),
+    e!("storage_pool_bucket_get", "storage_buckets::collection(p).get", "lxd_storage_bucket_get, lxd_storage_bucket_exists", || vec![storage_buckets::collection(N).ok().and_then(|c| r(c.get::<Value>(BK)))]),
+    e!("storage_pool_bucket_key_delete", "storage_buckets::keys(p, b).delete", "lxd_storage_bucket_key_delete", || vec![storage_buckets::keys(N, BK).ok().and_then(|c| r(c.delete(K)))]),
+    e!("storage_pool_bucket_key_get", "storage_buckets::keys(p, b).get", "lxd_storage_bucket_key_get", || vec![storage_buckets::keys(N, BK).ok().and_then(|c| r(c.get::<Value>(K)))]),
+    e!("storage_pool_bucket_key_post", "storage_buckets::keys(p, b).create_sync", "lxd_storage_bucket_key_create", || vec![storage_buckets::keys(N, BK).ok().and_then(|c| r(c.create_sync(r#"{"name":"k1","role":"read-only"}"#)))]),
+    e!("storage_pool_bucket_key_put", "storage_buckets::keys(p, b).put", "lxd_storage_bucket_key_update", || vec![storage_buckets::keys(N, BK).ok().and_then(|c| r(c.put(K, J, None)))]),
+    e!("storage_pool_bucket_keys_get", "storage_buckets::keys(p, b).list_names", "lxd_storage_bucket_key_list (recursion 0)", || vec![storage_buckets::keys(N, BK).ok().map(|c| c.list_names().request)]),
+    e!("storage_pool_bucket_keys_get_recursion1", "storage_buckets::keys(p, b).list(1)", "lxd_storage_bucket_key_list (recursion 1)", || vec![storage_buckets::keys(N, BK).ok().map(|c| c.list::<Value>(1).request)]),
+    e!("storage_pool_bucket_patch", "storage_buckets::collection(p).patch", "lxd_storage_bucket_patch", || vec![storage_buckets::collection(N).ok().and_then(|c| r(c.patch(BK, J, None)))]),
+    e!("storage_pool_bucket_post", "storage_buckets::collection(p).create_sync", "lxd_storage_bucket_create", || vec![storage_buckets::collection(N).ok().and_then(|c| r(c.create_sync(r#"{"name":"bk1"}"#)))]),
+    e!("storage_pool_bucket_put", "storage_buckets::collection(p).put", "lxd_storage_bucket_update", || vec![storage_buckets::collection(N).ok().and_then(|c| r(c.put(BK, J, None)))]),
+    e!("storage_pool_buckets_backup_delete", "storage_buckets::backups(p, b).delete", "lxd_storage_bucket_backup_delete", || vec![storage_buckets::backups(N, BK).ok().and_then(|c| r(c.delete(B)))]),
+    e!("storage_pool_buckets_backup_export_get", "storage_buckets::backup_export", "lxd_storage_bucket_backup_export_path, lxd_storage_bucket_backup_export_fd", || vec![storage_buckets::backup_export(N, BK, B).ok()]),
+    e!("storage_pool_buckets_backup_get", "storage_buckets::backups(p, b).get", "lxd_storage_bucket_backup_get", || vec![storage_buckets::backups(N, BK).ok().and_then(|c| r(c.get::<Value>(B)))]),
+    e!("storage_pool_buckets_backup_post", "storage_buckets::backups(p, b).rename", "lxd_storage_bucket_backup_rename", || vec![storage_buckets::backups(N, BK).ok().and_then(|c| r(c.rename(B, "b2")))]),
+    e!("storage_pool_buckets_backups_get", "storage_buckets::backups(p, b).list_names", "lxd_storage_bucket_backup_list (recursion 0)", || vec![storage_buckets::backups(N, BK).ok().map(|c| c.list_names().request)]),
+    e!("storage_pool_buckets_backups_get_recursion1", "storage_buckets::backups(p, b).list(1)", "lxd_storage_bucket_backup_list (recursion 1)", || vec![storage_buckets::backups(N, BK).ok().map(|c| c.list::<Value>(1).request)]),
+    e!("storage_pool_buckets_backups_post", "storage_buckets::backups(p, b).create_async", "lxd_storage_bucket_backup_create", || vec![storage_buckets::backups(N, BK).ok().and_then(|c| r(c.create_async(r#"{"name":"b1"}"#)))]),
+    e!("storage_pool_buckets_get", "storage_buckets::collection(p).list_names", "lxd_storage_bucket_list (recursion 0)", || vec![storage_buckets::collection(N).ok().map(|c| c.list_names().request)]),
+    e!("storage_pool_buckets_get_recursion1", "storage_buckets::collection(p).list(1)", "lxd_storage_bucket_list (recursion 1)", || vec![storage_buckets::collection(N).ok().map(|c| c.list::<Value>(1).request)]),
     e!("storage_pool_get", "storage_pools::collection().get", "lxd_storage_pool_get", || vec![r(storage_pools::collection().get::<StoragePool>(N))]),
     e!("storage_pool_patch", "storage_pools::collection().patch", "lxd_storage_pool_patch", || vec![r(storage_pools::collection().patch(N, J, None))]),
     e!("storage_pool_put", "storage_pools::collection().put", "lxd_storage_pool_update", || vec![r(storage_pools::collection().put(N, J, None))]),

@@ -232,3 +232,16 @@ pub unsafe extern "C" fn lxd_cluster_member_evacuate(client: *const lxd_client, 
 pub unsafe extern "C" fn lxd_cluster_member_restore(client: *const lxd_client, name: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { member_state(client, name, api::cluster::MemberAction::Restore, None, op_out) })
 }
+
+/// A cluster member's state (`GET /1.0/cluster/members/<name>/state`; Incus 6.0 only) as JSON in
+/// `*json_out`: `sysinfo` (uptime, load averages, memory, processes) and `storage_pools` (the space
+/// of each pool on it). A server that is not clustered answers for the name `"none"`. `*json_out`
+/// is yours, freed with `lxd_string_free`. LXD 5.0.2 has only the `POST` of this path (see
+/// `lxd_cluster_member_set_state`) and answers 501 Not Implemented: `LXD_RESULT_API`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_cluster_member_state(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        let name = arg_str(name, "name")?;
+        super::calls::json_out_of(client, json_out, |c| c.call(api::cluster::member_state_get(name)?))
+    })
+}

@@ -394,3 +394,76 @@ pub unsafe extern "C" fn lxd_instance_move_to_member(client: *const lxd_client, 
         finish_op(c, Some(op), op_out)
     })
 }
+
+/// Rebuild an instance (`POST /1.0/instances/<name>/rebuild`; Incus 6.0 only): replace its root
+/// file system, keeping its configuration, devices and snapshots. `json` is Incus's
+/// `InstanceRebuildPost`: `{"source": {"type": "image", "alias": "busybox"}}` (or `"fingerprint"`,
+/// and `"server"`/`"protocol"` for a remote image) or `{"source": {"type": "none"}}` for an empty
+/// root. The instance must be stopped (else `LXD_RESULT_API`). LXD 5.0 has no such endpoint:
+/// `LXD_RESULT_NOT_FOUND`. Arguments are borrowed. `op_out` NULL: wait until the operation
+/// finishes (its failure is this call's error); else `*op_out` gets the operation handle, freed
+/// with `lxd_operation_free`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_instance_rebuild(client: *const lxd_client, name: *const c_char, json: *const c_char, op_out: *mut *mut lxd_operation, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        let c = client_ref(client)?;
+        let call = instances::rebuild(arg_str(name, "name")?, arg_str(json, "json")?)?;
+        let op = c.call(call)?;
+        finish_op(c, Some(op), op_out)
+    })
+}
+
+/// Who may reach an instance (`GET /1.0/instances/<name>/access`; Incus 6.0 only): a JSON array
+/// of `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+/// `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_instance_access(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        let name = arg_str(name, "name")?;
+        json_out_of(client, json_out, |c| c.call(instances::access(name)?))
+    })
+}
+
+/// The output records of an instance (`GET /1.0/instances/<name>/logs/exec-output`; Incus 6.0
+/// only): a JSON array of file names in `*json_out` (`exec_<uuid>.stdout`, `exec_<uuid>.stderr`),
+/// one pair per command run with `record-output` (`lxd_exec_start` with `"record-output": true`).
+/// `*json_out` is yours, freed with `lxd_string_free`. Before the first recorded command Incus
+/// answers `LXD_RESULT_NOT_FOUND` (no records directory yet). LXD 5.0.2 has no such records: it reads
+/// `exec-output` as a log file name and refuses it: `LXD_RESULT_API` (400).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_instance_exec_output_list(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        let name = arg_str(name, "name")?;
+        json_out_of(client, json_out, |c| c.call(api::instance_logs::exec_outputs(name)?))
+    })
+}
+
+/// One output record of an instance (`GET /1.0/instances/<name>/logs/exec-output/<file>`; Incus
+/// 6.0 only), the bytes the command wrote: `*data_out` receives a buffer of `*len_out` bytes, freed
+/// with `lxd_bytes_free(data, len)` (`*data_out` is NULL when the record is empty). Missing:
+/// `LXD_RESULT_NOT_FOUND` (so on LXD 5.0, which has no such endpoint).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_instance_exec_output_get(client: *const lxd_client, name: *const c_char, file: *const c_char, data_out: *mut *mut u8, len_out: *mut usize, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        check_out(data_out, "data_out")?;
+        check_out(len_out, "len_out")?;
+        let c = client_ref(client)?;
+        let data = c.call(api::instance_logs::exec_output_get(arg_str(name, "name")?, arg_str(file, "file")?)?)?;
+        let len = data.len();
+        let ptr = if len == 0 { std::ptr::null_mut() } else { Box::into_raw(data.into_boxed_slice()).cast::<u8>() };
+        *data_out = ptr;
+        *len_out = len;
+        Ok(())
+    })
+}
+
+/// Delete one output record of an instance (`DELETE
+/// /1.0/instances/<name>/logs/exec-output/<file>`; Incus 6.0 only). Missing:
+/// `LXD_RESULT_NOT_FOUND` (so on LXD 5.0, which has no such endpoint).
+#[no_mangle]
+pub unsafe extern "C" fn lxd_instance_exec_output_delete(client: *const lxd_client, name: *const c_char, file: *const c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        let c = client_ref(client)?;
+        c.call(api::instance_logs::exec_output_delete(arg_str(name, "name")?, arg_str(file, "file")?)?)
+    })
+}

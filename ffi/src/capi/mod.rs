@@ -38,10 +38,13 @@ pub mod cluster;
 pub mod metrics;
 pub mod network_acl;
 pub mod network_forward;
+pub mod network_integration;
 pub mod network_lease;
+pub mod network_load_balancer;
 pub mod network_peer;
 pub mod network_zone;
 pub mod project;
+pub mod storage_bucket;
 pub mod storage_volume;
 pub mod warning;
 

@@ -94,3 +94,12 @@ pub unsafe extern "C" fn lxd_network_state(client: *const lxd_client, name: *con
         unsafe { super::write_json(json_out, &st) }
     })
 }
+
+/// The addresses in use on the managed networks (`GET /1.0/network-allocations`; Incus 6.0 only)
+/// as a JSON array in `*json_out`, each `{"address", "used_by", "type", "nat", "hwaddr"}`: of the
+/// client's project, or with `all_projects` of every project. `*json_out` is yours, freed with
+/// `lxd_string_free`. LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_network_allocations(client: *const lxd_client, all_projects: bool, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe { super::calls::json_out_of(client, json_out, |c| c.call(api::networks::allocations(all_projects))) })
+}

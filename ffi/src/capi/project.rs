@@ -98,3 +98,14 @@ pub unsafe extern "C" fn lxd_project_state(client: *const lxd_client, name: *con
         super::calls::json_out_of(client, json_out, |c| c.call(api::projects::state(name)?))
     })
 }
+
+/// Who may use a project (`GET /1.0/projects/<name>/access`; Incus 6.0 only): a JSON array of
+/// `{"identifier", "role", "provider"}` in `*json_out` (yours, freed with `lxd_string_free`;
+/// `null` when no identity is listed, as over the unix socket). LXD 5.0 has no such endpoint: `LXD_RESULT_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_project_access(client: *const lxd_client, name: *const c_char, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe {
+        let name = arg_str(name, "name")?;
+        super::calls::json_out_of(client, json_out, |c| c.call(api::projects::access(name)?))
+    })
+}

@@ -86,3 +86,13 @@ pub unsafe extern "C" fn lxd_server_api_versions(client: *const lxd_client, json
 pub unsafe extern "C" fn lxd_server_get_public(client: *const lxd_client, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
     guard(err_out, || unsafe { json_out_of(client, json_out, |c| Ok(c.call(api::root::server_public())?.value)) })
 }
+
+/// The documentation of every configuration key the server knows (`GET
+/// /1.0/metadata/configuration`; Incus 6.0 only) as JSON in `*json_out`: `{"configs": {"<entity>":
+/// {"<group>": {"keys": [{"<key>": {"longdesc", "shortdesc", "type", "defaultdesc", ...}}]}}}}`.
+/// `*json_out` is yours, freed with `lxd_string_free`. LXD 5.0 has no such endpoint:
+/// `LXD_RESULT_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn lxd_server_metadata_configuration(client: *const lxd_client, json_out: *mut *mut c_char, err_out: *mut *mut lxd_error) -> lxd_result {
+    guard(err_out, || unsafe { super::calls::json_out_of(client, json_out, |c| c.call(api::server::metadata_configuration())) })
+}
