@@ -42,13 +42,13 @@ func (c *Client) ListNetworkIntegrations(ctx context.Context) ([]*NetworkIntegra
 func (c *Client) GetNetworkIntegration(ctx context.Context, name string) (*NetworkIntegration, error) {
 	var a cArgs
 	c0 := a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_integration_get(p, c0, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkIntegration](c, []byte(s), etag, keyNetworkIntegration)
+	return loadObject[NetworkIntegration](c, s, etag, keyNetworkIntegration)
 }
 
 // NetworkIntegrationExists reports whether a network integration exists (GET

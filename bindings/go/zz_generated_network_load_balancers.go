@@ -48,13 +48,13 @@ func (c *Client) ListNetworkLoadBalancers(ctx context.Context, network string) (
 func (c *Client) GetNetworkLoadBalancer(ctx context.Context, network, listenAddress string) (*NetworkLoadBalancer, error) {
 	var a cArgs
 	c0, c1 := a.str(network), a.str(listenAddress)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_network_load_balancer_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[NetworkLoadBalancer](c, []byte(s), etag, keyNetworkLoadBalancer, network)
+	return loadObject[NetworkLoadBalancer](c, s, etag, keyNetworkLoadBalancer, network)
 }
 
 // CreateNetworkLoadBalancer creates a network load balancer (POST

@@ -48,13 +48,13 @@ func (c *Client) ListStorageBucketBackups(ctx context.Context, pool, bucket stri
 func (c *Client) GetStorageBucketBackup(ctx context.Context, pool, bucket, name string) (*StorageBucketBackup, error) {
 	var a cArgs
 	c0, c1, c2 := a.str(pool), a.str(bucket), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_bucket_backup_get(p, c0, c1, c2, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[StorageBucketBackup](c, []byte(s), etag, keyStorageBucketBackup, pool, bucket)
+	return loadObject[StorageBucketBackup](c, s, etag, keyStorageBucketBackup, pool, bucket)
 }
 
 // CreateStorageBucketBackup creates a bucket backup (POST

@@ -47,13 +47,13 @@ func (c *Client) ListStorageBucketKeys(ctx context.Context, pool, bucket string)
 func (c *Client) GetStorageBucketKey(ctx context.Context, pool, bucket, name string) (*StorageBucketKey, error) {
 	var a cArgs
 	c0, c1, c2 := a.str(pool), a.str(bucket), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_bucket_key_get(p, c0, c1, c2, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[StorageBucketKey](c, []byte(s), etag, keyStorageBucketKey, pool, bucket)
+	return loadObject[StorageBucketKey](c, s, etag, keyStorageBucketKey, pool, bucket)
 }
 
 // CreateStorageBucketKey creates a storage bucket key (POST

@@ -46,13 +46,13 @@ func (c *Client) ListStorageBuckets(ctx context.Context, pool string) ([]*Storag
 func (c *Client) GetStorageBucket(ctx context.Context, pool, name string) (*StorageBucket, error) {
 	var a cArgs
 	c0, c1 := a.str(pool), a.str(name)
-	s, etag, err := c.callStringETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
+	s, etag, err := c.callBytesETag(ctx, &a, func(p *C.lxd_client, out, et **C.char, e **C.lxd_error) C.enum_lxd_result {
 		return C.lxd_storage_bucket_get(p, c0, c1, out, et, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return loadObject[StorageBucket](c, []byte(s), etag, keyStorageBucket, pool)
+	return loadObject[StorageBucket](c, s, etag, keyStorageBucket, pool)
 }
 
 // StorageBucketExists reports whether a storage bucket exists (GET

@@ -19,6 +19,9 @@ namespace lxd {
 // Client and builder
 // ---------------------------------------------------------------------------------------------
 
+/// Which server a client talks to (`lxd_server_flavour`).
+enum class ServerFlavour { Lxd = LXD_SERVER_FLAVOUR_LXD, Incus = LXD_SERVER_FLAVOUR_INCUS };
+
 /// A connection to one LXD server (move-only; safe to use from many threads at once).
 class Client {
 public:
@@ -64,6 +67,27 @@ public:
         detail::OwnedString j, e;
         detail::call(lxd_server_get, h_.get(), j.out(), e.out());
         return Server(h_.get(), detail::parse(j.str()), e.opt());
+    }
+    /// Whether the server is LXD or Incus (learnt from `GET /1.0` once, then remembered).
+    ServerFlavour server_flavour() const {
+        lxd_server_flavour f = LXD_SERVER_FLAVOUR_LXD;
+        detail::call(lxd_client_server_flavour, h_.get(), &f);
+        return static_cast<ServerFlavour>(f);
+    }
+    /// What every configuration key of the server means (Incus 6.0 only; `GET
+    /// /1.0/metadata/configuration`): `{"configs": {...}, "entities": {...}}`. LXD 5.0: `Error` NotFound.
+    nlohmann::json metadata_configuration() const {
+        detail::OwnedString s;
+        detail::call(lxd_server_metadata_configuration, h_.get(), s.out());
+        return detail::parse(s.str());
+    }
+    /// The addresses in use on the managed networks (Incus 6.0 only; `GET
+    /// /1.0/network-allocations`): `[{"address", "used_by", "type", "nat", "hwaddr"}, ...]` of the
+    /// client's project, or of every project with `all_projects`. LXD 5.0: `Error` NotFound.
+    std::vector<nlohmann::json> network_allocations(bool all_projects = false) const {
+        detail::OwnedString s;
+        detail::call(lxd_network_allocations, h_.get(), all_projects, s.out());
+        return detail::parse(s.str()).get<std::vector<nlohmann::json>>();
     }
     /// Whether the server has API extension `name`.
     bool has_extension(const std::string& name) const {
@@ -129,6 +153,8 @@ public:
     NetworkAcls network_acls() const noexcept { return NetworkAcls(h_.get()); }
     /// Network zones of the client's project (`/1.0/network-zones`).
     NetworkZones network_zones() const noexcept { return NetworkZones(h_.get()); }
+    /// Network integrations (Incus only; `/1.0/network-integrations`; LXD 5.0: `Error` NotFound).
+    NetworkIntegrations network_integrations() const noexcept { return NetworkIntegrations(h_.get()); }
     /// Warnings (`/1.0/warnings`).
     Warnings warnings() const noexcept { return Warnings(h_.get()); }
     /// The cluster, its members and groups (`/1.0/cluster`).

@@ -29,6 +29,9 @@ public:
     Operation set_state_async(const std::string& action, const std::string& mode = {}) const {
         return act_async(lxd_cluster_member_set_state, detail::cstr(action), detail::opt_cstr(mode));
     }
+    /// Its state (Incus 6.0 only; `GET .../state`): `sysinfo` and `storage_pools`. A server that
+    /// is not clustered answers for the name "none". LXD 5.0.2 answers 501: `Error` Api.
+    nlohmann::json state() const { return read_json(lxd_cluster_member_state); }
 };
 
 /// `client.cluster().members()`.

@@ -302,6 +302,51 @@ public:
         return act_async(lxd_instance_move_to_member, detail::cstr(member));
     }
 
+    /// Rebuild it (Incus 6.0 only; `POST .../rebuild`): replace its root file system, keeping its
+    /// configuration, devices and snapshots; wait, re-read. `request` is Incus's
+    /// InstanceRebuildPost: `{"source": {"type": "image", "alias": "busybox"}}` or
+    /// `{"source": {"type": "none"}}`. It must be stopped (else `Error` Api). LXD 5.0: `Error` NotFound.
+    void rebuild(const nlohmann::json& request) {
+        const std::string o = request.dump();
+        act(lxd_instance_rebuild, detail::cstr(o));
+    }
+    /// As `rebuild`, returning the operation.
+    Operation rebuild_async(const nlohmann::json& request) const {
+        const std::string o = request.dump();
+        return act_async(lxd_instance_rebuild, detail::cstr(o));
+    }
+    /// Who may reach it (Incus 6.0 only; `GET .../access`): `[{"name", "identifier", "role",
+    /// "provider"}, ...]`. LXD 5.0: `Error` NotFound.
+    nlohmann::json access() const { return read_json(lxd_instance_access); }
+    /// The file names of its recorded exec outputs (Incus 6.0 only; commands run with
+    /// `record-output`): `exec_<uuid>.stdout`, `exec_<uuid>.stderr`. Before the first recorded
+    /// command Incus answers `Error` NotFound; LXD 5.0.2 refuses the name: `Error` Api (400).
+    std::vector<std::string> exec_outputs() const { return detail::names_from(read_text(lxd_instance_exec_output_list)); }
+    /// One recorded exec output (`file` from `exec_outputs()`), the bytes the command wrote.
+    std::string exec_output(const std::string& file) const {
+        detail::OwnedBytes b;
+        detail::call(lxd_instance_exec_output_get, client_, detail::cstr(key_), detail::cstr(file), b.data_out(), b.len_out());
+        return b.str();
+    }
+    /// Delete one recorded exec output.
+    void delete_exec_output(const std::string& file) const {
+        detail::call(lxd_instance_exec_output_delete, client_, detail::cstr(key_), detail::cstr(file));
+    }
+    /// Dump a running VM's memory (Incus 6.0 only; `GET .../debug/memory`) to the file `path`,
+    /// streamed and atomic; `format` "" is Incus's default ("elf"). Containers: `Error` Api;
+    /// LXD 5.0: `Error` NotFound.
+    void dump_memory(const std::string& path, const std::string& format = {}, const Progress& progress = nullptr) const {
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_instance_debug_memory_path(client_, detail::cstr(key_), detail::opt_cstr(format), detail::cstr(path), cb, user, err);
+        });
+    }
+    /// As `dump_memory`, writing into descriptor `fd` (not closed).
+    void dump_memory_fd(int fd, const std::string& format = {}, const Progress& progress = nullptr) const {
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_instance_debug_memory_fd(client_, detail::cstr(key_), detail::opt_cstr(format), fd, cb, user, err);
+        });
+    }
+
     /// pylxd's `execute`: run `argv` with `stdin_data` as stdin and collect the exit code, stdout
     /// and stderr. `options` as for `exec()`. A non-zero exit code is not an error.
     ExecResult execute(const std::vector<std::string>& argv, const nlohmann::json& options = nullptr,

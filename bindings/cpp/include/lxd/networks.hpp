@@ -20,6 +20,17 @@ public:
     nlohmann::json state() const { return read_json(lxd_network_state); }
 };
 
+/// A network load balancer (`/1.0/networks/<network>/load-balancers/<listen_address>`; Incus
+/// only). Only OVN networks have them: Incus refuses every call on a bridge (`Error` Api, 400);
+/// LXD 5.0.2 has no such endpoint (`Error` NotFound).
+class NetworkLoadBalancer : public gen::NetworkLoadBalancerBase {
+public:
+    using NetworkLoadBalancerBase::NetworkLoadBalancerBase;
+
+    /// The health of its backends (`GET .../state`).
+    nlohmann::json state() const { return read_json(lxd_network_load_balancer_state); }
+};
+
 /// A network ACL (`/1.0/network-acls/<name>`). LXD 5.0.2 merges only `config` on PATCH; other
 /// fields sent are replaced, and omitted rule lists become empty.
 class NetworkAcl : public gen::NetworkAclBase {

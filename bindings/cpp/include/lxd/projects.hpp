@@ -14,6 +14,9 @@ public:
 
     /// Resource usage and limits (`.../state`: `{"resources": {"instances": {"Limit", "Usage"}, ...}}`).
     nlohmann::json state() const { return read_json(lxd_project_state); }
+    /// Who may use it (Incus 6.0 only; `GET .../access`): `[{"name", "identifier", "role",
+    /// "provider"}, ...]`. LXD 5.0: `Error` NotFound.
+    nlohmann::json access() const { return read_json(lxd_project_access); }
 };
 
 /// A warning the server recorded (`/1.0/warnings/<uuid>`); only its `status` is writable, to

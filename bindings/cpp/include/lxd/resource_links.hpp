@@ -14,9 +14,13 @@ inline Snapshots gen::InstanceBase::snapshots() const { return Snapshots(client_
 inline InstanceBackups gen::InstanceBase::backups() const { return InstanceBackups(client_, child_path()); }
 inline NetworkForwards gen::NetworkBase::forwards() const { return NetworkForwards(client_, child_path()); }
 inline NetworkPeers gen::NetworkBase::peers() const { return NetworkPeers(client_, child_path()); }
+inline NetworkLoadBalancers gen::NetworkBase::load_balancers() const { return NetworkLoadBalancers(client_, child_path()); }
+inline StorageBuckets gen::StoragePoolBase::buckets() const { return StorageBuckets(client_, child_path()); }
 inline NetworkZoneRecords NetworkZone::records() const { return NetworkZoneRecords(client_, child_path()); }
 inline StorageVolumeSnapshots gen::StorageVolumeBase::snapshots() const { return StorageVolumeSnapshots(client_, child_path()); }
 inline StorageVolumeBackups gen::StorageVolumeBase::backups() const { return StorageVolumeBackups(client_, child_path()); }
+inline StorageBucketKeys StorageBucket::keys() const { return StorageBucketKeys(client_, child_path()); }
+inline StorageBucketBackups StorageBucket::backups() const { return StorageBucketBackups(client_, child_path()); }
 
 } // namespace lxd
 

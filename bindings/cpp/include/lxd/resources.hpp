@@ -52,6 +52,16 @@ class InstanceBackup;
 class InstanceBackups;
 class StorageVolumeBackup;
 class StorageVolumeBackups;
+class StorageBucket;
+class StorageBuckets;
+class StorageBucketKey;
+class StorageBucketKeys;
+class StorageBucketBackup;
+class StorageBucketBackups;
+class NetworkLoadBalancer;
+class NetworkLoadBalancers;
+class NetworkIntegration;
+class NetworkIntegrations;
 
 namespace traits {
 
@@ -454,6 +464,101 @@ struct StorageVolumeBackup {
     static constexpr bool create_op = false, update_op = false, patch_op = false, rename_op = true, remove_op = true;
 };
 
+/// The C functions of storage buckets of a pool (registry id `storage_buckets`).
+struct StorageBucket {
+    using object = ::lxd::StorageBucket;
+    static constexpr std::size_t depth = 1;
+    static constexpr const char* kind = "storage bucket";
+    static constexpr const char* key_field = "name";
+    static constexpr const char* plural = "buckets";
+    static constexpr bool patch_etag = true;
+    static constexpr auto list = &lxd_storage_bucket_list;
+    static constexpr auto get = &lxd_storage_bucket_get;
+    static constexpr auto exists = &lxd_storage_bucket_exists;
+    static constexpr auto create = &lxd_storage_bucket_create;
+    static constexpr auto update = &lxd_storage_bucket_update;
+    static constexpr auto patch = &lxd_storage_bucket_patch;
+    static constexpr std::nullptr_t rename = nullptr;
+    static constexpr auto remove = &lxd_storage_bucket_delete;
+    static constexpr bool create_op = false, update_op = false, patch_op = false, rename_op = false, remove_op = false;
+};
+
+/// The C functions of keys of a storage bucket (registry id `storage_bucket_keys`).
+struct StorageBucketKey {
+    using object = ::lxd::StorageBucketKey;
+    static constexpr std::size_t depth = 2;
+    static constexpr const char* kind = "storage bucket key";
+    static constexpr const char* key_field = "name";
+    static constexpr const char* plural = "keys";
+    static constexpr bool patch_etag = true;
+    static constexpr auto list = &lxd_storage_bucket_key_list;
+    static constexpr auto get = &lxd_storage_bucket_key_get;
+    static constexpr std::nullptr_t exists = nullptr;
+    static constexpr auto create = &lxd_storage_bucket_key_create;
+    static constexpr auto update = &lxd_storage_bucket_key_update;
+    static constexpr std::nullptr_t patch = nullptr;
+    static constexpr std::nullptr_t rename = nullptr;
+    static constexpr auto remove = &lxd_storage_bucket_key_delete;
+    static constexpr bool create_op = false, update_op = false, patch_op = false, rename_op = false, remove_op = false;
+};
+
+/// The C functions of backups of a storage bucket (registry id `storage_bucket_backups`).
+struct StorageBucketBackup {
+    using object = ::lxd::StorageBucketBackup;
+    static constexpr std::size_t depth = 2;
+    static constexpr const char* kind = "bucket backup";
+    static constexpr const char* key_field = "name";
+    static constexpr const char* plural = "backups";
+    static constexpr bool patch_etag = true;
+    static constexpr auto list = &lxd_storage_bucket_backup_list;
+    static constexpr auto get = &lxd_storage_bucket_backup_get;
+    static constexpr std::nullptr_t exists = nullptr;
+    static constexpr auto create = &lxd_storage_bucket_backup_create;
+    static constexpr std::nullptr_t update = nullptr;
+    static constexpr std::nullptr_t patch = nullptr;
+    static constexpr auto rename = &lxd_storage_bucket_backup_rename;
+    static constexpr auto remove = &lxd_storage_bucket_backup_delete;
+    static constexpr bool create_op = true, update_op = false, patch_op = false, rename_op = true, remove_op = true;
+};
+
+/// The C functions of load balancers of a network (registry id `network_load_balancers`).
+struct NetworkLoadBalancer {
+    using object = ::lxd::NetworkLoadBalancer;
+    static constexpr std::size_t depth = 1;
+    static constexpr const char* kind = "network load balancer";
+    static constexpr const char* key_field = "listen_address";
+    static constexpr const char* plural = "load-balancers";
+    static constexpr bool patch_etag = true;
+    static constexpr auto list = &lxd_network_load_balancer_list;
+    static constexpr auto get = &lxd_network_load_balancer_get;
+    static constexpr std::nullptr_t exists = nullptr;
+    static constexpr auto create = &lxd_network_load_balancer_create;
+    static constexpr auto update = &lxd_network_load_balancer_update;
+    static constexpr auto patch = &lxd_network_load_balancer_patch;
+    static constexpr std::nullptr_t rename = nullptr;
+    static constexpr auto remove = &lxd_network_load_balancer_delete;
+    static constexpr bool create_op = false, update_op = false, patch_op = false, rename_op = false, remove_op = false;
+};
+
+/// The C functions of network integrations (registry id `network_integrations`).
+struct NetworkIntegration {
+    using object = ::lxd::NetworkIntegration;
+    static constexpr std::size_t depth = 0;
+    static constexpr const char* kind = "network integration";
+    static constexpr const char* key_field = "name";
+    static constexpr const char* plural = "network-integrations";
+    static constexpr bool patch_etag = true;
+    static constexpr auto list = &lxd_network_integration_list;
+    static constexpr auto get = &lxd_network_integration_get;
+    static constexpr auto exists = &lxd_network_integration_exists;
+    static constexpr auto create = &lxd_network_integration_create;
+    static constexpr auto update = &lxd_network_integration_update;
+    static constexpr auto patch = &lxd_network_integration_patch;
+    static constexpr auto rename = &lxd_network_integration_rename;
+    static constexpr auto remove = &lxd_network_integration_delete;
+    static constexpr bool create_op = false, update_op = false, patch_op = false, rename_op = false, remove_op = false;
+};
+
 } // namespace traits
 
 // --- certificates (/1.0/certificates) ---
@@ -673,6 +778,8 @@ public:
     NetworkForwards forwards() const;
     /// Its peers.
     NetworkPeers peers() const;
+    /// Its load balancers.
+    NetworkLoadBalancers load_balancers() const;
 };
 } // namespace gen
 
@@ -737,6 +844,8 @@ public:
     void unset_config(const std::string& key) { config().erase(key); }
     /// LXD's `used_by` field, as last read.
     std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
+    /// Its storage buckets.
+    StorageBuckets buckets() const;
 };
 } // namespace gen
 
@@ -1118,6 +1227,156 @@ public:
     using Collection::Collection;
 };
 } // namespace gen
+
+// --- storage_buckets (/1.0/storage-pools/{poolName}/buckets) ---
+
+/// An object storage bucket (`/1.0/storage-pools/<pool>/buckets/<name>`; Incus only). Buckets cannot be
+/// renamed. Incus serves buckets of local pools through MinIO: without the `minio` binary it refuses to
+/// create one (`Error` Api, 500). LXD 5.0.2 has no such endpoint (`Error` NotFound).
+class StorageBucket : public Resource<traits::StorageBucket> {
+public:
+    using Resource::Resource;
+    /// Its key (`name`, as read; `rename` changes it).
+    const std::string& name() const noexcept { return key_; }
+    /// The storage pool's name: the pool it belongs to.
+    const std::string& pool() const noexcept { return parents_[0]; }
+    /// LXD's `s3_url` field, as last read.
+    std::string s3_url() const { return detail::str_at(local_, "s3_url"); }
+    /// LXD's `location` field, as last read.
+    std::string location() const { return detail::str_at(local_, "location"); }
+    /// LXD's `config` map, as last read (read-only view).
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
+    void unset_config(const std::string& key) { config().erase(key); }
+    /// Its keys.
+    StorageBucketKeys keys() const;
+    /// Its backups.
+    StorageBucketBackups backups() const;
+};
+
+/// The buckets of one storage pool (`pool.buckets()`).
+class StorageBuckets : public Collection<traits::StorageBucket> {
+public:
+    using Collection::Collection;
+};
+
+// --- storage_bucket_keys (/1.0/storage-pools/{poolName}/buckets/{bucketName}/keys) ---
+
+/// An access key of a bucket (`/1.0/storage-pools/<pool>/buckets/<bucket>/keys/<name>`; Incus only). Keys
+/// cannot be renamed; `secret-key` is generated when left empty.
+class StorageBucketKey : public Resource<traits::StorageBucketKey> {
+public:
+    using Resource::Resource;
+    /// Its key (`name`, as read; `rename` changes it).
+    const std::string& name() const noexcept { return key_; }
+    /// The storage pool's name: the pool it belongs to.
+    const std::string& pool() const noexcept { return parents_[0]; }
+    /// The bucket's name: the bucket it belongs to.
+    const std::string& bucket() const noexcept { return parents_[1]; }
+    /// LXD's `role` field, as last read.
+    std::string role() const { return detail::str_at(local_, "role"); }
+    /// Set `role` locally (`save()` writes it).
+    void set_role(const std::string& v) { local_["role"] = v; }
+    /// LXD's `access-key` field, as last read.
+    std::string access_key() const { return detail::str_at(local_, "access-key"); }
+    /// LXD's `secret-key` field, as last read.
+    std::string secret_key() const { return detail::str_at(local_, "secret-key"); }
+};
+
+/// The keys of one bucket (`bucket.keys()`).
+class StorageBucketKeys : public Collection<traits::StorageBucketKey> {
+public:
+    using Collection::Collection;
+};
+
+// --- storage_bucket_backups (/1.0/storage-pools/{poolName}/buckets/{bucketName}/backups) ---
+
+namespace gen {
+/// The generated part of `lxd::StorageBucketBackup`.
+class StorageBucketBackupBase : public Resource<traits::StorageBucketBackup> {
+public:
+    using Resource::Resource;
+    /// Its key (`name`, as read; `rename` changes it).
+    const std::string& name() const noexcept { return key_; }
+    /// The storage pool's name: the pool it belongs to.
+    const std::string& pool() const noexcept { return parents_[0]; }
+    /// The bucket's name: the bucket it belongs to.
+    const std::string& bucket() const noexcept { return parents_[1]; }
+    /// LXD's `created_at` field, as last read.
+    std::string created_at() const { return detail::str_at(local_, "created_at"); }
+    /// LXD's `expires_at` field, as last read.
+    std::string expires_at() const { return detail::str_at(local_, "expires_at"); }
+};
+} // namespace gen
+
+/// The backups of one bucket (`bucket.backups()`).
+class StorageBucketBackups : public Collection<traits::StorageBucketBackup> {
+public:
+    using Collection::Collection;
+};
+
+// --- network_load_balancers (/1.0/networks/{networkName}/load-balancers) ---
+
+namespace gen {
+/// The generated part of `lxd::NetworkLoadBalancer`.
+class NetworkLoadBalancerBase : public Resource<traits::NetworkLoadBalancer> {
+public:
+    using Resource::Resource;
+    /// Its key (`listen_address`, as read; `rename` changes it).
+    const std::string& listen_address() const noexcept { return key_; }
+    /// The network's name: the network it belongs to.
+    const std::string& network() const noexcept { return parents_[0]; }
+    /// LXD's `config` map, as last read (read-only view).
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// LXD's `backends` list, as last read (`[]` when missing).
+    nlohmann::json backends() const { return detail::array_copy_at(local_, "backends"); }
+    /// LXD's `ports` list, as last read (`[]` when missing).
+    nlohmann::json ports() const { return detail::array_copy_at(local_, "ports"); }
+    /// LXD's `location` field, as last read.
+    std::string location() const { return detail::str_at(local_, "location"); }
+};
+} // namespace gen
+
+/// The load balancers of one network (`network.load_balancers()`).
+class NetworkLoadBalancers : public Collection<traits::NetworkLoadBalancer> {
+public:
+    using Collection::Collection;
+};
+
+// --- network_integrations (/1.0/network-integrations) ---
+
+/// A network integration (`/1.0/network-integrations/<name>`; Incus only, `type` `ovn`). LXD 5.0.2 has no
+/// such endpoint (`Error` NotFound).
+class NetworkIntegration : public Resource<traits::NetworkIntegration> {
+public:
+    using Resource::Resource;
+    /// Its key (`name`, as read; `rename` changes it).
+    const std::string& name() const noexcept { return key_; }
+    /// LXD's `type` field, as last read.
+    std::string type() const { return detail::str_at(local_, "type"); }
+    /// LXD's `config` map, as last read (read-only view).
+    const nlohmann::json& config() const { return detail::const_object_at(local_, "config"); }
+    /// LXD's `config` map, mutable: changes are local until `save()`.
+    nlohmann::json& config() { return detail::object_at(local_, "config"); }
+    /// Set config key `key` locally (`save()` writes it).
+    void set_config(const std::string& key, const std::string& value) { config()[key] = value; }
+    /// Remove config key `key` locally (`save()` writes it).
+    void unset_config(const std::string& key) { config().erase(key); }
+    /// LXD's `used_by` field, as last read.
+    std::vector<std::string> used_by() const { return detail::strings_at(local_, "used_by"); }
+};
+
+/// `client.network_integrations()`.
+class NetworkIntegrations : public Collection<traits::NetworkIntegration> {
+public:
+    using Collection::Collection;
+};
 
 } // namespace lxd
 

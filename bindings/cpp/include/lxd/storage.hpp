@@ -127,6 +127,30 @@ public:
     }
 };
 
+/// A backup of a bucket (`/1.0/storage-pools/<pool>/buckets/<bucket>/backups/<name>`; Incus
+/// only). There is no PUT for backups: read, rename, export or remove it.
+class StorageBucketBackup : public gen::StorageBucketBackupBase {
+public:
+    using StorageBucketBackupBase::StorageBucketBackupBase;
+
+    /// Re-read it (`sync(true)`).
+    void refresh() { sync(true); }
+    /// Download the tarball to the file `path`, streamed and atomic.
+    void export_to(const std::string& path, const Progress& progress = nullptr) const {
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_storage_bucket_backup_export_path(client_, detail::cstr(parents_[0]), detail::cstr(parents_[1]),
+                                                         detail::cstr(key_), detail::cstr(path), cb, user, err);
+        });
+    }
+    /// Download the tarball into descriptor `fd` (not closed).
+    void export_fd(int fd, const Progress& progress = nullptr) const {
+        detail::with_progress(progress, [&](lxd_progress_cb cb, void* user, lxd_error** err) {
+            return lxd_storage_bucket_backup_export_fd(client_, detail::cstr(parents_[0]), detail::cstr(parents_[1]),
+                                                       detail::cstr(key_), fd, cb, user, err);
+        });
+    }
+};
+
 /// A storage volume (`/1.0/storage-pools/<pool>/volumes/<type>/<name>`). LXD's ETag of a volume
 /// covers its name, type and config (not its description).
 class StorageVolume : public gen::StorageVolumeBase {
