@@ -57,13 +57,29 @@ test-wasm-node:
 ## test: everything — Rust unit tests, wasm build of core, header check, then the C, C++ and Go
 ## suites against real LXD daemons started (and stopped) by the harness, then the C, Go and C++
 ## suites and the demo against Incus daemons, and the cluster suites against a 3-member Incus
-## cluster.
+## cluster, then the cross-daemon suites (one LXD and one Incus daemon side by side).
 test: deps header-check gen-check test-rust test-wasm lib abi-check
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-cluster
 	$(MAKE) --no-print-directory test-faults
 	$(MAKE) --no-print-directory test-tsan
 	$(MAKE) --no-print-directory test-incus
+	$(MAKE) --no-print-directory test-cross
+
+## test-cross: cross-daemon transfers (image copy, instance copy and move, both directions) between
+## one LXD 5.0 daemon and one Incus 6.0 daemon (tests/harness/with-lxd.sh --mixed): the C suite
+## (tests/c/test_cross_daemon.c, under valgrind) and the Go binding's TestCrossDaemon (-race).
+test-cross: lib pc-static
+	@mkdir -p $(BUILD)
+	@start=$$(date +%s); \
+	  gcc $(CFLAGS_TEST) tests/c/test_cross_daemon.c -o $(BUILD)/test_cross_daemon -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread && \
+	  (cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go_cross.test .) && \
+	  tests/harness/with-lxd.sh --mixed -- bash -c 'rc=0; valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cross_daemon || rc=1; \
+	    (cd bindings/go && $(BUILD)/lxdclient_go_cross.test -test.count=1 -test.run CrossDaemon -test.v) || rc=1; exit $$rc'; \
+	  rc=$$?; echo "make test-cross: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+.PHONY: test-cross
 
 ## test-incus: the C (under valgrind), Go (-race) and C++ (ASan/UBSan) suites and the demo against
 ## two Incus 6.0 daemons, then the cluster suites against a 3-member Incus cluster, and the fault
@@ -117,7 +133,7 @@ test-demo: lib
 ## test-c: C suite against the daemons in $LXD_TEST_* (run inside the harness), under valgrind.
 test-c: lib
 	@mkdir -p tests/c/bin
-	@set -e; for src in $(filter-out tests/c/test_cluster.c tests/c/test_faults.c,$(wildcard tests/c/test_*.c)); do \
+	@set -e; for src in $(filter-out tests/c/test_cluster.c tests/c/test_faults.c tests/c/test_cross_daemon.c,$(wildcard tests/c/test_*.c)); do \
 	  bin=tests/c/bin/$$(basename $$src .c); \
 	  gcc $(CFLAGS_TEST) $$src -o $$bin -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread; \
 	done
