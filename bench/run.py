@@ -380,8 +380,9 @@ def write_report(py, notes=()):
     ] + ([
         "The same suites as bench/RESULTS.md (LXD 5.0), against an Incus daemon (`make bench",
         "DAEMON=incus`): the `lxc` CLI baseline is the `incus` CLI, curl pushes files with",
-        "`X-Incus-*` headers, pylxd, the raw websocket clients and Go's net/http speak Incus's /1.0",
-        "API as they do LXD's. Incus's Go client (github.com/lxc/incus/client) was not measured; the",
+        "`X-Incus-*` headers; pylxd 2.4.2, the raw Python clients (which read Incus's chunked replies)",
+        "and Go's net/http speak Incus's /1.0 API as they do LXD's, so every baseline of RESULTS.md",
+        "ran here too. Incus's Go client (github.com/lxc/incus/client) was not measured; the",
         "net/http + encoding/json baseline does what it does for GET /1.0. The core-only figures",
         "(parsing, sizes) involve no daemon.",
         "",
