@@ -81,8 +81,8 @@ test-cross: lib pc-static
 
 .PHONY: test-cross
 
-## test-incus: the C (under valgrind), Go (-race) and C++ (ASan/UBSan) suites and the demo against
-## two Incus 6.0 daemons, then the cluster suites against a 3-member Incus cluster, and the fault
+## test-incus: the C (under valgrind), Go (-race) and C++ (ASan/UBSan) suites, the demo and the
+## benchmarks' smoke run (bench-smoke, ~25 s) against two Incus 6.0 daemons, then the cluster suites against a 3-member Incus cluster, and the fault
 ## suite against an Incus daemon it kills and revives. All parts run even if one fails.
 test-incus: lib
 	@start=$$(date +%s); rc=0; \
@@ -93,7 +93,7 @@ test-incus: lib
 
 ## test-integration-incus: what test-incus runs inside its harness (all parts, even if one fails).
 test-integration-incus:
-	@rc=0; for t in test-c test-go test-cpp test-demo; do \
+	@rc=0; for t in test-c test-go test-cpp test-demo bench-smoke; do \
 	  s=$$(date +%s); $(MAKE) --no-print-directory $$t || rc=1; echo "[incus] $$t: $$(( $$(date +%s) - s )) s"; \
 	done; exit $$rc
 
@@ -219,13 +219,16 @@ clean:
 	$(CARGO) clean; rm -rf $(BUILD) tests/c/bin
 
 ## bench: benchmarks with baselines (curl, pylxd, lxc) in the same run → bench/RESULTS.md, bench/latency.png.
-## Starts its own LXD through the harness; about 6 minutes on a 2-core machine.
+## Starts its own LXD through the harness; about 6 minutes on a 2-core machine. `make bench DAEMON=incus`:
+## the same against an Incus daemon (the incus CLI as the CLI baseline) → bench/RESULTS-incus.md,
+## bench/latency-incus.png; either run refreshes the "Incus" section of bench/RESULTS.md.
 bench: deps bench-build bench-venv
 	@command -v wasm-opt >/dev/null || apt-get install -y -q binaryen >/dev/null 2>&1 || echo "[bench] binaryen not installable: no wasm-opt size"
 	@start=$$(date +%s); $(HARNESS) -- python3 bench/run.py; rc=$$?; echo "[bench] make bench: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 ## bench-smoke: the same with tiny sizes, inside a running harness (part of test-integration): fails
-## if any measurement fails, not if figures are slow. Writes bench/work/RESULTS-smoke.md.
+## if any measurement fails, not if figures are slow. Writes bench/work/RESULTS-smoke.md (against
+## Incus, as test-integration-incus runs it: bench/work/RESULTS-smoke-incus.md).
 bench-smoke: bench-build bench-venv
 	@start=$$(date +%s); python3 bench/run.py --smoke > $(BUILD)/bench-smoke.log; rc=$$?; \
 	  secs=$$(( $$(date +%s) - start )); tail -n 60 $(BUILD)/bench-smoke.log; echo "[bench] bench-smoke: $$secs s"; exit $$rc

@@ -3,6 +3,11 @@
 tests/harness/with-lxd.sh), with baselines measured in the same run, and write bench/RESULTS.md
 and bench/latency.png. `--smoke` uses tiny sizes for CI.
 
+`make bench DAEMON=incus` (the harness's LXD_TEST_DAEMON=incus): the same suites against an Incus
+daemon, written to bench/RESULTS-incus.md and bench/latency-incus.png; the `lxc` CLI baseline is
+the `incus` CLI there, curl sends Incus's X-Incus-* file headers. Either run keeps the "Incus"
+section of bench/RESULTS.md (Incus's target rows, from RESULTS-incus.md) current.
+
 Each figure is a median with its spread (p10..p90) over repeated runs; comparisons are ratios of
 medians from this run only (this is a noisy 2-core VM)."""
 import json
@@ -21,6 +26,18 @@ VENV = os.path.join(WORK, "venv")
 SOCK = os.environ["LXD_TEST_SOCKET"]
 ALIAS = os.environ.get("LXD_TEST_IMAGE_ALIAS", "busybox")
 REPS = 20 if SMOKE else 300
+# Which daemon the harness started: "lxd" or "incus" (tests/harness: LXD_TEST_DAEMON).
+DAEMON = os.environ.get("LXD_TEST_DAEMON", "lxd")
+INCUS = DAEMON == "incus"
+DNAME = "Incus" if INCUS else "LXD"
+CLI = "incus" if INCUS else "lxc"          # the daemon's own command-line client (a baseline)
+CLI_LABEL = f"{CLI} CLI"
+# The CLI talks to daemon a through its state dir (INCUS_DIR for incus, LXD_DIR for lxc).
+CLI_ENV = {**os.environ, ("INCUS_DIR" if INCUS else "LXD_DIR"): os.environ["LXD_TEST_DIR"]}
+HDR = "X-Incus" if INCUS else "X-LXD"     # file transfer headers (curl's push)
+# The Incus run's results and the section of RESULTS.md that points at them.
+INCUS_RESULTS = os.path.join(ROOT, "bench", "RESULTS-incus.md")
+LXD_RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
 T0 = time.monotonic()
 results = []  # (op, client, unit, samples)
 
@@ -68,26 +85,25 @@ def curl_list(n):
 
 
 def lxc_cli(op, n, args):
+    """The daemon's own CLI (`lxc`, or `incus` against Incus): wall time of the whole command."""
     samples = []
-    env = {**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]}
     for _ in range(n):
         t = time.perf_counter()
-        subprocess.run(["lxc", *args], check=True, capture_output=True, env=env)
+        subprocess.run([CLI, *args], check=True, capture_output=True, env=CLI_ENV)
         samples.append((time.perf_counter() - t) * 1e3)
-    results.append((op, "lxc CLI", "ms", samples))
+    results.append((op, CLI_LABEL, "ms", samples))
 
 
 def make_instances(count):
     names = []
     for i in range(count):
         name = f"bench-list-{os.getpid()}-{i}"
-        subprocess.run(["lxc", "init", ALIAS, name], check=True, capture_output=True,
-                       env={**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]})
+        subprocess.run([CLI, "init", ALIAS, name], check=True, capture_output=True, env=CLI_ENV)
         names.append(name)
     return names
 
 
-DAEMON_CPU = {}  # op -> (LXD's CPU ms per request, the machine's busy fraction) during liblxdclient's runs
+DAEMON_CPU = {}  # op -> (the daemon's CPU ms per request, the machine's busy fraction) during liblxdclient's runs
 
 
 def lxd_pid():
@@ -145,8 +161,7 @@ def main():
         run_json([bench, "list_instances_r1", str(reps)])
         curl_list(reps)
         run_json([py, pyb, "list_instances_r1", str(reps)])
-    subprocess.run(["lxc", "delete", "-f", *listed], check=True, capture_output=True,
-                   env={**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]})
+    subprocess.run([CLI, "delete", "-f", *listed], check=True, capture_output=True, env=CLI_ENV)
     log("create + delete")
     cd = 2 if SMOKE else 10
     run_json([bench, "create_delete", str(cd), ALIAS])
@@ -158,7 +173,9 @@ def main():
     with_daemon_cpu("get_server_threads16", tr * int(total) + 1, lambda: run_json([bench, "threads", str(tr), "16", total]))
     run_json([py, pyb, "threads", str(tr), "1", pytotal])
     run_json([py, pyb, "threads", str(tr), "16", pytotal])
-    ctx = {"smoke": SMOKE, "root": ROOT, "python": py, "socket": SOCK, "alias": ALIAS, "log": log, "notes": []}
+    # The suites use ctx's daemon, cli (argv[0]), cli_env, cli_label and hdr instead of LXD's names.
+    ctx = {"smoke": SMOKE, "root": ROOT, "python": py, "socket": SOCK, "alias": ALIAS, "log": log, "notes": [],
+           "daemon": DAEMON, "cli": CLI, "cli_env": CLI_ENV, "cli_label": CLI_LABEL, "hdr": HDR}
     for extra in sorted(os.listdir(os.path.join(ROOT, "bench"))):
         # Further suites (core, events, exec, files, Go) are bench/suite_*.py with run(results, ctx).
         if extra.startswith("suite_") and extra.endswith(".py"):
@@ -186,7 +203,7 @@ def check_complete():
              ("size", "liblxdclient.so (stripped)"), ("size", "core wasm32 (lxd_core_wasm.wasm)")]
     for size in sizes:
         for d in ("push", "pull"):
-            for client in ("liblxdclient", "curl", "pylxd", "lxc CLI"):
+            for client in ("liblxdclient", "curl", "pylxd", CLI_LABEL):
                 need += [(f"file_{d}_{size}", client), (f"file_{d}_{size} peak RSS", client)]
     missing = [f"{op} / {client}" for op, client in need if (op, client) not in have]
     if missing:
@@ -226,7 +243,7 @@ def bounds(key, by_op):
         d = DAEMON_CPU.get("get_server", (None, 0))
         return (f"GET /1.0 takes {fmt(l)} with liblxdclient and {fmt(c)} with curl (medians; the list "
                 f"{fmt(ll)} and {fmt(lc)}). liblxdclient spends {fmt(cpu(by_op, 'get_server'))} of its own CPU "
-                f"per request and LXD {fmt(d[0])} (the machine's cores were {d[1]:.0%} busy meanwhile, other "
+                f"per request and {DNAME} {fmt(d[0])} (the machine's cores were {d[1]:.0%} busy meanwhile, other "
                 "work included); the rest is waiting. The JSON round trip is gone: lxd_server_get and "
                 "lxd_instance_list check LXD's metadata against the model without building it and hand its "
                 "bytes, reading the reply once (callgrind, 200 × GET /1.0 through lxdbench: about 620k "
@@ -237,7 +254,8 @@ def bounds(key, by_op):
                 "machine and buffering. Syscalls are not it: strace counts 12 per request against curl's ~31. On "
                 "this loaded 2-core VM (other sessions building and testing meanwhile) the p10–p90 spreads "
                 "of a GET are several times these gaps, and the same binary against the same daemon moves "
-                "by ±10 % from one block of runs to the next. pylxd: LXD's own time is the floor of every "
+                "by ±10 % from one block of runs to the next. " + ("(The callgrind and strace figures were taken against LXD.) " if INCUS else "")
+                + f"pylxd: {DNAME}'s own time is the floor of every "
                 "client, so no client can be more than pylxd/curl times faster than pylxd "
                 f"({(med(by_op, 'get_server', 'pylxd') or 0) / (c or 1):.2f}× for GET /1.0, "
                 f"{(med(by_op, 'list_instances_r1', 'pylxd') or 0) / (lc or 1):.2f}× "
@@ -260,13 +278,14 @@ def bounds(key, by_op):
     if key == "exec":
         l, r, p = (med(by_op, "exec_true", k) for k in ("liblxdclient", "raw websocket (Python)", "pylxd"))
         return (f"exec `true` takes {fmt(l)} with liblxdclient, {fmt(r)} with a minimal raw client and {fmt(p)} with "
-                f"pylxd; liblxdclient's own CPU is {fmt(cpu(by_op, 'exec_true'))} per exec. The time is LXD's: the "
+                f"pylxd; liblxdclient's own CPU is {fmt(cpu(by_op, 'exec_true'))} per exec. The time is {DNAME}'s: the "
                 "operation, four websocket upgrades, forkexec of the command, the end of output and the "
                 "operation's completion — the same round trips for every client. ≥10× pylxd would need pylxd "
                 f"above 10× the raw client's time ({fmt(10 * r if r else None)}); the floor caps the ratio at "
                 f"{(p or 0) / (r or 1):.2f}× in this run.")
     if key == "files":
-        return ("A transfer is bound by LXD: during a 1 GiB pull perf record -a showed the lxd process "
+        return (f"A transfer is bound by {DNAME}: " + ("profiled against LXD, " if INCUS else "") +
+                "during a 1 GiB pull perf record -a showed the lxd process "
                 "(its file handler and forkfile in the instance) at ~0.8 of a core and lxdbench at ~0.06; "
                 "liblxdclient's CPU per transfer here: "
                 + ", ".join(f"{op} {fmt(cpu(by_op, op))}" for op in by_op if op.startswith("file_") and "RSS" not in op)
@@ -281,10 +300,10 @@ def bounds(key, by_op):
         per = (cpu(by_op, "get_server_threads16") or 0) + d16[0]
         cap = os.cpu_count() * 1e3 / per if per else 0
         return (f"1 thread: {fmt(t1, 'req/s')}, 16 threads: {fmt(t16, 'req/s')}. Per request the client uses "
-                f"{fmt(cpu(by_op, 'get_server_threads16'))} of CPU and LXD {fmt(d16[0])} (1 thread: LXD {fmt(d1[0])}), "
+                f"{fmt(cpu(by_op, 'get_server_threads16'))} of CPU and {DNAME} {fmt(d16[0])} (1 thread: {DNAME} {fmt(d1[0])}), "
                 f"so {os.cpu_count()} cores serve at most ~{cap:.0f} req/s, {cap / (t1 or 1):.2f}× the 1-thread rate, "
                 f"even with nothing else running; the cores were {d1[1]:.0%} busy during the 1-thread runs and "
-                f"{d16[1]:.0%} during the 16-thread runs (the rest of the machine's load included). LXD and the "
+                f"{d16[1]:.0%} during the 16-thread runs (the rest of the machine's load included). {DNAME} and the "
                 "client share the cores: once they are busy, more client threads only queue.")
     return ""
 
@@ -333,9 +352,13 @@ def write_report(py, notes=()):
         # The same operation and client measured in several blocks: one set of samples.
         prev = by_op.setdefault(op, {}).get(client)
         by_op[op][client] = (unit, (prev[1] if prev else []) + list(samples))
-    lxd_version = subprocess.run(["lxd", "--version"], capture_output=True, text=True).stdout.strip()
+    try:  # the daemon's own word (GET /1.0 environment.server_version), LXD's or Incus's alike
+        lxd_version = json.loads(subprocess.run(["curl", "-s", "--unix-socket", SOCK, "http://lxd/1.0"], capture_output=True,
+                                                text=True, timeout=30).stdout)["metadata"]["environment"]["server_version"]
+    except Exception:  # noqa: BLE001 - reported as unknown
+        lxd_version = "?"
     lines = [
-        "# Benchmark results",
+        "# Benchmark results" + (": Incus" if INCUS else ""),
         "",
         f"Written by `make bench{'-smoke' if SMOKE else ''}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
         + (" (tiny sizes and few repetitions: a check that every measurement runs, not figures)." if SMOKE else "."),
@@ -344,9 +367,9 @@ def write_report(py, notes=()):
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM.",
         f"- liblxdclient {LIB_VERSION} "
         f"(git {ver(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'])}), {ver(['rustc', '--version'])}, {ver(['go', 'version'])}.",
-        f"- LXD {lxd_version} (started by the harness for this run); pylxd "
+        f"- {DNAME} {lxd_version} (started by the harness for this run); pylxd "
         + ver([py, "-c", "import pylxd; print(pylxd.__version__)"]) + "; " + ver(["curl", "--version"]).split(" (")[0]
-        + "; lxc " + ver(["lxc", "--version"]) + ".",
+        + f"; {CLI} " + ver([CLI, "--version"]) + ".",
         "",
         "Each figure is a median, with p10–p90, over repeated runs in this one run; baselines ran in",
         "the same run, right after liblxdclient. Ratios compare medians with liblxdclient's (ms and",
@@ -354,6 +377,16 @@ def write_report(py, notes=()):
         "better. The official Go client (github.com/canonical/lxd/client) could not be measured: the",
         "Go module proxy refuses to serve it here.",
         "",
+    ] + ([
+        "The same suites as bench/RESULTS.md (LXD 5.0), against an Incus daemon (`make bench",
+        "DAEMON=incus`): the `lxc` CLI baseline is the `incus` CLI, curl pushes files with",
+        "`X-Incus-*` headers; pylxd 2.4.2, the raw Python clients (which read Incus's chunked replies)",
+        "and Go's net/http speak Incus's /1.0 API as they do LXD's, so every baseline of RESULTS.md",
+        "ran here too. Incus's Go client (github.com/lxc/incus/client) was not measured; the",
+        "net/http + encoding/json baseline does what it does for GET /1.0. The core-only figures",
+        "(parsing, sizes) involve no daemon.",
+        "",
+    ] if INCUS else []) + [
         "## Targets",
         "",
         "| target | measured | |",
@@ -372,7 +405,7 @@ def write_report(py, notes=()):
     if t1 and t16:
         lines += [f"16 threads on one client vs 1 thread: {stats(t16[1])[0] / stats(t1[1])[0]:.2f}× the throughput.", ""]
     if DAEMON_CPU:
-        lines += ["LXD's own CPU per GET /1.0 while liblxdclient ran (from /proc; the machine's busy share in brackets): "
+        lines += [f"{DNAME}'s own CPU per GET /1.0 while liblxdclient ran (from /proc; the machine's busy share in brackets): "
                   + "; ".join(f"{op} {v[0]:.3f} ms ({v[1]:.0%})" for op, v in DAEMON_CPU.items()) + ".", ""]
     for gop in ("get_server", "exec_true"):
         g, c = med(by_op, f"go_vs_c_{gop}", "Go binding"), med(by_op, f"go_vs_c_{gop}", "liblxdclient")
@@ -445,15 +478,62 @@ def write_report(py, notes=()):
         lines += ["", "## Sizes", "", "| artifact | size |", "|---|---|"] + sections["size"]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
-    lines += ["", f"![latency per operation per client]({'latency-smoke.png' if SMOKE else 'latency.png'})", ""]
+    # LXD: RESULTS.md, latency.png; Incus: RESULTS-incus.md, latency-incus.png (-smoke in bench/work).
+    suffix = ("-smoke" if SMOKE else "") + ("-incus" if INCUS else "")
+    png = f"latency{suffix}.png"
+    lines += ["", f"![latency per operation per client]({png})", ""]
     outdir = WORK if SMOKE else os.path.join(ROOT, "bench")
-    out = os.path.join(outdir, "RESULTS-smoke.md" if SMOKE else "RESULTS.md")
+    out = os.path.join(outdir, f"RESULTS{suffix}.md")
     open(out, "w").write("\n".join(lines))
-    json.dump(results, open(os.path.join(WORK, "results.json"), "w"))
-    subprocess.run([py, os.path.join(ROOT, "bench", "plot.py"), os.path.join(WORK, "results.json"),
-                    os.path.join(outdir, "latency-smoke.png" if SMOKE else "latency.png")], check=True)
+    rjson = os.path.join(WORK, f"results{'-incus' if INCUS else ''}.json")
+    json.dump(results, open(rjson, "w"))
+    subprocess.run([py, os.path.join(ROOT, "bench", "plot.py"), rjson, os.path.join(outdir, png)], check=True)
     log("wrote", out)
+    if not SMOKE:
+        update_incus_section()
     print("\n".join(lines))
+
+
+def update_incus_section():
+    """The "## Incus" section of bench/RESULTS.md (before its "## Operations"): Incus's target
+    rows copied from bench/RESULTS-incus.md, so that the LXD results point at them. Rewritten by
+    both runs (an LXD run keeps the last Incus run's rows)."""
+    if not (os.path.exists(INCUS_RESULTS) and os.path.exists(LXD_RESULTS)):
+        return
+    inc = open(INCUS_RESULTS).read().splitlines()
+    start = inc.index("## Targets") if "## Targets" in inc else None
+    rows = []
+    if start is not None:
+        for line in inc[start + 1:]:
+            if line.startswith("## "):
+                break
+            if line.startswith("| ") and not line.startswith("| target "):
+                rows.append(line)
+    written = next((line for line in inc if line.startswith("Written by")), "")
+    when = written.split(" on ", 1)[1].split(" (")[0].rstrip(".") if " on " in written else "?"
+    # The machine's busy share during that run (the daemon's CPU line), stated with its figures.
+    busy = next((line for line in inc if line.startswith("Incus's own CPU per GET /1.0")), None)
+    version = next((line[len("- Incus "):].split(" ")[0] for line in inc if line.startswith("- Incus ")), "?")
+    met = sum(1 for r in rows if r.rstrip().endswith("| met |"))
+    section = ["## Incus", "",
+               f"`make bench DAEMON=incus` runs the same suites against Incus {version} and writes",
+               f"[RESULTS-incus.md](RESULTS-incus.md) (its own run, {when}; baselines: curl, pylxd, the `incus`",
+               f"CLI, the raw clients and Go's net/http, as here). Its targets: {met} of {len(rows)} met (what",
+               "bounds the missed ones, and every figure, are in that file).", "",
+               *([busy, ""] if busy else []),
+               "| target (Incus) | measured | |", "|---|---|---|", *rows, ""]
+    text = open(LXD_RESULTS).read().splitlines()
+    if "## Incus" in text:
+        i = text.index("## Incus")
+        j = next((k for k in range(i + 1, len(text)) if text[k].startswith("## ")), len(text))
+        text[i:j] = section
+    elif "## Operations" in text:
+        i = text.index("## Operations")
+        text[i:i] = section
+    else:
+        text += [""] + section
+    open(LXD_RESULTS, "w").write("\n".join(text) + ("" if text and text[-1] == "" else "\n"))
+    log("updated the Incus section of", LXD_RESULTS)
 
 
 if __name__ == "__main__":

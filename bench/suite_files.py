@@ -1,6 +1,6 @@
 # File push and pull (64 MiB and 1 GiB; a few MiB in smoke): throughput (MB/s, 1e6 bytes/s) and
 # peak RSS (ru_maxrss of the client's process, from wait4 in bench/rss.c) for liblxdclient (lxdbench, streaming
-# lxd_file_push_path / lxd_file_pull_path), curl over the same unix socket, `lxc file`, and pylxd
+# lxd_file_push_path / lxd_file_pull_path), curl over the same unix socket, `lxc file` (`incus file` against Incus), and pylxd
 # (which holds the whole file in memory both ways). Peak RSS comes from build/rss (bench/rss.c),
 # which forks each client from a small process so that the driver's own memory does not count. One running instance; the remote file is
 # overwritten by each push and read back by each pull. Clients alternate round by round, and
@@ -65,7 +65,7 @@ def make_file(path, size):
 
 def run(results, ctx):
     log, smoke, root = ctx["log"], ctx["smoke"], ctx["root"]
-    env = {**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]}
+    env = ctx["cli_env"]  # the daemon's CLI (lxc or incus) talks to daemon a
     sock = ctx["socket"]
     work = os.path.join(root, "bench", "work")
     bench = os.path.join(root, "build", "lxdbench")
@@ -74,7 +74,7 @@ def run(results, ctx):
     open(pyf, "w").write(PYLXD_FILES)
     # (label, size, repeats for liblxdclient and curl, repeats for lxc and pylxd)
     sizes = [("4MiB", 4 * MIB, 2, 1)] if smoke else [("64MiB", 64 * MIB, 5, 3), ("1GiB", 1024 * MIB, 3, 1)]
-    subprocess.run(["lxc", "launch", ctx["alias"], name], check=True, capture_output=True, env=env)
+    subprocess.run([ctx["cli"], "launch", ctx["alias"], name], check=True, capture_output=True, env=env)
     try:
         for label, size, reps, few in sizes:
             src = os.path.join(work, f"push-{label}.bin")
@@ -85,7 +85,7 @@ def run(results, ctx):
             for direction in ("push", "pull"):
                 op = f"file_{direction}_{label}"
                 log(f"{op}: liblxdclient, curl, lxc, pylxd, interleaved")
-                samples = {c: [] for c in ("liblxdclient", "liblxdclient CPU", "curl", "lxc CLI", "pylxd")}
+                samples = {c: [] for c in ("liblxdclient", "liblxdclient CPU", "curl", ctx["cli_label"], "pylxd")}
                 rss = {}
 
                 def settle():
@@ -115,7 +115,7 @@ def run(results, ctx):
                         samples[d["client"]] += d["samples"]  # throughput, then its CPU/op
                     # curl: its own timing (time_total, no process start).
                     if direction == "push":
-                        cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-X", "POST", "-T", src, "-H", "X-LXD-type: file",
+                        cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-X", "POST", "-T", src, "-H", f"{ctx['hdr']}-type: file",
                                "-H", "Content-Type: application/octet-stream", "-o", "/dev/null", "-w", "%{time_total}", url]
                     else:
                         cmd = ["curl", "-sS", "-f", "--unix-socket", sock, "-o", dst, "-w", "%{time_total}", url]
@@ -123,10 +123,10 @@ def run(results, ctx):
                     samples["curl"].append(size / 1e6 / float(out.strip()))
                 for i in range(few):
                     # lxc CLI: wall time of the whole command.
-                    cmd = ["lxc", "file", "push", src, f"{name}{remote}"] if direction == "push" else \
-                        ["lxc", "file", "pull", f"{name}{remote}", dst]
-                    _, wall = transfer("lxc CLI", cmd)
-                    samples["lxc CLI"].append(size / 1e6 / wall)
+                    cmd = [ctx["cli"], "file", "push", src, f"{name}{remote}"] if direction == "push" else \
+                        [ctx["cli"], "file", "pull", f"{name}{remote}", dst]
+                    _, wall = transfer(ctx["cli_label"], cmd)
+                    samples[ctx["cli_label"]].append(size / 1e6 / wall)
                     # pylxd: whole file in memory; timed inside (reading the file included for a push).
                     out, _ = transfer("pylxd", [ctx["python"], pyf, direction, name, remote, src if direction == "push" else dst, "1"])
                     samples["pylxd"] += json.loads(out.strip().splitlines()[-1])["samples"]
@@ -139,4 +139,4 @@ def run(results, ctx):
             if not smoke:
                 os.unlink(src)
     finally:
-        subprocess.run(["lxc", "delete", "-f", name], capture_output=True, env=env)
+        subprocess.run([ctx["cli"], "delete", "-f", name], capture_output=True, env=env)

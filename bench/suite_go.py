@@ -12,12 +12,12 @@ import subprocess
 
 def run(results, ctx):
     log, smoke, root = ctx["log"], ctx["smoke"], ctx["root"]
-    env = {**os.environ, "LXD_DIR": os.environ["LXD_TEST_DIR"]}
+    env = ctx["cli_env"]  # the daemon's CLI (lxc or incus) talks to daemon a
     name = f"bench-go-{os.getpid()}"
     bench = os.path.join(root, "build", "lxdbench")
     count = 2 if smoke else 5
     plan = [("get_server", "BenchmarkGetServer", 20 if smoke else 300), ("exec_true", "BenchmarkExecTrue", 5 if smoke else 40)]
-    subprocess.run(["lxc", "launch", ctx["alias"], name], check=True, capture_output=True, env=env)
+    subprocess.run([ctx["cli"], "launch", ctx["alias"], name], check=True, capture_output=True, env=env)
     try:
         gopath_env = {**env, "PKG_CONFIG_PATH": os.path.join(root, "build", "pkgconfig"), "LXD_BENCH_INSTANCE": name}
         log("Go binding: compiling the test binary")
@@ -68,4 +68,4 @@ def run(results, ctx):
                 raise RuntimeError(f"go test -bench BenchmarkDecodeServer failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
             results.append(("go_decode_server", client, "µs", us))
     finally:
-        subprocess.run(["lxc", "delete", "-f", name], capture_output=True, env=env)
+        subprocess.run([ctx["cli"], "delete", "-f", name], capture_output=True, env=env)
