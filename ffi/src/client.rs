@@ -482,11 +482,18 @@ impl Client {
     /// Prepare the http request (scope filled in, URL on the endpoint; a request whose wire form
     /// depends on the server's flavour adapted to it, see [`lxd_core::flavour`]).
     pub fn http_request(&self, mut req: Request) -> Result<(http::request::Builder, Request)> {
-        if Flavour::matters_for(&req) {
-            self.flavour()?.adapt(&mut req);
+        self.prepare(&mut req)?;
+        Ok((self.builder(&req), req))
+    }
+
+    /// Fill in the scope and adapt a request to the server's flavour: every request this client
+    /// sends passes here once (the one place X-LXD-* headers and the trust field are renamed).
+    fn prepare(&self, req: &mut Request) -> Result<()> {
+        if Flavour::matters_for(req) {
+            self.flavour()?.adapt(req);
         }
         req.apply_scope(self.project.as_deref(), self.target.as_deref());
-        Ok((self.builder(&req), req))
+        Ok(())
     }
 
     /// The http request head for a request whose scope is applied.
@@ -522,7 +529,7 @@ impl Client {
         // DELETE) is sent once more, as Go's and browsers' HTTP clients do.
         let idempotent = matches!(req.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
         let mut req = req;
-        req.apply_scope(self.project.as_deref(), self.target.as_deref());
+        self.prepare(&mut req)?;
         let body = req.body_bytes().to_vec();
         let build = |body: Vec<u8>| -> Result<ureq::http::Request<Vec<u8>>> {
             let mut hreq = self.builder(&req).body(body).map_err(|e| Error::invalid(format!("cannot build request: {e}")))?;
