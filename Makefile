@@ -73,10 +73,10 @@ test-cross: lib pc-static
 	@mkdir -p $(BUILD)
 	@start=$$(date +%s); \
 	  gcc $(CFLAGS_TEST) tests/c/test_cross_daemon.c -o $(BUILD)/test_cross_daemon -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread && \
-	  (cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go_cross.test .) && \
+	  (cd bindings/go/lxdclient && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go_cross.test .) && \
 	  tests/harness/with-lxd.sh --mixed -- bash -c 'rc=0; valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cross_daemon || rc=1; \
-	    (cd bindings/go && $(BUILD)/lxdclient_go_cross.test -test.count=1 -test.run CrossDaemon -test.v) || rc=1; exit $$rc'; \
+	    (cd bindings/go/lxdclient && $(BUILD)/lxdclient_go_cross.test -test.count=1 -test.run CrossDaemon -test.v) || rc=1; exit $$rc'; \
 	  rc=$$?; echo "make test-cross: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 .PHONY: test-cross
@@ -148,12 +148,12 @@ test-cluster: lib pc-static
 	gcc $(CFLAGS_TEST) tests/c/test_cluster.c -o $(BUILD)/test_cluster -L$(RELEASE_DIR) -Wl,-rpath,$(RELEASE_DIR) -llxdclient -lpthread
 	@cmake -S bindings/cpp -B $(CPP_BUILD) -DLXDCLIENT_INSTALL_PREFIX=$(CPP_PREFIX) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(CPP_BUILD) -j2 --target lxdclient_cpp_tests
-	cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go.test .
+	cd bindings/go/lxdclient && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -c -o $(BUILD)/lxdclient_go.test .
 	$(HARNESS) --cluster -- bash -c 'rc=0; valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 	  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tests/c/valgrind.supp $(BUILD)/test_cluster || rc=1; \
 	  LXD_TEST_REQUIRE_CLUSTER=1 ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CPP_BUILD)/lxdclient_cpp_tests --gtest_filter="Cluster*" || rc=1; \
-	  (cd bindings/go && LXD_TEST_REQUIRE_CLUSTER=1 $(BUILD)/lxdclient_go.test -test.count=1 -test.run Cluster -test.v) || rc=1; exit $$rc'
+	  (cd bindings/go/lxdclient && LXD_TEST_REQUIRE_CLUSTER=1 $(BUILD)/lxdclient_go.test -test.count=1 -test.run Cluster -test.v) || rc=1; exit $$rc'
 
 ## test-faults: the C fault suite (LXD killed and restarted mid-call) on a harness of its own
 ## (restarting its daemon would disturb the other suites), under valgrind.
@@ -193,7 +193,7 @@ test-tsan: deps
 ## gen-check: everything generated from the spec and the resource registry (registry/resources.toml)
 ## is current: core/src/spec.rs, core/src/api/collections.rs, the C CRUD functions, the C++ resource
 ## classes (bindings/cpp/include/lxd/resources.hpp, resource_links.hpp), the Go CRUD methods and
-## JSON methods (bindings/go/zz_generated_*.go), docs/coverage.md.
+## JSON methods (bindings/go/lxdclient/zz_generated_*.go), docs/coverage.md.
 gen-check:
 	@python3 tools/gen_spec.py --check
 	@python3 tools/gen_core.py --check
@@ -259,7 +259,7 @@ pc-static:
 ## test-go: the Go binding's tests (go vet, then go test -race) against the daemons in $LXD_TEST_*
 ## (run inside the harness: tests/harness/with-lxd.sh --second -- make test-go).
 test-go: lib pc-static
-	cd bindings/go && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go vet ./... && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -count=1 ./...
+	cd bindings/go/lxdclient && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go vet ./... && PKG_CONFIG_PATH=$(BUILD)/pkgconfig go test -race -count=1 ./...
 
 .PHONY: pc-static test-go
 
@@ -417,7 +417,7 @@ docs:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -q -p lxd-core -p lxdclient
 	cp -r $(ROOT)/target/doc/. $(DOCS)/rust/
 	LXD_DOC_OUT=$(DOCS)/c LXD_DOC_VERSION=$(LXD_LIB_VERSION) doxygen docs/Doxyfile
-	cd bindings/go && go doc -all . > $(DOCS)/go/lxdclient.txt
+	cd bindings/go/lxdclient && go doc -all . > $(DOCS)/go/lxdclient.txt
 	@printf '%s\n' '<!doctype html><meta charset="utf-8"><title>liblxdclient $(LXD_LIB_VERSION) API</title>' \
 	  '<h1>liblxdclient $(LXD_LIB_VERSION) API</h1><ul>' \
 	  '<li><a href="rust/lxd_core/index.html">lxd-core</a>: the sans-IO core (Rust)</li>' \

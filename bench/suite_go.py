@@ -1,4 +1,4 @@
-# Go binding overhead vs the C ABI: `go test -bench` (bindings/go/bench_test.go: GetServer and
+# Go binding overhead vs the C ABI: `go test -bench` (bindings/go/lxdclient/bench_test.go: GetServer and
 # ExecOutput of `true`, each reporting its per-call median) against lxdbench's get_server and
 # exec_true run just before on the same instance (adjacent in time: this VM is noisy). The ratio
 # is Go median / C median (the binding's cgo calls, Go-side JSON decoding, goroutine plumbing).
@@ -23,7 +23,7 @@ def run(results, ctx):
         log("Go binding: compiling the test binary")
         testbin = os.path.join(root, "bench", "work", "lxdclient-go.test")
         subprocess.run(["go", "test", "-c", "-o", testbin, "."], check=True, capture_output=True, text=True,
-                       cwd=os.path.join(root, "bindings", "go"), env=gopath_env)
+                       cwd=os.path.join(root, "bindings", "go", "lxdclient"), env=gopath_env)
         for op, gobench, iters in plan:
             log(f"Go binding vs C: {op}")
             c_args = [bench, op, str(iters)] + ([name] if op == "exec_true" else [])
@@ -35,7 +35,7 @@ def run(results, ctx):
                 c_cpu += next(d for d in lines if d["client"] == "liblxdclient CPU")["samples"]
             out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", f"^{gobench}$", "-test.benchtime", f"{iters}x",
                                   "-test.count", str(count)], capture_output=True, text=True, env=gopath_env,
-                                 cwd=os.path.join(root, "bindings", "go"))
+                                 cwd=os.path.join(root, "bindings", "go", "lxdclient"))
             medians = [float(m) for m in re.findall(r"([0-9.]+) median-ms", out.stdout)]
             cpus = [float(m) for m in re.findall(r"([0-9.]+) cpu-ms/op", out.stdout)]
             if out.returncode != 0 or len(medians) != count:
@@ -45,7 +45,7 @@ def run(results, ctx):
                 # do) on the same socket, right after the binding.
                 out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", "^BenchmarkGetServerNetHTTP$", "-test.benchtime",
                                       f"{iters}x", "-test.count", str(count)], capture_output=True, text=True, env=gopath_env,
-                                     cwd=os.path.join(root, "bindings", "go"))
+                                     cwd=os.path.join(root, "bindings", "go", "lxdclient"))
                 base = [float(m) for m in re.findall(r"([0-9.]+) median-ms", out.stdout)]
                 base_cpu = [float(m) for m in re.findall(r"([0-9.]+) cpu-ms/op", out.stdout)]
                 if out.returncode != 0 or len(base) != count:
@@ -61,7 +61,7 @@ def run(results, ctx):
         log("Go: decode of a GET /1.0 reply alone")
         out = subprocess.run([testbin, "-test.run", "^$", "-test.bench", "^BenchmarkDecodeServer$", "-test.benchtime",
                               "200x" if smoke else "2000x", "-test.count", str(count)], capture_output=True, text=True,
-                             env=gopath_env, cwd=os.path.join(root, "bindings", "go"))
+                             env=gopath_env, cwd=os.path.join(root, "bindings", "go", "lxdclient"))
         for sub, client in (("binding", "Go binding (Server)"), ("plain", "encoding/json, plain struct")):
             us = [float(m) / 1e3 for m in re.findall(rf"BenchmarkDecodeServer/{sub}-\d+\s+\d+\s+([0-9.]+) ns/op", out.stdout)]
             if out.returncode != 0 or len(us) != count:

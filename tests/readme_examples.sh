@@ -30,9 +30,9 @@ done
 # Go blocks: the statements of a main function, built in the Go module and run.
 for f in "$work"/readme_go_*.go; do
   [ -e "$f" ] || continue
-  d=$(mktemp -d "$root/bindings/go/.readme.XXXXXX")
-  { printf 'package main\n\nimport (\n\t"context"\n\t"errors"\n\t"fmt"\n\t"log"\n\n\tlxdclient "github.com/liblxdclient/lxdclient/bindings/go"\n)\n\nfunc main() {\n\tctx := context.Background()\n'; cat "$f"; echo '}'; } > "$d/main.go"
-  if (cd "$root/bindings/go" && PKG_CONFIG_PATH="$root/build/pkgconfig" go run "./$(basename "$d")") >/dev/null; then passed=$((passed+1)); else echo "FAIL: Go block $f"; cat "$d/main.go"; failed=$((failed+1)); fi
+  d=$(mktemp -d "$root/bindings/go/lxdclient/.readme.XXXXXX")
+  { printf 'package main\n\nimport (\n\t"context"\n\t"errors"\n\t"fmt"\n\t"log"\n\n\tlxdclient "github.com/liblxdclient/lxdclient/bindings/go/lxdclient"\n)\n\nfunc main() {\n\tctx := context.Background()\n'; cat "$f"; echo '}'; } > "$d/main.go"
+  if (cd "$root/bindings/go/lxdclient" && PKG_CONFIG_PATH="$root/build/pkgconfig" go run "./$(basename "$d")") >/dev/null; then passed=$((passed+1)); else echo "FAIL: Go block $f"; cat "$d/main.go"; failed=$((failed+1)); fi
   rm -rf "$d"
 done
 # C++ blocks: the statements of main, compiled against the C++ header and run.

@@ -8,7 +8,7 @@ daemons that have it, the core builder, the C function, and the Go and C++ metho
 Sources: core/src/spec.rs (method and path, generated from the spec), core/tests/coverage/entries.rs
 (builders and C functions, held to the spec by core/tests/coverage.rs), and the bindings'
 sources: a Go or C++ method counts for a C function when its body calls it (`C.lxd_x(` in
-bindings/go, `lxd_x` named in bindings/cpp/include). "—" means none (yet).
+bindings/go/lxdclient, `lxd_x` named in bindings/cpp/include). "—" means none (yet).
 """
 import os
 import re
@@ -92,7 +92,7 @@ def cell(text):
 def render():
     rows = spec_rows()
     ents = entries()
-    go = binding_methods("bindings/go", (".go",), GO_FUNC, r"\bC\.(lxd_[a-z0-9_]+)\s*\(", "go")
+    go = binding_methods("bindings/go/lxdclient", (".go",), GO_FUNC, r"\bC\.(lxd_[a-z0-9_]+)\s*\(", "go")
     # The C++ wrapper passes C functions by name (`detail::call(lxd_instance_list, ...)`).
     cpp = binding_methods("bindings/cpp/include", (".hpp", ".h"), CPP_FUNC, r"(?<![\w.])(?:::)?(lxd_[a-z0-9_]+)\b", "cpp")
     # The generated resource classes reach their C functions through traits (tools/gen_cpp.py).

@@ -2,6 +2,6 @@ module github.com/liblxdclient/lxdclient/examples/go
 
 go 1.22
 
-require github.com/liblxdclient/lxdclient/bindings/go v0.0.0
+require github.com/liblxdclient/lxdclient/bindings/go/lxdclient v0.0.0
 
-replace github.com/liblxdclient/lxdclient/bindings/go => ../../bindings/go
+replace github.com/liblxdclient/lxdclient/bindings/go/lxdclient => ../../bindings/go/lxdclient

@@ -11,7 +11,7 @@ import (
 	"os"
 	"time"
 
-	lxdclient "github.com/liblxdclient/lxdclient/bindings/go"
+	lxdclient "github.com/liblxdclient/lxdclient/bindings/go/lxdclient"
 )
 
 func main() {

@@ -1,4 +1,4 @@
-// Command quickstart is the Go quick start of bindings/go/README.md: connect to the local LXD,
+// Command quickstart is the Go quick start of bindings/go/lxdclient/README.md: connect to the local LXD,
 // create a container, start it, read its state, and delete it.
 package main
 
@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	lxdclient "github.com/liblxdclient/lxdclient/bindings/go"
+	lxdclient "github.com/liblxdclient/lxdclient/bindings/go/lxdclient"
 )
 
 // An image alias on your server (`lxc image list`); the test harness imports "busybox".

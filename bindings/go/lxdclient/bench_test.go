@@ -224,7 +224,7 @@ func BenchmarkGetServerNetHTTP(b *testing.B) {
 
 // recordedServer is the metadata of the GET /1.0 reply recorded from LXD 5.0.2 (core's fixture).
 func recordedServer(b *testing.B) []byte {
-	data, err := os.ReadFile("../../core/tests/fixtures/lxd-5.0.2.json")
+	data, err := os.ReadFile("../../../core/tests/fixtures/lxd-5.0.2.json")
 	if err != nil {
 		b.Skip("no fixture:", err)
 	}

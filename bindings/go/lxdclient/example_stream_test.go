@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	lxdclient "github.com/liblxdclient/lxdclient/bindings/go"
+	lxdclient "github.com/liblxdclient/lxdclient/bindings/go/lxdclient"
 )
 
 // Run a command in a running instance, streaming its stdin and output; cancelling the context

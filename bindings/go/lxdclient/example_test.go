@@ -9,7 +9,7 @@ import (
 	"log"
 	"time"
 
-	lxdclient "github.com/liblxdclient/lxdclient/bindings/go"
+	lxdclient "github.com/liblxdclient/lxdclient/bindings/go/lxdclient"
 )
 
 // Connect to the local daemon over its unix socket, or to a remote one over HTTPS with a client

@@ -11,7 +11,7 @@
 //
 //	make lib
 //	export PKG_CONFIG_PATH=$PWD/build/pkgconfig
-//	cd bindings/go && go build ./...
+//	cd bindings/go/lxdclient && go build ./...
 //
 // With the build tag `lxdclient_static` the package links liblxdclient.a instead (through the
 // `lxdclient-static` pkg-config module that `make pc-static` writes), so the program does not
@@ -59,4 +59,4 @@
 // errors.Is works with the sentinels: errors.Is(err, lxdclient.ErrNotFound).
 package lxdclient
 
-//go:generate python3 ../../tools/gen_go.py
+//go:generate python3 ../../../tools/gen_go.py

@@ -52,11 +52,11 @@ func TestNoCgoBuildFails(t *testing.T) {
 func TestStaticLink(t *testing.T) {
 	env := lxdEnv(t)
 	dir := t.TempDir()
-	out, err := run(t, "../../examples/go", nil, goTool(t), "vet", "-tags", "lxdclient_static", "./...")
+	out, err := run(t, "../../../examples/go", nil, goTool(t), "vet", "-tags", "lxdclient_static", "./...")
 	if err != nil {
 		t.Fatalf("go vet examples/go:\n%s", out)
 	}
-	out, err = run(t, "../../examples/go", nil, goTool(t), "build", "-tags", "lxdclient_static", "-o", dir+"/", "./...")
+	out, err = run(t, "../../../examples/go", nil, goTool(t), "build", "-tags", "lxdclient_static", "-o", dir+"/", "./...")
 	if err != nil {
 		t.Fatalf("static build (needs `make pc-static`):\n%s", out)
 	}
@@ -95,7 +95,7 @@ func TestReadmeQuickStart(t *testing.T) {
 		t.Fatal("unterminated code block")
 	}
 	snippet = "package main\n" + snippet
-	example, err := os.ReadFile("../../examples/go/quickstart/main.go")
+	example, err := os.ReadFile("../../../examples/go/quickstart/main.go")
 	must(t, err)
 	if !strings.HasSuffix(string(example), snippet) {
 		t.Fatal("README.md's quick start differs from examples/go/quickstart/main.go")
@@ -106,8 +106,8 @@ func TestReadmeQuickStart(t *testing.T) {
 	must(t, err)
 	must(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(snippet), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module readme\n\ngo 1.22\n\n"+
-		"require github.com/liblxdclient/lxdclient/bindings/go v0.0.0\n\n"+
-		"replace github.com/liblxdclient/lxdclient/bindings/go => "+abs+"\n"), 0o644))
+		"require github.com/liblxdclient/lxdclient/bindings/go/lxdclient v0.0.0\n\n"+
+		"replace github.com/liblxdclient/lxdclient/bindings/go/lxdclient => "+abs+"\n"), 0o644))
 	out, err := run(t, dir, []string{"LXD_SOCKET=" + env.socket}, goTool(t), "run", ".")
 	want := "lxd 5.0" // the server's name and version: Incus 6.0 on an Incus harness
 	if isIncus() {

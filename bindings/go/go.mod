@@ -1,3 +1,0 @@
-module github.com/liblxdclient/lxdclient/bindings/go
-
-go 1.22

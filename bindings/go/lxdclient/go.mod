@@ -1,0 +1,3 @@
+module github.com/liblxdclient/lxdclient/bindings/go/lxdclient
+
+go 1.22
