@@ -231,7 +231,7 @@ mod tests {
         // Each resource of the registry answers a list with its path, parents taken from the command.
         for id in collections::RESOURCES {
             let cmd = json!({"call": format!("{id}.list"), "pool": "default", "volume_type": "custom", "volume": "v1",
-                             "instance": "c1", "network": "br0", "zone": "z.example"});
+                             "instance": "c1", "network": "br0", "zone": "z.example", "bucket": "b1"});
             let r: Value = serde_json::from_str(&request_json(&cmd.to_string())).unwrap();
             assert!(r["path"].as_str().is_some_and(|p| p.starts_with("/1.0/")), "{id}: {r}");
         }

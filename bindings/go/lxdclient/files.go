@@ -98,6 +98,42 @@ func (c *Client) transfer(ctx context.Context, a *cArgs, fn func(p *C.lxd_client
 	return c.useNow(a, fn)
 }
 
+// transferProgress names the progress type where a parameter called progress hides it.
+type transferProgress = progress
+
+// download runs one C download with a progress handler, its failure in a transfer's words
+// (the context's error when ctx ended). fn gets the progress to hand to the C call.
+func (c *Client) download(ctx context.Context, a *cArgs, progress ProgressFunc, fn func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result) error {
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	err := c.transfer(ctx, a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(fn(p, prog, &cerr), cerr)
+	})
+	return prog.explain(err)
+}
+
+// downloadTo is download into w: fn has the C call write to the descriptor fd (w's own for a
+// regular *os.File, else a pipe copied into w). On failure part of the data may be in w.
+func (c *Client) downloadTo(ctx context.Context, a *cArgs, w io.Writer, progress ProgressFunc, fn func(p *C.lxd_client, fd C.int, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result) error {
+	if w == nil {
+		a.free()
+		return invalidArgument("nil writer")
+	}
+	prog := newProgress(ctx, progress)
+	defer prog.release()
+	s, err := newSink(w, prog)
+	if err != nil {
+		a.free()
+		return err
+	}
+	err = c.transfer(ctx, a, func(p *C.lxd_client) error {
+		var cerr *C.lxd_error
+		return takeError(fn(p, C.int(s.fd), prog, &cerr), cerr)
+	})
+	return prog.explain(s.finish(err))
+}
+
 // PushFile uploads r's content to remotePath in an instance (POST /1.0/instances/<i>/files),
 // streamed. opts may be nil. A regular *os.File is read from its descriptor directly (its size
 // is sent, and progress has a total); any other reader streams through a pipe (total 0). Ending
@@ -188,26 +224,13 @@ func (c *Client) WriteFile(ctx context.Context, instance, remotePath string, dat
 // about it. progress may be nil. A symlink gives its target path as the content. On failure some
 // data may already have been written to w. Ending ctx stops the download at the next chunk.
 func (c *Client) PullFile(ctx context.Context, instance, remotePath string, w io.Writer, progress ProgressFunc) (*FileInfo, error) {
-	if w == nil {
-		return nil, invalidArgument("nil writer")
-	}
 	var a cArgs
 	inst, rp := a.str(instance), a.str(remotePath)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-
-	sink, err := newSink(w, prog)
-	if err != nil {
-		a.free()
-		return nil, err
-	}
 	var info C.lxd_file_info
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_file_pull_fd(p, inst, rp, C.int(sink.fd), prog.cb(), prog.user(), &info, &cerr), cerr)
+	err := c.downloadTo(ctx, &a, w, progress, func(p *C.lxd_client, fd C.int, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_file_pull_fd(p, inst, rp, fd, prog.cb(), prog.user(), &info, e)
 	})
-	err = sink.finish(err)
-	if err := prog.explain(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return fileInfo(&info), nil
@@ -219,14 +242,11 @@ func (c *Client) PullFile(ctx context.Context, instance, remotePath string, w io
 func (c *Client) PullFileToPath(ctx context.Context, instance, remotePath, localPath string, progress ProgressFunc) (*FileInfo, error) {
 	var a cArgs
 	inst, rp, lp := a.str(instance), a.str(remotePath), a.str(localPath)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
 	var info C.lxd_file_info
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_file_pull_path(p, inst, rp, lp, prog.cb(), prog.user(), &info, &cerr), cerr)
+	err := c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_file_pull_path(p, inst, rp, lp, prog.cb(), prog.user(), &info, e)
 	})
-	if err := prog.explain(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return fileInfo(&info), nil
@@ -351,17 +371,14 @@ func (c *Client) PullTree(ctx context.Context, instance, remoteDir, localDir str
 func (c *Client) tree(ctx context.Context, instance, from, to string, progress ProgressFunc, push bool) (*TreeStats, error) {
 	var a cArgs
 	inst, f, t := a.str(instance), a.str(from), a.str(to)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
 	var st C.lxd_tree_stats
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
+	err := c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
 		if push {
-			return takeError(C.lxd_file_push_tree(p, inst, f, t, prog.cb(), prog.user(), &st, &cerr), cerr)
+			return C.lxd_file_push_tree(p, inst, f, t, prog.cb(), prog.user(), &st, e)
 		}
-		return takeError(C.lxd_file_pull_tree(p, inst, f, t, prog.cb(), prog.user(), &st, &cerr), cerr)
+		return C.lxd_file_pull_tree(p, inst, f, t, prog.cb(), prog.user(), &st, e)
 	})
-	if err := prog.explain(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return &TreeStats{Files: uint64(st.files), Directories: uint64(st.directories), Symlinks: uint64(st.symlinks), Skipped: uint64(st.skipped), Bytes: uint64(st.bytes)}, nil

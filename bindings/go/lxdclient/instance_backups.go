@@ -56,35 +56,19 @@ func (c *Client) CreateInstanceBackup(ctx context.Context, instance string, req 
 func (c *Client) ExportInstanceBackup(ctx context.Context, instance, name, path string, progress ProgressFunc) error {
 	var a cArgs
 	i, n, p1 := a.str(instance), a.str(name), a.str(path)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_instance_backup_export_path(p, i, n, p1, prog.cb(), prog.user(), &cerr), cerr)
+	return c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_export_path(p, i, n, p1, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(err)
 }
 
 // ExportInstanceBackupTo downloads an instance backup into w, streamed. On failure part of the
 // backup may already have been written.
 func (c *Client) ExportInstanceBackupTo(ctx context.Context, instance, name string, w io.Writer, progress ProgressFunc) error {
-	if w == nil {
-		return invalidArgument("nil writer")
-	}
 	var a cArgs
 	i, n := a.str(instance), a.str(name)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	s, err := newSink(w, prog)
-	if err != nil {
-		a.free()
-		return err
-	}
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_instance_backup_export_fd(p, i, n, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
+	return c.downloadTo(ctx, &a, w, progress, func(p *C.lxd_client, fd C.int, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_backup_export_fd(p, i, n, fd, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(s.finish(err))
 }
 
 // ImportInstanceBackup creates an instance from the backup tarball in the local file path

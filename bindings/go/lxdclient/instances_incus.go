@@ -52,35 +52,19 @@ func (c *Client) InstanceAccess(ctx context.Context, name string) (json.RawMessa
 func (c *Client) DumpInstanceMemory(ctx context.Context, name, format, path string, progress ProgressFunc) error {
 	var a cArgs
 	n, f, p1 := a.str(name), a.opt(format), a.str(path)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_instance_debug_memory_path(p, n, f, p1, prog.cb(), prog.user(), &cerr), cerr)
+	return c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_debug_memory_path(p, n, f, p1, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(err)
 }
 
 // DumpInstanceMemoryTo writes a running virtual machine's memory into w, streamed. On failure part
 // of the dump may already have been written.
 func (c *Client) DumpInstanceMemoryTo(ctx context.Context, name, format string, w io.Writer, progress ProgressFunc) error {
-	if w == nil {
-		return invalidArgument("nil writer")
-	}
 	var a cArgs
 	n, f := a.str(name), a.opt(format)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	s, err := newSink(w, prog)
-	if err != nil {
-		a.free()
-		return err
-	}
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_instance_debug_memory_fd(p, n, f, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
+	return c.downloadTo(ctx, &a, w, progress, func(p *C.lxd_client, fd C.int, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_instance_debug_memory_fd(p, n, f, fd, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(s.finish(err))
 }
 
 // ListInstanceExecOutputs lists the output records of an instance (GET

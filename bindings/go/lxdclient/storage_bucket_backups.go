@@ -33,33 +33,17 @@ type StorageBucketBackup struct {
 func (c *Client) ExportStorageBucketBackup(ctx context.Context, pool, bucket, name, path string, progress ProgressFunc) error {
 	var a cArgs
 	pl, b, n, p1 := a.str(pool), a.str(bucket), a.str(name), a.str(path)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_storage_bucket_backup_export_path(p, pl, b, n, p1, prog.cb(), prog.user(), &cerr), cerr)
+	return c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_bucket_backup_export_path(p, pl, b, n, p1, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(err)
 }
 
 // ExportStorageBucketBackupTo downloads a bucket backup into w, streamed. On failure part of the
 // backup may already have been written.
 func (c *Client) ExportStorageBucketBackupTo(ctx context.Context, pool, bucket, name string, w io.Writer, progress ProgressFunc) error {
-	if w == nil {
-		return invalidArgument("nil writer")
-	}
 	var a cArgs
 	pl, b, n := a.str(pool), a.str(bucket), a.str(name)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	s, err := newSink(w, prog)
-	if err != nil {
-		a.free()
-		return err
-	}
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_storage_bucket_backup_export_fd(p, pl, b, n, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
+	return c.downloadTo(ctx, &a, w, progress, func(p *C.lxd_client, fd C.int, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_bucket_backup_export_fd(p, pl, b, n, fd, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(s.finish(err))
 }

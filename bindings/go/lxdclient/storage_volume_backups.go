@@ -51,34 +51,18 @@ func (c *Client) CreateStorageVolumeBackup(ctx context.Context, pool, volumeType
 func (c *Client) ExportStorageVolumeBackup(ctx context.Context, pool, volumeType, volume, name, path string, progress ProgressFunc) error {
 	var a cArgs
 	pl, ty, v, n, p1 := a.str(pool), a.str(volumeType), a.str(volume), a.str(name), a.str(path)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	err := c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_storage_volume_backup_export_path(p, pl, ty, v, n, p1, prog.cb(), prog.user(), &cerr), cerr)
+	return c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_export_path(p, pl, ty, v, n, p1, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(err)
 }
 
 // ExportStorageVolumeBackupTo downloads a volume backup into w, streamed.
 func (c *Client) ExportStorageVolumeBackupTo(ctx context.Context, pool, volumeType, volume, name string, w io.Writer, progress ProgressFunc) error {
-	if w == nil {
-		return invalidArgument("nil writer")
-	}
 	var a cArgs
 	pl, ty, v, n := a.str(pool), a.str(volumeType), a.str(volume), a.str(name)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
-	s, err := newSink(w, prog)
-	if err != nil {
-		a.free()
-		return err
-	}
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_storage_volume_backup_export_fd(p, pl, ty, v, n, C.int(s.fd), prog.cb(), prog.user(), &cerr), cerr)
+	return c.downloadTo(ctx, &a, w, progress, func(p *C.lxd_client, fd C.int, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_storage_volume_backup_export_fd(p, pl, ty, v, n, fd, prog.cb(), prog.user(), e)
 	})
-	return prog.explain(s.finish(err))
 }
 
 // ImportStorageVolumeBackup creates a custom volume in pool from the backup tarball in the local

@@ -75,14 +75,11 @@ func (c *Client) upload(ctx context.Context, a *cArgs, opts ImageUploadOptions, 
 func (c *Client) ExportImage(ctx context.Context, fingerprint, path, rootfsPath string, progress ProgressFunc) (split bool, err error) {
 	var a cArgs
 	fp, p1, p2 := a.str(fingerprint), a.str(path), a.opt(rootfsPath)
-	prog := newProgress(ctx, progress)
-	defer prog.release()
 	var s C.bool
-	err = c.transfer(ctx, &a, func(p *C.lxd_client) error {
-		var cerr *C.lxd_error
-		return takeError(C.lxd_image_export_path(p, fp, p1, p2, prog.cb(), prog.user(), &s, &cerr), cerr)
+	err = c.download(ctx, &a, progress, func(p *C.lxd_client, prog *transferProgress, e **C.lxd_error) C.enum_lxd_result {
+		return C.lxd_image_export_path(p, fp, p1, p2, prog.cb(), prog.user(), &s, e)
 	})
-	if err := prog.explain(err); err != nil {
+	if err != nil {
 		return false, err
 	}
 	return bool(s), nil
