@@ -12,7 +12,7 @@
 //!   `trust_token` ([`Flavour::adapt`] renames the field).
 //! - operation waits: `GET /1.0/operations/<id>/wait?timeout=N` on a still-running operation
 //!   answers the operation on LXD, and HTTP 500 "context deadline exceeded" on Incus
-//!   ([`crate::WaitFlow::handle`] reads both as "not finished yet").
+//!   ([`crate::operation::is_wait_deadline`]; the wait flow reads both as "not finished yet").
 
 use crate::models::Server;
 use crate::request::{Body, Method, Request};
