@@ -78,9 +78,10 @@ static void server_level(lxd_client *c) {
             CHECKF(!strcmp(json, "null") || json[0] == '[', "access: %s", json);
         lxd_string_free(json);
         json = NULL;
-        /* Incus 6.0.4 does not look the project up: a missing one is null too. */
+        /* Incus 6.0.4 does not look the project up: a missing one answers like an existing one,
+         * null or the unrestricted identities (other suites may have trusted certificates). */
         if (CHECK_OK(lxd_project_access(c, "ctnoproject0", &json, ERR)))
-            CHECK(!strcmp(json, "null"));
+            CHECKF(!strcmp(json, "null") || json[0] == '[', "access: %s", json);
     } else {
         CHECK_LXD_404(lxd_project_access(c, "default", &json, ERR));
     }
