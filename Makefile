@@ -59,12 +59,19 @@ test-wasm-node:
 ## suites and the demo against Incus daemons, and the cluster suites against a 3-member Incus
 ## cluster, then the cross-daemon suites (one LXD and one Incus daemon side by side).
 test: deps header-check gen-check test-rust test-wasm lib abi-check
+	@echo "[time] $$(date -u +%T) integration (LXD)"
 	$(HARNESS) --second -- $(MAKE) --no-print-directory test-integration
+	@echo "[time] $$(date -u +%T) cluster (LXD)"
 	$(MAKE) --no-print-directory test-cluster
+	@echo "[time] $$(date -u +%T) faults (LXD)"
 	$(MAKE) --no-print-directory test-faults
+	@echo "[time] $$(date -u +%T) tsan"
 	$(MAKE) --no-print-directory test-tsan
+	@echo "[time] $$(date -u +%T) incus"
 	$(MAKE) --no-print-directory test-incus
+	@echo "[time] $$(date -u +%T) cross-daemon"
 	$(MAKE) --no-print-directory test-cross
+	@echo "[time] $$(date -u +%T) done"
 
 ## test-cross: cross-daemon transfers (image copy, instance copy and move, both directions) between
 ## one LXD 5.0 daemon and one Incus 6.0 daemon (tests/harness/with-lxd.sh --mixed): the C suite
