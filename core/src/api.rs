@@ -305,6 +305,26 @@ mod tests {
     }
 
     #[test]
+    fn instances_without_expanded_maps_are_read() {
+        // Incus 6.0 omits expanded_config/expanded_devices when empty (`omitempty`), as in the
+        // recursion=2 entry of an instance another client is creating or deleting; found by the
+        // fresh-clone CI run against Incus. Both the typed and the pass-through read accept it.
+        let mut bare = crate::models::full_instance(json!({"name":"c2"}));
+        bare.as_object_mut().unwrap().retain(|k, _| k != "expanded_config" && k != "expanded_devices");
+        let list = json!([crate::models::full_instance(json!({"name":"c1"})), bare.clone()]).to_string();
+        let c = instances::collection();
+        let typed = c.list::<Instance>(2).parse(&sync(&list)).unwrap();
+        assert_eq!((typed[1].name.as_str(), typed[1].expanded_config.len()), ("c2", 0));
+        let text = c.list_json::<Instance>(2).parse(&sync(&list)).unwrap();
+        assert!(text.json.contains("\"c2\""), "{}", text.json);
+        // A field both daemons always send stays required on either path.
+        bare.as_object_mut().unwrap().remove("config");
+        let broken = json!([bare]).to_string();
+        assert!(c.list::<Instance>(2).parse(&sync(&broken)).is_err());
+        assert!(c.list_json::<Instance>(2).parse(&sync(&broken)).is_err());
+    }
+
+    #[test]
     fn instance_requests() {
         let c = instances::collection();
         let l = c.list_names();

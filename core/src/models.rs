@@ -29,9 +29,10 @@ where
     null_default(d)
 }
 
-/// A model struct. A field marked `required` is one LXD 5.0.2 always sends in this object (its Go
-/// struct field has no `omitempty`, and the replies recorded from LXD 5.0.2 in
-/// core/tests/fixtures carry it): without it the object is refused, never filled with a default.
+/// A model struct. A field marked `required` is one LXD 5.0.2 and Incus 6.0 always send in this
+/// object (the field has no `omitempty` in either daemon's Go struct, and the replies recorded from
+/// LXD 5.0.2 in core/tests/fixtures carry it): without it the object is refused, never filled
+/// with a default.
 /// Every other field may be absent or `null` (LXD omits some, and sends `null` for empty lists
 /// and maps in places) and then takes its default.
 macro_rules! model {
@@ -141,10 +142,12 @@ model!(
         kind: String,
         /// Project.
         project: String,
-        /// Configuration with profiles applied.
-        required expanded_config: StringMap,
-        /// Devices with profiles applied.
-        required expanded_devices: Devices,
+        /// Configuration with profiles applied. Not required: Incus's Go struct omits it when
+        /// empty (`omitempty`), as in the recursion=2 entry of an instance that is still being
+        /// created or deleted.
+        expanded_config: StringMap,
+        /// Devices with profiles applied (may be absent, as `expanded_config`).
+        expanded_devices: Devices,
     }
 );
 
@@ -195,10 +198,10 @@ model!(
         required expires_at: String,
         /// Size in bytes (-1 when unknown).
         required size: i64,
-        /// Expanded configuration.
-        required expanded_config: StringMap,
-        /// Expanded devices.
-        required expanded_devices: Devices,
+        /// Expanded configuration (may be absent: `omitempty` in Incus's Go struct).
+        expanded_config: StringMap,
+        /// Expanded devices (may be absent, as `expanded_config`).
+        expanded_devices: Devices,
     }
 );
 

@@ -59,6 +59,7 @@ static void test_create_and_read(lxd_client *c, const char *name) {
     json = NULL;
     CHECK_OK(lxd_instance_get(c, name, &json, NULL, ERR)); /* etag_out may be NULL */
     lxd_string_free(json);
+    json = NULL; /* outputs are written only on success: never free a stale pointer twice */
 
     char *quoted = t_fmt("\"%s\"", name);
     if (CHECK_OK(lxd_instance_list(c, 0, &json, ERR))) {
@@ -67,16 +68,19 @@ static void test_create_and_read(lxd_client *c, const char *name) {
         CHECK_LACKS(json, "/1.0/instances/");
     }
     lxd_string_free(json);
+    json = NULL;
     if (CHECK_OK(lxd_instance_list(c, 1, &json, ERR))) {
         CHECK_HAS(json, frag);
         CHECK_HAS(json, "\"user.ct\":\"1\"");
     }
     lxd_string_free(json);
+    json = NULL;
     if (CHECK_OK(lxd_instance_list(c, 2, &json, ERR))) {
         CHECK_HAS(json, frag);
         CHECK_HAS(json, "\"state\":{"); /* recursion 2 adds the state */
     }
     lxd_string_free(json);
+    json = NULL;
     if (CHECK_OK(lxd_instance_list(c, -5, &json, ERR))) /* <= 0: names */
         CHECK_HAS(json, quoted);
     lxd_string_free(json);
