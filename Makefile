@@ -106,7 +106,12 @@ test-integration-incus:
 
 .PHONY: test-incus test-integration-incus
 
-test-integration: test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c test-rust-example bench-smoke
+## test-integration: every binding's suite against the harness's LXD daemons (all parts, even if one fails; each
+## part's wall time is printed, to see where the run's minutes go).
+test-integration:
+	@rc=0; for t in test-c test-wasm-node test-go test-cpp test-examples test-demo test-consumer-c test-rust-example bench-smoke; do \
+	  s=$$(date +%s); $(MAKE) --no-print-directory $$t || rc=1; echo "[lxd] $$t: $$(( $$(date +%s) - s )) s"; \
+	done; exit $$rc
 
 ## test-consumer-c: out-of-tree C programs built only with pkg-config against `make install`
 ## prefixes — shared (lxdclient) and static (lxdclient-static), with the default LIBDIR and a
