@@ -18,6 +18,11 @@ cc=${CC:-cc}
 
 fail() { echo "consumer-c: $*" >&2; exit 1; }
 
+# `has PATTERN CMD...`: CMD's output contains PATTERN. The output is read whole first: under
+# pipefail, `CMD | grep -q` fails at random when grep exits at its first match and CMD (ldd,
+# readelf) is killed by SIGPIPE while still writing.
+has() { local out; out=$("${@:2}") || return 1; grep -q -- "$1" <<<"$out"; }
+
 # pkg-config that sees only the prefix's files.
 pc() { env -u PKG_CONFIG_PATH PKG_CONFIG_LIBDIR="$1/pkgconfig" pkg-config "${@:2}"; }
 
@@ -32,7 +37,7 @@ check_prefix() {
     # shellcheck disable=SC2046
     "$cc" "$here/main.c" -o "$build/consumer-c-$tag" $(pc "$libdir" --cflags --libs lxdclient) -Wl,-rpath,"$libdir"
     "$build/consumer-c-$tag"
-    ldd "$build/consumer-c-$tag" | grep -q "=> $libdir/liblxdclient.so.0" \
+    has "=> $libdir/liblxdclient.so.0" ldd "$build/consumer-c-$tag" \
         || fail "$tag: not linked against $libdir/liblxdclient.so.0"
     echo "consumer-c ($tag): linked against the installed $libdir/liblxdclient.so.0"
 
@@ -40,7 +45,7 @@ check_prefix() {
     # shellcheck disable=SC2046
     "$cc" "$here/main.c" -o "$build/consumer-c-$tag-static" $(pc "$libdir" --static --cflags --libs lxdclient-static)
     "$build/consumer-c-$tag-static"
-    if readelf -d "$build/consumer-c-$tag-static" | grep -q 'NEEDED.*liblxdclient'; then
+    if has 'NEEDED.*liblxdclient' readelf -d "$build/consumer-c-$tag-static"; then
         fail "$tag: the static consumer needs liblxdclient.so"
     fi
     echo "consumer-c ($tag): linked statically with pkg-config --static lxdclient-static"
@@ -60,7 +65,7 @@ rm -rf "$cbuild"
 cmake -S "$root/bindings/cpp/tests/consumer" -B "$cbuild" -DCMAKE_PREFIX_PATH="$mprefix" \
     -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$cbuild" -j2 >/dev/null
-"$cbuild/consumer" "$LXD_TEST_SOCKET" | grep -q 'connected to LXD [0-9]' || fail "multiarch: CMake consumer did not connect"
-"$cbuild/consumer_static" "$LXD_TEST_SOCKET" | grep -q 'connected to LXD [0-9]' || fail "multiarch: static CMake consumer did not connect"
-ldd "$cbuild/consumer" | grep -q "=> $mprefix/lib/$multiarch/liblxdclient.so.0" || fail "multiarch: CMake consumer not linked against the prefix"
+has 'connected to LXD [0-9]' "$cbuild/consumer" "$LXD_TEST_SOCKET" || fail "multiarch: CMake consumer did not connect"
+has 'connected to LXD [0-9]' "$cbuild/consumer_static" "$LXD_TEST_SOCKET" || fail "multiarch: static CMake consumer did not connect"
+has "=> $mprefix/lib/$multiarch/liblxdclient.so.0" ldd "$cbuild/consumer" || fail "multiarch: CMake consumer not linked against the prefix"
 echo "consumer-c (multiarch): find_package(lxdclient) from $mprefix/lib/$multiarch/cmake/lxdclient, shared and static"
