@@ -143,8 +143,8 @@ model!(
         /// Project.
         project: String,
         /// Configuration with profiles applied. Not required: Incus's Go struct omits it when
-        /// empty (`omitempty`), as in the recursion=2 entry of an instance that is still being
-        /// created or deleted.
+        /// empty (`omitempty`); one recursion=2 list entry came without it while other clients
+        /// were creating and deleting instances.
         expanded_config: StringMap,
         /// Devices with profiles applied (may be absent, as `expanded_config`).
         expanded_devices: Devices,
